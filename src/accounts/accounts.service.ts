@@ -1,0 +1,153 @@
+import type { EntityManager } from 'typeorm';
+import { IsNull, LessThan } from 'typeorm';
+import { recordAudit } from '../audit/audit';
+import { queueEmail } from '../mail/outbox';
+import { Conflict, Gone, ValidationFailed } from '../web/errors';
+import type { LoginThrottle } from './login-throttle';
+import { PasswordReset, SetupToken } from './one-time-token.entities';
+import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from './passwords';
+import { endSessionsOf } from './sessions';
+import type { SessionUser } from './session-user';
+import { hashToken, hoursFromNow, newToken } from './tokens';
+import { User } from './user.entity';
+import { countActiveAdmins, lockAdminSet, toSessionUser } from './users';
+
+const SETUP_TOKEN_HOURS = 24;
+const RESET_TOKEN_HOURS = 1;
+const WRONG_CREDENTIALS = 'The email or password is incorrect.';
+
+export interface NewAccountInput {
+  email: string;
+  displayName: string;
+  password: string;
+}
+
+/** Throws ValidationFailed on the password field when it breaks the password rules. */
+export function assertAcceptablePassword(password: string, email?: string, field = 'password'): void {
+  const problem = passwordProblem(password, { email });
+  if (problem) throw new ValidationFailed({ [field]: problem });
+}
+
+/** Sign-in, first-admin setup, password reset and change. */
+export class AccountsService {
+  constructor(
+    private readonly throttle: LoginThrottle,
+    private readonly baseUrl: string,
+  ) {}
+
+  /**
+   * Checks credentials, throttled per account+address and per address. Throws TooManyRequests while
+   * blocked and ValidationFailed (the same message whether or not the account exists) on failure.
+   */
+  async signIn(manager: EntityManager, email: string, password: string, ip: string): Promise<SessionUser> {
+    await this.throttle.assertAllowed(email, ip);
+    const user = await manager.findOne(User, { where: { email: email.toLowerCase(), active: true } });
+    const valid = user ? await verifyPassword(user.passwordHash, password) : (await verifyAgainstDummy(password), false);
+    if (!user || !valid) {
+      await this.throttle.recordFailure(email, ip);
+      throw new ValidationFailed({}, WRONG_CREDENTIALS);
+    }
+    await this.throttle.recordSuccess(email, ip);
+    await manager.update(User, user.id, { lastLoginAt: new Date() });
+    return toSessionUser(user);
+  }
+
+  async needsSetup(manager: EntityManager): Promise<boolean> {
+    return (await countActiveAdmins(manager)) === 0;
+  }
+
+  /** While no admin exists, creates a one-time setup token (each process prints its own). */
+  async issueSetupToken(manager: EntityManager): Promise<string | undefined> {
+    if (!(await this.needsSetup(manager))) return undefined;
+    await manager.delete(SetupToken, { expiresAt: LessThan(new Date()) });
+    const { token, tokenHash } = newToken();
+    await manager.insert(SetupToken, { tokenHash, expiresAt: hoursFromNow(SETUP_TOKEN_HOURS) });
+    return token;
+  }
+
+  async isSetupTokenValid(manager: EntityManager, token: string): Promise<boolean> {
+    const found = await manager.findOne(SetupToken, { where: { tokenHash: hashToken(token) } });
+    return Boolean(found && found.expiresAt > new Date() && (await this.needsSetup(manager)));
+  }
+
+  /** Creates the first admin. Every setup token dies with it; a second attempt gets Gone. */
+  async completeSetup(manager: EntityManager, token: string, input: NewAccountInput): Promise<SessionUser> {
+    await lockAdminSet(manager);
+    if (!(await this.isSetupTokenValid(manager, token))) {
+      throw new Gone('This setup link has expired or was already used. Restart the server to get a new one.');
+    }
+    assertAcceptablePassword(input.password, input.email);
+    if (await manager.exists(User, { where: { email: input.email } })) {
+      throw new Conflict('An account with this email already exists.', { email: 'An account with this email already exists.' });
+    }
+    const user = await manager.save(
+      manager.create(User, {
+        email: input.email,
+        displayName: input.displayName,
+        passwordHash: await hashPassword(input.password),
+        role: 'admin',
+        chapterId: null,
+      }),
+    );
+    await manager.createQueryBuilder().delete().from(SetupToken).execute();
+    await recordAudit(manager, { actorId: user.id, action: 'account.setup_admin', subjectType: 'user', subjectId: user.id });
+    return toSessionUser(user);
+  }
+
+  /** Emails a reset link when an active account has this address; the caller answers the same either way. */
+  async requestPasswordReset(manager: EntityManager, email: string): Promise<void> {
+    const user = await manager.findOne(User, { where: { email, active: true } });
+    if (!user) return;
+    const { token, tokenHash } = newToken();
+    await manager.insert(PasswordReset, { userId: user.id, tokenHash, expiresAt: hoursFromNow(RESET_TOKEN_HOURS) });
+    await queueEmail(manager, {
+      to: user.email,
+      subject: 'Reset your Organizer Academy password',
+      text: `Hello ${user.displayName},\n\nSomeone asked to reset the password of your Organizer Academy account. If it was you, open this link within an hour:\n\n${this.baseUrl}/password/reset/${token}\n\nIf it was not you, ignore this message; your password stays the same.\n`,
+    });
+  }
+
+  private async usableReset(manager: EntityManager, token: string, lock: boolean): Promise<PasswordReset> {
+    const reset = await manager.findOne(PasswordReset, {
+      where: { tokenHash: hashToken(token) },
+      lock: lock ? { mode: 'pessimistic_write' } : undefined,
+    });
+    if (!reset || reset.usedAt || reset.expiresAt <= new Date()) {
+      throw new Gone('This password reset link has expired or was already used. Ask for a new one.');
+    }
+    return reset;
+  }
+
+  /** Throws Gone unless the reset link can still be used. */
+  async assertResetTokenUsable(manager: EntityManager, token: string): Promise<void> {
+    await this.usableReset(manager, token, false);
+  }
+
+  /** Sets a new password from a reset link, uses the link up and ends every session of that person. */
+  async resetPassword(manager: EntityManager, token: string, password: string): Promise<void> {
+    const reset = await this.usableReset(manager, token, true);
+    const user = await manager.findOneOrFail(User, { where: { id: reset.userId } });
+    assertAcceptablePassword(password, user.email);
+    await manager.update(User, user.id, { passwordHash: await hashPassword(password) });
+    await manager.update(PasswordReset, { userId: user.id, usedAt: IsNull() }, { usedAt: new Date() });
+    await endSessionsOf(manager, user.id);
+    await recordAudit(manager, { actorId: null, action: 'account.password_reset', subjectType: 'user', subjectId: user.id });
+  }
+
+  /** Changes the actor's password after checking the current one; their other sessions end. */
+  async changePassword(
+    manager: EntityManager,
+    actor: SessionUser,
+    input: { currentPassword: string; newPassword: string },
+    currentSessionId: string,
+  ): Promise<void> {
+    const user = await manager.findOneOrFail(User, { where: { id: actor.id } });
+    if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+      throw new ValidationFailed({ currentPassword: 'That is not your current password.' });
+    }
+    assertAcceptablePassword(input.newPassword, user.email, 'newPassword');
+    await manager.update(User, user.id, { passwordHash: await hashPassword(input.newPassword) });
+    await endSessionsOf(manager, user.id, currentSessionId);
+    await recordAudit(manager, { actorId: user.id, action: 'account.password_changed', subjectType: 'user', subjectId: user.id });
+  }
+}

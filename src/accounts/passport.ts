@@ -1,0 +1,38 @@
+import passport, { type PassportStatic } from 'passport';
+import { Strategy as LocalStrategy } from 'passport-local';
+import type { Request, Response } from 'express';
+import type { DataSource } from 'typeorm';
+import type { AccountsService } from './accounts.service';
+import type { SessionUser } from './session-user';
+import { findActiveSessionUser } from './users';
+
+/** A passport instance per app (not the global one), so several apps can live in one process. */
+export function createPassport(dataSource: DataSource, accounts: AccountsService): PassportStatic {
+  const instance = new passport.Passport() as unknown as PassportStatic;
+  instance.use(
+    new LocalStrategy({ usernameField: 'email', passReqToCallback: true }, (req, email, password, done) => {
+      const ip = req.ip ?? 'unknown';
+      dataSource
+        .transaction((manager) => accounts.signIn(manager, email.trim().toLowerCase(), password, ip))
+        .then((user) => done(null, user), done);
+    }),
+  );
+  instance.serializeUser((user, done) => done(null, user.id));
+  // Every request re-reads the person, so role changes apply at once and deactivation signs them out.
+  instance.deserializeUser((id: string, done) => {
+    findActiveSessionUser(dataSource.manager, id).then((user) => done(null, user ?? false), done);
+  });
+  return instance;
+}
+
+/** Runs the local strategy; rejects with the service's error (wrong credentials, throttled). */
+export function authenticateLocal(instance: PassportStatic, req: Request, res: Response): Promise<SessionUser> {
+  return new Promise((resolve, reject) => {
+    const handler = instance.authenticate('local', { session: false }, (error: unknown, user: SessionUser | false) => {
+      if (error) return reject(error instanceof Error ? error : new Error(String(error)));
+      if (!user) return reject(new Error('sign-in produced no user'));
+      resolve(user);
+    }) as (req: Request, res: Response, next: (error?: unknown) => void) => void;
+    handler(req, res, (error) => reject(error instanceof Error ? error : new Error(String(error))));
+  });
+}

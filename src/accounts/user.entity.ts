@@ -1,0 +1,54 @@
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { Chapter } from './chapter.entity';
+import { ROLES_SQL, type Role } from './roles';
+
+@Entity('users')
+@Check('users_email_lowercase', `"email" = lower("email")`)
+@Check('users_email_length', `char_length("email") BETWEEN 3 AND 254`)
+@Check('users_display_name_length', `char_length("display_name") BETWEEN 1 AND 100`)
+@Check('users_role_known', `"role" IN (${ROLES_SQL})`)
+export class User {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  /** Stored lower-cased: addresses are compared case-insensitively and the unique constraint relies on it. */
+  @Column({ type: 'text', unique: true })
+  email!: string;
+
+  @Column({ name: 'display_name', type: 'text' })
+  displayName!: string;
+
+  @Column({ name: 'password_hash', type: 'text' })
+  passwordHash!: string;
+
+  @Column({ type: 'text' })
+  role!: Role;
+
+  @Column({ name: 'chapter_id', type: 'uuid', nullable: true })
+  chapterId!: string | null;
+
+  @ManyToOne(() => Chapter, { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'chapter_id' })
+  chapter?: Chapter | null;
+
+  @Column({ type: 'boolean', default: true })
+  active!: boolean;
+
+  @Column({ name: 'last_login_at', type: 'timestamptz', nullable: true })
+  lastLoginAt!: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

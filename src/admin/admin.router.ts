@@ -1,0 +1,153 @@
+import { Router, type Request } from 'express';
+import type { DataSource } from 'typeorm';
+import type { InvitesService } from '../accounts/invites.service';
+import { withTransaction } from '../db/transaction';
+import { NotFound } from '../web/errors';
+import { flash } from '../web/flash';
+import { handleForm, showForm } from '../web/forms';
+import { requireRole } from '../web/guards';
+import { chapterForm, idParam, inviteForm, peopleQuery, personForm } from './admin.schemas';
+import type { ChaptersService } from './chapters.service';
+import type { OutboxService } from './outbox.service';
+import { PEOPLE_PAGE_SIZE, type PeopleService } from './people.service';
+import { ROLES } from '../accounts/roles';
+
+interface AdminRouterDeps {
+  dataSource: DataSource;
+  people: PeopleService;
+  chapters: ChaptersService;
+  invites: InvitesService;
+  outbox: OutboxService;
+  mailConfigured: boolean;
+}
+
+/** The :id of an admin URL, or 404 when it is not even shaped like one. */
+function idOf(req: Request): string {
+  const parsed = idParam.safeParse(req.params.id);
+  if (!parsed.success) throw new NotFound();
+  return parsed.data;
+}
+
+export function adminRouter({ dataSource, people, chapters, invites, outbox, mailConfigured }: AdminRouterDeps): Router {
+  const router = Router();
+  const tx = <T>(work: Parameters<typeof withTransaction<T>>[1]) => withTransaction(dataSource, work);
+  const manager = dataSource.manager;
+  router.use('/admin', requireRole('admin'));
+
+  router.get('/admin', (_req, res) => res.redirect(303, '/admin/people'));
+
+  router.get('/admin/people', async (req, res) => {
+    const query = peopleQuery.parse(req.query);
+    const result = await people.search(manager, req.user, query);
+    res.render('admin/people', {
+      pageTitle: 'People',
+      ...result,
+      query,
+      roles: ROLES,
+      chapters: await chapters.list(manager),
+      pages: Math.max(1, Math.ceil(result.total / PEOPLE_PAGE_SIZE)),
+    });
+  });
+
+  const personModel = async (req: Request) => ({
+    pageTitle: 'Person',
+    person: await people.get(manager, req.user, idOf(req)),
+    roles: ROLES,
+    chapters: await chapters.list(manager),
+  });
+  router.get('/admin/people/:id', showForm('admin/person', personModel));
+  router.post(
+    '/admin/people/:id',
+    handleForm({
+      view: 'admin/person',
+      schema: personForm,
+      model: personModel,
+      submit: async (req, res, input) => {
+        await tx((m) => people.update(m, req.user, idOf(req), input));
+        flash(req, 'success', 'Changes saved.');
+        res.redirect(303, `/admin/people/${idOf(req)}`);
+      },
+    }),
+  );
+  for (const [action, active] of [['deactivate', false], ['reactivate', true]] as const) {
+    router.post(`/admin/people/:id/${action}`, async (req, res) => {
+      const person = await tx((m) => people.setActive(m, req.user, idOf(req), active));
+      flash(req, 'success', `${person.displayName} was ${action}d.`);
+      res.redirect(303, `/admin/people/${person.id}`);
+    });
+  }
+
+  const chaptersModel = async () => ({ pageTitle: 'Chapters', chapters: await chapters.list(manager) });
+  router.get('/admin/chapters', showForm('admin/chapters', chaptersModel));
+  router.post(
+    '/admin/chapters',
+    handleForm({
+      view: 'admin/chapters',
+      schema: chapterForm,
+      model: chaptersModel,
+      submit: async (req, res, input) => {
+        const chapter = await tx((m) => chapters.create(m, req.user, input));
+        flash(req, 'success', `Chapter “${chapter.name}” added.`);
+        res.redirect(303, '/admin/chapters');
+      },
+    }),
+  );
+  const chapterModel = async (req: Request) => ({
+    pageTitle: 'Edit chapter',
+    chapter: await chapters.get(manager, req.user, idOf(req)),
+  });
+  router.get('/admin/chapters/:id', async (req, res) => {
+    const model = await chapterModel(req);
+    res.render('admin/chapter', { ...model, values: { name: model.chapter.name, region: model.chapter.region }, errors: {} });
+  });
+  router.post(
+    '/admin/chapters/:id',
+    handleForm({
+      view: 'admin/chapter',
+      schema: chapterForm,
+      model: chapterModel,
+      submit: async (req, res, input) => {
+        await tx((m) => chapters.update(m, req.user, idOf(req), input));
+        flash(req, 'success', 'Chapter saved.');
+        res.redirect(303, '/admin/chapters');
+      },
+    }),
+  );
+
+  const invitesModel = async (req: Request) => ({
+    pageTitle: 'Invites',
+    invites: await invites.list(manager, req.user),
+    roles: ROLES,
+    chapters: await chapters.list(manager),
+  });
+  router.get('/admin/invites', showForm('admin/invites', invitesModel));
+  router.post(
+    '/admin/invites',
+    handleForm({
+      view: 'admin/invites',
+      schema: inviteForm,
+      model: invitesModel,
+      submit: async (req, res, input) => {
+        await tx((m) => invites.create(m, req.user, input));
+        flash(req, 'success', `Invite sent to ${input.email}.`);
+        res.redirect(303, '/admin/invites');
+      },
+    }),
+  );
+  router.post('/admin/invites/:id/resend', async (req, res) => {
+    const email = await tx((m) => invites.resend(m, req.user, idOf(req)));
+    flash(req, 'success', `A new invite link was sent to ${email}.`);
+    res.redirect(303, '/admin/invites');
+  });
+  router.post('/admin/invites/:id/revoke', async (req, res) => {
+    const email = await tx((m) => invites.revoke(m, req.user, idOf(req)));
+    flash(req, 'success', `The invite for ${email} was revoked.`);
+    res.redirect(303, '/admin/invites');
+  });
+
+  router.get('/admin/outbox', async (req, res) => {
+    res.render('admin/outbox', { pageTitle: 'Outbox', mailConfigured, messages: await outbox.recent(manager, req.user) });
+  });
+
+  return router;
+}

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { ROLES } from '../accounts/roles';
+import { fields } from '../web/fields';
+
+export const peopleQuery = z.object({
+  q: z.string().trim().max(100, 'Search text can be at most 100 characters.').catch(''),
+  role: z.enum(['', ...ROLES]).catch(''),
+  chapterId: fields.optionalUuid('Chapter').catch(null),
+  status: z.enum(['', 'active', 'inactive']).catch(''),
+  page: z.coerce.number().int().min(1).max(10_000).catch(1),
+});
+
+export const personForm = z.object({
+  role: fields.choice('Role', ROLES),
+  chapterId: fields.optionalUuid('Chapter'),
+});
+
+export const chapterForm = z.object({
+  name: fields.text('Chapter name', { max: 120 }),
+  region: fields.optionalText('City or region', 120),
+});
+
+/** `role` comes from a fixed list; anything else (or a missing value) is refused with a message. */
+export const inviteForm = z.object({
+  email: fields.email(),
+  role: fields.choice('Role', ROLES),
+  chapterId: fields.optionalUuid('Chapter'),
+});
+
+export const idParam = z.uuid();

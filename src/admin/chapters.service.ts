@@ -1,0 +1,69 @@
+import type { EntityManager } from 'typeorm';
+import { Chapter } from '../accounts/chapter.entity';
+import { assertAdmin } from '../accounts/policy';
+import type { SessionUser } from '../accounts/session-user';
+import { User } from '../accounts/user.entity';
+import { recordAudit } from '../audit/audit';
+import { uniqueViolation } from '../web/database-errors';
+import { Conflict, NotFound } from '../web/errors';
+
+export interface ChapterView {
+  id: string;
+  name: string;
+  region: string;
+  memberCount: number;
+}
+
+export interface ChapterInput {
+  name: string;
+  region: string;
+}
+
+const NAME_TAKEN = 'Another chapter already has this name.';
+
+/** Chapters are local groups (e.g. "Code for Boston"); people may belong to one. */
+export class ChaptersService {
+  /** Every chapter by name with its member count. Any signed-in person may need the names. */
+  async list(manager: EntityManager): Promise<ChapterView[]> {
+    const rows = await manager
+      .createQueryBuilder(Chapter, 'chapter')
+      .leftJoin(User, 'member', 'member.chapter_id = chapter.id')
+      .select(['chapter.id AS id', 'chapter.name AS name', 'chapter.region AS region'])
+      .addSelect('COUNT(member.id)::int', 'memberCount')
+      .groupBy('chapter.id')
+      .orderBy('chapter.name', 'ASC')
+      .getRawMany<ChapterView>();
+    return rows;
+  }
+
+  async get(manager: EntityManager, actor: SessionUser | undefined, chapterId: string): Promise<Chapter> {
+    assertAdmin(actor);
+    const chapter = await manager.findOne(Chapter, { where: { id: chapterId } });
+    if (!chapter) throw new NotFound('That chapter does not exist.');
+    return chapter;
+  }
+
+  private async saveUnique(manager: EntityManager, chapter: Chapter): Promise<Chapter> {
+    try {
+      return await manager.save(chapter);
+    } catch (error) {
+      if (uniqueViolation(error)) throw new Conflict(NAME_TAKEN, { name: NAME_TAKEN });
+      throw error;
+    }
+  }
+
+  async create(manager: EntityManager, actor: SessionUser | undefined, input: ChapterInput): Promise<Chapter> {
+    const admin = assertAdmin(actor);
+    const chapter = await this.saveUnique(manager, manager.create(Chapter, input));
+    await recordAudit(manager, { actorId: admin.id, action: 'chapter.created', subjectType: 'chapter', subjectId: chapter.id, details: { ...input } });
+    return chapter;
+  }
+
+  async update(manager: EntityManager, actor: SessionUser | undefined, chapterId: string, input: ChapterInput): Promise<Chapter> {
+    const admin = assertAdmin(actor);
+    const chapter = await this.get(manager, admin, chapterId);
+    const saved = await this.saveUnique(manager, Object.assign(chapter, input));
+    await recordAudit(manager, { actorId: admin.id, action: 'chapter.updated', subjectType: 'chapter', subjectId: chapter.id, details: { ...input } });
+    return saved;
+  }
+}

@@ -1,0 +1,93 @@
+import 'reflect-metadata';
+import './accounts/session-user';
+import express, { type Express } from 'express';
+import { csrfSync } from 'csrf-sync';
+import type { Logger } from 'pino';
+import type { Pool } from 'pg';
+import type { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { AccountsService } from './accounts/accounts.service';
+import { accountsRouter } from './accounts/accounts.router';
+import { InvitesService } from './accounts/invites.service';
+import { LoginThrottle, type ThrottleLimits } from './accounts/login-throttle';
+import { createPassport } from './accounts/passport';
+import { adminRouter } from './admin/admin.router';
+import { ChaptersService } from './admin/chapters.service';
+import { OutboxService } from './admin/outbox.service';
+import { PeopleService } from './admin/people.service';
+import type { Config } from './config';
+import { publicDir, viewsDir } from './paths';
+import { errorHandler, notFoundHandler } from './web/error-handler';
+import { healthRouter } from './web/health.router';
+import { homeRouter } from './web/home.router';
+import { requestLogger } from './web/logger';
+import { securityHeaders } from './web/security';
+import { createSessionMiddleware, enforceAbsoluteLifetime } from './web/session';
+import { viewLocals } from './web/view-locals';
+
+export interface AppDeps {
+  config: Config;
+  dataSource: DataSource;
+  logger: Logger;
+  throttleLimits?: ThrottleLimits;
+  /** Seconds between deletions of expired sessions; false turns pruning off (tests). */
+  sessionPruneSeconds?: number | false;
+}
+
+export interface App extends Express {
+  /** Stops the app's own timers (session pruning); the DataSource belongs to the caller. */
+  closeResources(): void;
+}
+
+/** Builds the Express app without listening: the server and the tests both use it. */
+export function createApp({ config, dataSource, logger, throttleLimits, sessionPruneSeconds = 900 }: AppDeps): App {
+  const pool = (dataSource.driver as PostgresDriver).master as Pool;
+  const accounts = new AccountsService(new LoginThrottle(pool, throttleLimits), config.baseUrl);
+  const invites = new InvitesService(config.baseUrl);
+  const passport = createPassport(dataSource, accounts);
+  const sessions = createSessionMiddleware(config, pool, { pruneIntervalSeconds: sessionPruneSeconds });
+  const { csrfSynchronisedProtection, generateToken } = csrfSync({
+    getTokenFromRequest: (req) => {
+      const body = req.body as Record<string, unknown> | undefined;
+      return typeof body?._csrf === 'string' ? body._csrf : req.get('x-csrf-token');
+    },
+  });
+
+  const app = express() as unknown as App;
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.set('view engine', 'ejs');
+  app.set('views', viewsDir);
+  if (config.env === 'production') app.enable('view cache');
+
+  app.use(securityHeaders(config.secureCookies));
+  app.use(requestLogger(logger));
+  app.use('/static', express.static(publicDir, { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
+  app.use(healthRouter(dataSource));
+
+  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
+  app.use(sessions.middleware);
+  app.use(passport.initialize());
+  app.use(passport.session());
+  app.use(enforceAbsoluteLifetime(config.sessionMaxMs));
+  app.use(csrfSynchronisedProtection);
+  app.use(viewLocals((req) => generateToken(req)));
+
+  app.use(homeRouter());
+  app.use(accountsRouter({ dataSource, accounts, invites, passport }));
+  app.use(
+    adminRouter({
+      dataSource,
+      people: new PeopleService(),
+      chapters: new ChaptersService(),
+      invites,
+      outbox: new OutboxService(),
+      mailConfigured: Boolean(config.smtpUrl),
+    }),
+  );
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  app.closeResources = () => sessions.close();
+  return app;
+}

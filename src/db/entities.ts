@@ -1,0 +1,9 @@
+import { Chapter } from '../accounts/chapter.entity';
+import { Invite } from '../accounts/invite.entity';
+import { PasswordReset, SetupToken } from '../accounts/one-time-token.entities';
+import { User } from '../accounts/user.entity';
+import { AuditEvent } from '../audit/audit-event.entity';
+import { OutboxMessage } from '../mail/outbox-message.entity';
+
+/** Every entity the DataSource knows; a feature adds its entities here. */
+export const entities = [Chapter, User, Invite, PasswordReset, SetupToken, AuditEvent, OutboxMessage];

@@ -1,0 +1,71 @@
+import 'reflect-metadata';
+import 'dotenv/config';
+import http from 'node:http';
+import nodemailer from 'nodemailer';
+import { createApp } from './app';
+import { AccountsService } from './accounts/accounts.service';
+import { LoginThrottle } from './accounts/login-throttle';
+import { ConfigError, loadConfig } from './config';
+import { connectDatabase } from './db/connect';
+import { EmbeddedPostgresError } from './db/embedded-postgres';
+import { shutdownGracefully, type Closer } from './lifecycle';
+import { OutboxWorker } from './mail/outbox-worker';
+import { createLogger } from './web/logger';
+import type { Pool } from 'pg';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const db = await connectDatabase(config, { migrate: true });
+  const { dataSource } = db;
+  logger.info({ database: db.embedded ? 'embedded' : 'DATABASE_URL' }, 'database ready, migrations applied');
+
+  const app = createApp({ config, dataSource, logger });
+  const closers: Closer[] = [{ name: 'sessions', close: () => app.closeResources() }];
+  if (config.smtpUrl) {
+    const worker = new OutboxWorker(dataSource, nodemailer.createTransport(config.smtpUrl), config.mailFrom, logger);
+    worker.start();
+    closers.push({ name: 'outbox worker', close: () => worker.stop() });
+  }
+  closers.push({ name: 'database', close: () => db.close() });
+
+  const server = http.createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  logger.info({ port: config.port }, 'listening');
+  console.log(`Organizer Academy is running at ${config.baseUrl}`);
+
+  const pool = (dataSource.driver as PostgresDriver).master as Pool;
+  const setupToken = await dataSource.transaction((manager) =>
+    new AccountsService(new LoginThrottle(pool), config.baseUrl).issueSetupToken(manager),
+  );
+  if (setupToken) {
+    console.log(`No admin exists yet. Create the first admin here (one-time link, valid 24 hours):\n  ${config.baseUrl}/setup?token=${setupToken}`);
+  }
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    shutdownGracefully(server, closers, { timeoutMs: config.shutdownTimeoutMs, logger })
+      .then((clean) => process.exit(clean ? 0 : 1))
+      .catch(() => process.exit(1));
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof EmbeddedPostgresError) {
+    console.error(error.message);
+  } else if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE') {
+    console.error(`Port ${loadConfig().port} is already in use; set PORT to another port.`);
+  } else {
+    console.error('Organizer Academy could not start:', error instanceof Error ? error.message : error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,73 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { AppError, NotFound, NotSignedIn, ServiceUnavailable, TooManyRequests, ValidationFailed } from './errors';
+import { isDatabaseUnavailable } from './database-errors';
+
+interface ErrorView {
+  status: number;
+  title: string;
+  message: string;
+}
+
+/** Errors from Express's own middleware (body parser, CSRF) that carry a safe 4xx status. */
+function httpClientError(error: unknown): ErrorView | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { status, code, type } = error as { status?: unknown; code?: unknown; type?: unknown };
+  if (code === 'EBADCSRFTOKEN') {
+    return {
+      status: 403,
+      title: 'This form has expired',
+      message: 'The form was open too long or came from another site. Go back, reload the page and try again.',
+    };
+  }
+  if (type === 'entity.too.large') {
+    return { status: 413, title: 'Too much data', message: 'What you sent is too large. Shorten it and try again.' };
+  }
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return { status, title: 'Bad request', message: 'The request could not be understood. Please try again.' };
+  }
+  return undefined;
+}
+
+function describe(error: unknown): ErrorView | undefined {
+  if (error instanceof AppError) return { status: error.status, title: error.title, message: error.message };
+  if (isDatabaseUnavailable(error)) {
+    const unavailable = new ServiceUnavailable();
+    return { status: unavailable.status, title: unavailable.title, message: unavailable.message };
+  }
+  return httpClientError(error);
+}
+
+function wantsJson(req: Parameters<RequestHandler>[0]): boolean {
+  return req.path.startsWith('/api/') || req.accepts(['html', 'json']) === 'json';
+}
+
+/** The 404 for every path no router answered. */
+export const notFoundHandler: RequestHandler = (_req, _res, next) => next(new NotFound());
+
+/**
+ * The one place that chooses a status and a page for an error. Unknown errors are logged and shown
+ * as a plain 500 page: no stack traces, no SQL.
+ */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) return next(error);
+    if (error instanceof NotSignedIn && req.method === 'GET' && !wantsJson(req)) {
+      return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+    }
+    const known = describe(error);
+    const view = known ?? {
+      status: 500,
+      title: 'Something went wrong',
+      message: 'An unexpected error happened on our side. It has been logged; please try again.',
+    };
+    if (!known || view.status >= 500) logger.error({ err: error, url: req.originalUrl }, 'request failed');
+    if (error instanceof TooManyRequests) res.set('Retry-After', String(error.retryAfterSeconds));
+    res.status(view.status);
+    if (wantsJson(req)) {
+      const fieldErrors = error instanceof ValidationFailed ? error.fieldErrors : undefined;
+      return res.json({ error: view.title, message: view.message, status: view.status, fieldErrors });
+    }
+    res.render('errors/error', { ...view, pageTitle: view.title });
+  };
+}

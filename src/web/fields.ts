@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+/** Reusable form fields with messages a person can act on. Form values always arrive as strings. */
+export const fields = {
+  text: (label: string, { min = 1, max = 200 }: { min?: number; max?: number } = {}) =>
+    z
+      .string({ error: `${label} must be plain text.` })
+      .trim()
+      .min(min, min === 1 ? `Enter ${label.toLowerCase()}.` : `${label} needs at least ${min} characters.`)
+      .max(max, `${label} can be at most ${max} characters.`),
+
+  optionalText: (label: string, max = 200) =>
+    z
+      .string({ error: `${label} must be plain text.` })
+      .trim()
+      .max(max, `${label} can be at most ${max} characters.`)
+      .default(''),
+
+  email: () =>
+    z
+      .string({ error: 'Enter an email address.' })
+      .trim()
+      .toLowerCase()
+      .min(1, 'Enter an email address.')
+      .max(254, 'That email address is too long.')
+      .pipe(z.email({ error: 'Enter an email address like name@example.org.' })),
+
+  /** Passwords are never trimmed: every character counts. Strength rules live in the service. */
+  password: (label = 'Password') =>
+    z.string({ error: `Enter ${label.toLowerCase()}.` }).min(1, `Enter ${label.toLowerCase()}.`),
+
+  uuid: (label: string) => z.uuid({ error: `Choose a valid ${label.toLowerCase()}.` }),
+
+  /** A select whose empty option means "none". */
+  optionalUuid: (label: string) =>
+    z
+      .union([z.literal(''), z.uuid()], { error: `Choose a valid ${label.toLowerCase()}.` })
+      .optional()
+      .transform((value) => (value ? value : null)),
+
+  choice: <T extends readonly [string, ...string[]]>(label: string, values: T) =>
+    z.enum(values, { error: `Choose a valid ${label.toLowerCase()}.` }),
+};

@@ -1,0 +1,26 @@
+import pino, { type Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import type { RequestHandler } from 'express';
+
+export function createLogger(level: string): Logger {
+  return pino({ level, base: { service: 'organizer-academy' } });
+}
+
+/** Hides one-time tokens that appear in paths and query strings (invites, resets, setup). */
+export function redactUrl(url: string): string {
+  return url
+    .replace(/(token=)[^&#]+/gi, '$1[redacted]')
+    .replace(/\/(invites|reset)\/[A-Za-z0-9_-]{16,}/g, '/$1/[redacted]');
+}
+
+/** Structured request logs: method, redacted URL, status and time; never cookies, bodies or tokens. */
+export function requestLogger(logger: Logger): RequestHandler {
+  return pinoHttp({
+    logger,
+    autoLogging: { ignore: (req) => Boolean(req.url?.startsWith('/static/') || req.url === '/healthz') },
+    serializers: {
+      req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+  });
+}

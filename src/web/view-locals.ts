@@ -1,0 +1,39 @@
+import type { RequestHandler } from 'express';
+import type { SessionUser } from '../accounts/session-user';
+
+interface NavLink {
+  href: string;
+  label: string;
+}
+
+/** Navigation by role; views only print it. */
+export function navigationFor(user: SessionUser | undefined): NavLink[] {
+  const links: NavLink[] = [{ href: '/', label: 'Home' }];
+  if (!user) return links;
+  if (user.role === 'admin') {
+    links.push(
+      { href: '/admin/people', label: 'People' },
+      { href: '/admin/invites', label: 'Invites' },
+      { href: '/admin/chapters', label: 'Chapters' },
+      { href: '/admin/outbox', label: 'Outbox' },
+    );
+  }
+  links.push({ href: '/account', label: 'Your account' });
+  return links;
+}
+
+/** Values every page needs: who is signed in, the navigation, one-time messages and the CSRF token. */
+export function viewLocals(csrfToken: (req: Parameters<RequestHandler>[0]) => string): RequestHandler {
+  return (req, res, next) => {
+    res.locals.currentUser = req.user ? { displayName: req.user.displayName, role: req.user.role } : null;
+    res.locals.nav = navigationFor(req.user).map((link) => ({
+      ...link,
+      current: link.href === '/' ? req.path === '/' : req.path.startsWith(link.href),
+    }));
+    res.locals.flash = req.session?.flash ?? [];
+    if (req.session?.flash) delete req.session.flash;
+    res.locals.csrfToken = () => csrfToken(req);
+    res.locals.pageTitle = 'Organizer Academy';
+    next();
+  };
+}
