@@ -26,7 +26,7 @@ export class AuditEvent {
   @Column({ name: 'subject_id', type: 'text' })
   subjectId!: string;
 
-  @Column({ type: 'jsonb', default: () => `'{}'::jsonb` })
+  @Column({ type: 'jsonb' })
   details!: Record<string, unknown>;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

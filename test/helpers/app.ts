@@ -1,0 +1,52 @@
+import pino from 'pino';
+import type { DataSource } from 'typeorm';
+import { createApp, type App } from '../../src/app';
+import type { ThrottleLimits } from '../../src/accounts/login-throttle';
+import { loadConfig, type Config } from '../../src/config';
+import { connectTestDatabase, createTestDatabase, dropTestDatabase } from './database';
+
+export interface TestApp {
+  app: App;
+  dataSource: DataSource;
+  config: Config;
+  databaseName: string;
+  close(): Promise<void>;
+}
+
+export const TEST_ENV = {
+  NODE_ENV: 'test',
+  SESSION_SECRET: 'test-session-secret-that-is-long-enough-0123456789',
+  BASE_URL: 'http://academy.test',
+  LOG_LEVEL: 'silent',
+} as const;
+
+/**
+ * The real app on its own fresh database (or on `databaseName`, to run two apps on one database
+ * like two server processes would).
+ */
+export async function startTestApp(
+  options: { env?: Record<string, string>; throttleLimits?: ThrottleLimits; databaseName?: string } = {},
+): Promise<TestApp> {
+  const ownsDatabase = !options.databaseName;
+  const databaseName = options.databaseName ?? (await createTestDatabase());
+  const dataSource = await connectTestDatabase(databaseName);
+  const config = loadConfig({ ...TEST_ENV, ...options.env });
+  const app = createApp({
+    config,
+    dataSource,
+    logger: pino({ level: 'silent' }),
+    throttleLimits: options.throttleLimits,
+    sessionPruneSeconds: false,
+  });
+  return {
+    app,
+    dataSource,
+    config,
+    databaseName,
+    async close() {
+      app.closeResources();
+      await dataSource.destroy();
+      if (ownsDatabase) await dropTestDatabase(databaseName);
+    },
+  };
+}
