@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { AppError, NotFound, NotSignedIn, ServiceUnavailable, TooManyRequests, ValidationFailed } from './errors';
 import { isDatabaseUnavailable } from './database-errors';
+import { navigationFor } from './view-locals';
 
 interface ErrorView {
   status: number;
@@ -68,6 +69,14 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       const fieldErrors = error instanceof ValidationFailed ? error.fieldErrors : undefined;
       return res.json({ error: view.title, message: view.message, status: view.status, fieldErrors });
     }
-    res.render('errors/error', { ...view, pageTitle: view.title });
+    // Layout values may be missing when the error came before they were set (e.g. the session store failed).
+    const layoutDefaults = { nav: navigationFor(undefined), currentUser: null, flash: [], csrfToken: () => '' };
+    res.render('errors/error', { ...layoutDefaults, ...res.locals, ...view, pageTitle: view.title }, (renderError, html) => {
+      if (renderError) {
+        logger.error({ err: renderError }, 'error page failed to render');
+        return res.type('text/plain').send(`${view.title}\n\n${view.message}\n`);
+      }
+      res.send(html);
+    });
   };
 }

@@ -32,11 +32,15 @@ export const fields = {
   uuid: (label: string) => z.uuid({ error: `Choose a valid ${label.toLowerCase()}.` }),
 
   /** A select whose empty option means "none". */
-  optionalUuid: (label: string) =>
-    z
-      .union([z.literal(''), z.uuid()], { error: `Choose a valid ${label.toLowerCase()}.` })
+  optionalUuid: (label: string) => {
+    // The message goes on the uuid branch too: zod reports that branch's own issue ("Invalid UUID")
+    // for a malformed string instead of the union's.
+    const error = `Choose a valid ${label.toLowerCase()}.`;
+    return z
+      .union([z.literal(''), z.uuid({ error })], { error })
       .optional()
-      .transform((value) => (value ? value : null)),
+      .transform((value) => (value ? value : null));
+  },
 
   choice: <T extends readonly [string, ...string[]]>(label: string, values: T) =>
     z.enum(values, { error: `Choose a valid ${label.toLowerCase()}.` }),

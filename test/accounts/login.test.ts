@@ -1,0 +1,150 @@
+import request from 'supertest';
+import { User } from '../../src/accounts/user.entity';
+import { startTestApp, type TestApp } from '../helpers/app';
+import { createUser, TEST_PASSWORD } from '../helpers/factories';
+import { anonymousAgent, postForm, signIn, signedInAgent } from '../helpers/http';
+
+function sessionCookie(response: request.Response): string | undefined {
+  const cookies = ([] as string[]).concat(response.headers['set-cookie'] ?? []);
+  return cookies.find((cookie) => cookie.startsWith('academy.sid=') || cookie.startsWith('__Host-academy.sid='));
+}
+
+async function sessionRows(t: TestApp, userId: string): Promise<number> {
+  const rows = await t.dataSource.query<{ n: number }[]>(
+    `SELECT count(*)::int AS n FROM sessions WHERE sess #>> '{passport,user}' = $1`,
+    [userId],
+  );
+  return rows[0].n;
+}
+
+describe('signing in and out', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('signs in with the right password, case-insensitively by email, and stores the session in PostgreSQL', async () => {
+    const user = await createUser(t.dataSource.manager, { email: 'grace@example.org' });
+    const agent = anonymousAgent(t.app);
+    const response = await signIn(agent, 'Grace@Example.ORG');
+    expect(response.status).toBe(303);
+    expect(response.headers.location).toBe('/');
+    expect(await sessionRows(t, user.id)).toBe(1);
+    const home = await agent.get('/account');
+    expect(home.status).toBe(200);
+    expect(home.text).toContain('grace@example.org');
+    expect((await t.dataSource.manager.findOneByOrFail(User, { id: user.id })).lastLoginAt).not.toBeNull();
+  });
+
+  it('gives a new session id on sign-in (no session fixation)', async () => {
+    const user = await createUser(t.dataSource.manager);
+    const agent = anonymousAgent(t.app);
+    const before = sessionCookie(await agent.get('/password/forgot'));
+    const after = sessionCookie(await signIn(agent, user.email));
+    expect(before).toBeDefined();
+    expect(after).toBeDefined();
+    expect(after!.split(';')[0]).not.toBe(before!.split(';')[0]);
+  });
+
+  it('sets an HttpOnly, SameSite=Lax cookie with an idle expiry', async () => {
+    const user = await createUser(t.dataSource.manager);
+    const cookie = sessionCookie(await signIn(anonymousAgent(t.app), user.email))!;
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    expect(cookie).toMatch(/Expires=/);
+    expect(cookie).not.toMatch(/Secure/);
+  });
+
+  it('answers a wrong password and an unknown account with the same message and status', async () => {
+    const user = await createUser(t.dataSource.manager);
+    const wrong = await signIn(anonymousAgent(t.app), user.email, 'not the right password');
+    const unknown = await signIn(anonymousAgent(t.app), 'nobody-here@example.org', 'not the right password');
+    expect(wrong.status).toBe(400);
+    expect(unknown.status).toBe(400);
+    expect(wrong.text).toContain('The email or password is incorrect.');
+    expect(unknown.text).toContain('The email or password is incorrect.');
+    expect(wrong.text).toContain(`value="${user.email}"`);
+    expect(wrong.text).not.toContain('not the right password');
+  });
+
+  it('refuses deactivated accounts with the same message', async () => {
+    const user = await createUser(t.dataSource.manager, { active: false });
+    const response = await signIn(anonymousAgent(t.app), user.email);
+    expect(response.status).toBe(400);
+    expect(response.text).toContain('The email or password is incorrect.');
+  });
+
+  it('refuses a missing or malformed email with a field message', async () => {
+    const agent = anonymousAgent(t.app);
+    const missing = await postForm(agent, '/login', { password: 'whatever' });
+    expect(missing.status).toBe(400);
+    expect(missing.text).toContain('Enter an email address.');
+    const array = await postForm(agent, '/login', { email: ['a@example.org', 'b@example.org'], password: 'x' });
+    expect(array.status).toBe(400);
+  });
+
+  it('only redirects to local paths after sign-in', async () => {
+    const user = await createUser(t.dataSource.manager);
+    for (const [next, expected] of [
+      ['/account', '/account'],
+      ['https://evil.example/steal', '/'],
+      ['//evil.example', '/'],
+      ['/\\evil.example', '/'],
+    ]) {
+      const response = await postForm(anonymousAgent(t.app), '/login', { email: user.email, password: TEST_PASSWORD, next });
+      expect(response.headers.location).toBe(expected);
+    }
+  });
+
+  it('destroys the session server-side on sign-out, so the old cookie no longer works', async () => {
+    const user = await createUser(t.dataSource.manager);
+    const agent = await signedInAgent(t.app, user.email);
+    const cookieBefore = (await agent.get('/account')).request.cookies;
+    expect(await sessionRows(t, user.id)).toBe(1);
+    const out = await postForm(agent, '/logout');
+    expect(out.status).toBe(303);
+    expect(await sessionRows(t, user.id)).toBe(0);
+    const replay = await request(t.app).get('/account').set('Cookie', cookieBefore);
+    expect(replay.status).toBe(303);
+    expect(replay.headers.location).toBe('/login?next=%2Faccount');
+  });
+
+  it('ends a session once it is older than the absolute lifetime, however active', async () => {
+    const user = await createUser(t.dataSource.manager);
+    const agent = await signedInAgent(t.app, user.email);
+    await t.dataSource.query(
+      `UPDATE sessions SET sess = jsonb_set(sess, '{signedInAt}', to_jsonb(0)) WHERE sess #>> '{passport,user}' = $1`,
+      [user.id],
+    );
+    const response = await agent.get('/account');
+    expect(response.status).toBe(303);
+    expect(response.headers.location).toContain('/login');
+    expect(await sessionRows(t, user.id)).toBe(0);
+  });
+
+  it('applies role changes on the next request (the person is re-read every time)', async () => {
+    const user = await createUser(t.dataSource.manager, { role: 'organizer' });
+    const agent = await signedInAgent(t.app, user.email);
+    expect((await agent.get('/admin/people')).status).toBe(403);
+    await t.dataSource.manager.update(User, user.id, { role: 'admin' });
+    expect((await agent.get('/admin/people')).status).toBe(200);
+  });
+});
+
+describe('session cookies behind HTTPS', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ env: { BASE_URL: 'https://academy.example.org', TRUST_PROXY: '1' } });
+  });
+  afterAll(() => t.close());
+
+  it('uses a Secure __Host- cookie when the public URL is HTTPS behind a trusted proxy', async () => {
+    const response = await request(t.app).get('/login').set('X-Forwarded-Proto', 'https');
+    const cookie = sessionCookie(response);
+    expect(cookie).toMatch(/^__Host-academy\.sid=/);
+    expect(cookie).toMatch(/Secure/);
+    expect(cookie).toMatch(/Path=\//);
+    expect(cookie).not.toMatch(/Domain=/);
+  });
+});

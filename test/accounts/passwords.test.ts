@@ -1,0 +1,37 @@
+import { hashPassword, passwordProblem, verifyPassword } from '../../src/accounts/passwords';
+
+describe('password rules', () => {
+  it('needs at least 12 characters', () => {
+    expect(passwordProblem('short pass1')).toBe('Use at least 12 characters.');
+    expect(passwordProblem('twelve chars')).toBeUndefined();
+  });
+
+  it('allows long passphrases (64 and more) up to 256 characters', () => {
+    expect(passwordProblem('a'.repeat(10) + ' long passphrase '.repeat(5))).toBeUndefined();
+    expect(passwordProblem('x'.repeat(256))).toBeUndefined();
+    expect(passwordProblem('x'.repeat(257))).toBe('Use at most 256 characters.');
+  });
+
+  it('refuses the most common passwords, whatever their case', () => {
+    expect(passwordProblem('qwerty123456')).toMatch(/most common/);
+    expect(passwordProblem('QWERTY123456')).toMatch(/most common/);
+    expect(passwordProblem('1qaz2wsx3edc')).toMatch(/most common/);
+  });
+
+  it('refuses the account email as password', () => {
+    expect(passwordProblem('Someone@Example.org', { email: 'someone@example.org' })).toMatch(/email/);
+  });
+
+  it('hashes with Argon2id at the OWASP ASVS floor and never truncates', async () => {
+    const long = 'correct horse battery staple '.repeat(4);
+    const hash = await hashPassword(long);
+    expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(await verifyPassword(hash, long)).toBe(true);
+    expect(await verifyPassword(hash, long.slice(0, -1))).toBe(false);
+    expect(await verifyPassword(hash, long.slice(0, 72))).toBe(false);
+  });
+
+  it('treats a malformed stored hash as a failed check, not a crash', async () => {
+    expect(await verifyPassword('not-a-hash', 'anything at all')).toBe(false);
+  });
+});

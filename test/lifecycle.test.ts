@@ -1,0 +1,64 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { shutdownGracefully } from '../src/lifecycle';
+
+const logger = pino({ level: 'silent' });
+
+function get(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      })
+      .on('error', reject);
+  });
+}
+
+async function serverWithSlowRoute(delayMs: number): Promise<{ server: http.Server; port: number }> {
+  const server = http.createServer((req, res) => {
+    if (req.url === '/slow') setTimeout(() => res.end('finished'), delayMs);
+    else res.end('quick');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+describe('graceful shutdown', () => {
+  it('finishes in-flight requests, refuses new connections, then closes resources in order', async () => {
+    const { server, port } = await serverWithSlowRoute(300);
+    const inFlight = get(port, '/slow');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const closed: string[] = [];
+    const shutdown = shutdownGracefully(
+      server,
+      [
+        { name: 'pool', close: () => void closed.push('pool') },
+        { name: 'embedded database', close: () => void closed.push('embedded database') },
+      ],
+      { timeoutMs: 5000, logger },
+    );
+    await expect(get(port, '/')).rejects.toThrow(/ECONNREFUSED/);
+    await expect(inFlight).resolves.toEqual({ status: 200, body: 'finished' });
+    await expect(shutdown).resolves.toBe(true);
+    expect(closed).toEqual(['pool', 'embedded database']);
+  });
+
+  it('cuts requests that hang past the deadline and still closes everything', async () => {
+    const { server, port } = await serverWithSlowRoute(60_000);
+    const hanging = get(port, '/slow').catch((error: Error) => error);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const closed: string[] = [];
+    const started = Date.now();
+    const clean = await shutdownGracefully(server, [{ name: 'pool', close: () => void closed.push('pool') }], {
+      timeoutMs: 200,
+      logger,
+    });
+    expect(clean).toBe(false);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(String(await hanging)).toMatch(/socket hang up|ECONNRESET/);
+    expect(closed).toEqual(['pool']);
+  });
+});

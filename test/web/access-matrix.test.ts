@@ -1,0 +1,88 @@
+import crypto from 'node:crypto';
+import type { Response } from 'supertest';
+import { startTestApp, type TestApp } from '../helpers/app';
+import { createUser } from '../helpers/factories';
+import { anonymousAgent, postForm, signedInAgent, type Agent } from '../helpers/http';
+import { listRoutes } from '../helpers/routes';
+
+type Who = 'anonymous' | 'organizer' | 'coach' | 'admin';
+const EVERYONE: Who[] = ['anonymous', 'organizer', 'coach', 'admin'];
+const SIGNED_IN: Who[] = ['organizer', 'coach', 'admin'];
+const ADMINS: Who[] = ['admin'];
+
+/**
+ * Who may use each route. A route missing here fails the suite, so every new route must state its
+ * access; everyone else must be turned away (sign-in for anonymous visitors, 403 for other roles).
+ */
+const ACCESS: Record<string, Who[]> = {
+  'GET /healthz': EVERYONE,
+  'GET /readyz': EVERYONE,
+  'GET /': EVERYONE,
+  'GET /login': EVERYONE,
+  'POST /login': EVERYONE,
+  'POST /logout': EVERYONE,
+  'GET /setup': EVERYONE,
+  'POST /setup': EVERYONE,
+  'GET /invites/:token': EVERYONE,
+  'POST /invites/:token': EVERYONE,
+  'GET /password/forgot': EVERYONE,
+  'POST /password/forgot': EVERYONE,
+  'GET /password/reset/:token': EVERYONE,
+  'POST /password/reset/:token': EVERYONE,
+  'GET /account': SIGNED_IN,
+  'GET /account/password': SIGNED_IN,
+  'POST /account/password': SIGNED_IN,
+  'GET /admin': ADMINS,
+  'GET /admin/people': ADMINS,
+  'GET /admin/people/:id': ADMINS,
+  'POST /admin/people/:id': ADMINS,
+  'POST /admin/people/:id/deactivate': ADMINS,
+  'POST /admin/people/:id/reactivate': ADMINS,
+  'GET /admin/chapters': ADMINS,
+  'POST /admin/chapters': ADMINS,
+  'GET /admin/chapters/:id': ADMINS,
+  'POST /admin/chapters/:id': ADMINS,
+  'GET /admin/invites': ADMINS,
+  'POST /admin/invites': ADMINS,
+  'POST /admin/invites/:id/resend': ADMINS,
+  'POST /admin/invites/:id/revoke': ADMINS,
+  'GET /admin/outbox': ADMINS,
+};
+
+function isDenied(who: Who, response: Response): boolean {
+  if (who === 'anonymous') {
+    return response.status === 401 || (response.status === 303 && String(response.headers.location).startsWith('/login?next='));
+  }
+  return response.status === 403;
+}
+
+describe('access matrix', () => {
+  let t: TestApp;
+  const agents = {} as Record<Who, Agent>;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    agents.anonymous = anonymousAgent(t.app);
+    for (const role of ['organizer', 'coach', 'admin'] as const) {
+      const user = await createUser(t.dataSource.manager, { role });
+      agents[role] = await signedInAgent(t.app, user.email);
+    }
+  });
+  afterAll(() => t.close());
+
+  it('has an entry for every route the app serves (new routes must declare who may use them)', () => {
+    expect(listRoutes(t.app)).toEqual(Object.keys(ACCESS).sort());
+  });
+
+  const cases = Object.entries(ACCESS).flatMap(([route, allowed]) => EVERYONE.map((who) => ({ route, who, allowed: allowed.includes(who) })));
+
+  it.each(cases)('$route as $who: allowed=$allowed', async ({ route, who, allowed }) => {
+    const [method, pattern] = route.split(' ');
+    const path = pattern.replace(':id', crypto.randomUUID()).replace(':token', 'x'.repeat(43));
+    // Sign-out would end the shared session; use a throwaway session for it.
+    const agent = route === 'POST /logout' && who !== 'anonymous' ? anonymousAgent(t.app) : agents[who];
+    const response = method === 'GET' ? await agent.get(path) : await postForm(agent, path, {});
+    expect(isDenied(who, response)).toBe(!allowed);
+    expect(response.status).toBeLessThan(500);
+  });
+});
