@@ -3,4 +3,7 @@ import type { MigrationInterface } from 'typeorm';
 import { Accounts1795856333076 } from './1795856333076-Accounts';
 import { SessionsAndLoginThrottle1795856400000 } from './1795856400000-SessionsAndLoginThrottle';
 
-export const migrations: (new () => MigrationInterface)[] = [Accounts1795856333076, SessionsAndLoginThrottle1795856400000];
+export const migrations: (new () => MigrationInterface)[] = [
+  Accounts1795856333076,
+  SessionsAndLoginThrottle1795856400000,
+];

@@ -7,7 +7,9 @@ runCli(async () => {
   const db = await connectDatabase(loadConfig(), { migrate: false });
   try {
     const applied = await db.dataSource.runMigrations({ transaction: 'each' });
-    console.log(applied.length ? `Applied: ${applied.map((m) => m.name).join(', ')}` : 'Schema is up to date.');
+    console.log(
+      applied.length ? `Applied: ${applied.map((m) => m.name).join(', ')}` : 'Schema is up to date.',
+    );
   } finally {
     await db.close();
   }

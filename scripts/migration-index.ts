@@ -24,4 +24,3 @@ export const migrations: (new () => MigrationInterface)[] = [${entries.map((e) =
 `;
   fs.writeFileSync(path.join(migrationsDir, 'index.ts'), body);
 }
-

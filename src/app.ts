@@ -40,7 +40,13 @@ export interface App extends Express {
 }
 
 /** Builds the Express app without listening: the server and the tests both use it. */
-export function createApp({ config, dataSource, logger, throttleLimits, sessionPruneSeconds = 900 }: AppDeps): App {
+export function createApp({
+  config,
+  dataSource,
+  logger,
+  throttleLimits,
+  sessionPruneSeconds = 900,
+}: AppDeps): App {
   const pool = (dataSource.driver as PostgresDriver).master as Pool;
   const accounts = new AccountsService(new LoginThrottle(pool, throttleLimits), config.baseUrl);
   const invites = new InvitesService(config.baseUrl);
@@ -62,7 +68,10 @@ export function createApp({ config, dataSource, logger, throttleLimits, sessionP
 
   app.use(securityHeaders(config.secureCookies));
   app.use(requestLogger(logger));
-  app.use('/static', express.static(publicDir, { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
+  app.use(
+    '/static',
+    express.static(publicDir, { maxAge: config.env === 'production' ? '1d' : 0, index: false }),
+  );
   app.use(healthRouter(dataSource));
 
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));

@@ -39,7 +39,11 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(120),
-  SESSION_MAX_HOURS: z.coerce.number().int().min(1).default(24 * 7),
+  SESSION_MAX_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(24 * 7),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
@@ -89,6 +93,17 @@ function sessionSecretFromDataDir(dataDir: string): string {
   return secret;
 }
 
+function readableSecret(dataDir: string): string {
+  try {
+    return sessionSecretFromDataDir(dataDir);
+  } catch (error) {
+    const reason = error instanceof Error && 'code' in error ? String(error.code) : 'unknown error';
+    throw new ConfigError([
+      `DATA_DIR: cannot write ${dataDir} (${reason}); point DATA_DIR to a writable folder`,
+    ]);
+  }
+}
+
 /**
  * Parses and validates the environment once. Throws ConfigError listing every problem.
  * Tests pass their own env object instead of process.env.
@@ -109,7 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: baseUrl.startsWith('https://'),
     databaseUrl: e.DATABASE_URL,
     dataDir,
-    sessionSecret: e.SESSION_SECRET ?? sessionSecretFromDataDir(dataDir),
+    sessionSecret: e.SESSION_SECRET ?? readableSecret(dataDir),
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
     sessionMaxMs: e.SESSION_MAX_HOURS * 3_600_000,
     smtpUrl: e.SMTP_URL,

@@ -21,7 +21,10 @@ export async function shutdownGracefully(
   const deadline = new Promise<void>((resolve) => {
     timer = setTimeout(() => {
       drainedInTime = false;
-      logger.warn({ timeoutMs }, 'requests still running at the shutdown deadline; closing their connections');
+      logger.warn(
+        { timeoutMs },
+        'requests still running at the shutdown deadline; closing their connections',
+      );
       server.closeAllConnections();
       resolve();
     }, timeoutMs);

@@ -24,7 +24,12 @@ async function main(): Promise<void> {
   const app = createApp({ config, dataSource, logger });
   const closers: Closer[] = [{ name: 'sessions', close: () => app.closeResources() }];
   if (config.smtpUrl) {
-    const worker = new OutboxWorker(dataSource, nodemailer.createTransport(config.smtpUrl), config.mailFrom, logger);
+    const worker = new OutboxWorker(
+      dataSource,
+      nodemailer.createTransport(config.smtpUrl),
+      config.mailFrom,
+      logger,
+    );
     worker.start();
     closers.push({ name: 'outbox worker', close: () => worker.stop() });
   }
@@ -43,7 +48,9 @@ async function main(): Promise<void> {
     new AccountsService(new LoginThrottle(pool), config.baseUrl).issueSetupToken(manager),
   );
   if (setupToken) {
-    console.log(`No admin exists yet. Create the first admin here (one-time link, valid 24 hours):\n  ${config.baseUrl}/setup?token=${setupToken}`);
+    console.log(
+      `No admin exists yet. Create the first admin here (one-time link, valid 24 hours):\n  ${config.baseUrl}/setup?token=${setupToken}`,
+    );
   }
 
   let stopping = false;

@@ -59,7 +59,10 @@ describe('configuration', () => {
   it('reads TRUST_PROXY as a hop count or a list of addresses, and HTTPS base URLs turn on secure cookies', () => {
     const common = { SESSION_SECRET: 'x'.repeat(32) };
     expect(loadConfig({ ...common, TRUST_PROXY: '2' }).trustProxy).toBe(2);
-    expect(loadConfig({ ...common, TRUST_PROXY: '10.0.0.1, 10.0.0.2' }).trustProxy).toEqual(['10.0.0.1', '10.0.0.2']);
+    expect(loadConfig({ ...common, TRUST_PROXY: '10.0.0.1, 10.0.0.2' }).trustProxy).toEqual([
+      '10.0.0.1',
+      '10.0.0.2',
+    ]);
     const https = loadConfig({ ...common, BASE_URL: 'https://academy.example.org/' });
     expect(https.baseUrl).toBe('https://academy.example.org');
     expect(https.secureCookies).toBe(true);

@@ -36,7 +36,11 @@ export function accountsRouter({ dataSource, accounts, invites, passport }: Acco
 
   router.get('/login', (req, res) => {
     if (req.user) return res.redirect(303, '/');
-    res.render('accounts/login', { values: { next: safeLocalPath(req.query.next) }, errors: {}, pageTitle: 'Sign in' });
+    res.render('accounts/login', {
+      values: { next: safeLocalPath(req.query.next) },
+      errors: {},
+      pageTitle: 'Sign in',
+    });
   });
   router.post(
     '/login',
@@ -60,7 +64,11 @@ export function accountsRouter({ dataSource, accounts, invites, passport }: Acco
 
   const setupModel = async (req: Request) => {
     const token = paramToken(req.query.token);
-    return { token, tokenValid: await accounts.isSetupTokenValid(dataSource.manager, token), pageTitle: 'Set up Organizer Academy' };
+    return {
+      token,
+      tokenValid: await accounts.isSetupTokenValid(dataSource.manager, token),
+      pageTitle: 'Set up Organizer Academy',
+    };
   };
   router.get('/setup', showForm('accounts/setup', setupModel));
   router.post(
@@ -70,7 +78,9 @@ export function accountsRouter({ dataSource, accounts, invites, passport }: Acco
       schema: newAccountForm,
       model: setupModel,
       submit: async (req, res, input) => {
-        const admin = await tx((manager) => accounts.completeSetup(manager, paramToken(req.query.token), input));
+        const admin = await tx((manager) =>
+          accounts.completeSetup(manager, paramToken(req.query.token), input),
+        );
         await startSession(req, admin);
         flash(req, 'success', 'Your admin account is ready. Next: add a chapter and invite your coaches.');
         res.redirect(303, '/admin/people');

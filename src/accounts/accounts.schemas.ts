@@ -29,6 +29,7 @@ export const changePasswordForm = z.object({
 
 /** Only local paths are allowed after sign-in, so a crafted link cannot bounce people elsewhere. */
 export function safeLocalPath(next: unknown): string {
-  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.includes('\\')) return '/';
+  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.includes('\\'))
+    return '/';
   return /[\r\n]/.test(next) ? '/' : next;
 }

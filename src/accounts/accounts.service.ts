@@ -42,7 +42,9 @@ export class AccountsService {
   async signIn(manager: EntityManager, email: string, password: string, ip: string): Promise<SessionUser> {
     await this.throttle.assertAllowed(email, ip);
     const user = await manager.findOne(User, { where: { email: email.toLowerCase(), active: true } });
-    const valid = user ? await verifyPassword(user.passwordHash, password) : (await verifyAgainstDummy(password), false);
+    const valid = user
+      ? await verifyPassword(user.passwordHash, password)
+      : (await verifyAgainstDummy(password), false);
     if (!user || !valid) {
       await this.throttle.recordFailure(email, ip);
       throw new ValidationFailed({}, WRONG_CREDENTIALS);
@@ -78,7 +80,9 @@ export class AccountsService {
     }
     assertAcceptablePassword(input.password, input.email);
     if (await manager.exists(User, { where: { email: input.email } })) {
-      throw new Conflict('An account with this email already exists.', { email: 'An account with this email already exists.' });
+      throw new Conflict('An account with this email already exists.', {
+        email: 'An account with this email already exists.',
+      });
     }
     const user = await manager.save(
       manager.create(User, {
@@ -90,7 +94,12 @@ export class AccountsService {
       }),
     );
     await manager.createQueryBuilder().delete().from(SetupToken).execute();
-    await recordAudit(manager, { actorId: user.id, action: 'account.setup_admin', subjectType: 'user', subjectId: user.id });
+    await recordAudit(manager, {
+      actorId: user.id,
+      action: 'account.setup_admin',
+      subjectType: 'user',
+      subjectId: user.id,
+    });
     return toSessionUser(user);
   }
 
@@ -99,7 +108,11 @@ export class AccountsService {
     const user = await manager.findOne(User, { where: { email, active: true } });
     if (!user) return;
     const { token, tokenHash } = newToken();
-    await manager.insert(PasswordReset, { userId: user.id, tokenHash, expiresAt: hoursFromNow(RESET_TOKEN_HOURS) });
+    await manager.insert(PasswordReset, {
+      userId: user.id,
+      tokenHash,
+      expiresAt: hoursFromNow(RESET_TOKEN_HOURS),
+    });
     await queueEmail(manager, {
       to: user.email,
       subject: 'Reset your Organizer Academy password',
@@ -131,7 +144,12 @@ export class AccountsService {
     await manager.update(User, user.id, { passwordHash: await hashPassword(password) });
     await manager.update(PasswordReset, { userId: user.id, usedAt: IsNull() }, { usedAt: new Date() });
     await endSessionsOf(manager, user.id);
-    await recordAudit(manager, { actorId: null, action: 'account.password_reset', subjectType: 'user', subjectId: user.id });
+    await recordAudit(manager, {
+      actorId: null,
+      action: 'account.password_reset',
+      subjectType: 'user',
+      subjectId: user.id,
+    });
   }
 
   /** Changes the actor's password after checking the current one; their other sessions end. */
@@ -148,6 +166,11 @@ export class AccountsService {
     assertAcceptablePassword(input.newPassword, user.email, 'newPassword');
     await manager.update(User, user.id, { passwordHash: await hashPassword(input.newPassword) });
     await endSessionsOf(manager, user.id, currentSessionId);
-    await recordAudit(manager, { actorId: user.id, action: 'account.password_changed', subjectType: 'user', subjectId: user.id });
+    await recordAudit(manager, {
+      actorId: user.id,
+      action: 'account.password_changed',
+      subjectType: 'user',
+      subjectId: user.id,
+    });
   }
 }

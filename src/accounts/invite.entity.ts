@@ -1,4 +1,13 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
 import { Chapter } from './chapter.entity';
 import { ROLES_SQL, type Role } from './roles';
 import { User } from './user.entity';
@@ -8,7 +17,10 @@ import { User } from './user.entity';
 @Check('invites_role_known', `"role" IN (${ROLES_SQL})`)
 @Check('invites_not_both_accepted_and_revoked', `"accepted_at" IS NULL OR "revoked_at" IS NULL`)
 // One open invite per address: resending re-issues the token of that row instead of adding another.
-@Index('invites_one_open_per_email', ['email'], { unique: true, where: `"accepted_at" IS NULL AND "revoked_at" IS NULL` })
+@Index('invites_one_open_per_email', ['email'], {
+  unique: true,
+  where: `"accepted_at" IS NULL AND "revoked_at" IS NULL`,
+})
 export class Invite {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

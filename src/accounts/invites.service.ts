@@ -35,7 +35,8 @@ export function inviteStatus(invite: Invite, now = new Date()): InviteStatus {
   return invite.expiresAt <= now ? 'expired' : 'open';
 }
 
-const LINK_DEAD = 'This invite link has expired, was revoked or was already used. Ask your program admin for a new one.';
+const LINK_DEAD =
+  'This invite link has expired, was revoked or was already used. Ask your program admin for a new one.';
 
 /** Admins invite people by email; the invitee picks a name and password through a single-use link. */
 export class InvitesService {
@@ -60,10 +61,14 @@ export class InvitesService {
       throw new ValidationFailed({ chapterId: 'That chapter does not exist.' });
     }
     if (await manager.exists(User, { where: { email: input.email } })) {
-      throw new Conflict('That person already has an account.', { email: 'Someone with this email already has an account.' });
+      throw new Conflict('That person already has an account.', {
+        email: 'Someone with this email already has an account.',
+      });
     }
     // An expired, unaccepted invite would block the address; close it so a fresh one can be sent.
-    const open = await manager.findOne(Invite, { where: { email: input.email, acceptedAt: IsNull(), revokedAt: IsNull() } });
+    const open = await manager.findOne(Invite, {
+      where: { email: input.email, acceptedAt: IsNull(), revokedAt: IsNull() },
+    });
     if (open && inviteStatus(open) === 'open') {
       throw new Conflict('There is already an open invite.', {
         email: 'This address already has an open invite; resend or revoke it from the list below.',
@@ -74,7 +79,12 @@ export class InvitesService {
     let invite: Invite;
     try {
       invite = await manager.save(
-        manager.create(Invite, { ...input, tokenHash, invitedById: admin.id, expiresAt: hoursFromNow(INVITE_VALID_HOURS) }),
+        manager.create(Invite, {
+          ...input,
+          tokenHash,
+          invitedById: admin.id,
+          expiresAt: hoursFromNow(INVITE_VALID_HOURS),
+        }),
       );
     } catch (error) {
       if (uniqueViolation(error)) throw new Conflict('There is already an open invite for this address.');
@@ -91,7 +101,10 @@ export class InvitesService {
   }
 
   private async findForAdmin(manager: EntityManager, inviteId: string): Promise<Invite> {
-    const invite = await manager.findOne(Invite, { where: { id: inviteId }, lock: { mode: 'pessimistic_write' } });
+    const invite = await manager.findOne(Invite, {
+      where: { id: inviteId },
+      lock: { mode: 'pessimistic_write' },
+    });
     if (!invite) throw new NotFound('That invite does not exist.');
     return invite;
   }
@@ -100,27 +113,43 @@ export class InvitesService {
   async resend(manager: EntityManager, actor: SessionUser | undefined, inviteId: string): Promise<string> {
     const admin = assertAdmin(actor);
     const invite = await this.findForAdmin(manager, inviteId);
-    if (invite.acceptedAt || invite.revokedAt) throw new Conflict(`This invite was ${inviteStatus(invite)}; it cannot be resent.`);
+    if (invite.acceptedAt || invite.revokedAt)
+      throw new Conflict(`This invite was ${inviteStatus(invite)}; it cannot be resent.`);
     const { token, tokenHash } = newToken();
     Object.assign(invite, { tokenHash, expiresAt: hoursFromNow(INVITE_VALID_HOURS) });
     await manager.save(invite);
     await this.sendInviteEmail(manager, invite, token, admin);
-    await recordAudit(manager, { actorId: admin.id, action: 'invite.resent', subjectType: 'invite', subjectId: invite.id });
+    await recordAudit(manager, {
+      actorId: admin.id,
+      action: 'invite.resent',
+      subjectType: 'invite',
+      subjectId: invite.id,
+    });
     return invite.email;
   }
 
   async revoke(manager: EntityManager, actor: SessionUser | undefined, inviteId: string): Promise<string> {
     const admin = assertAdmin(actor);
     const invite = await this.findForAdmin(manager, inviteId);
-    if (invite.acceptedAt) throw new Conflict('This invite was already accepted; deactivate the account instead.');
+    if (invite.acceptedAt)
+      throw new Conflict('This invite was already accepted; deactivate the account instead.');
     if (!invite.revokedAt) await manager.update(Invite, invite.id, { revokedAt: new Date() });
-    await recordAudit(manager, { actorId: admin.id, action: 'invite.revoked', subjectType: 'invite', subjectId: invite.id });
+    await recordAudit(manager, {
+      actorId: admin.id,
+      action: 'invite.revoked',
+      subjectType: 'invite',
+      subjectId: invite.id,
+    });
     return invite.email;
   }
 
   async list(manager: EntityManager, actor: SessionUser | undefined): Promise<InviteView[]> {
     assertAdmin(actor);
-    const invites = await manager.find(Invite, { relations: { chapter: true }, order: { createdAt: 'DESC' }, take: 200 });
+    const invites = await manager.find(Invite, {
+      relations: { chapter: true },
+      order: { createdAt: 'DESC' },
+      take: 200,
+    });
     return invites.map((invite) => ({
       id: invite.id,
       email: invite.email,
@@ -151,7 +180,9 @@ export class InvitesService {
     const invite = await this.findUsable(manager, token, true);
     assertAcceptablePassword(input.password, invite.email);
     if (await manager.exists(User, { where: { email: invite.email } })) {
-      throw new Conflict('An account with this email already exists; sign in or reset your password instead.');
+      throw new Conflict(
+        'An account with this email already exists; sign in or reset your password instead.',
+      );
     }
     const user = await manager.save(
       manager.create(User, {

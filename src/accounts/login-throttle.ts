@@ -40,7 +40,11 @@ export class LoginThrottle {
       duration: limits.windowSeconds,
       blockDuration: limits.blockSeconds,
     };
-    this.byAccountAndIp = new RateLimiterPostgres({ ...common, keyPrefix: 'login_account_ip', points: limits.perAccountAndIp });
+    this.byAccountAndIp = new RateLimiterPostgres({
+      ...common,
+      keyPrefix: 'login_account_ip',
+      points: limits.perAccountAndIp,
+    });
     this.byIp = new RateLimiterPostgres({ ...common, keyPrefix: 'login_ip', points: limits.perIp });
   }
 

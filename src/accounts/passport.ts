@@ -1,3 +1,4 @@
+import { asError } from '../web/errors';
 import passport, { type PassportStatic } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { Request, Response } from 'express';
@@ -26,13 +27,21 @@ export function createPassport(dataSource: DataSource, accounts: AccountsService
 }
 
 /** Runs the local strategy; rejects with the service's error (wrong credentials, throttled). */
-export function authenticateLocal(instance: PassportStatic, req: Request, res: Response): Promise<SessionUser> {
+export function authenticateLocal(
+  instance: PassportStatic,
+  req: Request,
+  res: Response,
+): Promise<SessionUser> {
   return new Promise((resolve, reject) => {
-    const handler = instance.authenticate('local', { session: false }, (error: unknown, user: SessionUser | false) => {
-      if (error) return reject(error instanceof Error ? error : new Error(String(error)));
-      if (!user) return reject(new Error('sign-in produced no user'));
-      resolve(user);
-    }) as (req: Request, res: Response, next: (error?: unknown) => void) => void;
-    handler(req, res, (error) => reject(error instanceof Error ? error : new Error(String(error))));
+    const handler = instance.authenticate(
+      'local',
+      { session: false },
+      (error: unknown, user: SessionUser | false) => {
+        if (error) return reject(asError(error));
+        if (!user) return reject(new Error('sign-in produced no user'));
+        resolve(user);
+      },
+    ) as (req: Request, res: Response, next: (error?: unknown) => void) => void;
+    handler(req, res, (error) => reject(asError(error)));
   });
 }

@@ -1,3 +1,4 @@
+import { asError } from '../web/errors';
 import type { Request } from 'express';
 import type { SessionUser } from './session-user';
 
@@ -8,7 +9,7 @@ import type { SessionUser } from './session-user';
 export function startSession(req: Request, user: SessionUser): Promise<void> {
   return new Promise((resolve, reject) => {
     req.logIn(user, (error) => {
-      if (error) return reject(error instanceof Error ? error : new Error(String(error)));
+      if (error) return reject(asError(error));
       req.session.signedInAt = Date.now();
       resolve();
     });
@@ -19,8 +20,8 @@ export function startSession(req: Request, user: SessionUser): Promise<void> {
 export function endSession(req: Request): Promise<void> {
   return new Promise((resolve, reject) => {
     req.logout((logoutError) => {
-      if (logoutError) return reject(logoutError instanceof Error ? logoutError : new Error(String(logoutError)));
-      req.session.destroy((destroyError) => (destroyError ? reject(destroyError as Error) : resolve()));
+      if (logoutError) return reject(asError(logoutError));
+      req.session.destroy((destroyError) => (destroyError ? reject(asError(destroyError)) : resolve()));
     });
   });
 }

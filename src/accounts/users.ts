@@ -13,7 +13,10 @@ export function toSessionUser(user: User): SessionUser {
 }
 
 /** The signed-in person for a session, or undefined when the account is gone or deactivated. */
-export async function findActiveSessionUser(manager: EntityManager, id: string): Promise<SessionUser | undefined> {
+export async function findActiveSessionUser(
+  manager: EntityManager,
+  id: string,
+): Promise<SessionUser | undefined> {
   const user = await manager.findOne(User, { where: { id, active: true } });
   return user ? toSessionUser(user) : undefined;
 }

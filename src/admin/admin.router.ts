@@ -28,7 +28,14 @@ function idOf(req: Request): string {
   return parsed.data;
 }
 
-export function adminRouter({ dataSource, people, chapters, invites, outbox, mailConfigured }: AdminRouterDeps): Router {
+export function adminRouter({
+  dataSource,
+  people,
+  chapters,
+  invites,
+  outbox,
+  mailConfigured,
+}: AdminRouterDeps): Router {
   const router = Router();
   const tx = <T>(work: Parameters<typeof withTransaction<T>>[1]) => withTransaction(dataSource, work);
   const manager = dataSource.manager;
@@ -69,7 +76,10 @@ export function adminRouter({ dataSource, people, chapters, invites, outbox, mai
       },
     }),
   );
-  for (const [action, active] of [['deactivate', false], ['reactivate', true]] as const) {
+  for (const [action, active] of [
+    ['deactivate', false],
+    ['reactivate', true],
+  ] as const) {
     router.post(`/admin/people/:id/${action}`, async (req, res) => {
       const person = await tx((m) => people.setActive(m, req.user, idOf(req), active));
       flash(req, 'success', `${person.displayName} was ${action}d.`);
@@ -98,7 +108,11 @@ export function adminRouter({ dataSource, people, chapters, invites, outbox, mai
   });
   router.get('/admin/chapters/:id', async (req, res) => {
     const model = await chapterModel(req);
-    res.render('admin/chapter', { ...model, values: { name: model.chapter.name, region: model.chapter.region }, errors: {} });
+    res.render('admin/chapter', {
+      ...model,
+      values: { name: model.chapter.name, region: model.chapter.region },
+      errors: {},
+    });
   });
   router.post(
     '/admin/chapters/:id',
@@ -146,7 +160,11 @@ export function adminRouter({ dataSource, people, chapters, invites, outbox, mai
   });
 
   router.get('/admin/outbox', async (req, res) => {
-    res.render('admin/outbox', { pageTitle: 'Outbox', mailConfigured, messages: await outbox.recent(manager, req.user) });
+    res.render('admin/outbox', {
+      pageTitle: 'Outbox',
+      mailConfigured,
+      messages: await outbox.recent(manager, req.user),
+    });
   });
 
   return router;

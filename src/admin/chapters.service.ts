@@ -52,18 +52,39 @@ export class ChaptersService {
     }
   }
 
-  async create(manager: EntityManager, actor: SessionUser | undefined, input: ChapterInput): Promise<Chapter> {
+  async create(
+    manager: EntityManager,
+    actor: SessionUser | undefined,
+    input: ChapterInput,
+  ): Promise<Chapter> {
     const admin = assertAdmin(actor);
     const chapter = await this.saveUnique(manager, manager.create(Chapter, input));
-    await recordAudit(manager, { actorId: admin.id, action: 'chapter.created', subjectType: 'chapter', subjectId: chapter.id, details: { ...input } });
+    await recordAudit(manager, {
+      actorId: admin.id,
+      action: 'chapter.created',
+      subjectType: 'chapter',
+      subjectId: chapter.id,
+      details: { ...input },
+    });
     return chapter;
   }
 
-  async update(manager: EntityManager, actor: SessionUser | undefined, chapterId: string, input: ChapterInput): Promise<Chapter> {
+  async update(
+    manager: EntityManager,
+    actor: SessionUser | undefined,
+    chapterId: string,
+    input: ChapterInput,
+  ): Promise<Chapter> {
     const admin = assertAdmin(actor);
     const chapter = await this.get(manager, admin, chapterId);
     const saved = await this.saveUnique(manager, Object.assign(chapter, input));
-    await recordAudit(manager, { actorId: admin.id, action: 'chapter.updated', subjectType: 'chapter', subjectId: chapter.id, details: { ...input } });
+    await recordAudit(manager, {
+      actorId: admin.id,
+      action: 'chapter.updated',
+      subjectType: 'chapter',
+      subjectId: chapter.id,
+      details: { ...input },
+    });
     return saved;
   }
 }

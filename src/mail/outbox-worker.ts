@@ -43,8 +43,18 @@ export class OutboxWorker {
       let sent = 0;
       for (const message of due) {
         try {
-          await this.transport.sendMail({ from: this.from, to: message.toAddress, subject: message.subject, text: message.bodyText });
-          await manager.update(OutboxMessage, message.id, { status: 'sent', sentAt: new Date(), attempts: message.attempts + 1, lastError: null });
+          await this.transport.sendMail({
+            from: this.from,
+            to: message.toAddress,
+            subject: message.subject,
+            text: message.bodyText,
+          });
+          await manager.update(OutboxMessage, message.id, {
+            status: 'sent',
+            sentAt: new Date(),
+            attempts: message.attempts + 1,
+            lastError: null,
+          });
           sent += 1;
         } catch (error) {
           const attempts = message.attempts + 1;

@@ -12,5 +12,9 @@ export interface EmailMessage {
  * the outbox worker, so a slow or broken mail server never blocks or fails a request.
  */
 export async function queueEmail(manager: EntityManager, message: EmailMessage): Promise<void> {
-  await manager.insert(OutboxMessage, { toAddress: message.to, subject: message.subject, bodyText: message.text });
+  await manager.insert(OutboxMessage, {
+    toAddress: message.to,
+    subject: message.subject,
+    bodyText: message.text,
+  });
 }

@@ -1,6 +1,13 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { AppError, NotFound, NotSignedIn, ServiceUnavailable, TooManyRequests, ValidationFailed } from './errors';
+import {
+  AppError,
+  NotFound,
+  NotSignedIn,
+  ServiceUnavailable,
+  TooManyRequests,
+  ValidationFailed,
+} from './errors';
 import { isDatabaseUnavailable } from './database-errors';
 import { navigationFor } from './view-locals';
 
@@ -18,14 +25,23 @@ function httpClientError(error: unknown): ErrorView | undefined {
     return {
       status: 403,
       title: 'This form has expired',
-      message: 'The form was open too long or came from another site. Go back, reload the page and try again.',
+      message:
+        'The form was open too long or came from another site. Go back, reload the page and try again.',
     };
   }
   if (type === 'entity.too.large') {
-    return { status: 413, title: 'Too much data', message: 'What you sent is too large. Shorten it and try again.' };
+    return {
+      status: 413,
+      title: 'Too much data',
+      message: 'What you sent is too large. Shorten it and try again.',
+    };
   }
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    return { status, title: 'Bad request', message: 'The request could not be understood. Please try again.' };
+    return {
+      status,
+      title: 'Bad request',
+      message: 'The request could not be understood. Please try again.',
+    };
   }
   return undefined;
 }
@@ -70,13 +86,22 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return res.json({ error: view.title, message: view.message, status: view.status, fieldErrors });
     }
     // Layout values may be missing when the error came before they were set (e.g. the session store failed).
-    const layoutDefaults = { nav: navigationFor(undefined), currentUser: null, flash: [], csrfToken: () => '' };
-    res.render('errors/error', { ...layoutDefaults, ...res.locals, ...view, pageTitle: view.title }, (renderError, html) => {
-      if (renderError) {
-        logger.error({ err: renderError }, 'error page failed to render');
-        return res.type('text/plain').send(`${view.title}\n\n${view.message}\n`);
-      }
-      res.send(html);
-    });
+    const layoutDefaults = {
+      nav: navigationFor(undefined),
+      currentUser: null,
+      flash: [],
+      csrfToken: () => '',
+    };
+    res.render(
+      'errors/error',
+      { ...layoutDefaults, ...res.locals, ...view, pageTitle: view.title },
+      (renderError, html) => {
+        if (renderError) {
+          logger.error({ err: renderError }, 'error page failed to render');
+          return res.type('text/plain').send(`${view.title}\n\n${view.message}\n`);
+        }
+        res.send(html);
+      },
+    );
   };
 }

@@ -76,3 +76,9 @@ export class ServiceUnavailable extends AppError {
     super(message);
   }
 }
+
+/** Normalises anything thrown or passed to a callback into an Error. */
+export function asError(value: unknown): Error {
+  if (value instanceof Error) return value;
+  return new Error(typeof value === 'string' ? value : 'unknown error');
+}

@@ -47,12 +47,22 @@ export function showForm(view: string, model?: ViewModel): RequestHandler {
  * POST handler: validate, submit, and when the input or the service says no, render the same form
  * again with field messages, the values typed (never passwords) and a 4xx status.
  */
-export function handleForm<S extends z.ZodType>({ view, schema, model, submit }: FormOptions<S>): RequestHandler {
+export function handleForm<S extends z.ZodType>({
+  view,
+  schema,
+  model,
+  submit,
+}: FormOptions<S>): RequestHandler {
   return async (req, res) => {
     try {
       await submit(req, res, parseForm(schema, req.body));
     } catch (error) {
-      if (!(error instanceof ValidationFailed || error instanceof Conflict || error instanceof TooManyRequests)) throw error;
+      if (!(
+        error instanceof ValidationFailed ||
+        error instanceof Conflict ||
+        error instanceof TooManyRequests
+      ))
+        throw error;
       if (error instanceof TooManyRequests) res.set('Retry-After', String(error.retryAfterSeconds));
       const fieldErrors = error instanceof TooManyRequests ? {} : error.fieldErrors;
       res.status(error.status).render(view, {

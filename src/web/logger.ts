@@ -19,7 +19,11 @@ export function requestLogger(logger: Logger): RequestHandler {
     logger,
     autoLogging: { ignore: (req) => Boolean(req.url?.startsWith('/static/') || req.url === '/healthz') },
     serializers: {
-      req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
+      req: (req: { method: string; url: string; id: unknown }) => ({
+        id: req.id,
+        method: req.method,
+        url: redactUrl(req.url),
+      }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
   });

@@ -27,7 +27,11 @@ describe('invites', () => {
 
   /** The raw token in the newest invite email to `email`, read from the outbox like an admin would. */
   async function latestInviteToken(email: string): Promise<string> {
-    const [message] = await db().find(OutboxMessage, { where: { toAddress: email }, order: { createdAt: 'DESC' }, take: 1 });
+    const [message] = await db().find(OutboxMessage, {
+      where: { toAddress: email },
+      order: { createdAt: 'DESC' },
+      take: 1,
+    });
     const match = message ? INVITE_LINK.exec(message.bodyText) : null;
     if (!match) throw new Error(`no invite link was emailed to ${email}`);
     return match[1];
@@ -36,7 +40,8 @@ describe('invites', () => {
   /** Invites through the admin form and returns the raw token from the queued email. */
   async function invite(email: string, role = 'coach', chapterId = ''): Promise<string> {
     const response = await postForm(adminAgent, '/admin/invites', { email, role, chapterId });
-    if (response.status !== 303) throw new Error(`invite failed with ${response.status}: ${response.text.slice(0, 300)}`);
+    if (response.status !== 303)
+      throw new Error(`invite failed with ${response.status}: ${response.text.slice(0, 300)}`);
     return latestInviteToken(email.toLowerCase());
   }
 
@@ -80,7 +85,11 @@ describe('invites', () => {
     const audit = await db().findBy(AuditEvent, { action: 'invite.created' });
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actorId: admin.id, subjectType: 'invite', subjectId: row.id });
-    expect(audit[0].details).toMatchObject({ email: 'casey.coach@example.org', role: 'coach', chapterId: chapter.id });
+    expect(audit[0].details).toMatchObject({
+      email: 'casey.coach@example.org',
+      role: 'coach',
+      chapterId: chapter.id,
+    });
 
     const list = await adminAgent.get('/admin/invites');
     expect(list.status).toBe(200);
@@ -103,12 +112,19 @@ describe('invites', () => {
     expect(response.headers.location).toBe('/');
 
     const user = await db().findOneByOrFail(User, { email: 'casey@example.org' });
-    expect(user).toMatchObject({ displayName: 'Casey Coach', role: 'coach', chapterId: chapter.id, active: true });
+    expect(user).toMatchObject({
+      displayName: 'Casey Coach',
+      role: 'coach',
+      chapterId: chapter.id,
+      active: true,
+    });
     expect(user.passwordHash).toMatch(/^\$argon2id\$/);
     const row = await db().findOneByOrFail(Invite, { email: 'casey@example.org' });
     expect(row.acceptedAt).toBeInstanceOf(Date);
     expect(row.userId).toBe(user.id);
-    expect(await db().countBy(AuditEvent, { action: 'invite.accepted', subjectId: row.id, actorId: user.id })).toBe(1);
+    expect(
+      await db().countBy(AuditEvent, { action: 'invite.accepted', subjectId: row.id, actorId: user.id }),
+    ).toBe(1);
 
     const account = await invitee.get('/account');
     expect(account.status).toBe(200);
@@ -119,11 +135,17 @@ describe('invites', () => {
 
   it('makes the link single-use: a second use gets 410 and creates no second account', async () => {
     const token = await invite('once@example.org');
-    expect((await accept(anonymousAgent(t.app), token, { displayName: 'First', password: STRONG_PASSWORD })).status).toBe(303);
+    expect(
+      (await accept(anonymousAgent(t.app), token, { displayName: 'First', password: STRONG_PASSWORD }))
+        .status,
+    ).toBe(303);
 
     const again = anonymousAgent(t.app);
     expect((await again.get(`/invites/${token}`)).status).toBe(410);
-    const second = await accept(again, token, { displayName: 'Second', password: 'another long passphrase here' });
+    const second = await accept(again, token, {
+      displayName: 'Second',
+      password: 'another long passphrase here',
+    });
     expect(second.status).toBe(410);
     expect(second.text).toContain('This invite link has expired, was revoked or was already used.');
     expect(await db().countBy(User, { email: 'once@example.org' })).toBe(1);
@@ -150,7 +172,9 @@ describe('invites', () => {
 
     const agent = anonymousAgent(t.app);
     expect((await agent.get(`/invites/${token}`)).status).toBe(410);
-    expect((await accept(agent, token, { displayName: 'Revoked', password: STRONG_PASSWORD })).status).toBe(410);
+    expect((await accept(agent, token, { displayName: 'Revoked', password: STRONG_PASSWORD })).status).toBe(
+      410,
+    );
     expect(await db().countBy(User, { email: 'revoked@example.org' })).toBe(0);
   });
 
@@ -169,12 +193,38 @@ describe('invites', () => {
 
     const agent = anonymousAgent(t.app);
     expect((await agent.get(`/invites/${oldToken}`)).status).toBe(410);
-    expect((await accept(agent, oldToken, { displayName: 'Old', password: STRONG_PASSWORD })).status).toBe(410);
+    expect((await accept(agent, oldToken, { displayName: 'Old', password: STRONG_PASSWORD })).status).toBe(
+      410,
+    );
     expect(await db().countBy(User, { email: 'resend@example.org' })).toBe(0);
 
     expect((await agent.get(`/invites/${newToken}`)).status).toBe(200);
-    expect((await accept(agent, newToken, { displayName: 'New', password: STRONG_PASSWORD })).status).toBe(303);
-    expect(await db().findOneByOrFail(User, { email: 'resend@example.org' })).toMatchObject({ displayName: 'New', role: 'coach' });
+    expect((await accept(agent, newToken, { displayName: 'New', password: STRONG_PASSWORD })).status).toBe(
+      303,
+    );
+    expect(await db().findOneByOrFail(User, { email: 'resend@example.org' })).toMatchObject({
+      displayName: 'New',
+      role: 'coach',
+    });
+  });
+
+  it('refuses to resend or revoke an accepted invite (409), and answers 404 for unknown invite ids', async () => {
+    const token = await invite('done@example.org');
+    expect(
+      (await accept(anonymousAgent(t.app), token, { displayName: 'Done', password: STRONG_PASSWORD })).status,
+    ).toBe(303);
+    const row = await db().findOneByOrFail(Invite, { email: 'done@example.org' });
+    expect((await postForm(adminAgent, `/admin/invites/${row.id}/resend`)).status).toBe(409);
+    expect((await postForm(adminAgent, `/admin/invites/${row.id}/revoke`)).status).toBe(409);
+    expect(await db().findOneByOrFail(Invite, { id: row.id })).toMatchObject({
+      tokenHash: row.tokenHash,
+      revokedAt: null,
+    });
+    expect(await db().countBy(OutboxMessage, { toAddress: 'done@example.org' })).toBe(1);
+    expect((await postForm(adminAgent, '/admin/invites/not-a-uuid/resend')).status).toBe(404);
+    expect(
+      (await postForm(adminAgent, '/admin/invites/00000000-0000-4000-8000-000000000000/revoke')).status,
+    ).toBe(404);
   });
 
   it('ignores extra fields on the accept form: role=admin and another email do not change the account', async () => {
@@ -187,7 +237,10 @@ describe('invites', () => {
       chapterId: '00000000-0000-4000-8000-000000000000',
     });
     expect(response.status).toBe(303);
-    expect(await db().findOneByOrFail(User, { email: 'modest@example.org' })).toMatchObject({ role: 'organizer', chapterId: null });
+    expect(await db().findOneByOrFail(User, { email: 'modest@example.org' })).toMatchObject({
+      role: 'organizer',
+      chapterId: null,
+    });
     expect(await db().countBy(User, { email: 'other@x.org' })).toBe(0);
     expect(await db().countBy(User, { role: 'admin' })).toBe(1);
   });
@@ -198,10 +251,26 @@ describe('invites', () => {
       ['a missing role', { email: 'x@example.org' }, 'Choose a valid role.'],
       ['a missing email', { role: 'coach' }, 'Enter an email address.'],
       ['a blank email', { email: '   ', role: 'coach' }, 'Enter an email address.'],
-      ['an email that is not an address', { email: 'not-an-email', role: 'coach' }, 'Enter an email address like name@example.org.'],
-      ['an overlong email', { email: `${'a'.repeat(250)}@example.org`, role: 'coach' }, 'That email address is too long.'],
-      ['a chapter id that is not an id', { email: 'x@example.org', role: 'coach', chapterId: 'boston' }, 'Choose a valid chapter.'],
-      ['an unknown chapter', { email: 'x@example.org', role: 'coach', chapterId: '00000000-0000-4000-8000-000000000000' }, 'That chapter does not exist.'],
+      [
+        'an email that is not an address',
+        { email: 'not-an-email', role: 'coach' },
+        'Enter an email address like name@example.org.',
+      ],
+      [
+        'an overlong email',
+        { email: `${'a'.repeat(250)}@example.org`, role: 'coach' },
+        'That email address is too long.',
+      ],
+      [
+        'a chapter id that is not an id',
+        { email: 'x@example.org', role: 'coach', chapterId: 'boston' },
+        'Choose a valid chapter.',
+      ],
+      [
+        'an unknown chapter',
+        { email: 'x@example.org', role: 'coach', chapterId: '00000000-0000-4000-8000-000000000000' },
+        'That chapter does not exist.',
+      ],
     ])('%s', async (_case, fields, message) => {
       const response = await postForm(adminAgent, '/admin/invites', fields);
       expect(response.status).toBe(400);
@@ -229,7 +298,10 @@ describe('invites', () => {
 
   it('refuses to invite an address that already has an account (409 with a message)', async () => {
     await createUser(db(), { email: 'taken@example.org' });
-    const response = await postForm(adminAgent, '/admin/invites', { email: 'Taken@Example.org', role: 'coach' });
+    const response = await postForm(adminAgent, '/admin/invites', {
+      email: 'Taken@Example.org',
+      role: 'coach',
+    });
     expect(response.status).toBe(409);
     expect(response.text).toContain('Someone with this email already has an account.');
     expect(response.text).toContain('value="Taken@Example.org"');
@@ -240,7 +312,10 @@ describe('invites', () => {
   it('refuses to invite an address with an open invite (409) and keeps the first invite as it was', async () => {
     await invite('pending@example.org');
     const first = await db().findOneByOrFail(Invite, { email: 'pending@example.org' });
-    const response = await postForm(adminAgent, '/admin/invites', { email: 'pending@example.org', role: 'admin' });
+    const response = await postForm(adminAgent, '/admin/invites', {
+      email: 'pending@example.org',
+      role: 'admin',
+    });
     expect(response.status).toBe(409);
     expect(response.text).toContain('This address already has an open invite');
     expect(await db().find(Invite)).toEqual([first]);
@@ -262,17 +337,20 @@ describe('invites', () => {
     ['a common password', 'qwerty123456', 'That password is one of the most common ones; choose another.'],
     ['the email as password', 'weak@example.org', 'Do not use your email address as your password.'],
     ['a missing password', '', 'Enter password.'],
-  ])('refuses %s on the accept form with 400 and the message, and creates nothing', async (_case, password, message) => {
-    const token = await invite('weak@example.org');
-    const response = await accept(anonymousAgent(t.app), token, { displayName: 'Weak', password });
-    expect(response.status).toBe(400);
-    expect(response.text).toContain(message);
-    expect(response.text).toContain('value="Weak"');
-    if (password && password !== 'weak@example.org') expect(response.text).not.toContain(password);
-    expect(await db().countBy(User, { email: 'weak@example.org' })).toBe(0);
-    expect((await db().findOneByOrFail(Invite, { email: 'weak@example.org' })).acceptedAt).toBeNull();
-    expect(await db().countBy(AuditEvent, { action: 'invite.accepted' })).toBe(0);
-  });
+  ])(
+    'refuses %s on the accept form with 400 and the message, and creates nothing',
+    async (_case, password, message) => {
+      const token = await invite('weak@example.org');
+      const response = await accept(anonymousAgent(t.app), token, { displayName: 'Weak', password });
+      expect(response.status).toBe(400);
+      expect(response.text).toContain(message);
+      expect(response.text).toContain('value="Weak"');
+      if (password && password !== 'weak@example.org') expect(response.text).not.toContain(password);
+      expect(await db().countBy(User, { email: 'weak@example.org' })).toBe(0);
+      expect((await db().findOneByOrFail(Invite, { email: 'weak@example.org' })).acceptedAt).toBeNull();
+      expect(await db().countBy(AuditEvent, { action: 'invite.accepted' })).toBe(0);
+    },
+  );
 
   it('accepts a password of 64 and more characters, unshortened', async () => {
     const token = await invite('long@example.org');
@@ -285,14 +363,20 @@ describe('invites', () => {
     expect((await signIn(anonymousAgent(t.app), 'long@example.org', password.slice(0, 64))).status).toBe(400);
   });
 
-  it.each(['organizer', 'coach'] as const)('answers 403 to a signed-in %s posting an invite, and creates nothing', async (role) => {
-    const person = await createUser(db(), { role });
-    const agent = await signedInAgent(t.app, person.email);
-    const response = await postForm(agent, '/admin/invites', { email: 'sneaky@example.org', role: 'admin' });
-    expect(response.status).toBe(403);
-    expect((await agent.get('/admin/invites')).status).toBe(403);
-    expect(await db().count(Invite)).toBe(0);
-    expect(await db().count(OutboxMessage)).toBe(0);
-    expect(await db().countBy(AuditEvent, { action: 'invite.created' })).toBe(0);
-  });
+  it.each(['organizer', 'coach'] as const)(
+    'answers 403 to a signed-in %s posting an invite, and creates nothing',
+    async (role) => {
+      const person = await createUser(db(), { role });
+      const agent = await signedInAgent(t.app, person.email);
+      const response = await postForm(agent, '/admin/invites', {
+        email: 'sneaky@example.org',
+        role: 'admin',
+      });
+      expect(response.status).toBe(403);
+      expect((await agent.get('/admin/invites')).status).toBe(403);
+      expect(await db().count(Invite)).toBe(0);
+      expect(await db().count(OutboxMessage)).toBe(0);
+      expect(await db().countBy(AuditEvent, { action: 'invite.created' })).toBe(0);
+    },
+  );
 });

@@ -40,14 +40,17 @@ describe('login throttling', () => {
 
   it('still lets the same account in from another address', async () => {
     const user = await createUser(t.dataSource.manager);
-    for (let i = 0; i < limits.perAccountAndIp; i += 1) await attempt(t, user.email, 'wrong password here', '203.0.113.5');
+    for (let i = 0; i < limits.perAccountAndIp; i += 1)
+      await attempt(t, user.email, 'wrong password here', '203.0.113.5');
     expect((await attempt(t, user.email, TEST_PASSWORD, '198.51.100.7')).status).toBe(303);
   });
 
   it('counts failures per address across accounts, including accounts that do not exist', async () => {
     const user = await createUser(t.dataSource.manager);
     for (let i = 0; i < limits.perIp; i += 1) {
-      expect((await attempt(t, `ghost${i}@example.org`, 'wrong password here', '192.0.2.9')).status).toBe(400);
+      expect((await attempt(t, `ghost${i}@example.org`, 'wrong password here', '192.0.2.9')).status).toBe(
+        400,
+      );
     }
     expect((await attempt(t, user.email, TEST_PASSWORD, '192.0.2.9')).status).toBe(429);
   });
@@ -55,13 +58,15 @@ describe('login throttling', () => {
   it('resets the consecutive count after a successful sign-in', async () => {
     const user = await createUser(t.dataSource.manager);
     for (let round = 0; round < 2; round += 1) {
-      for (let i = 0; i < limits.perAccountAndIp - 1; i += 1) await attempt(t, user.email, 'wrong password here', '203.0.113.8');
+      for (let i = 0; i < limits.perAccountAndIp - 1; i += 1)
+        await attempt(t, user.email, 'wrong password here', '203.0.113.8');
       expect((await attempt(t, user.email, TEST_PASSWORD, '203.0.113.8')).status).toBe(303);
     }
   });
 
   it('says the same for blocked unknown accounts as for blocked real ones', async () => {
-    for (let i = 0; i < limits.perAccountAndIp; i += 1) await attempt(t, 'nobody@example.org', 'wrong password here', '203.0.113.9');
+    for (let i = 0; i < limits.perAccountAndIp; i += 1)
+      await attempt(t, 'nobody@example.org', 'wrong password here', '203.0.113.9');
     const blocked = await attempt(t, 'nobody@example.org', 'wrong password here', '203.0.113.9');
     expect(blocked.status).toBe(429);
     expect(blocked.text).toContain('Too many failed sign-in attempts');

@@ -6,7 +6,9 @@ import { anonymousAgent, postForm, signIn, signedInAgent } from '../helpers/http
 
 function sessionCookie(response: request.Response): string | undefined {
   const cookies = ([] as string[]).concat(response.headers['set-cookie'] ?? []);
-  return cookies.find((cookie) => cookie.startsWith('academy.sid=') || cookie.startsWith('__Host-academy.sid='));
+  return cookies.find(
+    (cookie) => cookie.startsWith('academy.sid=') || cookie.startsWith('__Host-academy.sid='),
+  );
 }
 
 async function sessionRows(t: TestApp, userId: string): Promise<number> {
@@ -80,7 +82,10 @@ describe('signing in and out', () => {
     const missing = await postForm(agent, '/login', { password: 'whatever' });
     expect(missing.status).toBe(400);
     expect(missing.text).toContain('Enter an email address.');
-    const array = await postForm(agent, '/login', { email: ['a@example.org', 'b@example.org'], password: 'x' });
+    const array = await postForm(agent, '/login', {
+      email: ['a@example.org', 'b@example.org'],
+      password: 'x',
+    });
     expect(array.status).toBe(400);
   });
 
@@ -92,7 +97,11 @@ describe('signing in and out', () => {
       ['//evil.example', '/'],
       ['/\\evil.example', '/'],
     ]) {
-      const response = await postForm(anonymousAgent(t.app), '/login', { email: user.email, password: TEST_PASSWORD, next });
+      const response = await postForm(anonymousAgent(t.app), '/login', {
+        email: user.email,
+        password: TEST_PASSWORD,
+        next,
+      });
       expect(response.headers.location).toBe(expected);
     }
   });

@@ -28,7 +28,9 @@ describe('password reset', () => {
   it('answers the same for known and unknown addresses, and only emails the known one', async () => {
     const user = await createUser(t.dataSource.manager);
     const known = await postForm(anonymousAgent(t.app), '/password/forgot', { email: user.email });
-    const unknown = await postForm(anonymousAgent(t.app), '/password/forgot', { email: 'nobody@example.org' });
+    const unknown = await postForm(anonymousAgent(t.app), '/password/forgot', {
+      email: 'nobody@example.org',
+    });
     expect(known.status).toBe(200);
     expect(unknown.status).toBe(200);
     expect(known.text).toBe(unknown.text);
@@ -56,14 +58,20 @@ describe('password reset', () => {
     expect((await signIn(anonymousAgent(t.app), user.email, TEST_PASSWORD)).status).toBe(400);
 
     expect((await anonymousAgent(t.app).get(link)).status).toBe(410);
-    expect((await postForm(anonymousAgent(t.app), link, { password: 'yet another long passphrase' })).status).toBe(410);
+    expect(
+      (await postForm(anonymousAgent(t.app), link, { password: 'yet another long passphrase' })).status,
+    ).toBe(410);
   });
 
   it('refuses an expired link (after one hour)', async () => {
     const user = await createUser(t.dataSource.manager);
     await postForm(anonymousAgent(t.app), '/password/forgot', { email: user.email });
     const link = await resetLinkFor(user.email);
-    await t.dataSource.manager.update(PasswordReset, { userId: user.id }, { expiresAt: new Date(Date.now() - 1000) });
+    await t.dataSource.manager.update(
+      PasswordReset,
+      { userId: user.id },
+      { expiresAt: new Date(Date.now() - 1000) },
+    );
     const response = await postForm(anonymousAgent(t.app), link, { password: NEW_PASSWORD });
     expect(response.status).toBe(410);
     expect(response.text).toContain('expired or was already used');
@@ -90,7 +98,10 @@ describe('changing a password', () => {
   it('requires the current password', async () => {
     const user = await createUser(t.dataSource.manager);
     const agent = await signedInAgent(t.app, user.email);
-    const response = await postForm(agent, '/account/password', { currentPassword: 'wrong one entirely', newPassword: NEW_PASSWORD });
+    const response = await postForm(agent, '/account/password', {
+      currentPassword: 'wrong one entirely',
+      newPassword: NEW_PASSWORD,
+    });
     expect(response.status).toBe(400);
     expect(response.text).toContain('That is not your current password.');
     const unchanged = await t.dataSource.manager.findOneByOrFail(User, { id: user.id });
@@ -101,7 +112,10 @@ describe('changing a password', () => {
     const user = await createUser(t.dataSource.manager);
     const here = await signedInAgent(t.app, user.email);
     const elsewhere = await signedInAgent(t.app, user.email);
-    const response = await postForm(here, '/account/password', { currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD });
+    const response = await postForm(here, '/account/password', {
+      currentPassword: TEST_PASSWORD,
+      newPassword: NEW_PASSWORD,
+    });
     expect(response.status).toBe(303);
     expect((await here.get('/account')).status).toBe(200);
     expect((await elsewhere.get('/account')).status).toBe(303);
@@ -110,7 +124,10 @@ describe('changing a password', () => {
   });
 
   it('is only for signed-in people', async () => {
-    const response = await postForm(anonymousAgent(t.app), '/account/password', { currentPassword: 'x', newPassword: 'y' });
+    const response = await postForm(anonymousAgent(t.app), '/account/password', {
+      currentPassword: 'x',
+      newPassword: 'y',
+    });
     expect(response.status).toBe(401);
   });
 });

@@ -64,7 +64,11 @@ describe('first-admin setup', () => {
       password: 'a long and unusual passphrase',
     });
     expect(wrong.status).toBe(410);
-    const weak = await submitSetup(agent, token, { displayName: 'Ada', email: 'ada@example.org', password: 'qwerty123456' });
+    const weak = await submitSetup(agent, token, {
+      displayName: 'Ada',
+      email: 'ada@example.org',
+      password: 'qwerty123456',
+    });
     expect(weak.status).toBe(400);
     expect(weak.text).toContain('most common');
     expect(weak.text).toContain('value="ada@example.org"');
@@ -77,7 +81,11 @@ describe('first-admin setup', () => {
     const results = await Promise.allSettled(
       [first, second].map((token, i) =>
         t.dataSource.transaction((m) =>
-          accounts.completeSetup(m, token, { displayName: `Admin ${i}`, email: `admin${i}@example.org`, password: 'a long and unusual passphrase' }),
+          accounts.completeSetup(m, token, {
+            displayName: `Admin ${i}`,
+            email: `admin${i}@example.org`,
+            password: 'a long and unusual passphrase',
+          }),
         ),
       ),
     );

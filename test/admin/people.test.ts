@@ -18,7 +18,11 @@ describe('admin: people', () => {
 
   beforeEach(async () => {
     t = await startTestApp();
-    admin = await createUser(t.dataSource.manager, { role: 'admin', displayName: 'Ada Admin', email: 'ada@example.org' });
+    admin = await createUser(t.dataSource.manager, {
+      role: 'admin',
+      displayName: 'Ada Admin',
+      email: 'ada@example.org',
+    });
     adminAgent = await signedInAgent(t.app, admin.email);
   });
   afterEach(() => t.close());
@@ -79,20 +83,29 @@ describe('admin: people', () => {
             return listedIds(response.text).sort();
           });
 
-      expect(await list({ role: 'coach' })).toEqual([coachBoston.id, coachPhilly.id, inactiveCoach.id].sort());
+      expect(await list({ role: 'coach' })).toEqual(
+        [coachBoston.id, coachPhilly.id, inactiveCoach.id].sort(),
+      );
       expect(await list({ role: 'admin' })).toEqual([admin.id]);
-      expect(await list({ chapterId: boston.id })).toEqual([coachBoston.id, organizerBoston.id, inactiveCoach.id].sort());
+      expect(await list({ chapterId: boston.id })).toEqual(
+        [coachBoston.id, organizerBoston.id, inactiveCoach.id].sort(),
+      );
       expect(await list({ status: 'inactive' })).toEqual([inactiveCoach.id]);
       expect(await list({ status: 'active', role: 'coach', chapterId: boston.id })).toEqual([coachBoston.id]);
       // Unusable filter values are ignored rather than failing the page.
       expect(await list({ role: 'superuser', chapterId: 'nope', status: 'gone' })).toHaveLength(5);
     });
 
-    it(`paginates by ${PEOPLE_PAGE_SIZE}, with every person on exactly one page`, async () => {
-      for (let i = 0; i < PEOPLE_PAGE_SIZE + 4; i += 1) {
-        await createUser(db(), { displayName: `Member ${String(i).padStart(3, '0')}` });
-      }
+    it(`paginates by ${PEOPLE_PAGE_SIZE} in name order, with every person on exactly one page`, async () => {
+      // Created out of order, so the list order has to come from the query.
+      const numbers = Array.from({ length: PEOPLE_PAGE_SIZE + 4 }, (_, i) => i).sort(
+        (a, b) => (a % 7) - (b % 7) || b - a,
+      );
+      for (const n of numbers)
+        await createUser(db(), { displayName: `Member ${String(n).padStart(3, '0')}` });
       const total = PEOPLE_PAGE_SIZE + 5;
+      const names = (html: string) =>
+        [...html.matchAll(/<td><a href="\/admin\/people\/[0-9a-f-]{36}">([^<]+)<\/a>/g)].map((m) => m[1]);
 
       const first = await adminAgent.get('/admin/people');
       expect(first.status).toBe(200);
@@ -105,6 +118,11 @@ describe('admin: people', () => {
       const secondIds = listedIds(second.text);
       expect(secondIds).toHaveLength(5);
       expect(second.text).toMatch(/aria-current="page">2</);
+      const expectedNames = [
+        'Ada Admin',
+        ...numbers.sort((a, b) => a - b).map((n) => `Member ${String(n).padStart(3, '0')}`),
+      ];
+      expect([...names(first.text), ...names(second.text)]).toEqual(expectedNames);
 
       const everyone = (await db().find(User, { select: { id: true } })).map((user) => user.id);
       expect([...firstIds, ...secondIds].sort()).toEqual(everyone.sort());
@@ -123,10 +141,16 @@ describe('admin: people', () => {
     expect(page.status).toBe(200);
     expect(page.text).toContain(person.email);
 
-    const response = await postForm(adminAgent, `/admin/people/${person.id}`, { role: 'coach', chapterId: chapter.id });
+    const response = await postForm(adminAgent, `/admin/people/${person.id}`, {
+      role: 'coach',
+      chapterId: chapter.id,
+    });
     expect(response.status).toBe(303);
     expect(response.headers.location).toBe(`/admin/people/${person.id}`);
-    expect(await db().findOneByOrFail(User, { id: person.id })).toMatchObject({ role: 'coach', chapterId: chapter.id });
+    expect(await db().findOneByOrFail(User, { id: person.id })).toMatchObject({
+      role: 'coach',
+      chapterId: chapter.id,
+    });
 
     const audit = await db().findBy(AuditEvent, { action: 'user.updated', subjectId: person.id });
     expect(audit).toHaveLength(1);
@@ -136,7 +160,10 @@ describe('admin: people', () => {
       chapterId: { from: null, to: chapter.id },
     });
 
-    const cleared = await postForm(adminAgent, `/admin/people/${person.id}`, { role: 'coach', chapterId: '' });
+    const cleared = await postForm(adminAgent, `/admin/people/${person.id}`, {
+      role: 'coach',
+      chapterId: '',
+    });
     expect(cleared.status).toBe(303);
     expect((await db().findOneByOrFail(User, { id: person.id })).chapterId).toBeNull();
   });
@@ -145,13 +172,18 @@ describe('admin: people', () => {
     const person = await createUser(db(), { role: 'organizer' });
     const agent = await signedInAgent(t.app, person.email);
     expect((await agent.get('/admin/people')).status).toBe(403);
-    expect((await postForm(adminAgent, `/admin/people/${person.id}`, { role: 'admin', chapterId: '' })).status).toBe(303);
+    expect(
+      (await postForm(adminAgent, `/admin/people/${person.id}`, { role: 'admin', chapterId: '' })).status,
+    ).toBe(303);
     expect((await agent.get('/admin/people')).status).toBe(200);
   });
 
   describe('the only active admin', () => {
     it('cannot demote themselves (409, role unchanged, no audit row)', async () => {
-      const response = await postForm(adminAgent, `/admin/people/${admin.id}`, { role: 'organizer', chapterId: '' });
+      const response = await postForm(adminAgent, `/admin/people/${admin.id}`, {
+        role: 'organizer',
+        chapterId: '',
+      });
       expect(response.status).toBe(409);
       expect(response.text).toContain('This is the only active admin; make someone else an admin first.');
       expect((await db().findOneByOrFail(User, { id: admin.id })).role).toBe('admin');
@@ -170,14 +202,20 @@ describe('admin: people', () => {
 
     it('counts only active admins: an inactive second admin does not make demotion possible', async () => {
       await createUser(db(), { role: 'admin', active: false });
-      const response = await postForm(adminAgent, `/admin/people/${admin.id}`, { role: 'coach', chapterId: '' });
+      const response = await postForm(adminAgent, `/admin/people/${admin.id}`, {
+        role: 'coach',
+        chapterId: '',
+      });
       expect(response.status).toBe(409);
       expect((await db().findOneByOrFail(User, { id: admin.id })).role).toBe('admin');
     });
 
     it('can step down once another active admin exists', async () => {
       await createUser(db(), { role: 'admin' });
-      const response = await postForm(adminAgent, `/admin/people/${admin.id}`, { role: 'coach', chapterId: '' });
+      const response = await postForm(adminAgent, `/admin/people/${admin.id}`, {
+        role: 'coach',
+        chapterId: '',
+      });
       expect(response.status).toBe(303);
       expect((await db().findOneByOrFail(User, { id: admin.id })).role).toBe('coach');
       expect((await adminAgent.get('/admin/people')).status).toBe(403);
@@ -209,8 +247,15 @@ describe('admin: people', () => {
     expect(await sessionRows(person.id)).toBe(0);
 
     const stored = await db().findOneByOrFail(User, { id: person.id });
-    expect(stored).toMatchObject({ active: false, role: 'coach', displayName: 'Dee Activated', email: person.email });
-    expect(await db().countBy(AuditEvent, { action: 'user.deactivated', subjectId: person.id, actorId: admin.id })).toBe(1);
+    expect(stored).toMatchObject({
+      active: false,
+      role: 'coach',
+      displayName: 'Dee Activated',
+      email: person.email,
+    });
+    expect(
+      await db().countBy(AuditEvent, { action: 'user.deactivated', subjectId: person.id, actorId: admin.id }),
+    ).toBe(1);
 
     const listed = await adminAgent.get('/admin/people').query({ status: 'inactive' });
     expect(listedIds(listed.text)).toEqual([person.id]);
@@ -238,14 +283,18 @@ describe('admin: people', () => {
       ['POST', '/admin/people/not-a-uuid/reactivate'],
     ])('%s %s answers 404', async (method, url) => {
       const response =
-        method === 'GET' ? await adminAgent.get(url) : await postForm(adminAgent, url, { role: 'coach', chapterId: '' });
+        method === 'GET'
+          ? await adminAgent.get(url)
+          : await postForm(adminAgent, url, { role: 'coach', chapterId: '' });
       expect(response.status).toBe(404);
     });
 
     it('answers 404 for a well-formed id nobody has', async () => {
       const id = crypto.randomUUID();
       expect((await adminAgent.get(`/admin/people/${id}`)).status).toBe(404);
-      expect((await postForm(adminAgent, `/admin/people/${id}`, { role: 'coach', chapterId: '' })).status).toBe(404);
+      expect(
+        (await postForm(adminAgent, `/admin/people/${id}`, { role: 'coach', chapterId: '' })).status,
+      ).toBe(404);
       expect((await postForm(adminAgent, `/admin/people/${id}/deactivate`)).status).toBe(404);
       expect(await db().count(AuditEvent)).toBe(0);
     });
@@ -259,29 +308,40 @@ describe('admin: people', () => {
     const response = await postForm(adminAgent, `/admin/people/${person.id}`, { role: 'coach', chapterId });
     expect(response.status).toBe(400);
     expect(response.text).toContain(message);
-    expect(await db().findOneByOrFail(User, { id: person.id })).toMatchObject({ role: 'organizer', chapterId: null });
+    expect(await db().findOneByOrFail(User, { id: person.id })).toMatchObject({
+      role: 'organizer',
+      chapterId: null,
+    });
     expect(await db().countBy(AuditEvent, { action: 'user.updated' })).toBe(0);
   });
 
   it('refuses an unknown role with 400 and leaves the person unchanged', async () => {
     const person = await createUser(db(), { role: 'organizer' });
-    const response = await postForm(adminAgent, `/admin/people/${person.id}`, { role: 'superuser', chapterId: '' });
+    const response = await postForm(adminAgent, `/admin/people/${person.id}`, {
+      role: 'superuser',
+      chapterId: '',
+    });
     expect(response.status).toBe(400);
     expect(response.text).toContain('Choose a valid role.');
     expect((await db().findOneByOrFail(User, { id: person.id })).role).toBe('organizer');
   });
 
-  it.each(['organizer', 'coach'] as const)('answers 403 to a %s on every people route, changing nothing', async (role) => {
-    const person = await createUser(db(), { role });
-    const target = await createUser(db(), { role: 'organizer' });
-    const agent = await signedInAgent(t.app, person.email);
-    expect((await agent.get('/admin/people')).status).toBe(403);
-    expect((await agent.get(`/admin/people/${target.id}`)).status).toBe(403);
-    expect((await postForm(agent, `/admin/people/${person.id}`, { role: 'admin', chapterId: '' })).status).toBe(403);
-    expect((await postForm(agent, `/admin/people/${target.id}/deactivate`)).status).toBe(403);
-    expect((await db().findOneByOrFail(User, { id: person.id })).role).toBe(role);
-    expect((await db().findOneByOrFail(User, { id: target.id })).active).toBe(true);
-  });
+  it.each(['organizer', 'coach'] as const)(
+    'answers 403 to a signed-in %s on every people route, changing nothing',
+    async (role) => {
+      const person = await createUser(db(), { role });
+      const target = await createUser(db(), { role: 'organizer' });
+      const agent = await signedInAgent(t.app, person.email);
+      expect((await agent.get('/admin/people')).status).toBe(403);
+      expect((await agent.get(`/admin/people/${target.id}`)).status).toBe(403);
+      expect(
+        (await postForm(agent, `/admin/people/${person.id}`, { role: 'admin', chapterId: '' })).status,
+      ).toBe(403);
+      expect((await postForm(agent, `/admin/people/${target.id}/deactivate`)).status).toBe(403);
+      expect((await db().findOneByOrFail(User, { id: person.id })).role).toBe(role);
+      expect((await db().findOneByOrFail(User, { id: target.id })).active).toBe(true);
+    },
+  );
 
   it('sends anonymous visitors to sign in', async () => {
     const response = await anonymousAgent(t.app).get('/admin/people');

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { findFreePort } from '../../src/db/embedded-postgres';
+import { findFreePort } from '../../src/db/free-port';
 import { projectRoot } from '../../src/paths';
 import { startTestApp, type TestApp } from '../helpers/app';
 
@@ -111,7 +111,9 @@ async function injectAxe(page: Page): Promise<void> {
 function formatFindings(findings: AxeFinding[]): string {
   return findings
     .map((finding) => {
-      const nodes = finding.nodes.map((node) => `    - ${node.target}\n      ${node.summary.replace(/\n/g, '\n      ')}`);
+      const nodes = finding.nodes.map(
+        (node) => `    - ${node.target}\n      ${node.summary.replace(/\n/g, '\n      ')}`,
+      );
       return `  [${finding.impact ?? 'n/a'}] ${finding.id}: ${finding.help}\n    ${finding.helpUrl}\n${nodes.join('\n')}`;
     })
     .join('\n');
@@ -137,10 +139,15 @@ export async function checkAccessibility(page: Page, name: string): Promise<void
       helpUrl: string;
       nodes: AxeNode[];
     }
-    const axe = (globalThis as unknown as {
-      axe: { run(options: object): Promise<{ violations: AxeResult[]; incomplete: AxeResult[] }> };
-    }).axe;
-    const results = await axe.run({ runOnly: { type: 'tag', values: tags }, resultTypes: ['violations', 'incomplete'] });
+    const axe = (
+      globalThis as unknown as {
+        axe: { run(options: object): Promise<{ violations: AxeResult[]; incomplete: AxeResult[] }> };
+      }
+    ).axe;
+    const results = await axe.run({
+      runOnly: { type: 'tag', values: tags },
+      resultTypes: ['violations', 'incomplete'],
+    });
     const plain = (list: AxeResult[]) =>
       list.map((result) => ({
         id: result.id,
@@ -148,13 +155,18 @@ export async function checkAccessibility(page: Page, name: string): Promise<void
         help: result.help,
         helpUrl: result.helpUrl,
         nodes: result.nodes.map((node) => ({
-          target: node.target.map((part) => (Array.isArray(part) ? part.join(' >>> ') : String(part))).join(' '),
+          target: node.target
+            .map((part) => (Array.isArray(part) ? part.join(' >>> ') : String(part)))
+            .join(' '),
           summary: node.failureSummary ?? '',
         })),
       }));
     return { violations: plain(results.violations), incomplete: plain(results.incomplete) };
   }, WCAG_TAGS);
-  fs.writeFileSync(shot.replace(/\.png$/, '.axe.json'), `${JSON.stringify({ url: page.url(), ...outcome }, null, 2)}\n`);
+  fs.writeFileSync(
+    shot.replace(/\.png$/, '.axe.json'),
+    `${JSON.stringify({ url: page.url(), ...outcome }, null, 2)}\n`,
+  );
   if (outcome.violations.length) {
     throw new Error(
       `${outcome.violations.length} WCAG 2.1 A/AA violation(s) on "${name}" (${page.url()}), screenshot ${path.relative(projectRoot, shot)}:\n` +
@@ -171,7 +183,8 @@ export function collectPageErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('console', (message) => {
     if (message.type() !== 'error') return;
-    const ownStatus = message.text().startsWith('Failed to load resource') && message.location().url === page.url();
+    const ownStatus =
+      message.text().startsWith('Failed to load resource') && message.location().url === page.url();
     if (!ownStatus) errors.push(`console: ${message.text()} (${message.location().url || page.url()})`);
   });
   page.on('pageerror', (error) => errors.push(`page error: ${error.message} (${page.url()})`));

@@ -103,7 +103,9 @@ describe('onboarding in a real browser (axe on every page)', () => {
     await page.getByLabel('Role').selectOption('coach');
     await page.getByLabel('Chapter').selectOption({ label: CHAPTER.name });
     await page.getByRole('button', { name: 'Send invite' }).click();
-    await status().filter({ hasText: `Invite sent to ${COACH.email}.` }).waitFor();
+    await status()
+      .filter({ hasText: `Invite sent to ${COACH.email}.` })
+      .waitFor();
     const inviteRow = main().getByRole('row').filter({ hasText: COACH.email });
     expect(await inviteRow.textContent()).toMatch(/coach[\s\S]*Riverside Civic Tech[\s\S]*open/);
     await checkAccessibility(page, 'invite-sent');
@@ -111,7 +113,9 @@ describe('onboarding in a real browser (axe on every page)', () => {
     // 4. No mail server: the invite email waits in the outbox, link and all.
     await mainNav().getByRole('link', { name: 'Outbox' }).click();
     await page.waitForURL('**/admin/outbox');
-    const message = main().getByRole('article').filter({ hasText: `To ${COACH.email}` });
+    const message = main()
+      .getByRole('article')
+      .filter({ hasText: `To ${COACH.email}` });
     const body = (await message.locator('.message-body').textContent()) ?? '';
     const escapedBase = running.baseUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const inviteLink = new RegExp(`${escapedBase}/invites/[A-Za-z0-9_-]+`).exec(body)?.[0];
@@ -174,5 +178,13 @@ describe('onboarding in a real browser (axe on every page)', () => {
     await checkAccessibility(page, 'signed-out-again');
 
     expect(pageErrors).toEqual([]);
+  });
+
+  it('the accessibility check is not vacuous: a field without a label fails it, naming the rule and the node', async () => {
+    await page.goto('/login');
+    await page.evaluate("document.querySelector('label[for=field-email]').remove()");
+    await expect(checkAccessibility(page, 'control-unlabelled-field')).rejects.toThrow(
+      /WCAG 2\.1 A\/AA violation[\s\S]*\] label: Form elements must have labels[\s\S]*#field-email/,
+    );
   });
 });

@@ -34,6 +34,11 @@ export async function createUser(
   );
 }
 
-export async function createChapter(manager: EntityManager, overrides: Partial<Chapter> = {}): Promise<Chapter> {
-  return manager.save(manager.create(Chapter, { name: unique('Chapter'), region: 'Boston, MA', ...overrides }));
+export async function createChapter(
+  manager: EntityManager,
+  overrides: Partial<Chapter> = {},
+): Promise<Chapter> {
+  return manager.save(
+    manager.create(Chapter, { name: unique('Chapter'), region: 'Boston, MA', ...overrides }),
+  );
 }

@@ -5,7 +5,8 @@ import { Client } from 'pg';
 export default async function globalTeardown(): Promise<void> {
   if (globalThis.__EMBEDDED_TEST_DB__) {
     await globalThis.__EMBEDDED_TEST_DB__.stop();
-    if (globalThis.__TEST_DATA_DIR__) fs.rmSync(globalThis.__TEST_DATA_DIR__, { recursive: true, force: true });
+    if (globalThis.__TEST_DATA_DIR__)
+      fs.rmSync(globalThis.__TEST_DATA_DIR__, { recursive: true, force: true });
     return;
   }
   const admin = new Client({ connectionString: process.env.TEST_DATABASE_SERVER_URL });

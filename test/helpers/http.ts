@@ -20,7 +20,10 @@ export async function csrfToken(agent: Agent): Promise<string> {
 /** Submits a form the way a browser does: urlencoded, with the session's CSRF token. */
 export async function postForm(agent: Agent, url: string, fields: Record<string, string | string[]> = {}) {
   const token = await csrfToken(agent);
-  return agent.post(url).type('form').send({ ...fields, _csrf: token });
+  return agent
+    .post(url)
+    .type('form')
+    .send({ ...fields, _csrf: token });
 }
 
 export async function signIn(agent: Agent, email: string, password = TEST_PASSWORD) {
@@ -31,7 +34,8 @@ export async function signIn(agent: Agent, email: string, password = TEST_PASSWO
 export async function signedInAgent(app: App, email: string, password = TEST_PASSWORD): Promise<Agent> {
   const agent = request.agent(app);
   const response = await signIn(agent, email, password);
-  if (response.status !== 303) throw new Error(`sign-in failed with ${response.status}: ${response.text.slice(0, 300)}`);
+  if (response.status !== 303)
+    throw new Error(`sign-in failed with ${response.status}: ${response.text.slice(0, 300)}`);
   return agent;
 }
 

@@ -38,7 +38,9 @@ describe('outbox delivery', () => {
     expect(await worker.deliverDue()).toBe(2);
     expect(transport.sent.map((m) => m.to).sort()).toEqual(['a@example.org', 'b@example.org']);
     const rows = await t.dataSource.manager.find(OutboxMessage);
-    expect(rows.every((row) => row.status === 'sent' && row.sentAt !== null && row.attempts === 1)).toBe(true);
+    expect(rows.every((row) => row.status === 'sent' && row.sentAt !== null && row.attempts === 1)).toBe(
+      true,
+    );
   });
 
   it('keeps a failed message queued with a later retry time and the error, then sends it on retry', async () => {
@@ -48,13 +50,22 @@ describe('outbox delivery', () => {
     const worker = new OutboxWorker(t.dataSource, transport, 'x@example.org', logger);
     expect(await worker.deliverDue()).toBe(0);
     const failed = await t.dataSource.manager.findOneByOrFail(OutboxMessage, { toAddress: 'c@example.org' });
-    expect(failed).toMatchObject({ status: 'queued', attempts: 1, lastError: 'connect ECONNREFUSED 127.0.0.1:25' });
+    expect(failed).toMatchObject({
+      status: 'queued',
+      attempts: 1,
+      lastError: 'connect ECONNREFUSED 127.0.0.1:25',
+    });
     expect(failed.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 30_000);
     expect(await worker.deliverDue()).toBe(0);
 
-    await t.dataSource.manager.update(OutboxMessage, failed.id, { nextAttemptAt: new Date(Date.now() - 1000) });
+    await t.dataSource.manager.update(OutboxMessage, failed.id, {
+      nextAttemptAt: new Date(Date.now() - 1000),
+    });
     expect(await worker.deliverDue()).toBe(1);
-    expect(await t.dataSource.manager.findOneByOrFail(OutboxMessage, { id: failed.id })).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(await t.dataSource.manager.findOneByOrFail(OutboxMessage, { id: failed.id })).toMatchObject({
+      status: 'sent',
+      attempts: 2,
+    });
   });
 
   it('gives up after the last attempt and marks the message failed', async () => {
@@ -64,7 +75,9 @@ describe('outbox delivery', () => {
     const message = await t.dataSource.manager.findOneByOrFail(OutboxMessage, { toAddress: 'd@example.org' });
     await t.dataSource.manager.update(OutboxMessage, message.id, { attempts: MAX_SEND_ATTEMPTS - 1 });
     await new OutboxWorker(t.dataSource, transport, 'x@example.org', logger).deliverDue();
-    expect(await t.dataSource.manager.findOneByOrFail(OutboxMessage, { id: message.id })).toMatchObject({ status: 'failed' });
+    expect(await t.dataSource.manager.findOneByOrFail(OutboxMessage, { id: message.id })).toMatchObject({
+      status: 'failed',
+    });
   });
 
   it('never sends a message twice when two workers (two processes) run at once', async () => {

@@ -51,7 +51,10 @@ const ACCESS: Record<string, Who[]> = {
 
 function isDenied(who: Who, response: Response): boolean {
   if (who === 'anonymous') {
-    return response.status === 401 || (response.status === 303 && String(response.headers.location).startsWith('/login?next='));
+    return (
+      response.status === 401 ||
+      (response.status === 303 && String(response.headers.location).startsWith('/login?next='))
+    );
   }
   return response.status === 403;
 }
@@ -74,7 +77,9 @@ describe('access matrix', () => {
     expect(listRoutes(t.app)).toEqual(Object.keys(ACCESS).sort());
   });
 
-  const cases = Object.entries(ACCESS).flatMap(([route, allowed]) => EVERYONE.map((who) => ({ route, who, allowed: allowed.includes(who) })));
+  const cases = Object.entries(ACCESS).flatMap(([route, allowed]) =>
+    EVERYONE.map((who) => ({ route, who, allowed: allowed.includes(who) })),
+  );
 
   it.each(cases)('$route as $who: allowed=$allowed', async ({ route, who, allowed }) => {
     const [method, pattern] = route.split(' ');

@@ -24,7 +24,12 @@ describe('when the database goes away', () => {
     target.host = `127.0.0.1:${port}`;
     dataSource = createDataSource({ url: target.toString(), poolMax: 3, connectTimeoutMs: 1000 });
     await dataSource.initialize();
-    app = createApp({ config: loadConfig(TEST_ENV), dataSource, logger: pino({ level: 'silent' }), sessionPruneSeconds: false });
+    app = createApp({
+      config: loadConfig(TEST_ENV),
+      dataSource,
+      logger: pino({ level: 'silent' }),
+      sessionPruneSeconds: false,
+    });
   });
   afterAll(async () => {
     app.closeResources();

@@ -39,7 +39,10 @@ describe('two app processes on one database', () => {
     const tryOn = async (t: TestApp, password: string) => {
       const agent = request.agent(t.app);
       const page = await agent.get('/login');
-      return agent.post('/login').type('form').send({ email: user.email, password, _csrf: csrfFrom(page.text) });
+      return agent
+        .post('/login')
+        .type('form')
+        .send({ email: user.email, password, _csrf: csrfFrom(page.text) });
     };
     expect((await tryOn(first, 'wrong password one')).status).toBe(400);
     expect((await tryOn(second, 'wrong password two')).status).toBe(400);

@@ -1,0 +1,122 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { findFreePort } from '../src/db/free-port';
+import { projectRoot } from '../src/paths';
+
+jest.setTimeout(90_000);
+
+interface Running {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Starts `src/server.ts` as `npm run dev` would, on the embedded database (DATABASE_URL removed). */
+const started: Running[] = [];
+
+function startServer(env: Record<string, string>): Running {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'development', ...env };
+  delete childEnv.DATABASE_URL;
+  const child = spawn(path.join(projectRoot, 'node_modules', '.bin', 'tsx'), ['src/server.ts'], {
+    cwd: projectRoot,
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const running = { child, output: () => output, exited };
+  started.push(running);
+  return running;
+}
+
+async function waitFor(running: Running, pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const match = pattern.exec(running.output());
+    if (match) return match;
+    if (running.child.exitCode !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`did not see ${pattern} in:\n${running.output()}`);
+}
+
+function portIsOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+describe('the server process on the embedded database', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'academy-server-'));
+  afterEach(async () => {
+    for (const running of started.splice(0)) {
+      if (running.child.exitCode === null) running.child.kill('SIGTERM');
+      await running.exited;
+    }
+  });
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('starts PostgreSQL on 127.0.0.1, prints a setup link, stops cleanly on SIGTERM and reuses its data', async () => {
+    const port = await findFreePort();
+    const first = startServer({ DATA_DIR: dataDir, PORT: String(port) });
+    const [, setupPath] = await waitFor(first, /http:\/\/localhost:\d+(\/setup\?token=[\w-]+)/);
+    expect(first.output()).toContain(`Organizer Academy is running at http://localhost:${port}`);
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+
+    const postmaster = fs.readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n');
+    const databasePort = Number(postmaster[3]);
+    expect(postmaster[5]).toBe('127.0.0.1'); // listen_addresses
+    expect(fs.statSync(path.join(dataDir, 'postgres-password')).mode & 0o777).toBe(0o600);
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(await portIsOpen(port)).toBe(false);
+    expect(await portIsOpen(databasePort)).toBe(false);
+
+    const second = startServer({ DATA_DIR: dataDir, PORT: String(port) });
+    await waitFor(second, /\/setup\?token=/);
+    const setupPage = await (await fetch(`http://127.0.0.1:${port}${setupPath}`)).text();
+    expect(setupPage).toContain('Create the first admin account');
+    second.child.kill('SIGINT');
+    expect(await second.exited).toBe(0);
+  });
+
+  it('explains in one line when the embedded database cannot start', async () => {
+    const notADirectory = path.join(dataDir, 'a-file');
+    fs.writeFileSync(notADirectory, 'not a folder');
+    const running = startServer({
+      DATA_DIR: notADirectory,
+      PORT: String(await findFreePort()),
+      SESSION_SECRET: 'a-session-secret-of-at-least-32-characters',
+    });
+    expect(await running.exited).toBe(1);
+    const lines = running.output().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^Could not start the embedded PostgreSQL: .*a-file/);
+  });
+
+  it('explains in one line when the data folder cannot hold its files', async () => {
+    const running = startServer({
+      DATA_DIR: path.join(dataDir, 'a-file', 'below'),
+      PORT: String(await findFreePort()),
+    });
+    expect(await running.exited).toBe(1);
+    expect(running.output().trim()).toMatch(
+      /^Invalid configuration:\n {2}- DATA_DIR: cannot write .*a-file\/below/,
+    );
+  });
+
+  it('lists configuration problems instead of starting', async () => {
+    const running = startServer({ DATA_DIR: dataDir, PORT: 'eighty', TRUST_PROXY: 'true' });
+    expect(await running.exited).toBe(1);
+    expect(running.output()).toMatch(/^Invalid configuration:\n {2}- PORT: .+\n {2}- TRUST_PROXY: /);
+    expect(running.output()).not.toMatch(/\n\s+at /);
+  });
+});

@@ -1,0 +1,117 @@
+import request from 'supertest';
+import { startTestApp, type TestApp } from '../helpers/app';
+import { createUser } from '../helpers/factories';
+import { anonymousAgent, csrfToken, postForm, signedInAgent } from '../helpers/http';
+
+describe('web plumbing', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('sends security headers: a CSP without inline scripts, no framing, no X-Powered-By', async () => {
+    const response = await request(t.app).get('/');
+    const csp = String(response.headers['content-security-policy']);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).toContain("base-uri 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(response.headers['x-powered-by']).toBeUndefined();
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('serves its stylesheet locally and pages reference no other origin', async () => {
+    const page = await request(t.app).get('/login');
+    expect(page.text).toContain('href="/static/css/app.css"');
+    expect(page.text).not.toMatch(/(src|href)="(https?:)?\/\//);
+    expect(page.text).not.toMatch(/<script(?![^>]*src=)[^>]*>/);
+    const css = await request(t.app).get('/static/css/app.css');
+    expect(css.status).toBe(200);
+    expect(css.headers['content-type']).toContain('text/css');
+  });
+
+  it('refuses a state-changing form without a valid CSRF token and changes nothing', async () => {
+    const user = await createUser(t.dataSource.manager);
+    const agent = await signedInAgent(t.app, user.email);
+    const missing = await agent.post('/admin/chapters').type('form').send({ name: 'Sneaky' });
+    expect(missing.status).toBe(403);
+    expect(missing.text).toContain('This form has expired');
+    const forged = await agent.post('/logout').type('form').send({ _csrf: 'forged-token' });
+    expect(forged.status).toBe(403);
+    expect((await agent.get('/account')).status).toBe(200);
+  });
+
+  it('does not accept a CSRF token from another session', async () => {
+    const user = await createUser(t.dataSource.manager);
+    const victim = await signedInAgent(t.app, user.email);
+    const attackerToken = await csrfToken(anonymousAgent(t.app));
+    const response = await victim.post('/logout').type('form').send({ _csrf: attackerToken });
+    expect(response.status).toBe(403);
+  });
+
+  it('shows a clear 404 page for unknown paths', async () => {
+    const response = await request(t.app).get('/no/such/page');
+    expect(response.status).toBe(404);
+    expect(response.text).toContain('We could not find that page.');
+    expect(response.text).toContain('<h1>Not found</h1>');
+  });
+
+  it('answers JSON clients with JSON errors', async () => {
+    const response = await request(t.app).get('/no/such/page').set('Accept', 'application/json');
+    expect(response.status).toBe(404);
+    expect(response.body).toMatchObject({ status: 404, error: 'Not found' });
+  });
+
+  it('refuses oversized bodies with 413 and no stack trace', async () => {
+    const agent = anonymousAgent(t.app);
+    const response = await agent
+      .post('/login')
+      .type('form')
+      .send({ email: 'a@example.org', password: 'x'.repeat(200_000) });
+    expect(response.status).toBe(413);
+    expect(response.text).not.toMatch(/at .+\(.+:\d+:\d+\)/);
+  });
+
+  it('refuses overlong and wrongly typed fields with a message next to the field', async () => {
+    const user = await createUser(t.dataSource.manager, { role: 'admin' });
+    const agent = await signedInAgent(t.app, user.email);
+    const overlong = await postForm(agent, '/admin/chapters', { name: 'x'.repeat(121), region: 'Here' });
+    expect(overlong.status).toBe(400);
+    expect(overlong.text).toContain('Chapter name can be at most 120 characters.');
+    expect(overlong.text).toContain('aria-invalid="true"');
+    expect(overlong.text).toContain('value="Here"');
+    const array = await postForm(agent, '/admin/chapters', { name: ['a', 'b'] });
+    expect(array.status).toBe(400);
+    expect(array.text).toContain('Chapter name must be plain text.');
+  });
+
+  it('renders the error page without internals for unexpected failures', async () => {
+    const user = await createUser(t.dataSource.manager, { role: 'admin' });
+    const agent = await signedInAgent(t.app, user.email);
+    await t.dataSource.query(`ALTER TABLE chapters RENAME TO chapters_gone`);
+    try {
+      const response = await agent.get('/admin/chapters');
+      expect(response.status).toBe(500);
+      expect(response.text).toContain('Something went wrong');
+      expect(response.text).not.toMatch(/chapters_gone|relation|SELECT|QueryFailedError|at .+:\d+:\d+/);
+    } finally {
+      await t.dataSource.query(`ALTER TABLE chapters_gone RENAME TO chapters`);
+    }
+  });
+
+  it('reports liveness and readiness', async () => {
+    expect((await request(t.app).get('/healthz')).body).toEqual({ status: 'ok' });
+    expect((await request(t.app).get('/readyz')).body).toEqual({ status: 'ready' });
+  });
+
+  it('shows navigation by role', async () => {
+    const admin = await createUser(t.dataSource.manager, { role: 'admin' });
+    const organizer = await createUser(t.dataSource.manager, { role: 'organizer' });
+    const adminHome = await (await signedInAgent(t.app, admin.email)).get('/');
+    const organizerHome = await (await signedInAgent(t.app, organizer.email)).get('/');
+    expect(adminHome.text).toContain('href="/admin/people"');
+    expect(organizerHome.text).not.toContain('href="/admin/people"');
+    expect(organizerHome.text).toContain('Sign out');
+  });
+});
