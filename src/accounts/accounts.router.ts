@@ -36,7 +36,14 @@ export function accountsRouter({ dataSource, accounts, invites, passport }: Acco
 
   router.get('/login', (req, res) => {
     if (req.user) return res.redirect(303, '/');
+    const notice =
+      req.query.signedOut !== undefined
+        ? 'You are signed out.'
+        : req.query.passwordReset !== undefined
+          ? 'Your password was changed and every device was signed out. Sign in with the new password.'
+          : undefined;
     res.render('accounts/login', {
+      notice,
       values: { next: safeLocalPath(req.query.next) },
       errors: {},
       pageTitle: 'Sign in',
@@ -47,7 +54,7 @@ export function accountsRouter({ dataSource, accounts, invites, passport }: Acco
     handleForm({
       view: 'accounts/login',
       schema: signInForm,
-      model: () => ({ pageTitle: 'Sign in' }),
+      model: () => ({ pageTitle: 'Sign in', notice: undefined }),
       submit: async (req, res, input) => {
         const user = await authenticateLocal(passport, req, res);
         await startSession(req, user);

@@ -117,6 +117,7 @@ describe('signing in and out', () => {
     const replay = await request(t.app).get('/account').set('Cookie', cookieBefore);
     expect(replay.status).toBe(303);
     expect(replay.headers.location).toBe('/login?next=%2Faccount');
+    expect((await agent.get(out.headers.location)).text).toContain('You are signed out.');
   });
 
   it('ends a session once it is older than the absolute lifetime, however active', async () => {

@@ -51,6 +51,7 @@ describe('password reset', () => {
     const done = await postForm(agent, link, { password: NEW_PASSWORD });
     expect(done.status).toBe(303);
     expect(done.headers.location).toBe('/login?passwordReset=1');
+    expect((await agent.get(done.headers.location)).text).toContain('Your password was changed');
     const updated = await t.dataSource.manager.findOneByOrFail(User, { id: user.id });
     expect(await verifyPassword(updated.passwordHash, NEW_PASSWORD)).toBe(true);
     expect((await otherDevice.get('/account')).status).toBe(303);
