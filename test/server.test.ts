@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { findFreePort } from '../src/db/free-port';
 import { projectRoot } from '../src/paths';
+import { connectTestDatabase, createTestDatabase, databaseUrl, dropTestDatabase } from './helpers/database';
+import { createUser, TEST_PASSWORD } from './helpers/factories';
 
 jest.setTimeout(90_000);
 
@@ -14,12 +16,13 @@ interface Running {
   exited: Promise<number | null>;
 }
 
-/** Starts `src/server.ts` as `npm run dev` would, on the embedded database (DATABASE_URL removed). */
+/** Starts `src/server.ts` as `npm run dev` would; on the embedded database unless `env` names DATABASE_URL. */
 const started: Running[] = [];
 
 function startServer(env: Record<string, string>): Running {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'development', ...env };
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'development' };
   delete childEnv.DATABASE_URL;
+  Object.assign(childEnv, env);
   const child = spawn(path.join(projectRoot, 'node_modules', '.bin', 'tsx'), ['src/server.ts'], {
     cwd: projectRoot,
     env: childEnv,
@@ -118,5 +121,53 @@ describe('the server process on the embedded database', () => {
     expect(await running.exited).toBe(1);
     expect(running.output()).toMatch(/^Invalid configuration:\n {2}- PORT: .+\n {2}- TRUST_PROXY: /);
     expect(running.output()).not.toMatch(/\n\s+at /);
+  });
+});
+
+/** A browser-like client for a real server: keeps its cookie and reads CSRF tokens from forms. */
+async function signInOver(baseUrl: string, email: string, password: string): Promise<string> {
+  const page = await fetch(`${baseUrl}/login`);
+  const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0];
+  const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1];
+  const response = await fetch(`${baseUrl}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+    body: new URLSearchParams({ email, password, _csrf: token }).toString(),
+  });
+  expect(response.status).toBe(303);
+  return (response.headers.get('set-cookie') ?? '').split(';')[0];
+}
+
+describe('two server processes on one database', () => {
+  let databaseName: string;
+  afterEach(async () => {
+    for (const running of started.splice(0)) {
+      if (running.child.exitCode === null) running.child.kill('SIGTERM');
+      await running.exited;
+    }
+    await dropTestDatabase(databaseName);
+  });
+
+  it('share sessions and data: a sign-in on one process is valid on the other', async () => {
+    databaseName = await createTestDatabase();
+    const dataSource = await connectTestDatabase(databaseName, 1);
+    const user = await createUser(dataSource.manager, { role: 'admin' });
+    await dataSource.destroy();
+    const shared = {
+      DATABASE_URL: databaseUrl(databaseName),
+      SESSION_SECRET: 'one-secret-shared-by-every-process-0123456789',
+    };
+    const ports = [await findFreePort(), await findFreePort()];
+    const servers = ports.map((port) => startServer({ ...shared, PORT: String(port) }));
+    await Promise.all(servers.map((server) => waitFor(server, /is running at/)));
+
+    const cookie = await signInOver(`http://127.0.0.1:${ports[0]}`, user.email, TEST_PASSWORD);
+    const onSecond = await fetch(`http://127.0.0.1:${ports[1]}/account`, {
+      headers: { cookie },
+      redirect: 'manual',
+    });
+    expect(onSecond.status).toBe(200);
+    expect(await onSecond.text()).toContain(user.email);
   });
 });
