@@ -19,8 +19,9 @@ function get(port: number, path: string): Promise<{ status: number; body: string
 
 async function serverWithSlowRoute(delayMs: number): Promise<{ server: http.Server; port: number }> {
   const server = http.createServer((req, res) => {
-    if (req.url === '/slow') setTimeout(() => res.end('finished'), delayMs);
-    else res.end('quick');
+    if (req.url !== '/slow') return res.end('quick');
+    const timer = setTimeout(() => res.end('finished'), delayMs);
+    res.on('close', () => clearTimeout(timer));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, port: (server.address() as AddressInfo).port };
