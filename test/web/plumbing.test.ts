@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { redactUrl } from '../../src/web/logger';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { createUser } from '../helpers/factories';
 import { anonymousAgent, csrfToken, postForm, signedInAgent } from '../helpers/http';
@@ -113,5 +114,14 @@ describe('web plumbing', () => {
     expect(adminHome.text).toContain('href="/admin/people"');
     expect(organizerHome.text).not.toContain('href="/admin/people"');
     expect(organizerHome.text).toContain('Sign out');
+  });
+});
+
+describe('request logs', () => {
+  it('never contain one-time tokens from links', () => {
+    expect(redactUrl('/setup?token=abcdefghijklmnopqrstuvwxyz012345')).toBe('/setup?token=[redacted]');
+    expect(redactUrl('/invites/abcdefghijklmnopqrstuvwxyz012345')).toBe('/invites/[redacted]');
+    expect(redactUrl('/password/reset/abcdefghijklmnopqrstuvwxyz012345')).toBe('/password/reset/[redacted]');
+    expect(redactUrl('/admin/people?q=ada')).toBe('/admin/people?q=ada');
   });
 });
