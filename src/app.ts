@@ -16,10 +16,13 @@ import { ChaptersService } from './admin/chapters.service';
 import { OutboxService } from './admin/outbox.service';
 import { PeopleService } from './admin/people.service';
 import type { Config } from './config';
+import type { CurriculumCatalog } from './curriculum/catalog';
+import { curriculumRouter } from './curriculum/curriculum.router';
+import { ProgressService } from './curriculum/progress.service';
+import { SearchService } from './curriculum/search.service';
 import { publicDir, viewsDir } from './paths';
 import { errorHandler, notFoundHandler } from './web/error-handler';
 import { healthRouter } from './web/health.router';
-import { homeRouter } from './web/home.router';
 import { requestLogger } from './web/logger';
 import { securityHeaders } from './web/security';
 import { createSessionMiddleware, enforceAbsoluteLifetime } from './web/session';
@@ -29,6 +32,7 @@ export interface AppDeps {
   config: Config;
   dataSource: DataSource;
   logger: Logger;
+  catalog: CurriculumCatalog;
   throttleLimits?: ThrottleLimits;
   /** Seconds between deletions of expired sessions; false turns pruning off (tests). */
   sessionPruneSeconds?: number | false;
@@ -44,6 +48,7 @@ export function createApp({
   config,
   dataSource,
   logger,
+  catalog,
   throttleLimits,
   sessionPruneSeconds = 900,
 }: AppDeps): App {
@@ -82,7 +87,16 @@ export function createApp({
   app.use(csrfSynchronisedProtection);
   app.use(viewLocals((req) => generateToken(req)));
 
-  app.use(homeRouter());
+  app.use(
+    curriculumRouter({
+      dataSource,
+      catalog,
+      progress: new ProgressService(() => catalog.current()),
+      search: new SearchService(),
+      curriculumPublic: config.curriculumPublic,
+      curriculumDir: config.curriculumDir,
+    }),
+  );
   app.use(accountsRouter({ dataSource, accounts, invites, passport }));
   app.use(
     adminRouter({

@@ -55,6 +55,11 @@ const envSchema = z.object({
   DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(3000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10000),
+  CURRICULUM_PUBLIC: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('true')
+    .transform((value) => value === 'true'),
+  CURRICULUM_DIR: z.string().min(1).default('curriculum'),
 });
 
 export type Config = Readonly<{
@@ -75,6 +80,8 @@ export type Config = Readonly<{
   dbPoolMax: number;
   dbConnectTimeoutMs: number;
   shutdownTimeoutMs: number;
+  curriculumPublic: boolean;
+  curriculumDir: string;
 }>;
 
 export class ConfigError extends Error {
@@ -134,5 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPoolMax: e.DB_POOL_MAX,
     dbConnectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    curriculumPublic: e.CURRICULUM_PUBLIC,
+    curriculumDir: path.resolve(projectRoot, e.CURRICULUM_DIR),
   });
 }

@@ -6,6 +6,9 @@ import { createApp } from './app';
 import { AccountsService } from './accounts/accounts.service';
 import { LoginThrottle } from './accounts/login-throttle';
 import { ConfigError, loadConfig } from './config';
+import { CurriculumCatalog } from './curriculum/catalog';
+import { InvalidCurriculum } from './curriculum/problems';
+import { SearchService } from './curriculum/search.service';
 import { connectDatabase } from './db/connect';
 import { EmbeddedPostgresError } from './db/embedded-postgres';
 import { shutdownGracefully, type Closer } from './lifecycle';
@@ -17,12 +20,27 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  const catalog = new CurriculumCatalog(config.curriculumDir);
   const db = await connectDatabase(config, { migrate: true });
   const { dataSource } = db;
   logger.info({ database: db.embedded ? 'embedded' : 'DATABASE_URL' }, 'database ready, migrations applied');
 
-  const app = createApp({ config, dataSource, logger });
-  const closers: Closer[] = [{ name: 'sessions', close: () => app.closeResources() }];
+  const search = new SearchService();
+  await search.ensureIndex(dataSource, catalog.current());
+  if (config.env === 'development') {
+    catalog.onChange((curriculum) => {
+      search
+        .ensureIndex(dataSource, curriculum)
+        .catch((error: unknown) => logger.error({ err: error }, 'search index rebuild failed'));
+    });
+    catalog.watch(logger);
+  }
+
+  const app = createApp({ config, dataSource, logger, catalog });
+  const closers: Closer[] = [
+    { name: 'curriculum watcher', close: () => catalog.close() },
+    { name: 'sessions', close: () => app.closeResources() },
+  ];
   if (config.smtpUrl) {
     const worker = new OutboxWorker(
       dataSource,
@@ -67,7 +85,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof EmbeddedPostgresError) {
+  if (
+    error instanceof ConfigError ||
+    error instanceof EmbeddedPostgresError ||
+    error instanceof InvalidCurriculum
+  ) {
     console.error(error.message);
   } else if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE') {
     console.error(`Port ${loadConfig().port} is already in use; set PORT to another port.`);

@@ -3,7 +3,25 @@ import { Invite } from '../accounts/invite.entity';
 import { PasswordReset, SetupToken } from '../accounts/one-time-token.entities';
 import { User } from '../accounts/user.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
+import {
+  CurriculumIndexState,
+  CurriculumSearchEntry,
+  MilestoneCompletion,
+  ModuleRead,
+} from '../curriculum/progress.entities';
 import { OutboxMessage } from '../mail/outbox-message.entity';
 
 /** Every entity the DataSource knows; a feature adds its entities here. */
-export const entities = [Chapter, User, Invite, PasswordReset, SetupToken, AuditEvent, OutboxMessage];
+export const entities = [
+  Chapter,
+  User,
+  Invite,
+  PasswordReset,
+  SetupToken,
+  AuditEvent,
+  OutboxMessage,
+  ModuleRead,
+  MilestoneCompletion,
+  CurriculumSearchEntry,
+  CurriculumIndexState,
+];

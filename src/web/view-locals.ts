@@ -8,7 +8,10 @@ interface NavLink {
 
 /** Navigation by role; views only print it. */
 export function navigationFor(user: SessionUser | undefined): NavLink[] {
-  const links: NavLink[] = [{ href: '/', label: 'Home' }];
+  const links: NavLink[] = [
+    { href: '/', label: 'Home' },
+    { href: '/search', label: 'Search' },
+  ];
   if (!user) return links;
   if (user.role === 'admin') {
     links.push(

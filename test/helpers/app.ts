@@ -3,6 +3,8 @@ import type { DataSource } from 'typeorm';
 import { createApp, type App } from '../../src/app';
 import type { ThrottleLimits } from '../../src/accounts/login-throttle';
 import { loadConfig, type Config } from '../../src/config';
+import { CurriculumCatalog } from '../../src/curriculum/catalog';
+import { SearchService } from '../../src/curriculum/search.service';
 import { connectTestDatabase, createTestDatabase, dropTestDatabase } from './database';
 
 export interface TestApp {
@@ -11,6 +13,18 @@ export interface TestApp {
   config: Config;
   databaseName: string;
   close(): Promise<void>;
+}
+
+const catalogs = new Map<string, CurriculumCatalog>();
+
+/** Curricula are loaded once per folder per test file; rendering is the slow part. */
+export function testCatalog(dir: string): CurriculumCatalog {
+  let catalog = catalogs.get(dir);
+  if (!catalog) {
+    catalog = new CurriculumCatalog(dir);
+    catalogs.set(dir, catalog);
+  }
+  return catalog;
 }
 
 export const TEST_ENV = {
@@ -31,9 +45,12 @@ export async function startTestApp(
   const databaseName = options.databaseName ?? (await createTestDatabase());
   const dataSource = await connectTestDatabase(databaseName);
   const config = loadConfig({ ...TEST_ENV, ...options.env });
+  const catalog = testCatalog(config.curriculumDir);
+  await new SearchService().ensureIndex(dataSource, catalog.current());
   const app = createApp({
     config,
     dataSource,
+    catalog,
     logger: pino({ level: 'silent' }),
     throttleLimits: options.throttleLimits,
     sessionPruneSeconds: false,

@@ -29,6 +29,10 @@ const ACCESS: Record<string, Who[]> = {
   'POST /password/forgot': EVERYONE,
   'GET /password/reset/:token': EVERYONE,
   'POST /password/reset/:token': EVERYONE,
+  'GET /tracks/:trackId': EVERYONE,
+  'GET /tracks/:trackId/:moduleId': EVERYONE,
+  'POST /tracks/:trackId/:moduleId/read': SIGNED_IN,
+  'GET /search': EVERYONE,
   'GET /account': SIGNED_IN,
   'GET /account/password': SIGNED_IN,
   'POST /account/password': SIGNED_IN,
@@ -83,7 +87,11 @@ describe('access matrix', () => {
 
   it.each(cases)('$route as $who: allowed=$allowed', async ({ route, who, allowed }) => {
     const [method, pattern] = route.split(' ');
-    const path = pattern.replace(':id', crypto.randomUUID()).replace(':token', 'x'.repeat(43));
+    const path = pattern
+      .replace(':id', crypto.randomUUID())
+      .replace(':token', 'x'.repeat(43))
+      .replace(':trackId', 'civic-tech-organizer')
+      .replace(':moduleId', 'people-first');
     // Sign-out would end the shared session; use a throwaway session for it.
     const agent = route === 'POST /logout' && who !== 'anonymous' ? anonymousAgent(t.app) : agents[who];
     const response = method === 'GET' ? await agent.get(path) : await postForm(agent, path, {});

@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { createApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createDataSource } from '../../src/db/data-source';
-import { TEST_ENV } from '../helpers/app';
+import { TEST_ENV, testCatalog } from '../helpers/app';
 import { createTestDatabase, databaseUrl, dropTestDatabase } from '../helpers/database';
 import { createUser } from '../helpers/factories';
 import { signedInAgent } from '../helpers/http';
@@ -24,9 +24,11 @@ describe('when the database goes away', () => {
     target.host = `127.0.0.1:${port}`;
     dataSource = createDataSource({ url: target.toString(), poolMax: 3, connectTimeoutMs: 1000 });
     await dataSource.initialize();
+    const config = loadConfig(TEST_ENV);
     app = createApp({
-      config: loadConfig(TEST_ENV),
+      config,
       dataSource,
+      catalog: testCatalog(config.curriculumDir),
       logger: pino({ level: 'silent' }),
       sessionPruneSeconds: false,
     });

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+const id = z
+  .string({ error: 'must be text' })
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lowercase words joined by hyphens, like people-first');
+const text = (max: number) =>
+  z
+    .string({ error: 'must be text' })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`);
+
+export const MILESTONE_KINDS = ['coach', 'workshop'] as const;
+export type MilestoneKind = (typeof MILESTONE_KINDS)[number];
+
+export const milestoneSchema = z.strictObject({
+  id,
+  title: text(120),
+  description: text(1000),
+  evidencePrompt: text(1000),
+  kind: z.enum(MILESTONE_KINDS, { error: 'must be coach or workshop' }),
+});
+
+export const moduleFrontMatter = z.strictObject({
+  id,
+  title: text(120),
+  summary: text(400),
+  estimatedMinutes: z
+    .number({ error: 'must be a number of minutes' })
+    .int('must be a whole number')
+    .min(1)
+    .max(600),
+  prerequisites: z.array(id).default([]),
+  milestones: z.array(milestoneSchema).min(1, 'a module needs at least one milestone'),
+});
+
+export const trackFrontMatter = z.strictObject({
+  id,
+  title: text(120),
+  summary: text(400),
+  certificateName: text(120),
+  criteria: text(2000),
+  validityMonths: z.number().int().min(1).max(240).optional(),
+  modules: z.array(id).min(1, 'a track needs at least one module'),
+});
+
+export type ModuleFrontMatter = z.infer<typeof moduleFrontMatter>;
+export type TrackFrontMatter = z.infer<typeof trackFrontMatter>;
+export type Milestone = z.infer<typeof milestoneSchema>;

@@ -1,0 +1,196 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  moduleFrontMatter,
+  trackFrontMatter,
+  type ModuleFrontMatter,
+  type TrackFrontMatter,
+} from './curriculum.schemas';
+import type { Curriculum, CurriculumModule, CurriculumTrack } from './curriculum.types';
+import { parseFrontMatter, type ParsedFile } from './front-matter';
+import { renderMarkdown, type RenderedMarkdown } from './markdown';
+import type { CurriculumProblem } from './problems';
+import { checkReferences, findReferences, isExternal } from './references';
+import { checkStructure } from './structure';
+
+export const ASSETS_URL = '/curriculum/assets';
+
+export interface SourceFile<T> {
+  file: string;
+  absolute: string;
+  source: string;
+  parsed: ParsedFile<T>;
+}
+
+export interface LoadResult {
+  curriculum: Curriculum | undefined;
+  problems: CurriculumProblem[];
+}
+
+/** Rendered HTML keyed by content hash, so unchanged files are never rendered twice. */
+export type RenderCache = Map<string, RenderedMarkdown>;
+
+const sha256 = (text: string) => crypto.createHash('sha256').update(text).digest('hex');
+
+function readSource<T>(rootDir: string, absolute: string, schema: Parameters<typeof parseFrontMatter>[2]) {
+  const file = path.relative(path.dirname(rootDir), absolute);
+  const source = fs.readFileSync(absolute, 'utf8');
+  return { file, absolute, source, parsed: parseFrontMatter(file, source, schema) as ParsedFile<T> };
+}
+
+export interface TrackSources {
+  folder: string;
+  track: SourceFile<TrackFrontMatter>;
+  modules: SourceFile<ModuleFrontMatter>[];
+}
+
+function readTracks(rootDir: string, problems: CurriculumProblem[]): TrackSources[] {
+  const folders = fs
+    .readdirSync(rootDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && entry.name !== 'assets')
+    .map((entry) => entry.name)
+    .sort();
+  const tracks: TrackSources[] = [];
+  for (const folder of folders) {
+    const dir = path.join(rootDir, folder);
+    const trackFile = path.join(dir, 'track.md');
+    if (!fs.existsSync(trackFile)) {
+      problems.push({
+        file: path.relative(path.dirname(rootDir), dir),
+        line: 1,
+        message: 'track folder without track.md',
+      });
+      continue;
+    }
+    const moduleFiles = fs
+      .readdirSync(dir)
+      .filter((name) => name.endsWith('.md') && name !== 'track.md')
+      .sort();
+    tracks.push({
+      folder,
+      track: readSource<TrackFrontMatter>(rootDir, trackFile, trackFrontMatter),
+      modules: moduleFiles.map((name) =>
+        readSource<ModuleFrontMatter>(rootDir, path.join(dir, name), moduleFrontMatter),
+      ),
+    });
+  }
+  return tracks;
+}
+
+function resolverFor(rootDir: string, absoluteFile: string, modulePages: Map<string, string>) {
+  return {
+    link: (href: string) => {
+      if (isExternal(href) || href.startsWith('#') || href.startsWith('/')) return undefined;
+      const [target, hash] = href.split('#');
+      const page = modulePages.get(path.resolve(path.dirname(absoluteFile), target));
+      return page ? `${page}${hash ? `#${hash}` : ''}` : undefined;
+    },
+    image: (src: string) => {
+      if (isExternal(src)) return undefined;
+      const resolved = path.resolve(path.dirname(absoluteFile), src);
+      const assets = path.join(rootDir, 'assets');
+      return resolved.startsWith(assets + path.sep)
+        ? `${ASSETS_URL}/${path.relative(assets, resolved).split(path.sep).join('/')}`
+        : undefined;
+    },
+  };
+}
+
+function render(
+  cache: RenderCache,
+  hash: string,
+  body: string,
+  resolver: ReturnType<typeof resolverFor>,
+): RenderedMarkdown {
+  const cached = cache.get(hash);
+  if (cached) return cached;
+  const rendered = renderMarkdown(body, resolver);
+  cache.set(hash, rendered);
+  return rendered;
+}
+
+/**
+ * Reads, validates and renders the curriculum folder. Returns every problem found (with file and
+ * line); `curriculum` is set only when there are none.
+ */
+export function loadCurriculum(rootDir: string, cache: RenderCache = new Map()): LoadResult {
+  const problems: CurriculumProblem[] = [];
+  const sources = readTracks(rootDir, problems);
+  const modulePages = new Map<string, string>();
+  for (const { folder, modules } of sources) {
+    for (const module of modules)
+      modulePages.set(module.absolute, `/tracks/${folder}/${path.basename(module.absolute, '.md')}`);
+  }
+  for (const { track, modules } of sources) {
+    for (const source of [track, ...modules]) {
+      problems.push(...source.parsed.problems);
+      const references = findReferences(source.parsed.body, source.parsed.bodyLine);
+      problems.push(
+        ...checkReferences(source.file, source.absolute, references, {
+          rootDir,
+          modulePages,
+          fileExists: (file) => fs.existsSync(file),
+        }),
+      );
+    }
+  }
+  problems.push(...checkStructure(sources));
+  if (problems.length) return { curriculum: undefined, problems };
+  return { curriculum: assemble(rootDir, sources, modulePages, cache), problems };
+}
+
+function assemble(
+  rootDir: string,
+  sources: TrackSources[],
+  modulePages: Map<string, string>,
+  cache: RenderCache,
+): Curriculum {
+  const tracks: CurriculumTrack[] = sources.map(({ track, modules }) => {
+    const meta = track.parsed.data!;
+    const byId = new Map(modules.map((m) => [m.parsed.data!.id, m]));
+    const ordered: CurriculumModule[] = meta.modules.map((moduleId, index) => {
+      const source = byId.get(moduleId)!;
+      const data = source.parsed.data!;
+      const contentHash = sha256(source.source);
+      const rendered = render(
+        cache,
+        contentHash,
+        source.parsed.body,
+        resolverFor(rootDir, source.absolute, modulePages),
+      );
+      return { ...data, ...rendered, trackId: meta.id, index, contentHash, file: source.file };
+    });
+    const contentHash = sha256(track.source);
+    const intro = render(
+      cache,
+      contentHash,
+      track.parsed.body,
+      resolverFor(rootDir, track.absolute, modulePages),
+    );
+    return {
+      id: meta.id,
+      title: meta.title,
+      summary: meta.summary,
+      certificateName: meta.certificateName,
+      criteria: meta.criteria,
+      validityMonths: meta.validityMonths,
+      introHtml: intro.html,
+      modules: ordered,
+      contentHash,
+      version: sha256([contentHash, ...ordered.map((m) => m.contentHash)].join('\n')),
+    };
+  });
+  const modules = tracks.flatMap((track) => track.modules);
+  return {
+    tracks,
+    trackById: new Map(tracks.map((track) => [track.id, track])),
+    moduleById: new Map(modules.map((module) => [module.id, module])),
+    milestoneById: new Map(
+      modules.flatMap((module) =>
+        module.milestones.map((milestone) => [milestone.id, { milestone, module }]),
+      ),
+    ),
+    version: sha256(tracks.map((track) => track.version).join('\n')),
+  };
+}

@@ -1,0 +1,124 @@
+import type { EntityManager } from 'typeorm';
+import { NotFound } from '../web/errors';
+import type { Curriculum, CurriculumModule, CurriculumTrack } from './curriculum.types';
+import { MilestoneCompletion, ModuleRead, type CompletionSource } from './progress.entities';
+
+export type ModuleProgressState = 'not-started' | 'read' | 'in-progress' | 'complete';
+
+export interface ModuleProgress {
+  module: CurriculumModule;
+  read: boolean;
+  completedMilestones: number;
+  state: ModuleProgressState;
+}
+
+export interface NextStep {
+  kind: 'read' | 'milestone' | 'done';
+  module?: CurriculumModule;
+  milestoneTitle?: string;
+}
+
+export interface TrackProgress {
+  completed: number;
+  total: number;
+  modules: ModuleProgress[];
+  nextStep: NextStep;
+}
+
+export interface ModuleViewerState {
+  readAt: Date | null;
+  completedMilestoneIds: Set<string>;
+}
+
+function stateOf(read: boolean, done: number, total: number): ModuleProgressState {
+  if (done === total && total > 0) return 'complete';
+  if (done > 0) return 'in-progress';
+  return read ? 'read' : 'not-started';
+}
+
+/** Reading state and milestone completion: the one place that decides what "complete" means. */
+export class ProgressService {
+  constructor(private readonly curriculum: () => Curriculum) {}
+
+  /**
+   * Records that a person completed a milestone. Idempotent (unique per person and milestone);
+   * returns true when this call completed it. Coaching approvals and workshop attendance call this.
+   */
+  async milestoneCompleted(
+    manager: EntityManager,
+    input: { userId: string; milestoneId: string; source: CompletionSource },
+  ): Promise<boolean> {
+    const found = this.curriculum().milestoneById.get(input.milestoneId);
+    if (!found) throw new NotFound(`There is no milestone "${input.milestoneId}".`);
+    const result = await manager
+      .createQueryBuilder()
+      .insert()
+      .into(MilestoneCompletion)
+      .values({ ...input, moduleId: found.module.id, trackId: found.module.trackId })
+      .orIgnore()
+      .execute();
+    return (result.raw as unknown[]).length > 0;
+  }
+
+  async markRead(manager: EntityManager, userId: string, module: CurriculumModule): Promise<void> {
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(ModuleRead)
+      .values({ userId, moduleId: module.id })
+      .orIgnore()
+      .execute();
+  }
+
+  /** The viewer's read time and completed milestones for one module, in one query. */
+  async moduleState(
+    manager: EntityManager,
+    userId: string,
+    module: CurriculumModule,
+  ): Promise<ModuleViewerState> {
+    const [row] = await manager.query<{ read_at: Date | null; completed: string[] }[]>(
+      `SELECT (SELECT read_at FROM module_reads WHERE user_id = $1 AND module_id = $2) AS read_at,
+              COALESCE((SELECT array_agg(milestone_id) FROM milestone_completions
+                        WHERE user_id = $1 AND milestone_id = ANY($3)), '{}') AS completed`,
+      [userId, module.id, module.milestones.map((m) => m.id)],
+    );
+    return { readAt: row.read_at, completedMilestoneIds: new Set(row.completed) };
+  }
+
+  /** Milestones completed / total, each module's state and the next step, in one query. */
+  async trackProgress(
+    manager: EntityManager,
+    userId: string,
+    track: CurriculumTrack,
+  ): Promise<TrackProgress> {
+    const rows = await manager.query<{ kind: 'read' | 'done'; id: string }[]>(
+      `SELECT 'read' AS kind, module_id AS id FROM module_reads WHERE user_id = $1 AND module_id = ANY($2)
+       UNION ALL
+       SELECT 'done', milestone_id FROM milestone_completions WHERE user_id = $1 AND track_id = $3`,
+      [userId, track.modules.map((m) => m.id), track.id],
+    );
+    const read = new Set(rows.filter((r) => r.kind === 'read').map((r) => r.id));
+    const done = new Set(rows.filter((r) => r.kind === 'done').map((r) => r.id));
+    const modules = track.modules.map((module) => {
+      const completedMilestones = module.milestones.filter((m) => done.has(m.id)).length;
+      const isRead = read.has(module.id);
+      return {
+        module,
+        read: isRead,
+        completedMilestones,
+        state: stateOf(isRead, completedMilestones, module.milestones.length),
+      };
+    });
+    const total = track.modules.reduce((sum, m) => sum + m.milestones.length, 0);
+    const completed = modules.reduce((sum, m) => sum + m.completedMilestones, 0);
+    return { completed, total, modules, nextStep: nextStepOf(modules, done) };
+  }
+}
+
+function nextStepOf(modules: ModuleProgress[], done: Set<string>): NextStep {
+  const next = modules.find((m) => m.state !== 'complete');
+  if (!next) return { kind: 'done' };
+  if (!next.read && next.completedMilestones === 0) return { kind: 'read', module: next.module };
+  const milestone = next.module.milestones.find((m) => !done.has(m.id));
+  return { kind: 'milestone', module: next.module, milestoneTitle: milestone?.title };
+}

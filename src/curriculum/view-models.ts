@@ -1,0 +1,94 @@
+import type { Curriculum, CurriculumModule, CurriculumTrack } from './curriculum.types';
+import type { ModuleViewerState, TrackProgress } from './progress.service';
+
+const STATE_LABELS = {
+  'not-started': 'Not started',
+  read: 'Read',
+  'in-progress': 'In progress',
+  complete: 'Complete',
+} as const;
+
+const moduleUrl = (module: CurriculumModule) => `/tracks/${module.trackId}/${module.id}`;
+
+/** Plain data for the track page: modules in order, and progress for a signed-in reader. */
+export function trackPageModel(track: CurriculumTrack, progress: TrackProgress | undefined) {
+  const totalMinutes = track.modules.reduce((sum, m) => sum + m.estimatedMinutes, 0);
+  return {
+    track: {
+      id: track.id,
+      title: track.title,
+      summary: track.summary,
+      introHtml: track.introHtml,
+      certificateName: track.certificateName,
+    },
+    totalHours: Math.round(totalMinutes / 6) / 10,
+    modules: track.modules.map((module, index) => {
+      const state = progress?.modules[index];
+      return {
+        number: index + 1,
+        title: module.title,
+        summary: module.summary,
+        url: moduleUrl(module),
+        minutes: module.estimatedMinutes,
+        milestones: module.milestones.length,
+        completedMilestones: state?.completedMilestones ?? 0,
+        stateLabel: state ? STATE_LABELS[state.state] : undefined,
+        state: state?.state,
+      };
+    }),
+    progress: progress && {
+      completed: progress.completed,
+      total: progress.total,
+      percent: progress.total ? Math.round((progress.completed / progress.total) * 100) : 0,
+      nextStep:
+        progress.nextStep.kind === 'done'
+          ? { text: 'You have completed every milestone in this track.' }
+          : progress.nextStep.kind === 'read'
+            ? { text: `Read “${progress.nextStep.module!.title}”`, url: moduleUrl(progress.nextStep.module!) }
+            : {
+                text: `Complete “${progress.nextStep.milestoneTitle}” in “${progress.nextStep.module!.title}”`,
+                url: `${moduleUrl(progress.nextStep.module!)}#milestones`,
+              },
+    },
+  };
+}
+
+/** Plain data for a module page; the HTML was rendered and sanitised when the curriculum loaded. */
+export function modulePageModel(
+  curriculum: Curriculum,
+  module: CurriculumModule,
+  state: ModuleViewerState | undefined,
+) {
+  const track = curriculum.trackById.get(module.trackId)!;
+  const neighbour = (offset: number) => {
+    const other = track.modules[module.index + offset];
+    return other ? { title: other.title, url: moduleUrl(other) } : undefined;
+  };
+  return {
+    track: { title: track.title, url: `/tracks/${track.id}` },
+    module: {
+      number: module.index + 1,
+      count: track.modules.length,
+      title: module.title,
+      summary: module.summary,
+      minutes: module.estimatedMinutes,
+      html: module.html,
+      toc: module.toc,
+      readUrl: `${moduleUrl(module)}/read`,
+      version: module.contentHash.slice(0, 12),
+    },
+    prerequisites: module.prerequisites.map((id) => {
+      const prerequisite = curriculum.moduleById.get(id)!;
+      return { title: prerequisite.title, url: moduleUrl(prerequisite) };
+    }),
+    milestones: module.milestones.map((milestone) => ({
+      ...milestone,
+      howCompleted:
+        milestone.kind === 'coach' ? 'Signed off by your coach' : 'Completed by attending a workshop',
+      done: state?.completedMilestoneIds.has(milestone.id) ?? false,
+    })),
+    viewer: state && { readAt: state.readAt },
+    previous: neighbour(-1),
+    next: neighbour(1),
+  };
+}
