@@ -116,6 +116,22 @@ describe('the server process on the embedded database', () => {
     );
   });
 
+  it('refuses to start on an invalid curriculum, listing each problem with file and line', async () => {
+    const broken = path.join(dataDir, 'curriculum');
+    fs.cpSync(path.join(projectRoot, 'curriculum'), broken, { recursive: true });
+    const file = path.join(broken, 'coach', 'feedback-on-evidence.md');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/kind: coach/, 'kind: quiz'));
+    const running = startServer({
+      DATA_DIR: dataDir,
+      CURRICULUM_DIR: broken,
+      PORT: String(await findFreePort()),
+    });
+    expect(await running.exited).toBe(1);
+    expect(running.output()).toMatch(
+      /^The curriculum has 1 problem\(s\):\ncurriculum\/coach\/feedback-on-evidence\.md:\d+: milestones\.0\.kind: must be coach or workshop/,
+    );
+  });
+
   it('lists configuration problems instead of starting', async () => {
     const running = startServer({ DATA_DIR: dataDir, PORT: 'eighty', TRUST_PROXY: 'true' });
     expect(await running.exited).toBe(1);

@@ -54,7 +54,12 @@ export function checkStructure(sources: TrackSources[]): CurriculumProblem[] {
     }
     if (meta) problems.push(...checkTrackOrder(track, meta, modules));
   }
-  problems.push(...checkPrerequisites(moduleFiles));
+  const brokenModules = new Set(
+    sources.flatMap(({ modules }) =>
+      modules.filter((m) => !m.parsed.data).map((m) => path.basename(m.absolute, '.md')),
+    ),
+  );
+  problems.push(...checkPrerequisites(moduleFiles, brokenModules));
   return problems;
 }
 
@@ -64,7 +69,10 @@ function checkTrackOrder(
   modules: SourceFile<ModuleFrontMatter>[],
 ): CurriculumProblem[] {
   const problems: CurriculumProblem[] = [];
-  const inFolder = new Set(modules.map((module) => module.parsed.data?.id).filter(Boolean));
+  // A module whose front matter is broken is already reported; count it by file name so it is not reported twice.
+  const inFolder = new Set(
+    modules.map((module) => module.parsed.data?.id ?? path.basename(module.absolute, '.md')),
+  );
   const listed = new Set<string>();
   meta.modules.forEach((moduleId, index) => {
     const line = track.parsed.lineOf(['modules', index]);
@@ -91,11 +99,14 @@ function checkTrackOrder(
   return problems;
 }
 
-function checkPrerequisites(moduleFiles: Map<string, SourceFile<ModuleFrontMatter>>): CurriculumProblem[] {
+function checkPrerequisites(
+  moduleFiles: Map<string, SourceFile<ModuleFrontMatter>>,
+  brokenModules: Set<string>,
+): CurriculumProblem[] {
   const problems: CurriculumProblem[] = [];
   for (const [moduleId, module] of moduleFiles) {
     module.parsed.data!.prerequisites.forEach((prerequisite, index) => {
-      if (!moduleFiles.has(prerequisite)) {
+      if (!moduleFiles.has(prerequisite) && !brokenModules.has(prerequisite)) {
         problems.push({
           file: module.file,
           line: module.parsed.lineOf(['prerequisites', index]),

@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { DataSource, type Logger } from 'typeorm';
 import { entities } from './entities';
 import { migrations } from '../../migrations';
 
@@ -6,6 +6,8 @@ export interface DataSourceOptions {
   url: string;
   poolMax?: number;
   connectTimeoutMs?: number;
+  /** A TypeORM logger that sees every query (tests count queries with it). */
+  queryLogger?: Logger;
 }
 
 /**
@@ -17,6 +19,7 @@ export function createDataSource({
   url,
   poolMax = 10,
   connectTimeoutMs = 3000,
+  queryLogger,
 }: DataSourceOptions): DataSource {
   return new DataSource({
     type: 'postgres',
@@ -29,7 +32,8 @@ export function createDataSource({
     // gen_random_uuid() is built into PostgreSQL 13+; no extension (and no superuser) needed.
     uuidExtension: 'pgcrypto',
     installExtensions: false,
-    logging: false,
+    logging: queryLogger ? ['query'] : false,
+    logger: queryLogger,
     extra: {
       max: poolMax,
       connectionTimeoutMillis: connectTimeoutMs,

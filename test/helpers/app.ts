@@ -1,5 +1,5 @@
 import pino from 'pino';
-import type { DataSource } from 'typeorm';
+import type { DataSource, Logger } from 'typeorm';
 import { createApp, type App } from '../../src/app';
 import type { ThrottleLimits } from '../../src/accounts/login-throttle';
 import { loadConfig, type Config } from '../../src/config';
@@ -39,11 +39,16 @@ export const TEST_ENV = {
  * like two server processes would).
  */
 export async function startTestApp(
-  options: { env?: Record<string, string>; throttleLimits?: ThrottleLimits; databaseName?: string } = {},
+  options: {
+    env?: Record<string, string>;
+    throttleLimits?: ThrottleLimits;
+    databaseName?: string;
+    queryLogger?: Logger;
+  } = {},
 ): Promise<TestApp> {
   const ownsDatabase = !options.databaseName;
   const databaseName = options.databaseName ?? (await createTestDatabase());
-  const dataSource = await connectTestDatabase(databaseName);
+  const dataSource = await connectTestDatabase(databaseName, 5, options.queryLogger);
   const config = loadConfig({ ...TEST_ENV, ...options.env });
   const catalog = testCatalog(config.curriculumDir);
   await new SearchService().ensureIndex(dataSource, catalog.current());

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import crypto from 'node:crypto';
 import { Client } from 'pg';
-import type { DataSource } from 'typeorm';
+import type { DataSource, Logger } from 'typeorm';
 import { createDataSource } from '../../src/db/data-source';
 
 function serverUrl(): string {
@@ -37,8 +37,8 @@ export async function dropTestDatabase(name: string): Promise<void> {
   await onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 }
 
-export async function connectTestDatabase(name: string, poolMax = 5): Promise<DataSource> {
-  const dataSource = createDataSource({ url: databaseUrl(name), poolMax });
+export async function connectTestDatabase(name: string, poolMax = 5, queryLogger?: Logger): Promise<DataSource> {
+  const dataSource = createDataSource({ url: databaseUrl(name), poolMax, queryLogger });
   await dataSource.initialize();
   return dataSource;
 }

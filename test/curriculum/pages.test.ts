@@ -1,0 +1,192 @@
+import request from 'supertest';
+import type { Logger, QueryRunner } from 'typeorm';
+import * as markdown from '../../src/curriculum/markdown';
+import { ModuleRead } from '../../src/curriculum/progress.entities';
+import { ProgressService } from '../../src/curriculum/progress.service';
+import { startTestApp, testCatalog, type TestApp } from '../helpers/app';
+import { createUser } from '../helpers/factories';
+import { anonymousAgent, postForm, signedInAgent } from '../helpers/http';
+
+/** Records the SQL TypeORM runs, so tests can hold pages to a query budget. */
+class QueryCounter implements Logger {
+  queries: string[] = [];
+  logQuery(query: string, _parameters?: unknown[], _runner?: QueryRunner) {
+    this.queries.push(query);
+  }
+  logQueryError() {}
+  logQuerySlow() {}
+  logSchemaBuild() {}
+  logMigration() {}
+  log() {}
+}
+
+const TRACK = 'civic-tech-organizer';
+
+const escapeHtml = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;');
+
+describe('curriculum pages', () => {
+  let t: TestApp;
+  const counter = new QueryCounter();
+  let progress: ProgressService;
+
+  beforeAll(async () => {
+    t = await startTestApp({ queryLogger: counter });
+    progress = new ProgressService(() => testCatalog(t.config.curriculumDir).current());
+  });
+  afterAll(() => t.close());
+
+  const curriculum = () => testCatalog(t.config.curriculumDir).current();
+
+  it('lists both tracks on the public home page', async () => {
+    const home = await request(t.app).get('/');
+    expect(home.status).toBe(200);
+    expect(home.text).toContain('href="/tracks/civic-tech-organizer"');
+    expect(home.text).toContain('href="/tracks/coach"');
+  });
+
+  it('shows a track to anonymous visitors without progress, modules in order with estimated time', async () => {
+    const page = await request(t.app).get(`/tracks/${TRACK}`);
+    expect(page.status).toBe(200);
+    const track = curriculum().trackById.get(TRACK)!;
+    const positions = track.modules.map((m) => page.text.indexOf(`href="/tracks/${TRACK}/${m.id}"`));
+    expect(positions.every((p) => p > 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    expect(page.text).toContain(`About ${track.modules[0].estimatedMinutes} minutes`);
+    expect(page.text).not.toContain('Your progress');
+  });
+
+  it('renders a module with its table of contents, milestones, prerequisites and neighbours', async () => {
+    const module = curriculum().moduleById.get('starting-a-chapter')!;
+    const page = await request(t.app).get(`/tracks/${TRACK}/starting-a-chapter`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`<h1>${module.title}</h1>`);
+    for (const entry of module.toc) expect(page.text).toContain(`href="#${entry.id}"`);
+    for (const milestone of module.milestones) expect(page.text).toContain(`<h3>${escapeHtml(milestone.title)}</h3>`);
+    expect(page.text).toContain('href="/tracks/civic-tech-organizer/people-first" rel="prev"');
+    expect(page.text).toContain('Before this module, read:');
+    expect(page.text).toContain('media="print"');
+    expect(page.text).not.toContain('Mark as read');
+  });
+
+  it('answers 404 for unknown tracks and modules', async () => {
+    expect((await request(t.app).get('/tracks/nope')).status).toBe(404);
+    expect((await request(t.app).get(`/tracks/${TRACK}/nope`)).status).toBe(404);
+    expect((await request(t.app).get(`/tracks/coach/people-first`)).status).toBe(404);
+  });
+
+  it('serves a module page with at most two queries beyond the session and the user, and no Markdown work', async () => {
+    const user = await createUser(t.dataSource.manager);
+    const agent = await signedInAgent(t.app, user.email);
+    const render = jest.spyOn(markdown, 'renderMarkdown');
+    counter.queries = [];
+    const page = await agent.get(`/tracks/${TRACK}/people-first`);
+    expect(page.status).toBe(200);
+    const userQueries = counter.queries.filter((q) => /FROM "users"/.test(q));
+    expect(userQueries).toHaveLength(1);
+    expect(counter.queries.some((q) => /module_reads/.test(q))).toBe(true);
+    expect(counter.queries.length - userQueries.length).toBeLessThanOrEqual(2);
+    expect(render).not.toHaveBeenCalled();
+    render.mockRestore();
+  });
+
+  it('marks a module as read once, and shows the date', async () => {
+    const user = await createUser(t.dataSource.manager);
+    const agent = await signedInAgent(t.app, user.email);
+    const before = await agent.get(`/tracks/${TRACK}/people-first`);
+    expect(before.text).toContain('Mark as read');
+    for (let i = 0; i < 2; i += 1) {
+      const response = await postForm(agent, `/tracks/${TRACK}/people-first/read`);
+      expect(response.status).toBe(303);
+    }
+    expect(await t.dataSource.manager.countBy(ModuleRead, { userId: user.id })).toBe(1);
+    const after = await agent.get(`/tracks/${TRACK}/people-first`);
+    expect(after.text).toContain('You marked this module as read on');
+    expect(after.text).not.toContain('>Mark as read<');
+  });
+
+  it('shows an organizer their progress numbers, module states and next step', async () => {
+    const user = await createUser(t.dataSource.manager);
+    const agent = await signedInAgent(t.app, user.email);
+    const track = curriculum().trackById.get(TRACK)!;
+    const total = track.modules.reduce((sum, m) => sum + m.milestones.length, 0);
+
+    const fresh = await agent.get(`/tracks/${TRACK}`);
+    expect(fresh.text).toContain(`0 of ${total} milestones completed`);
+    expect(fresh.text).toContain(`Read “${track.modules[0].title}”`);
+
+    const first = track.modules[0];
+    await t.dataSource.transaction(async (m) => {
+      await progress.markRead(m, user.id, first);
+      for (const milestone of first.milestones) await progress.milestoneCompleted(m, { userId: user.id, milestoneId: milestone.id, source: 'coach' });
+      await progress.milestoneCompleted(m, { userId: user.id, milestoneId: track.modules[1].milestones[0].id, source: 'coach' });
+    });
+    const done = first.milestones.length + 1;
+    const page = await agent.get(`/tracks/${TRACK}`);
+    expect(page.text).toContain(`${done} of ${total} milestones completed`);
+    expect(page.text).toContain(`<progress id="track-progress" max="${total}" value="${done}">`);
+    expect(page.text).toContain('Complete</span>');
+    expect(page.text).toContain('In progress</span>');
+    expect(page.text).toContain(`Complete “${track.modules[1].milestones[1].title}” in “${track.modules[1].title}”`);
+
+    const module = await agent.get(`/tracks/${TRACK}/${first.id}`);
+    expect(module.text.match(/>Completed</g)).toHaveLength(first.milestones.length);
+  });
+
+  it('completes a milestone only once, whoever calls the hook', async () => {
+    const user = await createUser(t.dataSource.manager);
+    const milestoneId = curriculum().tracks[0].modules[0].milestones[0].id;
+    const results = await Promise.all(
+      [1, 2, 3].map(() => t.dataSource.transaction((m) => progress.milestoneCompleted(m, { userId: user.id, milestoneId, source: 'coach' }))),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    await expect(
+      t.dataSource.transaction((m) => progress.milestoneCompleted(m, { userId: user.id, milestoneId: 'no-such-milestone', source: 'coach' })),
+    ).rejects.toThrow('There is no milestone');
+  });
+
+  it('shows coaches the same pages', async () => {
+    const coach = await createUser(t.dataSource.manager, { role: 'coach' });
+    const agent = await signedInAgent(t.app, coach.email);
+    expect((await agent.get('/tracks/coach')).text).toContain('milestones completed');
+    expect((await agent.get('/tracks/coach/coaching-conversations')).status).toBe(200);
+  });
+
+  it('finds a phrase and ranks a title hit first, with highlighted, escaped snippets', async () => {
+    const response = await request(t.app).get('/search').query({ q: 'coaching conversations' });
+    expect(response.status).toBe(200);
+    const links = [...response.text.matchAll(/<h2><a href="\/tracks\/[\w-]+\/([\w-]+)">/g)].map((m) => m[1]);
+    expect(links[0]).toBe('coaching-conversations');
+    expect(links.length).toBeGreaterThan(1);
+    expect(response.text).toMatch(/<mark>[Cc]oaching<\/mark>/);
+
+    const phrase = await request(t.app).get('/search').query({ q: '"code of conduct"' });
+    expect(phrase.text).toContain('/tracks/civic-tech-organizer/inclusive-community');
+    const none = await request(t.app).get('/search').query({ q: '<script>zzqxj</script>' });
+    expect(none.status).toBe(200);
+    expect(none.text).toContain('0 modules match');
+    expect(none.text).not.toContain('<script>zzqxj');
+  });
+});
+
+describe('private curriculum (CURRICULUM_PUBLIC=false)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ env: { CURRICULUM_PUBLIC: 'false' } });
+  });
+  afterAll(() => t.close());
+
+  it('hides tracks, modules and search from anonymous visitors but not from people signed in', async () => {
+    const home = await request(t.app).get('/');
+    expect(home.text).not.toContain('/tracks/');
+    for (const path of [`/tracks/${TRACK}`, `/tracks/${TRACK}/people-first`, '/search?q=coach']) {
+      const response = await anonymousAgent(t.app).get(path);
+      expect(response.status).toBe(303);
+      expect(response.headers.location).toContain('/login?next=');
+    }
+    const user = await createUser(t.dataSource.manager);
+    const agent = await signedInAgent(t.app, user.email);
+    expect((await agent.get('/')).text).toContain(`/tracks/${TRACK}`);
+    expect((await agent.get(`/tracks/${TRACK}/people-first`)).status).toBe(200);
+  });
+});
