@@ -1,11 +1,14 @@
 import { z } from 'zod';
 
+/** "is required" when the key is missing, "must be text" when it holds something else. */
+const textError = (issue: { input: unknown }) => (issue.input === undefined ? 'is required' : 'must be text');
+
 const id = z
-  .string({ error: 'must be text' })
+  .string({ error: textError })
   .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lowercase words joined by hyphens, like people-first');
 const text = (max: number) =>
   z
-    .string({ error: 'must be text' })
+    .string({ error: textError })
     .trim()
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`);

@@ -1,4 +1,4 @@
-import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { z } from 'zod';
 import type { CurriculumProblem } from './problems';
 
@@ -45,6 +45,14 @@ export function parseFrontMatter<S extends z.ZodType>(
     }
     return 2;
   };
+  /** The line of `key` itself inside the map at `path` (for unknown keys, which have no value path). */
+  const lineOfKey = (path: (string | number)[], key: string): number => {
+    const map = path.length ? document.getIn(path, true) : document.contents;
+    const pair = isMap(map)
+      ? map.items.find((item) => isScalar(item.key) && item.key.value === key)
+      : undefined;
+    return pair && isScalar(pair.key) && pair.key.range ? lineAt(pair.key.range[0]) : lineOf(path);
+  };
   const problems: CurriculumProblem[] = document.errors.map((error) => ({
     file,
     line: lineAt(error.pos[0]),
@@ -58,7 +66,8 @@ export function parseFrontMatter<S extends z.ZodType>(
     for (const issue of result.error.issues) {
       const path = issue.path.filter((part): part is string | number => typeof part !== 'symbol');
       const where = path.length ? `${path.join('.')}: ` : '';
-      problems.push({ file, line: lineOf(path), message: `${where}${issue.message}` });
+      const line = issue.code === 'unrecognized_keys' ? lineOfKey(path, issue.keys[0]) : lineOf(path);
+      problems.push({ file, line, message: `${where}${issue.message}` });
     }
     return { data: undefined, body, bodyLine, problems, lineOf };
   }

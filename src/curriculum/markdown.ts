@@ -23,7 +23,13 @@ export interface LinkResolver {
 }
 
 const SANITIZE: sanitizeHtml.IOptions = {
-  allowedTags: [...sanitizeHtml.defaults.allowedTags.filter((tag) => tag !== 'h1'), 'img', 'del', 'input'],
+  allowedTags: [
+    ...sanitizeHtml.defaults.allowedTags.filter((tag) => tag !== 'h1'),
+    'img',
+    'del',
+    'input',
+    'label',
+  ],
   allowedAttributes: {
     a: ['href', 'title', 'rel'],
     img: ['src', 'alt', 'title', 'width', 'height', 'loading'],
@@ -99,6 +105,28 @@ export function renderMarkdown(source: string, resolver: LinkResolver): Rendered
         if (token.depth === 2 || token.depth === 3) toc.push({ id, text: plain, depth: token.depth });
         const depth = Math.max(token.depth, 2);
         return `<h${depth} id="${id}">${inner}</h${depth}>\n`;
+      },
+      // A task-list checkbox needs a label (WCAG 1.3.1, 4.1.2): wrap it with the item's text.
+      listitem(
+        this: {
+          parser: {
+            parse(tokens: Tokens.Generic[]): string;
+            parseInline(tokens: Tokens.Generic[]): string;
+          };
+        },
+        item: Tokens.ListItem,
+      ) {
+        if (!item.task) return false;
+        const [first, second, ...rest] = item.tokens as Tokens.Generic[];
+        if (first?.type === 'checkbox' && second?.type === 'text') {
+          const label = this.parser.parse([first, second]);
+          return `<li><label>${label}</label>${this.parser.parse(rest)}</li>\n`;
+        }
+        if (first?.type === 'paragraph' && first.tokens?.[0]?.type === 'checkbox') {
+          const label = this.parser.parseInline(first.tokens);
+          return `<li><p><label>${label}</label></p>${this.parser.parse(second ? [second, ...rest] : [])}</li>\n`;
+        }
+        return false;
       },
     },
     walkTokens(token) {

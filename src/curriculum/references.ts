@@ -8,22 +8,37 @@ export interface Reference {
   line: number;
 }
 
-const REFERENCE = /(!?)\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g;
+const TARGET = String.raw`\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)`;
+const IMAGE = new RegExp(String.raw`!\[([^\]]*)\]${TARGET}`, 'g');
+const LINK = new RegExp(String.raw`\[([^\]]*)\]${TARGET}`, 'g');
+const INLINE_CODE = /(`+).*?\1/g;
+const blank = (text: string) => ' '.repeat(text.length);
 
-/** Markdown links and images with their line numbers, skipping fenced code blocks. */
+/**
+ * Markdown links and images with their line numbers, skipping fenced code blocks and inline code.
+ * Images are found first, so a linked image (`[![alt](../assets/x.svg)](page.md)`) yields both.
+ */
 export function findReferences(body: string, firstLine: number): Reference[] {
   const references: Reference[] = [];
-  let inFence = false;
-  body.split('\n').forEach((line, index) => {
-    if (/^\s*(```|~~~)/.test(line)) inFence = !inFence;
-    if (inFence) return;
-    for (const match of line.matchAll(REFERENCE)) {
-      references.push({
-        kind: match[1] ? 'image' : 'link',
-        alt: match[2].trim(),
-        target: match[3],
-        line: firstLine + index,
-      });
+  let fence = '';
+  body.split('\n').forEach((text, index) => {
+    const marker = /^\s*(`{3,}|~{3,})/.exec(text)?.[1];
+    if (fence) {
+      // A fence closes only with the same character, at least as long, and nothing after it.
+      if (marker?.startsWith(fence) && text.trim() === marker) fence = '';
+      return;
+    }
+    if (marker) {
+      fence = marker;
+      return;
+    }
+    const line = firstLine + index;
+    const code = text.replace(INLINE_CODE, blank);
+    for (const match of code.matchAll(IMAGE)) {
+      references.push({ kind: 'image', alt: match[1].trim(), target: match[2], line });
+    }
+    for (const match of code.replace(IMAGE, blank).matchAll(LINK)) {
+      references.push({ kind: 'link', alt: match[1].trim(), target: match[2], line });
     }
   });
   return references;

@@ -69,9 +69,11 @@ function checkTrackOrder(
   modules: SourceFile<ModuleFrontMatter>[],
 ): CurriculumProblem[] {
   const problems: CurriculumProblem[] = [];
-  // A module whose front matter is broken is already reported; count it by file name so it is not reported twice.
+  // Count modules by file name too: a broken or mismatched id is already reported once.
   const inFolder = new Set(
-    modules.map((module) => module.parsed.data?.id ?? path.basename(module.absolute, '.md')),
+    modules.flatMap((module) =>
+      [module.parsed.data?.id, path.basename(module.absolute, '.md')].filter((id) => id !== undefined),
+    ),
   );
   const listed = new Set<string>();
   meta.modules.forEach((moduleId, index) => {

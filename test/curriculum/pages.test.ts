@@ -23,7 +23,12 @@ class QueryCounter implements Logger {
 const TRACK = 'civic-tech-organizer';
 
 const escapeHtml = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;');
+  text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&#34;')
+    .replace(/'/g, '&#39;');
 
 describe('curriculum pages', () => {
   let t: TestApp;
@@ -62,7 +67,8 @@ describe('curriculum pages', () => {
     expect(page.status).toBe(200);
     expect(page.text).toContain(`<h1>${module.title}</h1>`);
     for (const entry of module.toc) expect(page.text).toContain(`href="#${entry.id}"`);
-    for (const milestone of module.milestones) expect(page.text).toContain(`<h3>${escapeHtml(milestone.title)}</h3>`);
+    for (const milestone of module.milestones)
+      expect(page.text).toContain(`<h3>${escapeHtml(milestone.title)}</h3>`);
     expect(page.text).toContain('href="/tracks/civic-tech-organizer/people-first" rel="prev"');
     expect(page.text).toContain('Before this module, read:');
     expect(page.text).toContain('media="print"');
@@ -118,8 +124,13 @@ describe('curriculum pages', () => {
     const first = track.modules[0];
     await t.dataSource.transaction(async (m) => {
       await progress.markRead(m, user.id, first);
-      for (const milestone of first.milestones) await progress.milestoneCompleted(m, { userId: user.id, milestoneId: milestone.id, source: 'coach' });
-      await progress.milestoneCompleted(m, { userId: user.id, milestoneId: track.modules[1].milestones[0].id, source: 'coach' });
+      for (const milestone of first.milestones)
+        await progress.milestoneCompleted(m, { userId: user.id, milestoneId: milestone.id, source: 'coach' });
+      await progress.milestoneCompleted(m, {
+        userId: user.id,
+        milestoneId: track.modules[1].milestones[0].id,
+        source: 'coach',
+      });
     });
     const done = first.milestones.length + 1;
     const page = await agent.get(`/tracks/${TRACK}`);
@@ -127,7 +138,9 @@ describe('curriculum pages', () => {
     expect(page.text).toContain(`<progress id="track-progress" max="${total}" value="${done}">`);
     expect(page.text).toContain('Complete</span>');
     expect(page.text).toContain('In progress</span>');
-    expect(page.text).toContain(`Complete “${track.modules[1].milestones[1].title}” in “${track.modules[1].title}”`);
+    expect(page.text).toContain(
+      `Complete “${track.modules[1].milestones[1].title}” in “${track.modules[1].title}”`,
+    );
 
     const module = await agent.get(`/tracks/${TRACK}/${first.id}`);
     expect(module.text.match(/>Completed</g)).toHaveLength(first.milestones.length);
@@ -137,11 +150,21 @@ describe('curriculum pages', () => {
     const user = await createUser(t.dataSource.manager);
     const milestoneId = curriculum().tracks[0].modules[0].milestones[0].id;
     const results = await Promise.all(
-      [1, 2, 3].map(() => t.dataSource.transaction((m) => progress.milestoneCompleted(m, { userId: user.id, milestoneId, source: 'coach' }))),
+      [1, 2, 3].map(() =>
+        t.dataSource.transaction((m) =>
+          progress.milestoneCompleted(m, { userId: user.id, milestoneId, source: 'coach' }),
+        ),
+      ),
     );
     expect(results.filter(Boolean)).toHaveLength(1);
     await expect(
-      t.dataSource.transaction((m) => progress.milestoneCompleted(m, { userId: user.id, milestoneId: 'no-such-milestone', source: 'coach' })),
+      t.dataSource.transaction((m) =>
+        progress.milestoneCompleted(m, {
+          userId: user.id,
+          milestoneId: 'no-such-milestone',
+          source: 'coach',
+        }),
+      ),
     ).rejects.toThrow('There is no milestone');
   });
 

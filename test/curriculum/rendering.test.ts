@@ -4,7 +4,7 @@ import path from 'node:path';
 import pino from 'pino';
 import request from 'supertest';
 import { CurriculumCatalog } from '../../src/curriculum/catalog';
-import { loadCurriculum } from '../../src/curriculum/loader';
+import { loadCurriculum, type RenderCache } from '../../src/curriculum/loader';
 import { renderMarkdown } from '../../src/curriculum/markdown';
 import { projectRoot } from '../../src/paths';
 import { startTestApp, type TestApp } from '../helpers/app';
@@ -13,7 +13,10 @@ const noRewrites = { link: () => undefined, image: () => undefined };
 
 describe('rendering Markdown', () => {
   it('gives headings stable, unique ids and builds the table of contents from h2 and h3', () => {
-    const rendered = renderMarkdown('## Why people *come back*\n\ntext\n\n### First steps\n\n#### Deep\n\n## First steps\n', noRewrites);
+    const rendered = renderMarkdown(
+      '## Why people *come back*\n\ntext\n\n### First steps\n\n#### Deep\n\n## First steps\n',
+      noRewrites,
+    );
     expect(rendered.html).toContain('<h2 id="why-people-come-back">Why people <em>come back</em></h2>');
     expect(rendered.html).toContain('<h3 id="first-steps">First steps</h3>');
     expect(rendered.html).toContain('<h4 id="deep">Deep</h4>');
@@ -43,8 +46,13 @@ describe('rendering Markdown', () => {
   });
 
   it('marks external links noopener noreferrer and supports GFM tables and task lists', () => {
-    const rendered = renderMarkdown('[Code for America](https://codeforamerica.org)\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n', noRewrites);
-    expect(rendered.html).toContain('<a href="https://codeforamerica.org" rel="noopener noreferrer">Code for America</a>');
+    const rendered = renderMarkdown(
+      '[Code for America](https://codeforamerica.org)\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n',
+      noRewrites,
+    );
+    expect(rendered.html).toContain(
+      '<a href="https://codeforamerica.org" rel="noopener noreferrer">Code for America</a>',
+    );
     expect(rendered.html).toContain('<table>');
     expect(rendered.html).toMatch(/<input[^>]*checked[^>]*disabled|<input[^>]*disabled[^>]*checked/);
   });
@@ -63,7 +71,7 @@ describe('loading the shipped curriculum', () => {
   const rootDir = path.join(projectRoot, 'curriculum');
 
   it('renders each file once per content hash, whatever the number of loads', () => {
-    const cache = new Map();
+    const cache: RenderCache = new Map();
     const first = loadCurriculum(rootDir, cache).curriculum!;
     const second = loadCurriculum(rootDir, cache).curriculum!;
     const module = first.moduleById.get('people-first')!;
@@ -90,13 +98,20 @@ describe('reloading in development', () => {
     catalog.watch(logger);
     try {
       const file = path.join(dir, 'coach', 'coaching-conversations.md');
-      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/title: .*/, 'title: Coaching conversations, revised'));
+      fs.writeFileSync(
+        file,
+        fs.readFileSync(file, 'utf8').replace(/title: .*/, 'title: Coaching conversations, revised'),
+      );
       await changed;
-      expect(catalog.current().moduleById.get('coaching-conversations')!.title).toBe('Coaching conversations, revised');
+      expect(catalog.current().moduleById.get('coaching-conversations')!.title).toBe(
+        'Coaching conversations, revised',
+      );
 
       fs.writeFileSync(file, 'no front matter any more');
       expect(catalog.reload(logger)).toBe(false);
-      expect(catalog.current().moduleById.get('coaching-conversations')!.title).toBe('Coaching conversations, revised');
+      expect(catalog.current().moduleById.get('coaching-conversations')!.title).toBe(
+        'Coaching conversations, revised',
+      );
     } finally {
       catalog.close();
       fs.rmSync(dir, { recursive: true, force: true });
