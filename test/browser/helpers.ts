@@ -65,18 +65,33 @@ export async function startBrowserApp(): Promise<RunningApp> {
 }
 
 let step = 0;
+let artifactsDir = ARTIFACTS_DIR;
 
-/** Empties the artifacts folder and restarts the step numbering; call once per suite. */
+/**
+ * Empties the artifacts folder and restarts the step numbering; call once per suite. Per-suite
+ * subfolders (see resetSuiteArtifacts) are left alone, so suites run in any order keep theirs.
+ */
 export function resetArtifacts(): void {
   step = 0;
-  fs.rmSync(ARTIFACTS_DIR, { recursive: true, force: true });
+  artifactsDir = ARTIFACTS_DIR;
   fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  for (const entry of fs.readdirSync(ARTIFACTS_DIR, { withFileTypes: true })) {
+    if (!entry.isDirectory()) fs.rmSync(path.join(ARTIFACTS_DIR, entry.name), { force: true });
+  }
+}
+
+/** Like resetArtifacts, but this suite's screenshots and axe reports go to their own subfolder. */
+export function resetSuiteArtifacts(suite: string): void {
+  step = 0;
+  artifactsDir = path.join(ARTIFACTS_DIR, suite);
+  fs.rmSync(artifactsDir, { recursive: true, force: true });
+  fs.mkdirSync(artifactsDir, { recursive: true });
 }
 
 /** Saves a full-page screenshot as <nn>-<name>.png and returns the file's path. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   step += 1;
-  const file = path.join(ARTIFACTS_DIR, `${String(step).padStart(2, '0')}-${name}.png`);
+  const file = path.join(artifactsDir, `${String(step).padStart(2, '0')}-${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
