@@ -75,6 +75,15 @@ describe('curriculum pages', () => {
     expect(page.text).not.toContain('Mark as read');
   });
 
+  it('serves curriculum images from curriculum/assets/', async () => {
+    const page = await request(t.app).get(`/tracks/${TRACK}/growing-leaders`);
+    expect(page.text).toContain('<img src="/curriculum/assets/ladder-of-engagement.svg" alt="A ladder with five rungs');
+    const image = await request(t.app).get('/curriculum/assets/ladder-of-engagement.svg');
+    expect(image.status).toBe(200);
+    expect(image.headers['content-type']).toContain('image/svg+xml');
+    expect((await request(t.app).get('/curriculum/assets/../track.md')).status).toBe(404);
+  });
+
   it('answers 404 for unknown tracks and modules', async () => {
     expect((await request(t.app).get('/tracks/nope')).status).toBe(404);
     expect((await request(t.app).get(`/tracks/${TRACK}/nope`)).status).toBe(404);
