@@ -13,5 +13,7 @@ if (!curriculum) {
 } else {
   const modules = curriculum.tracks.reduce((sum, track) => sum + track.modules.length, 0);
   const milestones = curriculum.milestoneById.size;
-  console.log(`Curriculum OK: ${curriculum.tracks.length} tracks, ${modules} modules, ${milestones} milestones (version ${curriculum.version.slice(0, 12)})`);
+  console.log(
+    `Curriculum OK: ${curriculum.tracks.length} tracks, ${modules} modules, ${milestones} milestones (version ${curriculum.version.slice(0, 12)})`,
+  );
 }

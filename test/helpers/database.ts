@@ -37,7 +37,11 @@ export async function dropTestDatabase(name: string): Promise<void> {
   await onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 }
 
-export async function connectTestDatabase(name: string, poolMax = 5, queryLogger?: Logger): Promise<DataSource> {
+export async function connectTestDatabase(
+  name: string,
+  poolMax = 5,
+  queryLogger?: Logger,
+): Promise<DataSource> {
   const dataSource = createDataSource({ url: databaseUrl(name), poolMax, queryLogger });
   await dataSource.initialize();
   return dataSource;
