@@ -14,6 +14,10 @@ import { createPassport } from './accounts/passport';
 import { adminRouter } from './admin/admin.router';
 import { ChaptersService } from './admin/chapters.service';
 import { OutboxService } from './admin/outbox.service';
+import { adminCoachingRouter } from './coaching/admin-coaching.router';
+import { AssignmentsService } from './coaching/assignments.service';
+import { coachingRouter } from './coaching/coaching.router';
+import { SubmissionsService } from './coaching/submissions.service';
 import { PeopleService } from './admin/people.service';
 import type { Config } from './config';
 import type { CurriculumCatalog } from './curriculum/catalog';
@@ -87,21 +91,27 @@ export function createApp({
   app.use(csrfSynchronisedProtection);
   app.use(viewLocals((req) => generateToken(req)));
 
+  const progress = new ProgressService(() => catalog.current());
+  const people = new PeopleService();
+  const assignments = new AssignmentsService(config.baseUrl);
+  const submissions = new SubmissionsService(() => catalog.current(), progress, config.baseUrl);
   app.use(
     curriculumRouter({
       dataSource,
       catalog,
-      progress: new ProgressService(() => catalog.current()),
+      progress,
       search: new SearchService(),
       curriculumPublic: config.curriculumPublic,
       curriculumDir: config.curriculumDir,
     }),
   );
   app.use(accountsRouter({ dataSource, accounts, invites, passport }));
+  app.use(coachingRouter({ dataSource, catalog, progress, assignments, submissions }));
+  app.use(adminCoachingRouter({ dataSource, people, assignments, submissions }));
   app.use(
     adminRouter({
       dataSource,
-      people: new PeopleService(),
+      people,
       chapters: new ChaptersService(),
       invites,
       outbox: new OutboxService(),

@@ -16,6 +16,7 @@ import { ROLES_SQL, type Role } from './roles';
 @Check('users_email_length', `char_length("email") BETWEEN 3 AND 254`)
 @Check('users_display_name_length', `char_length("display_name") BETWEEN 1 AND 100`)
 @Check('users_role_known', `"role" IN (${ROLES_SQL})`)
+@Check('users_coach_capacity_range', `"coach_capacity" BETWEEN 0 AND 100`)
 export class User {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -42,6 +43,10 @@ export class User {
 
   @Column({ type: 'boolean', default: true })
   active!: boolean;
+
+  /** How many organizers this person can coach at once (used when they are a coach). */
+  @Column({ name: 'coach_capacity', type: 'integer', default: 8 })
+  coachCapacity!: number;
 
   @Column({ name: 'last_login_at', type: 'timestamptz', nullable: true })
   lastLoginAt!: Date | null;

@@ -60,6 +60,11 @@ export class ProgressService {
     return (result.raw as unknown[]).length > 0;
   }
 
+  /** Undoes a completion (an approval withdrawn, attendance corrected). */
+  async milestoneUncompleted(manager: EntityManager, input: { userId: string; milestoneId: string }): Promise<void> {
+    await manager.delete(MilestoneCompletion, { userId: input.userId, milestoneId: input.milestoneId });
+  }
+
   async markRead(manager: EntityManager, userId: string, module: CurriculumModule): Promise<void> {
     await manager
       .createQueryBuilder()

@@ -4,6 +4,12 @@ import { PasswordReset, SetupToken } from '../accounts/one-time-token.entities';
 import { User } from '../accounts/user.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
 import {
+  CoachAssignment,
+  CoachRequest,
+  EvidenceSubmission,
+  SubmissionReview,
+} from '../coaching/coaching.entities';
+import {
   CurriculumIndexState,
   CurriculumSearchEntry,
   MilestoneCompletion,
@@ -24,4 +30,8 @@ export const entities = [
   MilestoneCompletion,
   CurriculumSearchEntry,
   CurriculumIndexState,
+  CoachAssignment,
+  CoachRequest,
+  EvidenceSubmission,
+  SubmissionReview,
 ];

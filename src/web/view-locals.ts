@@ -13,8 +13,11 @@ export function navigationFor(user: SessionUser | undefined): NavLink[] {
     { href: '/search', label: 'Search' },
   ];
   if (!user) return links;
+  if (user.role === 'organizer') links.push({ href: '/me', label: 'Your progress' });
+  if (user.role === 'coach') links.push({ href: '/coach', label: 'Coaching' });
   if (user.role === 'admin') {
     links.push(
+      { href: '/admin/coach-requests', label: 'Coach requests' },
       { href: '/admin/people', label: 'People' },
       { href: '/admin/invites', label: 'Invites' },
       { href: '/admin/chapters', label: 'Chapters' },

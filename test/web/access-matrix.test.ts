@@ -33,6 +33,18 @@ const ACCESS: Record<string, Who[]> = {
   'GET /tracks/:trackId/:moduleId': EVERYONE,
   'POST /tracks/:trackId/:moduleId/read': SIGNED_IN,
   'GET /search': EVERYONE,
+  'GET /me': SIGNED_IN,
+  'POST /me/coach-request': ['organizer'],
+  'GET /me/milestones/:milestoneId': SIGNED_IN,
+  'POST /me/milestones/:milestoneId': SIGNED_IN,
+  'GET /coach': ['coach'],
+  // Which submissions a person may see is decided by the service (tested in test/coaching).
+  'GET /coach/submissions/:id': SIGNED_IN,
+  'POST /coach/submissions/:id/review': SIGNED_IN,
+  'GET /admin/people/:id/coach': ADMINS,
+  'POST /admin/people/:id/coach': ADMINS,
+  'GET /admin/coach-requests': ADMINS,
+  'POST /admin/submissions/:id/withdraw': ADMINS,
   'GET /account': SIGNED_IN,
   'GET /account/password': SIGNED_IN,
   'POST /account/password': SIGNED_IN,
@@ -91,7 +103,8 @@ describe('access matrix', () => {
       .replace(':id', crypto.randomUUID())
       .replace(':token', 'x'.repeat(43))
       .replace(':trackId', 'civic-tech-organizer')
-      .replace(':moduleId', 'people-first');
+      .replace(':moduleId', 'people-first')
+      .replace(':milestoneId', 'people-first-listening-tour');
     // Sign-out would end the shared session; use a throwaway session for it.
     const agent = route === 'POST /logout' && who !== 'anonymous' ? anonymousAgent(t.app) : agents[who];
     const response = method === 'GET' ? await agent.get(path) : await postForm(agent, path, {});

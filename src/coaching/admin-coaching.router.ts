@@ -1,0 +1,98 @@
+import { Router, type Request } from 'express';
+import type { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { withTransaction } from '../db/transaction';
+import { NotFound } from '../web/errors';
+import { flash } from '../web/flash';
+import { handleForm, showForm } from '../web/forms';
+import { requireRole } from '../web/guards';
+import type { PeopleService } from '../admin/people.service';
+import type { AssignmentsService } from './assignments.service';
+import { assignForm, withdrawForm } from './coaching.schemas';
+import type { SubmissionsService } from './submissions.service';
+
+interface AdminCoachingDeps {
+  dataSource: DataSource;
+  people: PeopleService;
+  assignments: AssignmentsService;
+  submissions: SubmissionsService;
+}
+
+const uuid = z.uuid();
+function idOf(req: Request): string {
+  const parsed = uuid.safeParse(req.params.id);
+  if (!parsed.success) throw new NotFound();
+  return parsed.data;
+}
+
+/** Admin side of coaching: assigning coaches, the request queue, withdrawing approvals. */
+export function adminCoachingRouter({
+  dataSource,
+  people,
+  assignments,
+  submissions,
+}: AdminCoachingDeps): Router {
+  const router = Router();
+  const manager = dataSource.manager;
+  const tx = <T>(work: Parameters<typeof withTransaction<T>>[1]) => withTransaction(dataSource, work);
+  router.use('/admin', requireRole('admin'));
+
+  const assignModel = async (req: Request) => {
+    const person = await people.get(manager, req.user, idOf(req));
+    const current = await assignments.currentAssignment(manager, person.id);
+    return {
+      pageTitle: `Coach for ${person.displayName}`,
+      person,
+      current: current
+        ? { coach: current.coach.displayName, since: current.startedAt.toISOString().slice(0, 10) }
+        : null,
+      coaches: await assignments.rankCoaches(manager, req.user, person.id),
+      history: (await assignments.history(manager, person.id)).map((a) => ({
+        coach: a.coach?.displayName ?? '',
+        from: a.startedAt.toISOString().slice(0, 10),
+        to: a.endedAt ? a.endedAt.toISOString().slice(0, 10) : 'now',
+        reason: a.endReason ?? '',
+      })),
+    };
+  };
+  router.get('/admin/people/:id/coach', showForm('coaching/assign', assignModel));
+  router.post(
+    '/admin/people/:id/coach',
+    handleForm({
+      view: 'coaching/assign',
+      schema: assignForm,
+      model: assignModel,
+      submit: async (req, res, input) => {
+        await tx((m) => assignments.assign(m, req.user, { organizerId: idOf(req), ...input }));
+        flash(req, 'success', 'Coach assigned. Both of them were notified.');
+        res.redirect(303, `/admin/people/${idOf(req)}/coach`);
+      },
+    }),
+  );
+
+  router.get('/admin/coach-requests', async (req, res) => {
+    const requests = await assignments.openRequests(manager, req.user);
+    res.render('coaching/requests', {
+      pageTitle: 'Coach requests',
+      requests: requests.map((r) => ({
+        organizerId: r.organizerId,
+        name: r.organizer.displayName,
+        message: r.message,
+        since: r.createdAt.toISOString().slice(0, 10),
+      })),
+    });
+  });
+
+  router.post('/admin/submissions/:id/withdraw', async (req, res) => {
+    const input = withdrawForm.safeParse(req.body);
+    if (!input.success) {
+      flash(req, 'error', 'Say why the approval is withdrawn.');
+      return res.redirect(303, `/coach/submissions/${idOf(req)}`);
+    }
+    await tx((m) => submissions.withdrawApproval(m, req.user, idOf(req), input.data.reason));
+    flash(req, 'success', 'The approval was withdrawn; the milestone is open again.');
+    res.redirect(303, `/coach/submissions/${idOf(req)}`);
+  });
+
+  return router;
+}
