@@ -4,10 +4,12 @@ import { Accounts1795856333076 } from './1795856333076-Accounts';
 import { SessionsAndLoginThrottle1795856400000 } from './1795856400000-SessionsAndLoginThrottle';
 import { CurriculumProgress1795859189064 } from './1795859189064-CurriculumProgress';
 import { Coaching1795860510353 } from './1795860510353-Coaching';
+import { CoachSessions1795860850649 } from './1795860850649-CoachSessions';
 
 export const migrations: (new () => MigrationInterface)[] = [
   Accounts1795856333076,
   SessionsAndLoginThrottle1795856400000,
   CurriculumProgress1795859189064,
   Coaching1795860510353,
+  CoachSessions1795860850649,
 ];

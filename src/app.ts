@@ -16,7 +16,9 @@ import { ChaptersService } from './admin/chapters.service';
 import { OutboxService } from './admin/outbox.service';
 import { adminCoachingRouter } from './coaching/admin-coaching.router';
 import { AssignmentsService } from './coaching/assignments.service';
-import { coachingRouter } from './coaching/coaching.router';
+import { coachRouter } from './coaching/coach.router';
+import { organizerRouter } from './coaching/organizer.router';
+import { RecordsService } from './coaching/records.service';
 import { SubmissionsService } from './coaching/submissions.service';
 import { PeopleService } from './admin/people.service';
 import type { Config } from './config';
@@ -106,7 +108,17 @@ export function createApp({
     }),
   );
   app.use(accountsRouter({ dataSource, accounts, invites, passport }));
-  app.use(coachingRouter({ dataSource, catalog, progress, assignments, submissions }));
+  const coachingDeps = {
+    dataSource,
+    catalog,
+    progress,
+    assignments,
+    submissions,
+    records: new RecordsService(() => catalog.current()),
+    stalledAfterDays: config.stalledAfterDays,
+  };
+  app.use(organizerRouter(coachingDeps));
+  app.use(coachRouter(coachingDeps));
   app.use(adminCoachingRouter({ dataSource, people, assignments, submissions }));
   app.use(
     adminRouter({

@@ -60,6 +60,7 @@ const envSchema = z.object({
     .default('true')
     .transform((value) => value === 'true'),
   CURRICULUM_DIR: z.string().min(1).default('curriculum'),
+  STALLED_AFTER_DAYS: z.coerce.number().int().min(1).max(365).default(30),
 });
 
 export type Config = Readonly<{
@@ -82,6 +83,7 @@ export type Config = Readonly<{
   shutdownTimeoutMs: number;
   curriculumPublic: boolean;
   curriculumDir: string;
+  stalledAfterDays: number;
 }>;
 
 export class ConfigError extends Error {
@@ -143,5 +145,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     curriculumPublic: e.CURRICULUM_PUBLIC,
     curriculumDir: path.resolve(projectRoot, e.CURRICULUM_DIR),
+    stalledAfterDays: e.STALLED_AFTER_DAYS,
   });
 }

@@ -190,3 +190,45 @@ export class SubmissionReview {
   @Column({ name: 'withdraw_reason', type: 'text', nullable: true })
   withdrawReason!: string | null;
 }
+
+/** A logged 1:1 conversation. Private notes are for that coach and admins; the next step is shared. */
+@Entity('coach_sessions')
+@Index('coach_sessions_organizer', ['organizerId', 'heldOn'])
+@Check('coach_sessions_duration', `"duration_minutes" BETWEEN 1 AND 600`)
+@Check(
+  'coach_sessions_notes_length',
+  `char_length("private_notes") <= 10000 AND char_length("next_step") <= 1000`,
+)
+export class CoachSession {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'organizer_id', type: 'uuid' })
+  organizerId!: string;
+
+  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'organizer_id' })
+  organizer?: User;
+
+  @Column({ name: 'coach_id', type: 'uuid' })
+  coachId!: string;
+
+  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'coach_id' })
+  coach?: User;
+
+  @Column({ name: 'held_on', type: 'date' })
+  heldOn!: string;
+
+  @Column({ name: 'duration_minutes', type: 'integer' })
+  durationMinutes!: number;
+
+  @Column({ name: 'private_notes', type: 'text', default: '' })
+  privateNotes!: string;
+
+  @Column({ name: 'next_step', type: 'text', default: '' })
+  nextStep!: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}

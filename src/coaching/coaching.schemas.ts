@@ -46,3 +46,16 @@ export const assignForm = z.object({
 });
 
 export const coachRequestForm = z.object({ message: fields.optionalText('Message', 1000) });
+
+export const sessionForm = z.object({
+  heldOn: z.iso
+    .date({ error: 'Enter the date as YYYY-MM-DD.' })
+    .refine((d) => d <= new Date().toISOString().slice(0, 10), 'The date cannot be in the future.'),
+  durationMinutes: z.coerce
+    .number({ error: 'Enter the length in minutes.' })
+    .int('Enter whole minutes.')
+    .min(1, 'Enter at least 1 minute.')
+    .max(600, 'Enter at most 600 minutes.'),
+  privateNotes: fields.optionalText('Private notes', 10_000),
+  nextStep: fields.optionalText('Next step', 1000),
+});

@@ -6,6 +6,7 @@ import { AuditEvent } from '../audit/audit-event.entity';
 import {
   CoachAssignment,
   CoachRequest,
+  CoachSession,
   EvidenceSubmission,
   SubmissionReview,
 } from '../coaching/coaching.entities';
@@ -34,4 +35,5 @@ export const entities = [
   CoachRequest,
   EvidenceSubmission,
   SubmissionReview,
+  CoachSession,
 ];

@@ -1,24 +1,11 @@
 import request from 'supertest';
-import type { Logger, QueryRunner } from 'typeorm';
 import * as markdown from '../../src/curriculum/markdown';
 import { ModuleRead } from '../../src/curriculum/progress.entities';
 import { ProgressService } from '../../src/curriculum/progress.service';
 import { startTestApp, testCatalog, type TestApp } from '../helpers/app';
 import { createUser } from '../helpers/factories';
 import { anonymousAgent, postForm, signedInAgent } from '../helpers/http';
-
-/** Records the SQL TypeORM runs, so tests can hold pages to a query budget. */
-class QueryCounter implements Logger {
-  queries: string[] = [];
-  logQuery(query: string, _parameters?: unknown[], _runner?: QueryRunner) {
-    this.queries.push(query);
-  }
-  logQueryError() {}
-  logQuerySlow() {}
-  logSchemaBuild() {}
-  logMigration() {}
-  log() {}
-}
+import { QueryCounter } from '../helpers/query-counter';
 
 const TRACK = 'civic-tech-organizer';
 

@@ -1,42 +1,22 @@
 import { Router, type Request } from 'express';
-import type { DataSource } from 'typeorm';
-import { IsNull } from 'typeorm';
-import { z } from 'zod';
-import { User } from '../accounts/user.entity';
-import type { CurriculumCatalog } from '../curriculum/catalog';
-import type { ProgressService } from '../curriculum/progress.service';
 import { withTransaction } from '../db/transaction';
 import { NotFound } from '../web/errors';
 import { flash } from '../web/flash';
 import { handleForm } from '../web/forms';
-import { requireRole, requireSignedIn } from '../web/guards';
-import type { AssignmentsService } from './assignments.service';
-import { CoachAssignment, SubmissionReview } from './coaching.entities';
-import { coachRequestForm, evidenceForm, reviewForm } from './coaching.schemas';
-import type { SubmissionsService } from './submissions.service';
-import { milestoneInfo, threadModel, waitingText } from './view-models';
+import { requireSignedIn } from '../web/guards';
+import { SubmissionReview } from './coaching.entities';
+import { coachRequestForm, evidenceForm } from './coaching.schemas';
+import type { CoachingRouterDeps } from './router-shared';
+import { milestoneInfo, threadModel } from './view-models';
 
-interface CoachingRouterDeps {
-  dataSource: DataSource;
-  catalog: CurriculumCatalog;
-  progress: ProgressService;
-  assignments: AssignmentsService;
-  submissions: SubmissionsService;
-}
-
-const uuid = z.uuid();
-function idOf(req: Request): string {
-  const parsed = uuid.safeParse(req.params.id);
-  if (!parsed.success) throw new NotFound();
-  return parsed.data;
-}
-
-export function coachingRouter({
+/** The organizer's side: their progress, coach requests and evidence. */
+export function organizerRouter({
   dataSource,
   catalog,
   progress,
   assignments,
   submissions,
+  records,
 }: CoachingRouterDeps): Router {
   const router = Router();
   const manager = dataSource.manager;
@@ -55,8 +35,10 @@ export function coachingRouter({
         .current()
         .tracks.map((track) => progress.trackProgress(manager, user.id, track).then((p) => ({ track, p }))),
     );
+    const sessions = await records.sessions(manager, user, user.id);
     res.render('coaching/me', {
       pageTitle: 'Your progress',
+      nextSteps: sessions.filter((session) => session.nextStep).slice(0, 3),
       coach: assignment ? { name: assignment.coach.displayName, email: assignment.coach.email } : null,
       coachRequested: assignment ? false : Boolean(await assignments.openRequest(manager, user.id)),
       isOrganizer: user.role === 'organizer',
@@ -144,68 +126,6 @@ export function coachingRouter({
           model.pending ? 'Your evidence was updated.' : 'Your evidence was sent to your coach.',
         );
         res.redirect(303, `/me/milestones/${String(req.params.milestoneId)}`);
-      },
-    }),
-  );
-
-  router.get('/coach', requireRole('coach'), async (req, res) => {
-    const coach = req.user!;
-    const queue = await submissions.reviewQueue(manager, coach);
-    const current = await manager.find(CoachAssignment, {
-      where: { coachId: coach.id, endedAt: IsNull() },
-      relations: { organizer: true },
-    });
-    res.render('coaching/dashboard', {
-      pageTitle: 'Coaching',
-      queue: queue.map((s) => ({
-        id: s.id,
-        organizer: s.organizer.displayName,
-        milestone: milestoneInfo(catalog.current(), s.milestoneId)?.title ?? s.milestoneId,
-        waiting: waitingText(s.submittedAt),
-      })),
-      organizers: current.map((a) => ({ id: a.organizerId, name: (a.organizer as User).displayName })),
-    });
-  });
-
-  const reviewModel = async (req: Request) => {
-    const { submission, access } = await submissions.find(manager, req.user, idOf(req));
-    if (access === 'self') throw new NotFound();
-    const thread = await submissions.thread(
-      manager,
-      req.user,
-      submission.organizerId,
-      submission.milestoneId,
-    );
-    return {
-      pageTitle: 'Review evidence',
-      organizer: submission.organizer.displayName,
-      milestone: milestoneInfo(catalog.current(), submission.milestoneId),
-      thread: threadModel(thread.submissions, thread.reviews),
-      submission: { id: submission.id, revision: submission.revision, status: submission.status },
-      canReview: submission.status === 'pending' && (access === 'coach' || access === 'admin'),
-      canWithdraw: submission.status === 'approved' && access === 'admin',
-    };
-  };
-  router.get('/coach/submissions/:id', requireSignedIn, async (req, res) => {
-    res.render('coaching/review', { ...(await reviewModel(req)), values: {}, errors: {} });
-  });
-  router.post(
-    '/coach/submissions/:id/review',
-    requireSignedIn,
-    handleForm({
-      view: 'coaching/review',
-      schema: reviewForm,
-      model: reviewModel,
-      submit: async (req, res, input) => {
-        const submission = await tx((m) => submissions.review(m, req.user, idOf(req), input));
-        flash(
-          req,
-          'success',
-          submission.status === 'approved'
-            ? 'Approved: the milestone is signed off.'
-            : 'Your feedback was sent.',
-        );
-        res.redirect(303, req.user!.role === 'coach' ? '/coach' : `/coach/submissions/${submission.id}`);
       },
     }),
   );

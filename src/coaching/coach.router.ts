@@ -1,0 +1,151 @@
+import { Router, type Request } from 'express';
+import { IsNull } from 'typeorm';
+import { User } from '../accounts/user.entity';
+import { withTransaction } from '../db/transaction';
+import { NotFound } from '../web/errors';
+import { flash } from '../web/flash';
+import { handleForm } from '../web/forms';
+import { requireRole, requireSignedIn } from '../web/guards';
+import { CoachAssignment, EvidenceSubmission } from './coaching.entities';
+import { reviewForm, sessionForm } from './coaching.schemas';
+import { organizerAccess } from './coaching.policy';
+import { type CoachingRouterDeps, idOf } from './router-shared';
+import { milestoneInfo, threadModel, waitingText } from './view-models';
+
+/** The coach's side: review queue, organizer records, session log and reviews. */
+export function coachRouter({
+  dataSource,
+  catalog,
+  progress,
+  submissions,
+  records,
+  stalledAfterDays,
+}: CoachingRouterDeps): Router {
+  const router = Router();
+  const manager = dataSource.manager;
+  const tx = <T>(work: Parameters<typeof withTransaction<T>>[1]) => withTransaction(dataSource, work);
+
+  router.get('/coach', requireRole('coach'), async (req, res) => {
+    const coach = req.user!;
+    const queue = await submissions.reviewQueue(manager, coach);
+    const current = await manager.find(CoachAssignment, {
+      where: { coachId: coach.id, endedAt: IsNull() },
+      relations: { organizer: true },
+    });
+    const summaries = await records.summaries(
+      manager,
+      current.map((a) => ({ id: a.organizerId, name: (a.organizer as User).displayName })),
+      stalledAfterDays,
+    );
+    res.render('coaching/dashboard', {
+      pageTitle: 'Coaching',
+      stalledAfterDays,
+      queue: queue.map((s) => ({
+        id: s.id,
+        organizer: s.organizer.displayName,
+        milestone: milestoneInfo(catalog.current(), s.milestoneId)?.title ?? s.milestoneId,
+        waiting: waitingText(s.submittedAt),
+      })),
+      trackTitle: catalog.current().tracks[0].title,
+      organizers: summaries.map((o) => ({
+        ...o,
+        lastActivity: o.lastActivity ? o.lastActivity.toISOString().slice(0, 10) : 'never',
+      })),
+    });
+  });
+
+  const recordModel = async (req: Request) => {
+    const organizerId = idOf(req);
+    const access = await organizerAccess(manager, req.user, organizerId);
+    const organizer = await manager.findOneBy(User, { id: organizerId });
+    if (!organizer) throw new NotFound('That organizer does not exist.');
+    const all = await manager.find(EvidenceSubmission, {
+      where: { organizerId },
+      order: { submittedAt: 'DESC' },
+    });
+    const latest = [...new Map(all.map((s) => [s.milestoneId, s])).values()];
+    return {
+      pageTitle: organizer.displayName,
+      organizer: { id: organizer.id, name: organizer.displayName, email: organizer.email },
+      readOnly: access === 'former-coach',
+      canLog: access === 'coach' || access === 'admin',
+      tracks: await Promise.all(
+        catalog.current().tracks.map(async (track) => {
+          const p = await progress.trackProgress(manager, organizerId, track);
+          return { title: track.title, completed: p.completed, total: p.total };
+        }),
+      ),
+      evidence: latest.map((s) => ({
+        id: s.id,
+        title: milestoneInfo(catalog.current(), s.milestoneId)?.title ?? s.milestoneId,
+        status: s.status,
+        submittedAt: s.submittedAt.toISOString().slice(0, 10),
+      })),
+      sessions: await records.sessions(manager, req.user, organizerId),
+      today: new Date().toISOString().slice(0, 10),
+    };
+  };
+  router.get('/coach/organizers/:id', requireSignedIn, async (req, res) => {
+    if (req.user!.id === req.params.id) return res.redirect(303, '/me');
+    res.render('coaching/organizer', { ...(await recordModel(req)), values: {}, errors: {} });
+  });
+  router.post(
+    '/coach/organizers/:id/sessions',
+    requireSignedIn,
+    handleForm({
+      view: 'coaching/organizer',
+      schema: sessionForm,
+      model: recordModel,
+      submit: async (req, res, input) => {
+        await tx((m) => records.logSession(m, req.user, idOf(req), input));
+        flash(req, 'success', 'Session logged.');
+        res.redirect(303, `/coach/organizers/${idOf(req)}`);
+      },
+    }),
+  );
+
+  const reviewModel = async (req: Request) => {
+    const { submission, access } = await submissions.find(manager, req.user, idOf(req));
+    if (access === 'self') throw new NotFound();
+    const thread = await submissions.thread(
+      manager,
+      req.user,
+      submission.organizerId,
+      submission.milestoneId,
+    );
+    return {
+      pageTitle: 'Review evidence',
+      organizer: submission.organizer.displayName,
+      milestone: milestoneInfo(catalog.current(), submission.milestoneId),
+      thread: threadModel(thread.submissions, thread.reviews),
+      submission: { id: submission.id, revision: submission.revision, status: submission.status },
+      canReview: submission.status === 'pending' && (access === 'coach' || access === 'admin'),
+      canWithdraw: submission.status === 'approved' && access === 'admin',
+    };
+  };
+  router.get('/coach/submissions/:id', requireSignedIn, async (req, res) => {
+    res.render('coaching/review', { ...(await reviewModel(req)), values: {}, errors: {} });
+  });
+  router.post(
+    '/coach/submissions/:id/review',
+    requireSignedIn,
+    handleForm({
+      view: 'coaching/review',
+      schema: reviewForm,
+      model: reviewModel,
+      submit: async (req, res, input) => {
+        const submission = await tx((m) => submissions.review(m, req.user, idOf(req), input));
+        flash(
+          req,
+          'success',
+          submission.status === 'approved'
+            ? 'Approved: the milestone is signed off.'
+            : 'Your feedback was sent.',
+        );
+        res.redirect(303, req.user!.role === 'coach' ? '/coach' : `/coach/submissions/${submission.id}`);
+      },
+    }),
+  );
+
+  return router;
+}
