@@ -13,6 +13,12 @@ export const peopleQuery = z.object({
 export const personForm = z.object({
   role: fields.choice('Role', ROLES),
   chapterId: fields.optionalUuid('Chapter'),
+  coachCapacity: z.coerce
+    .number({ error: 'Enter a number of organizers.' })
+    .int('Enter a whole number.')
+    .min(0, 'Capacity cannot be negative.')
+    .max(100, 'Capacity can be at most 100.')
+    .optional(),
 });
 
 export const chapterForm = z.object({

@@ -20,6 +20,7 @@ export interface PersonView {
   chapterId: string | null;
   chapterName: string | null;
   active: boolean;
+  coachCapacity: number;
   lastLoginAt: Date | null;
   createdAt: Date;
 }
@@ -41,6 +42,7 @@ function toPersonView(user: User): PersonView {
     chapterId: user.chapterId,
     chapterName: user.chapter?.name ?? null,
     active: user.active,
+    coachCapacity: user.coachCapacity,
     lastLoginAt: user.lastLoginAt,
     createdAt: user.createdAt,
   };
@@ -97,7 +99,7 @@ export class PeopleService {
     manager: EntityManager,
     actor: SessionUser | undefined,
     userId: string,
-    input: { role: Role; chapterId: string | null },
+    input: { role: Role; chapterId: string | null; coachCapacity?: number },
   ): Promise<void> {
     const admin = assertAdmin(actor);
     const user = await this.lockPerson(manager, userId);
@@ -114,11 +116,15 @@ export class PeopleService {
         role: 'This is the only active admin; make someone else an admin first.',
       });
     }
+    const coachCapacity = input.coachCapacity ?? user.coachCapacity;
     const changes = {
       role: { from: user.role, to: input.role },
       chapterId: { from: user.chapterId, to: input.chapterId },
+      ...(coachCapacity !== user.coachCapacity
+        ? { coachCapacity: { from: user.coachCapacity, to: coachCapacity } }
+        : {}),
     };
-    await manager.update(User, user.id, { role: input.role, chapterId: input.chapterId });
+    await manager.update(User, user.id, { role: input.role, chapterId: input.chapterId, coachCapacity });
     await recordAudit(manager, {
       actorId: admin.id,
       action: 'user.updated',

@@ -1,4 +1,4 @@
-import type { User } from '../../src/accounts/user.entity';
+import { User as User_, type User } from '../../src/accounts/user.entity';
 import { AuditEvent } from '../../src/audit/audit-event.entity';
 import {
   CoachAssignment,
@@ -113,6 +113,22 @@ describe('coaching', () => {
       expect(await db().findOneByOrFail(CoachAssignment, { organizerId: second.id })).toMatchObject({
         overCapacity: true,
       });
+    });
+
+    it("lets admins edit a coach's capacity, within 0 to 100", async () => {
+      const coach = await createUser(db(), { role: 'coach' });
+      expect((await adminAgent.get(`/admin/people/${coach.id}`)).text).toContain('value="8"');
+      expect(
+        (await postForm(adminAgent, `/admin/people/${coach.id}`, { role: 'coach', coachCapacity: '3' }))
+          .status,
+      ).toBe(303);
+      expect(await db().findOneByOrFail(User_, { id: coach.id })).toMatchObject({ coachCapacity: 3 });
+      const bad = await postForm(adminAgent, `/admin/people/${coach.id}`, {
+        role: 'coach',
+        coachCapacity: '-1',
+      });
+      expect(bad.status).toBe(400);
+      expect(bad.text).toContain('Capacity cannot be negative.');
     });
 
     it('ranks coaches: same chapter first, then free places, then fewest reviews waiting, and explains why', async () => {

@@ -1,6 +1,7 @@
 import type { User } from '../../src/accounts/user.entity';
 import { AuditEvent } from '../../src/audit/audit-event.entity';
 import { CoachAssignment, CoachSession } from '../../src/coaching/coaching.entities';
+import { OutboxMessage } from '../../src/mail/outbox-message.entity';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { createUser } from '../helpers/factories';
 import { postForm, signedInAgent, type Agent } from '../helpers/http';
@@ -92,6 +93,8 @@ describe('coach dashboard and sessions', () => {
     const me = await (await signedInAgent(t.app, organizer.email)).get('/me');
     expect(me.text).toContain('Draft the hack night agenda by Friday');
     expect(me.text).not.toContain('Seems tired');
+    const mail = await db().find(OutboxMessage);
+    expect(mail.some((m) => m.bodyText.includes('Seems tired'))).toBe(false);
 
     const nextCoach = await createUser(db(), { role: 'coach' });
     await db().update(
