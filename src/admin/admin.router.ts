@@ -2,11 +2,11 @@ import { Router, type Request } from 'express';
 import type { DataSource } from 'typeorm';
 import type { InvitesService } from '../accounts/invites.service';
 import { withTransaction } from '../db/transaction';
-import { NotFound } from '../web/errors';
+import { idOf } from '../web/params';
 import { flash } from '../web/flash';
 import { handleForm, showForm } from '../web/forms';
 import { requireRole } from '../web/guards';
-import { chapterForm, idParam, inviteForm, peopleQuery, personForm } from './admin.schemas';
+import { chapterForm, inviteForm, peopleQuery, personForm } from './admin.schemas';
 import type { ChaptersService } from './chapters.service';
 import type { OutboxService } from './outbox.service';
 import { PEOPLE_PAGE_SIZE, type PeopleService } from './people.service';
@@ -19,13 +19,6 @@ interface AdminRouterDeps {
   invites: InvitesService;
   outbox: OutboxService;
   mailConfigured: boolean;
-}
-
-/** The :id of an admin URL, or 404 when it is not even shaped like one. */
-function idOf(req: Request): string {
-  const parsed = idParam.safeParse(req.params.id);
-  if (!parsed.success) throw new NotFound();
-  return parsed.data;
 }
 
 export function adminRouter({

@@ -32,5 +32,3 @@ export const inviteForm = z.object({
   role: fields.choice('Role', ROLES),
   chapterId: fields.optionalUuid('Chapter'),
 });
-
-export const idParam = z.uuid();

@@ -1,8 +1,7 @@
 import { Router, type Request } from 'express';
 import type { DataSource } from 'typeorm';
-import { z } from 'zod';
 import { withTransaction } from '../db/transaction';
-import { NotFound } from '../web/errors';
+import { idOf } from '../web/params';
 import { flash } from '../web/flash';
 import { handleForm, showForm } from '../web/forms';
 import { requireRole } from '../web/guards';
@@ -16,13 +15,6 @@ interface AdminCoachingDeps {
   people: PeopleService;
   assignments: AssignmentsService;
   submissions: SubmissionsService;
-}
-
-const uuid = z.uuid();
-function idOf(req: Request): string {
-  const parsed = uuid.safeParse(req.params.id);
-  if (!parsed.success) throw new NotFound();
-  return parsed.data;
 }
 
 /** Admin side of coaching: assigning coaches, the request queue, withdrawing approvals. */
