@@ -4,7 +4,7 @@ import { CoachAssignment, CoachSession } from '../../src/coaching/coaching.entit
 import { OutboxMessage } from '../../src/mail/outbox-message.entity';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { createUser } from '../helpers/factories';
-import { postForm, signedInAgent, type Agent } from '../helpers/http';
+import { anonymousAgent, postForm, signedInAgent, type Agent } from '../helpers/http';
 import { QueryCounter } from '../helpers/query-counter';
 
 describe('coach dashboard and sessions', () => {
@@ -14,6 +14,7 @@ describe('coach dashboard and sessions', () => {
   let coach: User;
   let coachAgent: Agent;
   const db = () => t.dataSource.manager;
+  const anonymousAgentFor = () => anonymousAgent(t.app);
 
   beforeAll(async () => {
     t = await startTestApp({ queryLogger: counter, env: { STALLED_AFTER_DAYS: '30' } });
@@ -135,6 +136,13 @@ describe('coach dashboard and sessions', () => {
     expect(
       (await (await signedInAgent(t.app, stranger.email)).get(`/coach/organizers/${organizer.id}`)).status,
     ).toBe(403);
+    const otherAgent = await signedInAgent(t.app, (await createUser(db())).email);
+    expect((await otherAgent.get(`/coach/organizers/${organizer.id}`)).status).toBe(403);
+    const sneaky = { heldOn: '2026-01-01', durationMinutes: '10', privateNotes: 'x' };
+    expect((await postForm(otherAgent, `/coach/organizers/${organizer.id}/sessions`, sneaky)).status).toBe(
+      403,
+    );
+    expect((await anonymousAgentFor().get(`/coach/organizers/${organizer.id}`)).status).toBe(303);
     expect(await db().countBy(CoachSession, { organizerId: organizer.id })).toBe(0);
   });
 });
