@@ -30,6 +30,7 @@ import { publicDir, viewsDir } from './paths';
 import { errorHandler, notFoundHandler } from './web/error-handler';
 import { healthRouter } from './web/health.router';
 import { requestLogger } from './web/logger';
+import { saveSessionBeforeRedirect } from './web/save-before-redirect';
 import { securityHeaders } from './web/security';
 import { createSessionMiddleware, enforceAbsoluteLifetime } from './web/session';
 import { viewLocals } from './web/view-locals';
@@ -87,6 +88,7 @@ export function createApp({
 
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
   app.use(sessions.middleware);
+  app.use(saveSessionBeforeRedirect);
   app.use(passport.initialize());
   app.use(passport.session());
   app.use(enforceAbsoluteLifetime(config.sessionMaxMs));

@@ -63,7 +63,10 @@ export function coachRouter({
       where: { organizerId },
       order: { submittedAt: 'DESC' },
     });
-    const latest = [...new Map(all.map((s) => [s.milestoneId, s])).values()];
+    // Newest first: keep the first (latest) attempt seen for each milestone.
+    const latest = all.filter(
+      (s, index) => all.findIndex((other) => other.milestoneId === s.milestoneId) === index,
+    );
     return {
       pageTitle: organizer.displayName,
       organizer: { id: organizer.id, name: organizer.displayName, email: organizer.email },
