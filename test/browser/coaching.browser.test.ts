@@ -1,10 +1,13 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { User } from '../../src/accounts/user.entity';
 import { testCatalog } from '../helpers/app';
 import { createChapter, createUser, TEST_PASSWORD } from '../helpers/factories';
 import {
   checkAccessibility,
-  collectPageErrors,
+  h1Of,
+  mainOf,
+  PageFactory,
+  pathOf,
   launchBrowser,
   resetSuiteArtifacts,
   startBrowserApp,
@@ -38,13 +41,13 @@ describe('coaching in a real browser (axe on every page)', () => {
   let adminPage: Page;
   let organizerPage: Page;
   let coachPage: Page;
-  const contexts: BrowserContext[] = [];
   /** Console errors and uncaught exceptions, one list per page; every test ends with none. */
-  const pageErrors: string[][] = [];
+  let pages: PageFactory;
 
   beforeAll(async () => {
     resetSuiteArtifacts('coaching');
     [running, browser] = await Promise.all([startBrowserApp(), launchBrowser()]);
+    pages = new PageFactory(browser, running.baseUrl);
     const track = testCatalog(running.t.config.curriculumDir).current().trackById.get(TRACK.id)!;
     totalMilestones = track.modules.reduce((sum, module) => sum + module.milestones.length, 0);
 
@@ -61,32 +64,18 @@ describe('coaching in a real browser (axe on every page)', () => {
     });
   });
   afterAll(async () => {
-    for (const context of contexts) await context.close();
+    await pages?.close();
     await browser?.close();
     await running?.close();
   });
   afterEach(() => {
-    const errors = pageErrors.flat();
-    pageErrors.length = 0;
-    expect(errors).toEqual([]);
+    expect(pages.takeErrors()).toEqual([]);
   });
 
-  /** A page in its own browser context, so each person has their own session cookie. */
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({
-      baseURL: running.baseUrl,
-      viewport: { width: 1280, height: 800 },
-    });
-    context.setDefaultTimeout(10_000);
-    contexts.push(context);
-    const page = await context.newPage();
-    pageErrors.push(collectPageErrors(page));
-    return page;
-  }
+  const newPage = () => pages.newPage();
 
-  const main = (page: Page) => page.getByRole('main');
-  const pathOf = (page: Page) => new URL(page.url()).pathname;
-  const h1 = (page: Page, name: string) => main(page).getByRole('heading', { level: 1, name, exact: true });
+  const main = mainOf;
+  const h1 = h1Of;
   const status = (page: Page, text: string) => main(page).getByRole('status').filter({ hasText: text });
   const section = (page: Page, name: string) => main(page).getByRole('region', { name });
   const milestoneItem = (page: Page, title: string) =>

@@ -1,11 +1,14 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { User } from '../../src/accounts/user.entity';
 import { ProgressService } from '../../src/curriculum/progress.service';
 import { testCatalog } from '../helpers/app';
 import { createUser, TEST_PASSWORD } from '../helpers/factories';
 import {
   checkAccessibility,
-  collectPageErrors,
+  h1Of,
+  mainOf,
+  PageFactory,
+  pathOf,
   launchBrowser,
   resetSuiteArtifacts,
   startBrowserApp,
@@ -24,43 +27,30 @@ describe('curriculum in a real browser (axe on every page)', () => {
   let browser: Browser;
   let totalMilestones: number;
   let moduleCount: number;
-  const contexts: BrowserContext[] = [];
   /** Console errors and uncaught exceptions, one list per page; every test ends with none. */
-  const pageErrors: string[][] = [];
+  let pages: PageFactory;
 
   beforeAll(async () => {
     resetSuiteArtifacts('curriculum');
     [running, browser] = await Promise.all([startBrowserApp(), launchBrowser()]);
+    pages = new PageFactory(browser, running.baseUrl);
     const track = testCatalog(running.t.config.curriculumDir).current().trackById.get(TRACK.id)!;
     moduleCount = track.modules.length;
     totalMilestones = track.modules.reduce((sum, module) => sum + module.milestones.length, 0);
   });
   afterAll(async () => {
-    for (const context of contexts) await context.close();
+    await pages?.close();
     await browser?.close();
     await running?.close();
   });
   afterEach(() => {
-    const errors = pageErrors.flat();
-    pageErrors.length = 0;
-    expect(errors).toEqual([]);
+    expect(pages.takeErrors()).toEqual([]);
   });
 
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({
-      baseURL: running.baseUrl,
-      viewport: { width: 1280, height: 800 },
-    });
-    context.setDefaultTimeout(10_000);
-    contexts.push(context);
-    const page = await context.newPage();
-    pageErrors.push(collectPageErrors(page));
-    return page;
-  }
+  const newPage = () => pages.newPage();
 
-  const main = (page: Page) => page.getByRole('main');
-  const pathOf = (page: Page) => new URL(page.url()).pathname;
-  const h1 = (page: Page, name: string) => main(page).getByRole('heading', { level: 1, name, exact: true });
+  const main = mainOf;
+  const h1 = h1Of;
   const milestoneItem = (page: Page, title: string) =>
     main(page)
       .locator('.milestone')

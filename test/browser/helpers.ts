@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { findFreePort } from '../../src/db/free-port';
 import { projectRoot } from '../../src/paths';
 import { startTestApp, type TestApp } from '../helpers/app';
@@ -205,3 +205,44 @@ export function collectPageErrors(page: Page): string[] {
   page.on('pageerror', (error) => errors.push(`page error: ${error.message} (${page.url()})`));
   return errors;
 }
+
+/**
+ * Pages for the people in one suite, each in its own browser context (own cookies). Console and
+ * page errors are collected; `takeErrors()` returns and clears them so a test can assert none.
+ */
+export class PageFactory {
+  private readonly contexts: BrowserContext[] = [];
+  private readonly errors: string[][] = [];
+
+  constructor(
+    private readonly browser: Browser,
+    private readonly baseUrl: string,
+  ) {}
+
+  async newPage(): Promise<Page> {
+    const context = await this.browser.newContext({
+      baseURL: this.baseUrl,
+      viewport: { width: 1280, height: 800 },
+    });
+    context.setDefaultTimeout(10_000);
+    this.contexts.push(context);
+    const page = await context.newPage();
+    this.errors.push(collectPageErrors(page));
+    return page;
+  }
+
+  takeErrors(): string[] {
+    const errors = this.errors.flat();
+    for (const list of this.errors) list.length = 0;
+    return errors;
+  }
+
+  async close(): Promise<void> {
+    for (const context of this.contexts) await context.close();
+  }
+}
+
+export const mainOf = (page: Page) => page.getByRole('main');
+export const pathOf = (page: Page) => new URL(page.url()).pathname;
+export const h1Of = (page: Page, name: string) =>
+  mainOf(page).getByRole('heading', { level: 1, name, exact: true });
