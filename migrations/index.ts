@@ -5,6 +5,7 @@ import { SessionsAndLoginThrottle1795856400000 } from './1795856400000-SessionsA
 import { CurriculumProgress1795859189064 } from './1795859189064-CurriculumProgress';
 import { Coaching1795860510353 } from './1795860510353-Coaching';
 import { CoachSessions1795860850649 } from './1795860850649-CoachSessions';
+import { Workshops1795862762816 } from './1795862762816-Workshops';
 
 export const migrations: (new () => MigrationInterface)[] = [
   Accounts1795856333076,
@@ -12,4 +13,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   CurriculumProgress1795859189064,
   Coaching1795860510353,
   CoachSessions1795860850649,
+  Workshops1795862762816,
 ];

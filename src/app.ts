@@ -34,6 +34,8 @@ import { saveSessionBeforeRedirect } from './web/save-before-redirect';
 import { securityHeaders } from './web/security';
 import { createSessionMiddleware, enforceAbsoluteLifetime } from './web/session';
 import { viewLocals } from './web/view-locals';
+import { workshopsRouter } from './workshops/workshops.router';
+import { WorkshopsService } from './workshops/workshops.service';
 
 export interface AppDeps {
   config: Config;
@@ -97,6 +99,7 @@ export function createApp({
 
   const progress = new ProgressService(() => catalog.current());
   const people = new PeopleService();
+  const chapters = new ChaptersService();
   const assignments = new AssignmentsService(config.baseUrl);
   const submissions = new SubmissionsService(() => catalog.current(), progress, config.baseUrl);
   app.use(
@@ -120,13 +123,21 @@ export function createApp({
     stalledAfterDays: config.stalledAfterDays,
   };
   app.use(organizerRouter(coachingDeps));
+  app.use(
+    workshopsRouter({
+      dataSource,
+      catalog,
+      chapters,
+      workshops: new WorkshopsService(() => catalog.current(), config.baseUrl),
+    }),
+  );
   app.use(coachRouter(coachingDeps));
   app.use(adminCoachingRouter({ dataSource, people, assignments, submissions }));
   app.use(
     adminRouter({
       dataSource,
       people,
-      chapters: new ChaptersService(),
+      chapters,
       invites,
       outbox: new OutboxService(),
       mailConfigured: Boolean(config.smtpUrl),

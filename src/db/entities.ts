@@ -17,6 +17,7 @@ import {
   ModuleRead,
 } from '../curriculum/progress.entities';
 import { OutboxMessage } from '../mail/outbox-message.entity';
+import { Workshop, WorkshopFacilitator, WorkshopRegistration } from '../workshops/workshop.entities';
 
 /** Every entity the DataSource knows; a feature adds its entities here. */
 export const entities = [
@@ -36,4 +37,7 @@ export const entities = [
   EvidenceSubmission,
   SubmissionReview,
   CoachSession,
+  Workshop,
+  WorkshopFacilitator,
+  WorkshopRegistration,
 ];

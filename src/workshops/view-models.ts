@@ -1,0 +1,45 @@
+import type { Curriculum } from '../curriculum/curriculum.types';
+import type { Workshop } from './workshop.entities';
+import { formatRange, utcToZonedInput } from './time-zones';
+
+export function workshopSummary(workshop: Workshop, curriculum: Curriculum, counts?: { registered: number; waitlisted: number }) {
+  return {
+    id: workshop.id,
+    title: workshop.title,
+    when: formatRange(workshop.startsAt, workshop.endsAt, workshop.timeZone),
+    startsAtUtc: workshop.startsAt.toISOString(),
+    location: workshop.location,
+    onlineUrl: workshop.onlineUrl,
+    chapterName: workshop.chapter?.name ?? null,
+    capacity: workshop.capacity,
+    registered: counts?.registered ?? 0,
+    waitlisted: counts?.waitlisted ?? 0,
+    cancelled: Boolean(workshop.cancelledAt),
+    started: workshop.startsAt <= new Date(),
+    milestones: workshop.milestoneIds.map((id) => {
+      const found = curriculum.milestoneById.get(id);
+      return { id, title: found?.milestone.title ?? id, url: found ? `/tracks/${found.module.trackId}/${found.module.id}` : undefined };
+    }),
+  };
+}
+
+/** Form values for editing: times back in the workshop's own zone. */
+export function workshopFormValues(workshop: Workshop): Record<string, string> {
+  return {
+    title: workshop.title,
+    description: workshop.description,
+    startsAt: utcToZonedInput(workshop.startsAt, workshop.timeZone),
+    endsAt: utcToZonedInput(workshop.endsAt, workshop.timeZone),
+    timeZone: workshop.timeZone,
+    location: workshop.location,
+    onlineUrl: workshop.onlineUrl ?? '',
+    capacity: String(workshop.capacity),
+    chapterId: workshop.chapterId ?? '',
+  };
+}
+
+export function workshopMilestoneOptions(curriculum: Curriculum) {
+  return [...curriculum.milestoneById.values()]
+    .filter(({ milestone }) => milestone.kind === 'workshop')
+    .map(({ milestone, module }) => ({ id: milestone.id, title: `${milestone.title} (${module.title})` }));
+}

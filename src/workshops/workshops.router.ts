@@ -1,0 +1,125 @@
+import { Router, type Request } from 'express';
+import type { DataSource } from 'typeorm';
+import type { ChaptersService } from '../admin/chapters.service';
+import type { CurriculumCatalog } from '../curriculum/catalog';
+import { renderUserMarkdown } from '../coaching/user-markdown';
+import { withTransaction } from '../db/transaction';
+import { flash } from '../web/flash';
+import { handleForm } from '../web/forms';
+import { requireRole, requireSignedIn } from '../web/guards';
+import { idOf } from '../web/params';
+import { TIME_ZONES } from './time-zones';
+import { workshopFilter, workshopForm } from './workshops.schemas';
+import type { WorkshopsService } from './workshops.service';
+import { workshopFormValues, workshopMilestoneOptions, workshopSummary } from './view-models';
+
+interface WorkshopsRouterDeps {
+  dataSource: DataSource;
+  catalog: CurriculumCatalog;
+  chapters: ChaptersService;
+  workshops: WorkshopsService;
+}
+
+export function workshopsRouter({ dataSource, catalog, chapters, workshops }: WorkshopsRouterDeps): Router {
+  const router = Router();
+  const manager = dataSource.manager;
+  const tx = <T>(work: Parameters<typeof withTransaction<T>>[1]) => withTransaction(dataSource, work);
+
+  router.get('/workshops', requireSignedIn, async (req, res) => {
+    const filter = workshopFilter.parse(req.query);
+    const [upcoming, mine] = await Promise.all([workshops.upcoming(manager, filter), workshops.mine(manager, req.user!.id)]);
+    const counts = await workshops.counts(manager, upcoming.map((w) => w.id));
+    res.render('workshops/list', {
+      pageTitle: 'Workshops',
+      filter,
+      canCreate: req.user!.role !== 'organizer',
+      chapters: await chapters.list(manager),
+      milestoneOptions: workshopMilestoneOptions(catalog.current()),
+      upcoming: upcoming.map((w) => workshopSummary(w, catalog.current(), counts.get(w.id))),
+      mine: mine.map((w) => workshopSummary(w, catalog.current())),
+    });
+  });
+
+  const formModel = async (req: Request) => ({
+    pageTitle: req.params.id ? 'Edit workshop' : 'New workshop',
+    action: req.params.id ? `/workshops/${idOf(req)}/edit` : '/workshops',
+    timeZones: TIME_ZONES,
+    chapters: await chapters.list(manager),
+    milestoneOptions: workshopMilestoneOptions(catalog.current()),
+    selectedMilestones: ([] as string[]).concat((req.body as { milestoneIds?: string | string[] } | undefined)?.milestoneIds ?? []),
+  });
+  router.get('/workshops/new', requireRole('admin', 'coach'), async (req, res) => {
+    res.render('workshops/form', { ...(await formModel(req)), values: { timeZone: 'America/New_York', capacity: '20' }, errors: {} });
+  });
+  router.post(
+    '/workshops',
+    requireRole('admin', 'coach'),
+    handleForm({
+      view: 'workshops/form',
+      schema: workshopForm,
+      model: formModel,
+      submit: async (req, res, input) => {
+        const workshop = await tx((m) => workshops.create(m, req.user, input));
+        flash(req, 'success', 'Workshop scheduled.');
+        res.redirect(303, `/workshops/${workshop.id}`);
+      },
+    }),
+  );
+
+  router.get('/workshops/:id', requireSignedIn, async (req, res) => {
+    const workshop = await workshops.get(manager, idOf(req));
+    const counts = await workshops.counts(manager, [workshop.id]);
+    const registration = await workshops.registrationOf(manager, workshop.id, req.user!.id);
+    const canManage = await workshops.assertCanManage(manager, req.user, workshop.id).then(() => true, () => false);
+    res.render('workshops/show', {
+      pageTitle: workshop.title,
+      workshop: workshopSummary(workshop, catalog.current(), counts.get(workshop.id)),
+      descriptionHtml: renderUserMarkdown(workshop.description),
+      registration: registration?.status ?? null,
+      canManage,
+    });
+  });
+
+  router.get('/workshops/:id/edit', requireRole('admin', 'coach'), async (req, res) => {
+    await workshops.assertCanManage(manager, req.user, idOf(req));
+    const workshop = await workshops.get(manager, idOf(req));
+    res.render('workshops/form', {
+      ...(await formModel(req)),
+      selectedMilestones: workshop.milestoneIds,
+      values: workshopFormValues(workshop),
+      errors: {},
+    });
+  });
+  router.post(
+    '/workshops/:id/edit',
+    requireRole('admin', 'coach'),
+    handleForm({
+      view: 'workshops/form',
+      schema: workshopForm,
+      model: formModel,
+      submit: async (req, res, input) => {
+        await tx((m) => workshops.update(m, req.user, idOf(req), input));
+        flash(req, 'success', 'Workshop updated.');
+        res.redirect(303, `/workshops/${idOf(req)}`);
+      },
+    }),
+  );
+  router.post('/workshops/:id/cancel', requireRole('admin', 'coach'), async (req, res) => {
+    await tx((m) => workshops.cancel(m, req.user, idOf(req)));
+    flash(req, 'success', 'Workshop cancelled; everyone registered was told.');
+    res.redirect(303, `/workshops/${idOf(req)}`);
+  });
+
+  router.post('/workshops/:id/register', requireSignedIn, async (req, res) => {
+    const status = await tx((m) => workshops.register(m, req.user, idOf(req)));
+    flash(req, 'success', status === 'registered' ? 'You have a seat.' : 'The workshop is full; you are on the waitlist.');
+    res.redirect(303, `/workshops/${idOf(req)}`);
+  });
+  router.post('/workshops/:id/unregister', requireSignedIn, async (req, res) => {
+    await tx((m) => workshops.unregister(m, req.user, idOf(req)));
+    flash(req, 'success', 'Your registration was cancelled.');
+    res.redirect(303, `/workshops/${idOf(req)}`);
+  });
+
+  return router;
+}

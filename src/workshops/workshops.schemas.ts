@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { fields } from '../web/fields';
+import { isTimeZone, zonedTimeToUtc } from './time-zones';
+
+const localDateTime = (label: string) =>
+  z.string({ error: `Enter the ${label}.` }).regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, `Enter the ${label} as a date and time.`);
+
+/** The workshop form; times are wall-clock times in the chosen zone and come out as UTC instants. */
+export const workshopForm = z
+  .object({
+    title: fields.text('Title', { max: 200 }),
+    description: fields.optionalText('Description', 10_000),
+    milestoneIds: z
+      .union([z.string(), z.array(z.string())])
+      .optional()
+      .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value])),
+    startsAt: localDateTime('start'),
+    endsAt: localDateTime('end'),
+    timeZone: z.string({ error: 'Choose a time zone.' }).refine(isTimeZone, 'Choose a time zone from the list, like America/New_York.'),
+    location: fields.optionalText('Location', 300),
+    onlineUrl: z
+      .union([z.literal(''), z.url({ protocol: /^https?$/, error: 'The online link must start with https:// or http://.' }).max(500)])
+      .optional()
+      .transform((value) => value || null),
+    capacity: z.coerce
+      .number({ error: 'Enter the number of seats.' })
+      .int('Enter a whole number of seats.')
+      .min(1, 'Capacity must be at least 1.')
+      .max(10_000, 'Capacity can be at most 10,000.'),
+    chapterId: fields.optionalUuid('Chapter'),
+  })
+  .transform((input, ctx) => {
+    const startsAt = zonedTimeToUtc(input.startsAt, input.timeZone);
+    const endsAt = zonedTimeToUtc(input.endsAt, input.timeZone);
+    if (!startsAt || !endsAt) {
+      ctx.addIssue({ code: 'custom', path: ['startsAt'], message: 'Enter valid dates and times.' });
+      return z.NEVER;
+    }
+    return { ...input, startsAt, endsAt };
+  });
+
+export const workshopFilter = z.object({
+  chapterId: fields.optionalUuid('Chapter').catch(null),
+  milestoneId: z.string().max(200).optional().catch(undefined).transform((v) => v || null),
+});
