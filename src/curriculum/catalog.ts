@@ -9,6 +9,7 @@ export class CurriculumCatalog {
   private curriculum: Curriculum;
   private readonly cache: RenderCache = new Map();
   private watcher: fs.FSWatcher | undefined;
+  private reloadTimer: NodeJS.Timeout | undefined;
   private readonly listeners: ((curriculum: Curriculum) => void)[] = [];
 
   /** Loads `rootDir`; throws InvalidCurriculum listing every problem. */
@@ -45,14 +46,14 @@ export class CurriculumCatalog {
 
   /** Watches the folder (development): a changed file reloads without a restart. */
   watch(logger: Logger): void {
-    let timer: NodeJS.Timeout | undefined;
     this.watcher = fs.watch(this.rootDir, { recursive: true }, () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => this.reload(logger), 150);
+      clearTimeout(this.reloadTimer);
+      this.reloadTimer = setTimeout(() => this.reload(logger), 150);
     });
   }
 
   close(): void {
+    clearTimeout(this.reloadTimer);
     this.watcher?.close();
   }
 }
