@@ -6,6 +6,7 @@ import { CurriculumProgress1795859189064 } from './1795859189064-CurriculumProgr
 import { Coaching1795860510353 } from './1795860510353-Coaching';
 import { CoachSessions1795860850649 } from './1795860850649-CoachSessions';
 import { Workshops1795862762816 } from './1795862762816-Workshops';
+import { WorkshopAttendance1795863619883 } from './1795863619883-WorkshopAttendance';
 
 export const migrations: (new () => MigrationInterface)[] = [
   Accounts1795856333076,
@@ -14,4 +15,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   Coaching1795860510353,
   CoachSessions1795860850649,
   Workshops1795862762816,
+  WorkshopAttendance1795863619883,
 ];

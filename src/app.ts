@@ -34,6 +34,7 @@ import { saveSessionBeforeRedirect } from './web/save-before-redirect';
 import { securityHeaders } from './web/security';
 import { createSessionMiddleware, enforceAbsoluteLifetime } from './web/session';
 import { viewLocals } from './web/view-locals';
+import { AttendanceService } from './workshops/attendance.service';
 import { workshopsRouter } from './workshops/workshops.router';
 import { WorkshopsService } from './workshops/workshops.service';
 
@@ -100,6 +101,7 @@ export function createApp({
   const progress = new ProgressService(() => catalog.current());
   const people = new PeopleService();
   const chapters = new ChaptersService();
+  const workshops = new WorkshopsService(() => catalog.current(), config.baseUrl);
   const assignments = new AssignmentsService(config.baseUrl);
   const submissions = new SubmissionsService(() => catalog.current(), progress, config.baseUrl);
   app.use(
@@ -128,7 +130,8 @@ export function createApp({
       dataSource,
       catalog,
       chapters,
-      workshops: new WorkshopsService(() => catalog.current(), config.baseUrl),
+      workshops,
+      attendance: new AttendanceService(workshops, progress),
     }),
   );
   app.use(coachRouter(coachingDeps));

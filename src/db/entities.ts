@@ -17,7 +17,12 @@ import {
   ModuleRead,
 } from '../curriculum/progress.entities';
 import { OutboxMessage } from '../mail/outbox-message.entity';
-import { Workshop, WorkshopFacilitator, WorkshopRegistration } from '../workshops/workshop.entities';
+import {
+  Workshop,
+  WorkshopAttendance,
+  WorkshopFacilitator,
+  WorkshopRegistration,
+} from '../workshops/workshop.entities';
 
 /** Every entity the DataSource knows; a feature adds its entities here. */
 export const entities = [
@@ -40,4 +45,5 @@ export const entities = [
   Workshop,
   WorkshopFacilitator,
   WorkshopRegistration,
+  WorkshopAttendance,
 ];

@@ -2,7 +2,11 @@ import type { Curriculum } from '../curriculum/curriculum.types';
 import type { Workshop } from './workshop.entities';
 import { formatRange, utcToZonedInput } from './time-zones';
 
-export function workshopSummary(workshop: Workshop, curriculum: Curriculum, counts?: { registered: number; waitlisted: number }) {
+export function workshopSummary(
+  workshop: Workshop,
+  curriculum: Curriculum,
+  counts?: { registered: number; waitlisted: number },
+) {
   return {
     id: workshop.id,
     title: workshop.title,
@@ -18,7 +22,11 @@ export function workshopSummary(workshop: Workshop, curriculum: Curriculum, coun
     started: workshop.startsAt <= new Date(),
     milestones: workshop.milestoneIds.map((id) => {
       const found = curriculum.milestoneById.get(id);
-      return { id, title: found?.milestone.title ?? id, url: found ? `/tracks/${found.module.trackId}/${found.module.id}` : undefined };
+      return {
+        id,
+        title: found?.milestone.title ?? id,
+        url: found ? `/tracks/${found.module.trackId}/${found.module.id}` : undefined,
+      };
     }),
   };
 }

@@ -98,7 +98,10 @@ export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
 
 /** A seat or a waitlist place. Seats are taken under a lock on the workshop row. */
 @Entity('workshop_registrations')
-@Index('workshop_registrations_one_active', ['workshopId', 'userId'], { unique: true, where: `"status" <> 'cancelled'` })
+@Index('workshop_registrations_one_active', ['workshopId', 'userId'], {
+  unique: true,
+  where: `"status" <> 'cancelled'`,
+})
 @Index('workshop_registrations_queue', ['workshopId', 'status', 'createdAt'])
 @Check('workshop_registrations_status_known', `"status" IN ('registered', 'waitlisted', 'cancelled')`)
 export class WorkshopRegistration {
@@ -127,4 +130,43 @@ export class WorkshopRegistration {
 
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
   updatedAt!: Date;
+}
+
+export const ATTENDANCE_STATUSES = ['present', 'absent', 'excused'] as const;
+export type AttendanceStatus = (typeof ATTENDANCE_STATUSES)[number];
+
+/** Who came. Marking someone present completes the workshop's milestones for them. */
+@Entity('workshop_attendance')
+@Check('workshop_attendance_status_known', `"status" IN ('present', 'absent', 'excused')`)
+export class WorkshopAttendance {
+  @PrimaryColumn({ name: 'workshop_id', type: 'uuid' })
+  workshopId!: string;
+
+  @PrimaryColumn({ name: 'user_id', type: 'uuid' })
+  userId!: string;
+
+  @ManyToOne(() => Workshop, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'workshop_id' })
+  workshop?: Workshop;
+
+  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'user_id' })
+  user?: User;
+
+  @Column({ type: 'text' })
+  status!: AttendanceStatus;
+
+  /** Came without registering. */
+  @Column({ name: 'walk_in', type: 'boolean', default: false })
+  walkIn!: boolean;
+
+  @Column({ name: 'marked_by_id', type: 'uuid' })
+  markedById!: string;
+
+  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'marked_by_id' })
+  markedBy?: User;
+
+  @Column({ name: 'marked_at', type: 'timestamptz', default: () => 'now()' })
+  markedAt!: Date;
 }

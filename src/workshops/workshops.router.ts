@@ -5,10 +5,14 @@ import type { CurriculumCatalog } from '../curriculum/catalog';
 import { renderUserMarkdown } from '../coaching/user-markdown';
 import { withTransaction } from '../db/transaction';
 import { flash } from '../web/flash';
-import { handleForm } from '../web/forms';
+import { fields } from '../web/fields';
+import { handleForm, showForm } from '../web/forms';
 import { requireRole, requireSignedIn } from '../web/guards';
 import { idOf } from '../web/params';
+import { z } from 'zod';
+import type { AttendanceMark, AttendanceService } from './attendance.service';
 import { TIME_ZONES } from './time-zones';
+import { ATTENDANCE_STATUSES } from './workshop.entities';
 import { workshopFilter, workshopForm } from './workshops.schemas';
 import type { WorkshopsService } from './workshops.service';
 import { workshopFormValues, workshopMilestoneOptions, workshopSummary } from './view-models';
@@ -18,17 +22,43 @@ interface WorkshopsRouterDeps {
   catalog: CurriculumCatalog;
   chapters: ChaptersService;
   workshops: WorkshopsService;
+  attendance: AttendanceService;
 }
 
-export function workshopsRouter({ dataSource, catalog, chapters, workshops }: WorkshopsRouterDeps): Router {
+const MARK_FIELD = /^status:([0-9a-f-]{36})$/;
+const walkInForm = z.object({ email: fields.email() });
+
+/** `status:<userId>=present|absent|excused` fields from the attendance sheet; blanks are skipped. */
+function marksFrom(body: unknown): AttendanceMark[] {
+  const entries = Object.entries((body ?? {}) as Record<string, unknown>);
+  return entries.flatMap(([key, value]) => {
+    const match = MARK_FIELD.exec(key);
+    const status = ATTENDANCE_STATUSES.find((s) => s === value);
+    return match && status ? [{ userId: match[1], status }] : [];
+  });
+}
+
+export function workshopsRouter({
+  dataSource,
+  catalog,
+  chapters,
+  workshops,
+  attendance,
+}: WorkshopsRouterDeps): Router {
   const router = Router();
   const manager = dataSource.manager;
   const tx = <T>(work: Parameters<typeof withTransaction<T>>[1]) => withTransaction(dataSource, work);
 
   router.get('/workshops', requireSignedIn, async (req, res) => {
     const filter = workshopFilter.parse(req.query);
-    const [upcoming, mine] = await Promise.all([workshops.upcoming(manager, filter), workshops.mine(manager, req.user!.id)]);
-    const counts = await workshops.counts(manager, upcoming.map((w) => w.id));
+    const [upcoming, mine] = await Promise.all([
+      workshops.upcoming(manager, filter),
+      workshops.mine(manager, req.user!.id),
+    ]);
+    const counts = await workshops.counts(
+      manager,
+      upcoming.map((w) => w.id),
+    );
     res.render('workshops/list', {
       pageTitle: 'Workshops',
       filter,
@@ -46,10 +76,16 @@ export function workshopsRouter({ dataSource, catalog, chapters, workshops }: Wo
     timeZones: TIME_ZONES,
     chapters: await chapters.list(manager),
     milestoneOptions: workshopMilestoneOptions(catalog.current()),
-    selectedMilestones: ([] as string[]).concat((req.body as { milestoneIds?: string | string[] } | undefined)?.milestoneIds ?? []),
+    selectedMilestones: ([] as string[]).concat(
+      (req.body as { milestoneIds?: string | string[] } | undefined)?.milestoneIds ?? [],
+    ),
   });
   router.get('/workshops/new', requireRole('admin', 'coach'), async (req, res) => {
-    res.render('workshops/form', { ...(await formModel(req)), values: { timeZone: 'America/New_York', capacity: '20' }, errors: {} });
+    res.render('workshops/form', {
+      ...(await formModel(req)),
+      values: { timeZone: 'America/New_York', capacity: '20' },
+      errors: {},
+    });
   });
   router.post(
     '/workshops',
@@ -70,7 +106,10 @@ export function workshopsRouter({ dataSource, catalog, chapters, workshops }: Wo
     const workshop = await workshops.get(manager, idOf(req));
     const counts = await workshops.counts(manager, [workshop.id]);
     const registration = await workshops.registrationOf(manager, workshop.id, req.user!.id);
-    const canManage = await workshops.assertCanManage(manager, req.user, workshop.id).then(() => true, () => false);
+    const canManage = await workshops.assertCanManage(manager, req.user, workshop.id).then(
+      () => true,
+      () => false,
+    );
     res.render('workshops/show', {
       pageTitle: workshop.title,
       workshop: workshopSummary(workshop, catalog.current(), counts.get(workshop.id)),
@@ -112,7 +151,11 @@ export function workshopsRouter({ dataSource, catalog, chapters, workshops }: Wo
 
   router.post('/workshops/:id/register', requireSignedIn, async (req, res) => {
     const status = await tx((m) => workshops.register(m, req.user, idOf(req)));
-    flash(req, 'success', status === 'registered' ? 'You have a seat.' : 'The workshop is full; you are on the waitlist.');
+    flash(
+      req,
+      'success',
+      status === 'registered' ? 'You have a seat.' : 'The workshop is full; you are on the waitlist.',
+    );
     res.redirect(303, `/workshops/${idOf(req)}`);
   });
   router.post('/workshops/:id/unregister', requireSignedIn, async (req, res) => {
@@ -120,6 +163,44 @@ export function workshopsRouter({ dataSource, catalog, chapters, workshops }: Wo
     flash(req, 'success', 'Your registration was cancelled.');
     res.redirect(303, `/workshops/${idOf(req)}`);
   });
+
+  const sheetModel = async (req: Request) => {
+    const workshop = await workshops.get(manager, idOf(req));
+    return {
+      pageTitle: `Attendance: ${workshop.title}`,
+      workshop: workshopSummary(workshop, catalog.current()),
+      rows: await attendance.sheet(manager, req.user, workshop.id),
+      statuses: ATTENDANCE_STATUSES,
+    };
+  };
+  router.get(
+    '/workshops/:id/attendance',
+    requireRole('admin', 'coach'),
+    showForm('workshops/attendance', sheetModel),
+  );
+  router.post('/workshops/:id/attendance', requireRole('admin', 'coach'), async (req, res) => {
+    const changed = await tx((m) => attendance.mark(m, req.user, idOf(req), marksFrom(req.body)));
+    flash(
+      req,
+      'success',
+      changed ? `Attendance saved (${changed} ${changed === 1 ? 'change' : 'changes'}).` : 'Nothing changed.',
+    );
+    res.redirect(303, `/workshops/${idOf(req)}/attendance`);
+  });
+  router.post(
+    '/workshops/:id/walk-ins',
+    requireRole('admin', 'coach'),
+    handleForm({
+      view: 'workshops/attendance',
+      schema: walkInForm,
+      model: sheetModel,
+      submit: async (req, res, input) => {
+        const person = await tx((m) => attendance.walkIn(m, req.user, idOf(req), input.email));
+        flash(req, 'success', `${person.displayName} was marked present.`);
+        res.redirect(303, `/workshops/${idOf(req)}/attendance`);
+      },
+    }),
+  );
 
   return router;
 }

@@ -3,7 +3,9 @@ import { fields } from '../web/fields';
 import { isTimeZone, zonedTimeToUtc } from './time-zones';
 
 const localDateTime = (label: string) =>
-  z.string({ error: `Enter the ${label}.` }).regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, `Enter the ${label} as a date and time.`);
+  z
+    .string({ error: `Enter the ${label}.` })
+    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, `Enter the ${label} as a date and time.`);
 
 /** The workshop form; times are wall-clock times in the chosen zone and come out as UTC instants. */
 export const workshopForm = z
@@ -16,10 +18,17 @@ export const workshopForm = z
       .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value])),
     startsAt: localDateTime('start'),
     endsAt: localDateTime('end'),
-    timeZone: z.string({ error: 'Choose a time zone.' }).refine(isTimeZone, 'Choose a time zone from the list, like America/New_York.'),
+    timeZone: z
+      .string({ error: 'Choose a time zone.' })
+      .refine(isTimeZone, 'Choose a time zone from the list, like America/New_York.'),
     location: fields.optionalText('Location', 300),
     onlineUrl: z
-      .union([z.literal(''), z.url({ protocol: /^https?$/, error: 'The online link must start with https:// or http://.' }).max(500)])
+      .union([
+        z.literal(''),
+        z
+          .url({ protocol: /^https?$/, error: 'The online link must start with https:// or http://.' })
+          .max(500),
+      ])
       .optional()
       .transform((value) => value || null),
     capacity: z.coerce
@@ -41,5 +50,10 @@ export const workshopForm = z
 
 export const workshopFilter = z.object({
   chapterId: fields.optionalUuid('Chapter').catch(null),
-  milestoneId: z.string().max(200).optional().catch(undefined).transform((v) => v || null),
+  milestoneId: z
+    .string()
+    .max(200)
+    .optional()
+    .catch(undefined)
+    .transform((v) => v || null),
 });

@@ -8,7 +8,12 @@ import { recordAudit } from '../audit/audit';
 import type { Curriculum } from '../curriculum/curriculum.types';
 import { queueEmail } from '../mail/outbox';
 import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldErrors } from '../web/errors';
-import { Workshop, WorkshopFacilitator, WorkshopRegistration, type RegistrationStatus } from './workshop.entities';
+import {
+  Workshop,
+  WorkshopFacilitator,
+  WorkshopRegistration,
+  type RegistrationStatus,
+} from './workshop.entities';
 
 export interface WorkshopInput {
   title: string;
@@ -34,7 +39,9 @@ export class WorkshopsService {
     const errors: FieldErrors = {};
     if (input.endsAt <= input.startsAt) errors.endsAt = 'The end must be after the start.';
     if (isNew && input.startsAt <= new Date()) errors.startsAt = 'A new workshop must start in the future.';
-    const unknown = input.milestoneIds.filter((id) => this.curriculum().milestoneById.get(id)?.milestone.kind !== 'workshop');
+    const unknown = input.milestoneIds.filter(
+      (id) => this.curriculum().milestoneById.get(id)?.milestone.kind !== 'workshop',
+    );
     if (unknown.length) errors.milestoneIds = `Unknown workshop milestone: ${unknown.join(', ')}.`;
     if (input.chapterId && !(await manager.exists(Chapter, { where: { id: input.chapterId } }))) {
       errors.chapterId = 'That chapter does not exist.';
@@ -43,31 +50,54 @@ export class WorkshopsService {
   }
 
   /** Admins and coaches schedule workshops; the creator facilitates it. */
-  async create(manager: EntityManager, actor: SessionUser | undefined, input: WorkshopInput): Promise<Workshop> {
+  async create(
+    manager: EntityManager,
+    actor: SessionUser | undefined,
+    input: WorkshopInput,
+  ): Promise<Workshop> {
     const organizer = assertRole(actor, 'admin', 'coach');
     await this.validate(manager, input, true);
     const workshop = await manager.save(manager.create(Workshop, { ...input, createdById: organizer.id }));
     await manager.insert(WorkshopFacilitator, { workshopId: workshop.id, userId: organizer.id });
-    await recordAudit(manager, { actorId: organizer.id, action: 'workshop.created', subjectType: 'workshop', subjectId: workshop.id });
+    await recordAudit(manager, {
+      actorId: organizer.id,
+      action: 'workshop.created',
+      subjectType: 'workshop',
+      subjectId: workshop.id,
+    });
     return workshop;
   }
 
   async get(manager: EntityManager, workshopId: string): Promise<Workshop> {
-    const workshop = await manager.findOne(Workshop, { where: { id: workshopId }, relations: { chapter: true } });
+    const workshop = await manager.findOne(Workshop, {
+      where: { id: workshopId },
+      relations: { chapter: true },
+    });
     if (!workshop) throw new NotFound('That workshop does not exist.');
     return workshop;
   }
 
   /** Only admins and the workshop's facilitators may change it. */
-  async assertCanManage(manager: EntityManager, actor: SessionUser | undefined, workshopId: string): Promise<SessionUser> {
+  async assertCanManage(
+    manager: EntityManager,
+    actor: SessionUser | undefined,
+    workshopId: string,
+  ): Promise<SessionUser> {
     const user = assertSignedIn(actor);
     if (user.role === 'admin') return user;
-    if (user.role === 'coach' && (await manager.exists(WorkshopFacilitator, { where: { workshopId, userId: user.id } }))) return user;
+    if (
+      user.role === 'coach' &&
+      (await manager.exists(WorkshopFacilitator, { where: { workshopId, userId: user.id } }))
+    )
+      return user;
     throw new Forbidden('Only admins and the workshop’s facilitators can change it.');
   }
 
   private async lock(manager: EntityManager, workshopId: string): Promise<Workshop> {
-    const workshop = await manager.findOne(Workshop, { where: { id: workshopId }, lock: { mode: 'pessimistic_write' } });
+    const workshop = await manager.findOne(Workshop, {
+      where: { id: workshopId },
+      lock: { mode: 'pessimistic_write' },
+    });
     if (!workshop) throw new NotFound('That workshop does not exist.');
     return workshop;
   }
@@ -81,20 +111,43 @@ export class WorkshopsService {
   }
 
   /** Edits a workshop; moving it emails everyone registered or waitlisted. */
-  async update(manager: EntityManager, actor: SessionUser | undefined, workshopId: string, input: WorkshopInput): Promise<Workshop> {
+  async update(
+    manager: EntityManager,
+    actor: SessionUser | undefined,
+    workshopId: string,
+    input: WorkshopInput,
+  ): Promise<Workshop> {
     const editor = await this.assertCanManage(manager, actor, workshopId);
     const workshop = await this.lock(manager, workshopId);
     if (workshop.cancelledAt) throw new Conflict('This workshop was cancelled.');
     await this.validate(manager, input, false);
-    const registered = await manager.count(WorkshopRegistration, { where: { workshopId, status: 'registered' } });
+    const registered = await manager.count(WorkshopRegistration, {
+      where: { workshopId, status: 'registered' },
+    });
     if (input.capacity < registered) {
-      throw new ValidationFailed({ capacity: `${registered} people already have a seat; capacity cannot go below that.` });
+      throw new ValidationFailed({
+        capacity: `${registered} people already have a seat; capacity cannot go below that.`,
+      });
     }
-    const moved = workshop.startsAt.getTime() !== input.startsAt.getTime() || workshop.endsAt.getTime() !== input.endsAt.getTime();
+    const moved =
+      workshop.startsAt.getTime() !== input.startsAt.getTime() ||
+      workshop.endsAt.getTime() !== input.endsAt.getTime();
     const saved = await manager.save(Object.assign(workshop, input));
     if (input.capacity > registered) await this.promote(manager, saved, input.capacity - registered);
-    if (moved) await this.notifyAll(manager, saved, `Workshop moved: ${saved.title}`, 'has a new date and time. Check the details');
-    await recordAudit(manager, { actorId: editor.id, action: 'workshop.updated', subjectType: 'workshop', subjectId: workshop.id, details: { moved } });
+    if (moved)
+      await this.notifyAll(
+        manager,
+        saved,
+        `Workshop moved: ${saved.title}`,
+        'has a new date and time. Check the details',
+      );
+    await recordAudit(manager, {
+      actorId: editor.id,
+      action: 'workshop.updated',
+      subjectType: 'workshop',
+      subjectId: workshop.id,
+      details: { moved },
+    });
     return saved;
   }
 
@@ -104,11 +157,26 @@ export class WorkshopsService {
     if (workshop.cancelledAt) return;
     workshop.cancelledAt = new Date();
     await manager.save(workshop);
-    await this.notifyAll(manager, workshop, `Workshop cancelled: ${workshop.title}`, 'was cancelled. Details');
-    await recordAudit(manager, { actorId: editor.id, action: 'workshop.cancelled', subjectType: 'workshop', subjectId: workshop.id });
+    await this.notifyAll(
+      manager,
+      workshop,
+      `Workshop cancelled: ${workshop.title}`,
+      'was cancelled. Details',
+    );
+    await recordAudit(manager, {
+      actorId: editor.id,
+      action: 'workshop.cancelled',
+      subjectType: 'workshop',
+      subjectId: workshop.id,
+    });
   }
 
-  private async notifyAll(manager: EntityManager, workshop: Workshop, subject: string, what: string): Promise<void> {
+  private async notifyAll(
+    manager: EntityManager,
+    workshop: Workshop,
+    subject: string,
+    what: string,
+  ): Promise<void> {
     for (const person of await this.people(manager, workshop.id)) {
       await queueEmail(manager, {
         to: person.email,
@@ -122,30 +190,57 @@ export class WorkshopsService {
    * Takes a seat, or a waitlist place when the workshop is full. The workshop row is locked, so
    * simultaneous requests (from any number of app processes) are counted one after another.
    */
-  async register(manager: EntityManager, actor: SessionUser | undefined, workshopId: string): Promise<RegistrationStatus> {
+  async register(
+    manager: EntityManager,
+    actor: SessionUser | undefined,
+    workshopId: string,
+  ): Promise<RegistrationStatus> {
     const person = assertSignedIn(actor);
     const workshop = await this.lock(manager, workshopId);
     if (workshop.cancelledAt) throw new Conflict('This workshop was cancelled.');
     if (workshop.startsAt <= new Date()) throw new Conflict('Registration closed when the workshop started.');
-    const existing = await manager.findOne(WorkshopRegistration, { where: { workshopId, userId: person.id, status: In(['registered', 'waitlisted']) } });
+    const existing = await manager.findOne(WorkshopRegistration, {
+      where: { workshopId, userId: person.id, status: In(['registered', 'waitlisted']) },
+    });
     if (existing) return existing.status;
     const taken = await manager.count(WorkshopRegistration, { where: { workshopId, status: 'registered' } });
     const status: RegistrationStatus = taken < workshop.capacity ? 'registered' : 'waitlisted';
     await manager.insert(WorkshopRegistration, { workshopId, userId: person.id, status });
-    await recordAudit(manager, { actorId: person.id, action: `workshop.${status}`, subjectType: 'workshop', subjectId: workshopId });
+    await recordAudit(manager, {
+      actorId: person.id,
+      action: `workshop.${status}`,
+      subjectType: 'workshop',
+      subjectId: workshopId,
+    });
     return status;
   }
 
   /** Gives up a seat (or waitlist place) until the start; a freed seat goes to the first waitlisted. */
-  async unregister(manager: EntityManager, actor: SessionUser | undefined, workshopId: string): Promise<void> {
+  async unregister(
+    manager: EntityManager,
+    actor: SessionUser | undefined,
+    workshopId: string,
+  ): Promise<void> {
     const person = assertSignedIn(actor);
     const workshop = await this.lock(manager, workshopId);
-    if (workshop.startsAt <= new Date()) throw new Conflict('The workshop has started; registrations can no longer change.');
-    const registration = await manager.findOne(WorkshopRegistration, { where: { workshopId, userId: person.id, status: In(['registered', 'waitlisted']) } });
+    if (workshop.startsAt <= new Date())
+      throw new Conflict('The workshop has started; registrations can no longer change.');
+    const registration = await manager.findOne(WorkshopRegistration, {
+      where: { workshopId, userId: person.id, status: In(['registered', 'waitlisted']) },
+    });
     if (!registration) return;
-    await manager.update(WorkshopRegistration, registration.id, { status: 'cancelled', updatedAt: new Date() });
-    await recordAudit(manager, { actorId: person.id, action: 'workshop.unregistered', subjectType: 'workshop', subjectId: workshopId });
-    if (registration.status === 'registered' && !workshop.cancelledAt) await this.promote(manager, workshop, 1);
+    await manager.update(WorkshopRegistration, registration.id, {
+      status: 'cancelled',
+      updatedAt: new Date(),
+    });
+    await recordAudit(manager, {
+      actorId: person.id,
+      action: 'workshop.unregistered',
+      subjectType: 'workshop',
+      subjectId: workshopId,
+    });
+    if (registration.status === 'registered' && !workshop.cancelledAt)
+      await this.promote(manager, workshop, 1);
   }
 
   /** Moves the first `seats` waitlisted people to registered and emails them. Call with the row locked. */
@@ -157,7 +252,10 @@ export class WorkshopsService {
       relations: { user: true },
     });
     for (const registration of next) {
-      await manager.update(WorkshopRegistration, registration.id, { status: 'registered', updatedAt: new Date() });
+      await manager.update(WorkshopRegistration, registration.id, {
+        status: 'registered',
+        updatedAt: new Date(),
+      });
       await queueEmail(manager, {
         to: registration.user!.email,
         subject: `You have a seat: ${workshop.title}`,
@@ -166,11 +264,20 @@ export class WorkshopsService {
     }
   }
 
-  async registrationOf(manager: EntityManager, workshopId: string, userId: string): Promise<WorkshopRegistration | null> {
-    return manager.findOne(WorkshopRegistration, { where: { workshopId, userId, status: In(['registered', 'waitlisted']) } });
+  async registrationOf(
+    manager: EntityManager,
+    workshopId: string,
+    userId: string,
+  ): Promise<WorkshopRegistration | null> {
+    return manager.findOne(WorkshopRegistration, {
+      where: { workshopId, userId, status: In(['registered', 'waitlisted']) },
+    });
   }
 
-  async counts(manager: EntityManager, workshopIds: string[]): Promise<Map<string, { registered: number; waitlisted: number }>> {
+  async counts(
+    manager: EntityManager,
+    workshopIds: string[],
+  ): Promise<Map<string, { registered: number; waitlisted: number }>> {
     const rows = workshopIds.length
       ? await manager.query<{ workshop_id: string; registered: number; waitlisted: number }[]>(
           `SELECT workshop_id, count(*) FILTER (WHERE status = 'registered')::int AS registered,
@@ -183,20 +290,28 @@ export class WorkshopsService {
   }
 
   /** Upcoming workshops, soonest first, optionally for one chapter or milestone. */
-  async upcoming(manager: EntityManager, filter: { chapterId: string | null; milestoneId: string | null }): Promise<Workshop[]> {
+  async upcoming(
+    manager: EntityManager,
+    filter: { chapterId: string | null; milestoneId: string | null },
+  ): Promise<Workshop[]> {
     const query = manager
       .createQueryBuilder(Workshop, 'workshop')
       .leftJoinAndSelect('workshop.chapter', 'chapter')
       .where('workshop.ends_at > now() AND workshop.cancelled_at IS NULL')
       .orderBy('workshop.starts_at', 'ASC');
     if (filter.chapterId) query.andWhere('workshop.chapter_id = :chapterId', { chapterId: filter.chapterId });
-    if (filter.milestoneId) query.andWhere(':milestoneId = ANY(workshop.milestone_ids)', { milestoneId: filter.milestoneId });
+    if (filter.milestoneId)
+      query.andWhere(':milestoneId = ANY(workshop.milestone_ids)', { milestoneId: filter.milestoneId });
     return query.getMany();
   }
 
   async mine(manager: EntityManager, userId: string): Promise<Workshop[]> {
     const registrations = await manager.find(WorkshopRegistration, {
-      where: { userId, status: In(['registered', 'waitlisted']), workshop: { endsAt: MoreThan(new Date()), cancelledAt: IsNull() } },
+      where: {
+        userId,
+        status: In(['registered', 'waitlisted']),
+        workshop: { endsAt: MoreThan(new Date()), cancelledAt: IsNull() },
+      },
       relations: { workshop: true },
     });
     return registrations.map((r) => r.workshop!).sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());

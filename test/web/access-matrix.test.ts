@@ -53,6 +53,9 @@ const ACCESS: Record<string, Who[]> = {
   'GET /workshops/:id/edit': ['coach', 'admin'],
   'POST /workshops/:id/edit': ['coach', 'admin'],
   'POST /workshops/:id/cancel': ['coach', 'admin'],
+  'GET /workshops/:id/attendance': ['coach', 'admin'],
+  'POST /workshops/:id/attendance': ['coach', 'admin'],
+  'POST /workshops/:id/walk-ins': ['coach', 'admin'],
   'POST /workshops/:id/register': SIGNED_IN,
   'POST /workshops/:id/unregister': SIGNED_IN,
   'GET /account': SIGNED_IN,
@@ -87,6 +90,9 @@ const DECIDED_PER_RECORD = new Set([
   'GET /workshops/:id/edit',
   'POST /workshops/:id/edit',
   'POST /workshops/:id/cancel',
+  'GET /workshops/:id/attendance',
+  'POST /workshops/:id/attendance',
+  'POST /workshops/:id/walk-ins',
 ]);
 
 function isDenied(who: Who, response: Response): boolean {
