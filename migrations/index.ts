@@ -7,6 +7,7 @@ import { Coaching1795860510353 } from './1795860510353-Coaching';
 import { CoachSessions1795860850649 } from './1795860850649-CoachSessions';
 import { Workshops1795862762816 } from './1795862762816-Workshops';
 import { WorkshopAttendance1795863619883 } from './1795863619883-WorkshopAttendance';
+import { CalendarFeeds1795863825532 } from './1795863825532-CalendarFeeds';
 
 export const migrations: (new () => MigrationInterface)[] = [
   Accounts1795856333076,
@@ -16,4 +17,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   CoachSessions1795860850649,
   Workshops1795862762816,
   WorkshopAttendance1795863619883,
+  CalendarFeeds1795863825532,
 ];

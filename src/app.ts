@@ -35,6 +35,7 @@ import { securityHeaders } from './web/security';
 import { createSessionMiddleware, enforceAbsoluteLifetime } from './web/session';
 import { viewLocals } from './web/view-locals';
 import { AttendanceService } from './workshops/attendance.service';
+import { CalendarService } from './workshops/calendar.service';
 import { workshopsRouter } from './workshops/workshops.router';
 import { WorkshopsService } from './workshops/workshops.service';
 
@@ -132,6 +133,8 @@ export function createApp({
       chapters,
       workshops,
       attendance: new AttendanceService(workshops, progress),
+      calendar: new CalendarService(),
+      baseUrl: config.baseUrl,
     }),
   );
   app.use(coachRouter(coachingDeps));

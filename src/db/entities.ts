@@ -18,6 +18,7 @@ import {
 } from '../curriculum/progress.entities';
 import { OutboxMessage } from '../mail/outbox-message.entity';
 import {
+  CalendarFeed,
   Workshop,
   WorkshopAttendance,
   WorkshopFacilitator,
@@ -46,4 +47,5 @@ export const entities = [
   WorkshopFacilitator,
   WorkshopRegistration,
   WorkshopAttendance,
+  CalendarFeed,
 ];

@@ -170,3 +170,20 @@ export class WorkshopAttendance {
   @Column({ name: 'marked_at', type: 'timestamptz', default: () => 'now()' })
   markedAt!: Date;
 }
+
+/** A person's private calendar feed; only the token's hash is stored, and revoking deletes the row. */
+@Entity('calendar_feeds')
+export class CalendarFeed {
+  @PrimaryColumn({ name: 'user_id', type: 'uuid' })
+  userId!: string;
+
+  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id' })
+  user?: User;
+
+  @Column({ name: 'token_hash', type: 'text', unique: true })
+  tokenHash!: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}

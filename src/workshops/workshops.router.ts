@@ -11,6 +11,8 @@ import { requireRole, requireSignedIn } from '../web/guards';
 import { idOf } from '../web/params';
 import { z } from 'zod';
 import type { AttendanceMark, AttendanceService } from './attendance.service';
+import type { CalendarService } from './calendar.service';
+import { workshopsToIcs } from './ics';
 import { TIME_ZONES } from './time-zones';
 import { ATTENDANCE_STATUSES } from './workshop.entities';
 import { workshopFilter, workshopForm } from './workshops.schemas';
@@ -23,6 +25,8 @@ interface WorkshopsRouterDeps {
   chapters: ChaptersService;
   workshops: WorkshopsService;
   attendance: AttendanceService;
+  calendar: CalendarService;
+  baseUrl: string;
 }
 
 const MARK_FIELD = /^status:([0-9a-f-]{36})$/;
@@ -44,6 +48,8 @@ export function workshopsRouter({
   chapters,
   workshops,
   attendance,
+  calendar,
+  baseUrl,
 }: WorkshopsRouterDeps): Router {
   const router = Router();
   const manager = dataSource.manager;
@@ -67,6 +73,7 @@ export function workshopsRouter({
       milestoneOptions: workshopMilestoneOptions(catalog.current()),
       upcoming: upcoming.map((w) => workshopSummary(w, catalog.current(), counts.get(w.id))),
       mine: mine.map((w) => workshopSummary(w, catalog.current())),
+      hasFeed: await calendar.hasFeed(manager, req.user!.id),
     });
   });
 
@@ -162,6 +169,34 @@ export function workshopsRouter({
     await tx((m) => workshops.unregister(m, req.user, idOf(req)));
     flash(req, 'success', 'Your registration was cancelled.');
     res.redirect(303, `/workshops/${idOf(req)}`);
+  });
+
+  router.get('/workshops/:id/calendar.ics', requireSignedIn, async (req, res) => {
+    const workshop = await workshops.get(manager, idOf(req));
+    res
+      .type('text/calendar')
+      .attachment(`workshop-${workshop.id}.ics`)
+      .send(workshopsToIcs([workshop], baseUrl, workshop.title));
+  });
+  router.post('/account/calendar-feed', requireSignedIn, async (req, res) => {
+    const token = await tx((m) => calendar.createFeed(m, req.user));
+    flash(
+      req,
+      'success',
+      `Your private calendar link (keep it secret; any earlier link stopped working): ${baseUrl}/calendar/${token}.ics`,
+    );
+    res.redirect(303, '/workshops');
+  });
+  router.post('/account/calendar-feed/revoke', requireSignedIn, async (req, res) => {
+    await tx((m) => calendar.revokeFeed(m, req.user));
+    flash(req, 'success', 'Your calendar link was revoked.');
+    res.redirect(303, '/workshops');
+  });
+  // The secret token is the credential: calendar apps cannot sign in.
+  router.get('/calendar/:file', async (req, res) => {
+    const token = String(req.params.file).replace(/\.ics$/, '');
+    const list = await calendar.feedWorkshops(manager, token);
+    res.type('text/calendar').send(workshopsToIcs(list, baseUrl, 'Organizer Academy workshops'));
   });
 
   const sheetModel = async (req: Request) => {

@@ -56,6 +56,11 @@ const ACCESS: Record<string, Who[]> = {
   'GET /workshops/:id/attendance': ['coach', 'admin'],
   'POST /workshops/:id/attendance': ['coach', 'admin'],
   'POST /workshops/:id/walk-ins': ['coach', 'admin'],
+  'GET /workshops/:id/calendar.ics': SIGNED_IN,
+  'POST /account/calendar-feed': SIGNED_IN,
+  'POST /account/calendar-feed/revoke': SIGNED_IN,
+  // The feed's secret token is its credential (calendar apps cannot sign in); unknown tokens get 404.
+  'GET /calendar/:file': EVERYONE,
   'POST /workshops/:id/register': SIGNED_IN,
   'POST /workshops/:id/unregister': SIGNED_IN,
   'GET /account': SIGNED_IN,
@@ -138,7 +143,8 @@ describe('access matrix', () => {
     // Sign-out would end the shared session; use a throwaway session for it.
     const agent = route === 'POST /logout' && who !== 'anonymous' ? anonymousAgent(t.app) : agents[who];
     const response = method === 'GET' ? await agent.get(path) : await postForm(agent, path, {});
-    if (DECIDED_PER_RECORD.has(route) && who !== 'anonymous') expect([400, 403, 404]).toContain(response.status);
+    if (DECIDED_PER_RECORD.has(route) && who !== 'anonymous')
+      expect([400, 403, 404]).toContain(response.status);
     else expect(isDenied(who, response)).toBe(!allowed);
     expect(response.status).toBeLessThan(500);
   });

@@ -1,0 +1,51 @@
+import type { EntityManager } from 'typeorm';
+import { assertSignedIn } from '../accounts/policy';
+import type { SessionUser } from '../accounts/session-user';
+import { hashToken, newToken } from '../accounts/tokens';
+import { recordAudit } from '../audit/audit';
+import { NotFound } from '../web/errors';
+import { CalendarFeed, Workshop, WorkshopRegistration } from './workshop.entities';
+
+/** Private, revocable calendar feeds of the workshops a person is registered for. */
+export class CalendarService {
+  /** Creates a feed (replacing any earlier one, whose link stops working); returns the secret token. */
+  async createFeed(manager: EntityManager, actor: SessionUser | undefined): Promise<string> {
+    const user = assertSignedIn(actor);
+    const { token, tokenHash } = newToken();
+    await manager.delete(CalendarFeed, { userId: user.id });
+    await manager.insert(CalendarFeed, { userId: user.id, tokenHash });
+    await recordAudit(manager, {
+      actorId: user.id,
+      action: 'calendar.feed_created',
+      subjectType: 'user',
+      subjectId: user.id,
+    });
+    return token;
+  }
+
+  async revokeFeed(manager: EntityManager, actor: SessionUser | undefined): Promise<void> {
+    const user = assertSignedIn(actor);
+    await manager.delete(CalendarFeed, { userId: user.id });
+    await recordAudit(manager, {
+      actorId: user.id,
+      action: 'calendar.feed_revoked',
+      subjectType: 'user',
+      subjectId: user.id,
+    });
+  }
+
+  async hasFeed(manager: EntityManager, userId: string): Promise<boolean> {
+    return manager.exists(CalendarFeed, { where: { userId } });
+  }
+
+  /** The workshops behind a feed token where the person has a seat (cancelled ones stay, marked cancelled). */
+  async feedWorkshops(manager: EntityManager, token: string): Promise<Workshop[]> {
+    const feed = await manager.findOne(CalendarFeed, { where: { tokenHash: hashToken(token) } });
+    if (!feed) throw new NotFound('This calendar link does not exist or was revoked.');
+    const registrations = await manager.find(WorkshopRegistration, {
+      where: { userId: feed.userId, status: 'registered' },
+      relations: { workshop: true },
+    });
+    return registrations.map((r) => r.workshop!).sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+  }
+}

@@ -1,0 +1,59 @@
+import type { Workshop } from './workshop.entities';
+
+function icsDate(date: Date): string {
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+}
+
+/** RFC 5545 TEXT escaping. */
+function escapeText(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
+}
+
+/** Folds a content line to 75 octets, continuation lines starting with a space. */
+function fold(line: string): string {
+  const parts: string[] = [];
+  let current = '';
+  for (const char of line) {
+    if (Buffer.byteLength(current + char) > (parts.length ? 74 : 75)) {
+      parts.push(current);
+      current = '';
+    }
+    current += char;
+  }
+  parts.push(current);
+  return parts.join('\r\n ');
+}
+
+/** An iCalendar document with one event per workshop; times are in UTC. */
+export function workshopsToIcs(workshops: Workshop[], baseUrl: string, calendarName: string): string {
+  const now = icsDate(new Date());
+  const lines = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//Organizer Academy//Workshops//EN',
+    'CALSCALE:GREGORIAN',
+    `X-WR-CALNAME:${escapeText(calendarName)}`,
+  ];
+  for (const workshop of workshops) {
+    const url = `${baseUrl}/workshops/${workshop.id}`;
+    const where = [workshop.location, workshop.onlineUrl].filter(Boolean).join(' · ');
+    lines.push(
+      'BEGIN:VEVENT',
+      `UID:${workshop.id}@organizer-academy`,
+      `DTSTAMP:${now}`,
+      `DTSTART:${icsDate(workshop.startsAt)}`,
+      `DTEND:${icsDate(workshop.endsAt)}`,
+      `SUMMARY:${escapeText(workshop.title)}`,
+      ...(where ? [`LOCATION:${escapeText(where)}`] : []),
+      `URL:${url}`,
+      `DESCRIPTION:${escapeText(`${workshop.description}\n\n${url}`.trim())}`,
+      `STATUS:${workshop.cancelledAt ? 'CANCELLED' : 'CONFIRMED'}`,
+      'END:VEVENT',
+    );
+  }
+  lines.push('END:VCALENDAR');
+  return lines.map(fold).join('\r\n') + '\r\n';
+}
