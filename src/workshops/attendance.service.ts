@@ -17,6 +17,8 @@ export interface AttendanceRow {
   userId: string;
   name: string;
   email: string;
+  chapterName: string | null;
+  markedAt: Date | null;
   registration: string | null;
   status: AttendanceStatus | null;
   walkIn: boolean;
@@ -44,26 +46,20 @@ export class AttendanceService {
       manager.find(WorkshopAttendance, { where: { workshopId }, relations: { user: true } }),
     ]);
     const rows = new Map<string, AttendanceRow>();
-    for (const r of registrations) {
-      rows.set(r.userId, {
-        userId: r.userId,
-        name: r.user!.displayName,
-        email: r.user!.email,
-        registration: r.status,
-        status: null,
-        walkIn: false,
-      });
-    }
+    const rowFor = (user: User, registration: string | null): AttendanceRow => ({
+      userId: user.id,
+      name: user.displayName,
+      email: user.email,
+      chapterName: user.chapter?.name ?? null,
+      markedAt: null,
+      registration,
+      status: null,
+      walkIn: false,
+    });
+    for (const r of registrations) rows.set(r.userId, rowFor(r.user!, r.status));
     for (const mark of marks) {
-      const row = rows.get(mark.userId) ?? {
-        userId: mark.userId,
-        name: mark.user!.displayName,
-        email: mark.user!.email,
-        registration: null,
-        status: null,
-        walkIn: mark.walkIn,
-      };
-      rows.set(mark.userId, { ...row, status: mark.status, walkIn: mark.walkIn });
+      const row = rows.get(mark.userId) ?? rowFor(mark.user!, null);
+      rows.set(mark.userId, { ...row, status: mark.status, walkIn: mark.walkIn, markedAt: mark.markedAt });
     }
     return [...rows.values()].sort((a, b) => a.name.localeCompare(b.name));
   }

@@ -8,6 +8,7 @@ import { flash } from '../web/flash';
 import { fields } from '../web/fields';
 import { handleForm, showForm } from '../web/forms';
 import { requireRole, requireSignedIn } from '../web/guards';
+import { csvLine } from '../web/csv';
 import { idOf } from '../web/params';
 import { z } from 'zod';
 import type { AttendanceMark, AttendanceService } from './attendance.service';
@@ -213,6 +214,38 @@ export function workshopsRouter({
     requireRole('admin', 'coach'),
     showForm('workshops/attendance', sheetModel),
   );
+  router.get('/workshops/:id/attendance.csv', requireRole('admin', 'coach'), async (req, res) => {
+    const workshop = await workshops.get(manager, idOf(req));
+    const rows = await attendance.sheet(manager, req.user, workshop.id);
+    const minutes = Math.round((workshop.endsAt.getTime() - workshop.startsAt.getTime()) / 60_000);
+    const header = csvLine([
+      'person',
+      'email',
+      'chapter',
+      'registration',
+      'status',
+      'walk-in',
+      'marked at (UTC)',
+      'workshop minutes',
+    ]);
+    const lines = rows.map((row) =>
+      csvLine([
+        row.name,
+        row.email,
+        row.chapterName,
+        row.registration,
+        row.status,
+        row.walkIn ? 'yes' : 'no',
+        row.markedAt?.toISOString() ?? '',
+        minutes,
+      ]),
+    );
+    // A byte-order mark so spreadsheet apps read the UTF-8 names correctly.
+    res
+      .type('text/csv; charset=utf-8')
+      .attachment(`attendance-${workshop.id}.csv`)
+      .send('\ufeff' + header + lines.join(''));
+  });
   router.post('/workshops/:id/attendance', requireRole('admin', 'coach'), async (req, res) => {
     const changed = await tx((m) => attendance.mark(m, req.user, idOf(req), marksFrom(req.body)));
     flash(

@@ -55,6 +55,7 @@ const ACCESS: Record<string, Who[]> = {
   'POST /workshops/:id/cancel': ['coach', 'admin'],
   'GET /workshops/:id/attendance': ['coach', 'admin'],
   'POST /workshops/:id/attendance': ['coach', 'admin'],
+  'GET /workshops/:id/attendance.csv': ['coach', 'admin'],
   'POST /workshops/:id/walk-ins': ['coach', 'admin'],
   'GET /workshops/:id/calendar.ics': SIGNED_IN,
   'POST /account/calendar-feed': SIGNED_IN,
@@ -98,6 +99,7 @@ const DECIDED_PER_RECORD = new Set([
   'GET /workshops/:id/attendance',
   'POST /workshops/:id/attendance',
   'POST /workshops/:id/walk-ins',
+  'GET /workshops/:id/attendance.csv',
 ]);
 
 function isDenied(who: Who, response: Response): boolean {

@@ -112,6 +112,25 @@ describe('workshop attendance', () => {
     expect((await mark(await signedInAgent(t.app, admin.email), organizer, 'present')).status).toBe(303);
   });
 
+  it('exports attendance as CSV with correct quoting and formulas neutralised', async () => {
+    const tricky = await createUser(db(), { displayName: '=HYPERLINK("evil"), "Zoë"' });
+    await t.dataSource.transaction((m) => service.register(m, tricky, workshop.id));
+    await mark(coachAgent, organizer, 'present');
+    const response = await coachAgent.get(`/workshops/${workshop.id}/attendance.csv`);
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toContain('text/csv');
+    const lines = response.text.replace(/^\ufeff/, '').split('\r\n');
+    expect(lines[0]).toBe(
+      'person,email,chapter,registration,status,walk-in,marked at (UTC),workshop minutes',
+    );
+    expect(response.text).toContain(`"'=HYPERLINK(""evil""), ""Zoë"""`);
+    const organizerLine = lines.find((line) => line.startsWith(organizer.displayName))!;
+    expect(organizerLine).toMatch(/,registered,present,no,\d{4}-\d{2}-\d{2}T[^,]+,120$/);
+    const otherCoach = await createUser(db(), { role: 'coach' });
+    const stranger = await signedInAgent(t.app, otherCoach.email);
+    expect((await stranger.get(`/workshops/${workshop.id}/attendance.csv`)).status).toBe(403);
+  });
+
   it('ignores fields that are not attendance marks or have unknown statuses', async () => {
     const response = await postForm(coachAgent, `/workshops/${workshop.id}/attendance`, {
       [`status:${organizer.id}`]: 'partying',
