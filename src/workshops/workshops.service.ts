@@ -199,9 +199,7 @@ export class WorkshopsService {
     const workshop = await this.lock(manager, workshopId);
     if (workshop.cancelledAt) throw new Conflict('This workshop was cancelled.');
     if (workshop.startsAt <= new Date()) throw new Conflict('Registration closed when the workshop started.');
-    const existing = await manager.findOne(WorkshopRegistration, {
-      where: { workshopId, userId: person.id, status: In(['registered', 'waitlisted']) },
-    });
+    const existing = await this.registrationOf(manager, workshopId, person.id);
     if (existing) return existing.status;
     const taken = await manager.count(WorkshopRegistration, { where: { workshopId, status: 'registered' } });
     const status: RegistrationStatus = taken < workshop.capacity ? 'registered' : 'waitlisted';
@@ -225,9 +223,7 @@ export class WorkshopsService {
     const workshop = await this.lock(manager, workshopId);
     if (workshop.startsAt <= new Date())
       throw new Conflict('The workshop has started; registrations can no longer change.');
-    const registration = await manager.findOne(WorkshopRegistration, {
-      where: { workshopId, userId: person.id, status: In(['registered', 'waitlisted']) },
-    });
+    const registration = await this.registrationOf(manager, workshopId, person.id);
     if (!registration) return;
     await manager.update(WorkshopRegistration, registration.id, {
       status: 'cancelled',
