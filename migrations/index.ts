@@ -8,6 +8,7 @@ import { CoachSessions1795860850649 } from './1795860850649-CoachSessions';
 import { Workshops1795862762816 } from './1795862762816-Workshops';
 import { WorkshopAttendance1795863619883 } from './1795863619883-WorkshopAttendance';
 import { CalendarFeeds1795863825532 } from './1795863825532-CalendarFeeds';
+import { WorkshopCheckInAndChapterZones1795865585031 } from './1795865585031-WorkshopCheckInAndChapterZones';
 
 export const migrations: (new () => MigrationInterface)[] = [
   Accounts1795856333076,
@@ -18,4 +19,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   Workshops1795862762816,
   WorkshopAttendance1795863619883,
   CalendarFeeds1795863825532,
+  WorkshopCheckInAndChapterZones1795865585031,
 ];

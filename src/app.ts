@@ -34,6 +34,7 @@ import { saveSessionBeforeRedirect } from './web/save-before-redirect';
 import { securityHeaders } from './web/security';
 import { createSessionMiddleware, enforceAbsoluteLifetime } from './web/session';
 import { viewLocals } from './web/view-locals';
+import { AttemptLimiter } from './web/attempt-limiter';
 import { AttendanceService } from './workshops/attendance.service';
 import { CalendarService } from './workshops/calendar.service';
 import { workshopsRouter } from './workshops/workshops.router';
@@ -132,7 +133,18 @@ export function createApp({
       catalog,
       chapters,
       workshops,
-      attendance: new AttendanceService(workshops, progress),
+      attendance: new AttendanceService(
+        workshops,
+        progress,
+        new AttemptLimiter(pool, {
+          prefix: 'check_in',
+          attempts: 5,
+          windowSeconds: 10 * 60,
+          blockSeconds: 10 * 60,
+          message:
+            'Too many wrong check-in codes. Please wait {wait}, or ask a facilitator to mark you present.',
+        }),
+      ),
       calendar: new CalendarService(),
       baseUrl: config.baseUrl,
     }),

@@ -13,6 +13,10 @@ export class Chapter {
   @Column({ type: 'text', default: '' })
   region!: string;
 
+  /** IANA zone the chapter meets in; workshop times are shown to its members in this zone. */
+  @Column({ name: 'time_zone', type: 'text', nullable: true })
+  timeZone!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -1,3 +1,4 @@
+import { TIME_ZONES } from '../web/time-zones';
 import { Router, type Request } from 'express';
 import type { DataSource } from 'typeorm';
 import type { InvitesService } from '../accounts/invites.service';
@@ -80,7 +81,11 @@ export function adminRouter({
     });
   }
 
-  const chaptersModel = async () => ({ pageTitle: 'Chapters', chapters: await chapters.list(manager) });
+  const chaptersModel = async () => ({
+    pageTitle: 'Chapters',
+    chapters: await chapters.list(manager),
+    timeZones: TIME_ZONES,
+  });
   router.get('/admin/chapters', showForm('admin/chapters', chaptersModel));
   router.post(
     '/admin/chapters',
@@ -98,12 +103,17 @@ export function adminRouter({
   const chapterModel = async (req: Request) => ({
     pageTitle: 'Edit chapter',
     chapter: await chapters.get(manager, req.user, idOf(req)),
+    timeZones: TIME_ZONES,
   });
   router.get('/admin/chapters/:id', async (req, res) => {
     const model = await chapterModel(req);
     res.render('admin/chapter', {
       ...model,
-      values: { name: model.chapter.name, region: model.chapter.region },
+      values: {
+        name: model.chapter.name,
+        region: model.chapter.region,
+        timeZone: model.chapter.timeZone ?? '',
+      },
       errors: {},
     });
   });

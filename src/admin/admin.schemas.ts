@@ -1,3 +1,4 @@
+import { isTimeZone } from '../web/time-zones';
 import { z } from 'zod';
 import { ROLES } from '../accounts/roles';
 import { fields } from '../web/fields';
@@ -24,6 +25,11 @@ export const personForm = z.object({
 export const chapterForm = z.object({
   name: fields.text('Chapter name', { max: 120 }),
   region: fields.optionalText('City or region', 120),
+  timeZone: z
+    .string()
+    .optional()
+    .refine((zone) => !zone || isTimeZone(zone), 'Choose a time zone from the list, like America/New_York.')
+    .transform((zone) => zone || null),
 });
 
 /** `role` comes from a fixed list; anything else (or a missing value) is refused with a message. */

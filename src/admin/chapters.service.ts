@@ -17,6 +17,7 @@ export interface ChapterView {
 export interface ChapterInput {
   name: string;
   region: string;
+  timeZone: string | null;
 }
 
 const NAME_TAKEN = 'Another chapter already has this name.';
@@ -34,6 +35,16 @@ export class ChaptersService {
       .orderBy('chapter.name', 'ASC')
       .getRawMany<ChapterView>();
     return rows;
+  }
+
+  /** The zone a chapter's members see times in, when the chapter has one. */
+  async timeZoneOf(
+    manager: EntityManager,
+    chapterId: string | null | undefined,
+  ): Promise<string | undefined> {
+    if (!chapterId) return undefined;
+    const chapter = await manager.findOne(Chapter, { where: { id: chapterId }, select: { timeZone: true } });
+    return chapter?.timeZone ?? undefined;
   }
 
   async get(manager: EntityManager, actor: SessionUser | undefined, chapterId: string): Promise<Chapter> {

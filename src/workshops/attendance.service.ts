@@ -4,8 +4,16 @@ import type { SessionUser } from '../accounts/session-user';
 import { User } from '../accounts/user.entity';
 import { recordAudit } from '../audit/audit';
 import type { ProgressService } from '../curriculum/progress.service';
-import { ValidationFailed } from '../web/errors';
-import { WorkshopAttendance, WorkshopRegistration, type AttendanceStatus } from './workshop.entities';
+import { assertSignedIn } from '../accounts/policy';
+import type { AttemptLimiter } from '../web/attempt-limiter';
+import { Conflict, NotFound, ValidationFailed } from '../web/errors';
+import { checkInIsOpen, currentCheckInCode, isValidCheckInCode, type ShownCode } from './check-in-codes';
+import {
+  Workshop,
+  WorkshopAttendance,
+  WorkshopRegistration,
+  type AttendanceStatus,
+} from './workshop.entities';
 import type { WorkshopsService } from './workshops.service';
 
 export interface AttendanceMark {
@@ -19,6 +27,8 @@ export interface AttendanceRow {
   email: string;
   chapterName: string | null;
   markedAt: Date | null;
+  checkedInAt: Date | null;
+  selfCheckIn: boolean;
   registration: string | null;
   status: AttendanceStatus | null;
   walkIn: boolean;
@@ -29,6 +39,7 @@ export class AttendanceService {
   constructor(
     private readonly workshops: WorkshopsService,
     private readonly progress: ProgressService,
+    private readonly throttle: AttemptLimiter,
   ) {}
 
   /** Everyone registered, waitlisted or already marked, with their current mark. */
@@ -52,6 +63,8 @@ export class AttendanceService {
       email: user.email,
       chapterName: user.chapter?.name ?? null,
       markedAt: null,
+      checkedInAt: null,
+      selfCheckIn: false,
       registration,
       status: null,
       walkIn: false,
@@ -59,7 +72,14 @@ export class AttendanceService {
     for (const r of registrations) rows.set(r.userId, rowFor(r.user!, r.status));
     for (const mark of marks) {
       const row = rows.get(mark.userId) ?? rowFor(mark.user!, null);
-      rows.set(mark.userId, { ...row, status: mark.status, walkIn: mark.walkIn, markedAt: mark.markedAt });
+      rows.set(mark.userId, {
+        ...row,
+        status: mark.status,
+        walkIn: mark.walkIn,
+        markedAt: mark.markedAt,
+        checkedInAt: mark.checkedInAt,
+        selfCheckIn: mark.selfCheckIn,
+      });
     }
     return [...rows.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
@@ -79,39 +99,127 @@ export class AttendanceService {
     const workshop = await this.workshops.get(manager, workshopId);
     let changed = 0;
     for (const { userId, status } of marks) {
-      const previous = await manager.findOne(WorkshopAttendance, {
-        where: { workshopId, userId },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (previous?.status === status) continue;
-      await manager.upsert(
-        WorkshopAttendance,
-        {
-          workshopId,
-          userId,
-          status,
-          walkIn: previous?.walkIn ?? walkIn,
-          markedById: facilitator.id,
-          markedAt: new Date(),
-        },
-        ['workshopId', 'userId'],
-      );
-      for (const milestoneId of workshop.milestoneIds) {
-        if (status === 'present')
-          await this.progress.milestoneCompleted(manager, { userId, milestoneId, source: 'workshop' });
-        else if (previous?.status === 'present')
-          await this.progress.milestoneUncompleted(manager, { userId, milestoneId });
-      }
-      await recordAudit(manager, {
-        actorId: facilitator.id,
-        action: 'workshop.attendance',
-        subjectType: 'workshop',
-        subjectId: workshopId,
-        details: { userId, from: previous?.status ?? null, to: status, walkIn: previous?.walkIn ?? walkIn },
-      });
-      changed += 1;
+      if (await this.record(manager, workshop, { actorId: facilitator.id, userId, status, walkIn }))
+        changed += 1;
     }
     return changed;
+  }
+
+  /** Sets one person's mark and keeps their milestone completions in step. False when nothing changed. */
+  private async record(
+    manager: EntityManager,
+    workshop: Workshop,
+    mark: {
+      actorId: string;
+      userId: string;
+      status: AttendanceStatus;
+      walkIn: boolean;
+      selfCheckIn?: boolean;
+    },
+  ): Promise<boolean> {
+    const { userId, status } = mark;
+    const previous = await manager.findOne(WorkshopAttendance, {
+      where: { workshopId: workshop.id, userId },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (previous?.status === status) return false;
+    const now = new Date();
+    const present = status === 'present';
+    await manager.upsert(
+      WorkshopAttendance,
+      {
+        workshopId: workshop.id,
+        userId,
+        status,
+        walkIn: previous?.walkIn ?? mark.walkIn,
+        markedById: mark.actorId,
+        markedAt: now,
+        checkedInAt: present ? now : null,
+        selfCheckIn: present && Boolean(mark.selfCheckIn),
+      },
+      ['workshopId', 'userId'],
+    );
+    for (const milestoneId of workshop.milestoneIds) {
+      if (present)
+        await this.progress.milestoneCompleted(manager, { userId, milestoneId, source: 'workshop' });
+      else if (previous?.status === 'present')
+        await this.progress.milestoneUncompleted(manager, { userId, milestoneId });
+    }
+    await recordAudit(manager, {
+      actorId: mark.actorId,
+      action: mark.selfCheckIn ? 'workshop.checked_in' : 'workshop.attendance',
+      subjectType: 'workshop',
+      subjectId: workshop.id,
+      details: {
+        userId,
+        from: previous?.status ?? null,
+        to: status,
+        walkIn: previous?.walkIn ?? mark.walkIn,
+      },
+    });
+    return true;
+  }
+
+  /** The code a facilitator shows during the workshop. */
+  async checkInCode(
+    manager: EntityManager,
+    actor: SessionUser | undefined,
+    workshopId: string,
+  ): Promise<ShownCode | null> {
+    await this.workshops.assertCanManage(manager, actor, workshopId);
+    const workshop = await this.withSecret(manager, workshopId);
+    return checkInIsOpen(workshop) ? currentCheckInCode(workshop.checkInSecret, workshop.id) : null;
+  }
+
+  /**
+   * An organizer enters the code shown in the room and is marked present. Wrong codes are counted
+   * per person and workshop (across processes) so the six digits cannot be guessed.
+   */
+  async selfCheckIn(
+    manager: EntityManager,
+    actor: SessionUser | undefined,
+    workshopId: string,
+    code: string,
+  ): Promise<'checked-in' | 'already'> {
+    const person = assertSignedIn(actor);
+    const workshop = await this.withSecret(manager, workshopId);
+    if (!checkInIsOpen(workshop))
+      throw new Conflict('Check-in is open from 15 minutes before the start until the workshop ends.');
+    const throttleKey = `${person.id}_${workshop.id}`;
+    await this.throttle.assertAllowed(throttleKey);
+    if (!isValidCheckInCode(workshop.checkInSecret, workshop.id, code)) {
+      await this.throttle.recordFailure(throttleKey);
+      throw new ValidationFailed({
+        code: 'That code is not the current one. Check the code shown in the room.',
+      });
+    }
+    const registered = await this.workshops.registrationOf(manager, workshop.id, person.id);
+    const changed = await this.record(manager, workshop, {
+      actorId: person.id,
+      userId: person.id,
+      status: 'present',
+      walkIn: registered?.status !== 'registered',
+      selfCheckIn: true,
+    });
+    return changed ? 'checked-in' : 'already';
+  }
+
+  async attendanceOf(
+    manager: EntityManager,
+    workshopId: string,
+    userId: string,
+  ): Promise<WorkshopAttendance | null> {
+    return manager.findOne(WorkshopAttendance, { where: { workshopId, userId } });
+  }
+
+  private async withSecret(manager: EntityManager, workshopId: string): Promise<Workshop> {
+    const workshop = await manager
+      .createQueryBuilder(Workshop, 'workshop')
+      .addSelect('workshop.checkInSecret')
+      .where('workshop.id = :workshopId', { workshopId })
+      .getOne();
+    if (!workshop) throw new NotFound('That workshop does not exist.');
+    return workshop;
   }
 
   /** Marks someone who came without registering as present, found by their account email. */

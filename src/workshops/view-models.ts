@@ -1,16 +1,24 @@
 import type { Curriculum } from '../curriculum/curriculum.types';
 import type { Workshop } from './workshop.entities';
-import { formatRange, utcToZonedInput } from './time-zones';
+import { formatRange, utcToZonedInput } from '../web/time-zones';
 
+/**
+ * Times are shown in the viewer's chapter zone, else the workshop's chapter zone, else the zone it
+ * was planned in; when that differs from the workshop's own zone, its local time is shown as well.
+ */
 export function workshopSummary(
   workshop: Workshop,
   curriculum: Curriculum,
   counts?: { registered: number; waitlisted: number },
+  viewerZone?: string,
 ) {
+  const zone = viewerZone ?? workshop.chapter?.timeZone ?? workshop.timeZone;
   return {
     id: workshop.id,
     title: workshop.title,
-    when: formatRange(workshop.startsAt, workshop.endsAt, workshop.timeZone),
+    when: formatRange(workshop.startsAt, workshop.endsAt, zone),
+    localWhen:
+      zone === workshop.timeZone ? null : formatRange(workshop.startsAt, workshop.endsAt, workshop.timeZone),
     startsAtUtc: workshop.startsAt.toISOString(),
     location: workshop.location,
     onlineUrl: workshop.onlineUrl,

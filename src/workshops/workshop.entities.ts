@@ -69,6 +69,10 @@ export class Workshop {
   @Column({ name: 'cancelled_at', type: 'timestamptz', nullable: true })
   cancelledAt!: Date | null;
 
+  /** Key for the rotating self check-in codes; never leaves the server. */
+  @Column({ name: 'check_in_secret', type: 'text', default: () => 'gen_random_uuid()::text', select: false })
+  checkInSecret!: string;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 
@@ -169,6 +173,14 @@ export class WorkshopAttendance {
 
   @Column({ name: 'marked_at', type: 'timestamptz', default: () => 'now()' })
   markedAt!: Date;
+
+  /** When the person checked in (with a code, or marked present by a facilitator). */
+  @Column({ name: 'checked_in_at', type: 'timestamptz', nullable: true })
+  checkedInAt!: Date | null;
+
+  /** Checked in themselves with the workshop's code. */
+  @Column({ name: 'self_check_in', type: 'boolean', default: false })
+  selfCheckIn!: boolean;
 }
 
 /** A person's private calendar feed; only the token's hash is stored, and revoking deletes the row. */

@@ -14,8 +14,9 @@ import { z } from 'zod';
 import type { AttendanceMark, AttendanceService } from './attendance.service';
 import type { CalendarService } from './calendar.service';
 import { workshopsToIcs } from './ics';
-import { TIME_ZONES } from './time-zones';
-import { ATTENDANCE_STATUSES } from './workshop.entities';
+import { formatTime, TIME_ZONES } from '../web/time-zones';
+import { checkInIsOpen } from './check-in-codes';
+import { ATTENDANCE_STATUSES, type Workshop } from './workshop.entities';
 import { workshopFilter, workshopForm } from './workshops.schemas';
 import type { WorkshopsService } from './workshops.service';
 import { workshopFormValues, workshopMilestoneOptions, workshopSummary } from './view-models';
@@ -32,6 +33,13 @@ interface WorkshopsRouterDeps {
 
 const MARK_FIELD = /^status:([0-9a-f-]{36})$/;
 const walkInForm = z.object({ email: fields.email() });
+const facilitatorForm = z.object({ email: fields.email() });
+const checkInForm = z.object({
+  code: z
+    .string({ error: 'Enter the six-digit code shown in the room.' })
+    .trim()
+    .regex(/^\d{3}[\s-]?\d{3}$/, 'Enter the six-digit code shown in the room.'),
+});
 
 /** `status:<userId>=present|absent|excused` fields from the attendance sheet; blanks are skipped. */
 function marksFrom(body: unknown): AttendanceMark[] {
@@ -58,22 +66,32 @@ export function workshopsRouter({
 
   router.get('/workshops', requireSignedIn, async (req, res) => {
     const filter = workshopFilter.parse(req.query);
-    const [upcoming, mine] = await Promise.all([
+    const [upcoming, past, mine, zone] = await Promise.all([
       workshops.upcoming(manager, filter),
+      workshops.past(manager, filter),
       workshops.mine(manager, req.user!.id),
+      chapters.timeZoneOf(manager, req.user!.chapterId),
     ]);
-    const counts = await workshops.counts(
-      manager,
-      upcoming.map((w) => w.id),
-    );
+    const [counts, attended] = await Promise.all([
+      workshops.counts(
+        manager,
+        [...upcoming, ...past].map((w) => w.id),
+      ),
+      workshops.attendanceCounts(
+        manager,
+        past.map((w) => w.id),
+      ),
+    ]);
+    const summary = (w: Workshop) => workshopSummary(w, catalog.current(), counts.get(w.id), zone);
     res.render('workshops/list', {
       pageTitle: 'Workshops',
       filter,
       canCreate: req.user!.role !== 'organizer',
       chapters: await chapters.list(manager),
       milestoneOptions: workshopMilestoneOptions(catalog.current()),
-      upcoming: upcoming.map((w) => workshopSummary(w, catalog.current(), counts.get(w.id))),
-      mine: mine.map((w) => workshopSummary(w, catalog.current())),
+      upcoming: upcoming.map(summary),
+      past: past.map((w) => ({ ...summary(w), present: attended.get(w.id)?.present ?? 0 })),
+      mine: mine.map(summary),
       hasFeed: await calendar.hasFeed(manager, req.user!.id),
     });
   });
@@ -110,22 +128,85 @@ export function workshopsRouter({
     }),
   );
 
-  router.get('/workshops/:id', requireSignedIn, async (req, res) => {
+  const showModel = async (req: Request) => {
     const workshop = await workshops.get(manager, idOf(req));
-    const counts = await workshops.counts(manager, [workshop.id]);
-    const registration = await workshops.registrationOf(manager, workshop.id, req.user!.id);
-    const canManage = await workshops.assertCanManage(manager, req.user, workshop.id).then(
-      () => true,
-      () => false,
-    );
-    res.render('workshops/show', {
+    const [counts, registration, attended, facilitators, zone, canManage] = await Promise.all([
+      workshops.counts(manager, [workshop.id]),
+      workshops.registrationOf(manager, workshop.id, req.user!.id),
+      attendance.attendanceOf(manager, workshop.id, req.user!.id),
+      workshops.facilitators(manager, workshop.id),
+      chapters.timeZoneOf(manager, req.user!.chapterId),
+      workshops.assertCanManage(manager, req.user, workshop.id).then(
+        () => true,
+        () => false,
+      ),
+    ]);
+    return {
       pageTitle: workshop.title,
-      workshop: workshopSummary(workshop, catalog.current(), counts.get(workshop.id)),
+      workshop: workshopSummary(workshop, catalog.current(), counts.get(workshop.id), zone),
       descriptionHtml: renderUserMarkdown(workshop.description),
       registration: registration?.status ?? null,
+      attendance: attended?.status ?? null,
+      checkInOpen: checkInIsOpen(workshop),
+      facilitators: facilitators.map((f) => ({ id: f.id, name: f.displayName })),
       canManage,
+    };
+  };
+  router.get('/workshops/:id', requireSignedIn, showForm('workshops/show', showModel));
+
+  router.post(
+    '/workshops/:id/facilitators',
+    requireRole('admin', 'coach'),
+    handleForm({
+      view: 'workshops/show',
+      schema: facilitatorForm,
+      model: showModel,
+      submit: async (req, res, input) => {
+        const person = await tx((m) => workshops.addFacilitator(m, req.user, idOf(req), input.email));
+        flash(req, 'success', `${person.displayName} now facilitates this workshop.`);
+        res.redirect(303, `/workshops/${idOf(req)}`);
+      },
+    }),
+  );
+  router.post(
+    '/workshops/:id/facilitators/:userId/remove',
+    requireRole('admin', 'coach'),
+    async (req, res) => {
+      await tx((m) => workshops.removeFacilitator(m, req.user, idOf(req), idOf(req, 'userId')));
+      flash(req, 'success', 'Facilitator removed.');
+      res.redirect(303, `/workshops/${idOf(req)}`);
+    },
+  );
+
+  router.get('/workshops/:id/check-in', requireRole('admin', 'coach'), async (req, res) => {
+    const workshop = await workshops.get(manager, idOf(req));
+    const shown = await attendance.checkInCode(manager, req.user, workshop.id);
+    const zone = await chapters.timeZoneOf(manager, req.user!.chapterId);
+    res.render('workshops/check-in-code', {
+      pageTitle: `Check-in code: ${workshop.title}`,
+      workshop: workshopSummary(workshop, catalog.current(), undefined, zone),
+      code: shown?.code ?? null,
+      changesAt: shown ? formatTime(shown.changesAt, zone ?? workshop.timeZone) : null,
     });
   });
+  router.post(
+    '/workshops/:id/check-in',
+    requireSignedIn,
+    handleForm({
+      view: 'workshops/show',
+      schema: checkInForm,
+      model: showModel,
+      submit: async (req, res, input) => {
+        const result = await tx((m) => attendance.selfCheckIn(m, req.user, idOf(req), input.code));
+        flash(
+          req,
+          'success',
+          result === 'checked-in' ? 'You are checked in. Welcome!' : 'You were already checked in.',
+        );
+        res.redirect(303, `/workshops/${idOf(req)}`);
+      },
+    }),
+  );
 
   router.get('/workshops/:id/edit', requireRole('admin', 'coach'), async (req, res) => {
     await workshops.assertCanManage(manager, req.user, idOf(req));
@@ -226,6 +307,8 @@ export function workshopsRouter({
       'status',
       'walk-in',
       'marked at (UTC)',
+      'check-in time (UTC)',
+      'checked in by',
       'workshop minutes',
     ]);
     const lines = rows.map((row) =>
@@ -237,6 +320,8 @@ export function workshopsRouter({
         row.status,
         row.walkIn ? 'yes' : 'no',
         row.markedAt?.toISOString() ?? '',
+        row.checkedInAt?.toISOString() ?? '',
+        row.checkedInAt ? (row.selfCheckIn ? 'code' : 'facilitator') : '',
         minutes,
       ]),
     );

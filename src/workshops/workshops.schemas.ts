@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { fields } from '../web/fields';
-import { isTimeZone, zonedTimeToUtc } from './time-zones';
+import { isTimeZone, zonedTimeToUtc } from '../web/time-zones';
 
 const localDateTime = (label: string) =>
   z

@@ -301,6 +301,101 @@ export class WorkshopsService {
     return query.getMany();
   }
 
+  /** Workshops that have ended, most recent first, with the same filters as the upcoming list. */
+  async past(
+    manager: EntityManager,
+    filter: { chapterId: string | null; milestoneId: string | null },
+    limit = 30,
+  ): Promise<Workshop[]> {
+    const query = manager
+      .createQueryBuilder(Workshop, 'workshop')
+      .leftJoinAndSelect('workshop.chapter', 'chapter')
+      .where('workshop.ends_at <= now() AND workshop.cancelled_at IS NULL')
+      .orderBy('workshop.starts_at', 'DESC')
+      .take(limit);
+    if (filter.chapterId) query.andWhere('workshop.chapter_id = :chapterId', { chapterId: filter.chapterId });
+    if (filter.milestoneId)
+      query.andWhere(':milestoneId = ANY(workshop.milestone_ids)', { milestoneId: filter.milestoneId });
+    return query.getMany();
+  }
+
+  /** How many were marked present (and how many of those walked in) per workshop. */
+  async attendanceCounts(
+    manager: EntityManager,
+    workshopIds: string[],
+  ): Promise<Map<string, { present: number; walkIns: number }>> {
+    const rows = workshopIds.length
+      ? await manager.query<{ workshop_id: string; present: number; walk_ins: number }[]>(
+          `SELECT workshop_id, count(*) FILTER (WHERE status = 'present')::int AS present,
+                  count(*) FILTER (WHERE status = 'present' AND walk_in)::int AS walk_ins
+             FROM workshop_attendance WHERE workshop_id = ANY($1) GROUP BY workshop_id`,
+          [workshopIds],
+        )
+      : [];
+    return new Map(rows.map((r) => [r.workshop_id, { present: r.present, walkIns: r.walk_ins }]));
+  }
+
+  async facilitators(manager: EntityManager, workshopId: string): Promise<User[]> {
+    const rows = await manager.find(WorkshopFacilitator, {
+      where: { workshopId },
+      relations: { user: true },
+    });
+    return rows.map((r) => r.user!).sort((a, b) => a.displayName.localeCompare(b.displayName));
+  }
+
+  /** Adds a co-facilitator: an active coach or admin, found by email. */
+  async addFacilitator(
+    manager: EntityManager,
+    actor: SessionUser | undefined,
+    workshopId: string,
+    email: string,
+  ): Promise<User> {
+    const editor = await this.assertCanManage(manager, actor, workshopId);
+    const person = await manager.findOne(User, { where: { email, active: true } });
+    if (!person || person.role === 'organizer')
+      throw new ValidationFailed({
+        email: 'Facilitators must be active coaches or admins; no such account has this email.',
+      });
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(WorkshopFacilitator)
+      .values({ workshopId, userId: person.id })
+      .orIgnore()
+      .execute();
+    await recordAudit(manager, {
+      actorId: editor.id,
+      action: 'workshop.facilitator_added',
+      subjectType: 'workshop',
+      subjectId: workshopId,
+      details: { userId: person.id },
+    });
+    return person;
+  }
+
+  /** Removes a facilitator; a workshop always keeps at least one. */
+  async removeFacilitator(
+    manager: EntityManager,
+    actor: SessionUser | undefined,
+    workshopId: string,
+    userId: string,
+  ): Promise<void> {
+    const editor = await this.assertCanManage(manager, actor, workshopId);
+    await this.lock(manager, workshopId);
+    const count = await manager.count(WorkshopFacilitator, { where: { workshopId } });
+    const isFacilitator = await manager.exists(WorkshopFacilitator, { where: { workshopId, userId } });
+    if (!isFacilitator) return;
+    if (count <= 1) throw new Conflict('A workshop needs at least one facilitator; add another one first.');
+    await manager.delete(WorkshopFacilitator, { workshopId, userId });
+    await recordAudit(manager, {
+      actorId: editor.id,
+      action: 'workshop.facilitator_removed',
+      subjectType: 'workshop',
+      subjectId: workshopId,
+      details: { userId },
+    });
+  }
+
   async mine(manager: EntityManager, userId: string): Promise<Workshop[]> {
     const registrations = await manager.find(WorkshopRegistration, {
       where: {

@@ -76,7 +76,11 @@ describe('admin: chapters', () => {
     expect(await db().count(Chapter)).toBe(1);
     const audit = await db().findBy(AuditEvent, { action: 'chapter.updated', subjectId: chapter.id });
     expect(audit).toHaveLength(1);
-    expect(audit[0].details).toEqual({ name: 'Code for Philadelphia', region: 'Philadelphia, PA' });
+    expect(audit[0].details).toEqual({
+      name: 'Code for Philadelphia',
+      region: 'Philadelphia, PA',
+      timeZone: null,
+    });
   });
 
   it('keeps a chapter its own name when only the region changes', async () => {

@@ -57,6 +57,10 @@ const ACCESS: Record<string, Who[]> = {
   'POST /workshops/:id/attendance': ['coach', 'admin'],
   'GET /workshops/:id/attendance.csv': ['coach', 'admin'],
   'POST /workshops/:id/walk-ins': ['coach', 'admin'],
+  'GET /workshops/:id/check-in': ['coach', 'admin'],
+  'POST /workshops/:id/check-in': SIGNED_IN,
+  'POST /workshops/:id/facilitators': ['coach', 'admin'],
+  'POST /workshops/:id/facilitators/:userId/remove': ['coach', 'admin'],
   'GET /workshops/:id/calendar.ics': SIGNED_IN,
   'POST /account/calendar-feed': SIGNED_IN,
   'POST /account/calendar-feed/revoke': SIGNED_IN,
@@ -100,6 +104,9 @@ const DECIDED_PER_RECORD = new Set([
   'POST /workshops/:id/attendance',
   'POST /workshops/:id/walk-ins',
   'GET /workshops/:id/attendance.csv',
+  'GET /workshops/:id/check-in',
+  'POST /workshops/:id/facilitators',
+  'POST /workshops/:id/facilitators/:userId/remove',
 ]);
 
 function isDenied(who: Who, response: Response): boolean {

@@ -121,11 +121,13 @@ describe('workshop attendance', () => {
     expect(response.headers['content-type']).toContain('text/csv');
     const lines = response.text.replace(/^\ufeff/, '').split('\r\n');
     expect(lines[0]).toBe(
-      'person,email,chapter,registration,status,walk-in,marked at (UTC),workshop minutes',
+      'person,email,chapter,registration,status,walk-in,marked at (UTC),check-in time (UTC),checked in by,workshop minutes',
     );
     expect(response.text).toContain(`"'=HYPERLINK(""evil""), ""Zoë"""`);
     const organizerLine = lines.find((line) => line.startsWith(organizer.displayName))!;
-    expect(organizerLine).toMatch(/,registered,present,no,\d{4}-\d{2}-\d{2}T[^,]+,120$/);
+    expect(organizerLine).toMatch(
+      /,registered,present,no,\d{4}-\d{2}-\d{2}T[^,]+,\d{4}-\d{2}-\d{2}T[^,]+,facilitator,120$/,
+    );
     const otherCoach = await createUser(db(), { role: 'coach' });
     const stranger = await signedInAgent(t.app, otherCoach.email);
     expect((await stranger.get(`/workshops/${workshop.id}/attendance.csv`)).status).toBe(403);

@@ -2,7 +2,7 @@ import type { User } from '../../src/accounts/user.entity';
 import { OutboxMessage } from '../../src/mail/outbox-message.entity';
 import { Workshop, WorkshopRegistration } from '../../src/workshops/workshop.entities';
 import { WorkshopsService, type WorkshopInput } from '../../src/workshops/workshops.service';
-import { zonedTimeToUtc } from '../../src/workshops/time-zones';
+import { zonedTimeToUtc } from '../../src/web/time-zones';
 import { startTestApp, testCatalog, type TestApp } from '../helpers/app';
 import { createUser } from '../helpers/factories';
 import { postForm, signedInAgent, type Agent } from '../helpers/http';

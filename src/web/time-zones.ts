@@ -68,3 +68,14 @@ export function formatRange(start: Date, end: Date, zone: string): string {
   const to = sameDay ? time.format(end) : `${day.format(end)}, ${time.format(end)}`;
   return `${day.format(start)}, ${time.format(start)}–${to} (${zone})`;
 }
+
+/** A time of day in `zone`, e.g. "18:05 (America/New_York)". */
+export function formatTime(date: Date, zone: string): string {
+  const time = new Intl.DateTimeFormat('en-GB', {
+    timeZone: zone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  return `${time.format(date)} (${zone})`;
+}
