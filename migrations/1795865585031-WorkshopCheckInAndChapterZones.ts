@@ -8,6 +8,8 @@ export class WorkshopCheckInAndChapterZones1795865585031 implements MigrationInt
     await queryRunner.query(
       'ALTER TABLE "workshops" ADD "check_in_secret" text NOT NULL DEFAULT gen_random_uuid()::text',
     );
+    // New workshops get their secret from the app; the default only fills in existing rows.
+    await queryRunner.query('ALTER TABLE "workshops" ALTER COLUMN "check_in_secret" DROP DEFAULT');
     await queryRunner.query('ALTER TABLE "workshop_attendance" ADD "checked_in_at" TIMESTAMP WITH TIME ZONE');
     await queryRunner.query(
       'ALTER TABLE "workshop_attendance" ADD "self_check_in" boolean NOT NULL DEFAULT false',

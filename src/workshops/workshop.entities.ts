@@ -70,7 +70,7 @@ export class Workshop {
   cancelledAt!: Date | null;
 
   /** Key for the rotating self check-in codes; never leaves the server. */
-  @Column({ name: 'check_in_secret', type: 'text', default: () => 'gen_random_uuid()::text', select: false })
+  @Column({ name: 'check_in_secret', type: 'text', select: false })
   checkInSecret!: string;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { In, IsNull, MoreThan } from 'typeorm';
 import { Chapter } from '../accounts/chapter.entity';
@@ -57,7 +58,13 @@ export class WorkshopsService {
   ): Promise<Workshop> {
     const organizer = assertRole(actor, 'admin', 'coach');
     await this.validate(manager, input, true);
-    const workshop = await manager.save(manager.create(Workshop, { ...input, createdById: organizer.id }));
+    const workshop = await manager.save(
+      manager.create(Workshop, {
+        ...input,
+        createdById: organizer.id,
+        checkInSecret: randomBytes(32).toString('base64url'),
+      }),
+    );
     await manager.insert(WorkshopFacilitator, { workshopId: workshop.id, userId: organizer.id });
     await recordAudit(manager, {
       actorId: organizer.id,
