@@ -1,6 +1,6 @@
 /** @type {import('jest').Config} */
 // ESM-only packages: ts-jest transforms them so Jest's CommonJS runtime on Node 20 can load them.
-const esmOnly = ['marked'];
+const esmOnly = ['marked', '@digitalbazaar', 'base58-universal', 'base64url-universal'];
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],

@@ -1,0 +1,30 @@
+import { guarded, type CheckResult } from './checks/check-result';
+import { checkIssuerKey } from './checks/issuer-key';
+import { checkSignature } from './checks/signature';
+import { checkStatus } from './checks/status';
+import { checkStructure } from './checks/structure';
+import { checkValidityPeriod } from './checks/validity-period';
+import type { DocumentLoader } from './json-ld';
+
+export interface CredentialVerification {
+  /** True only when every check passed. */
+  verified: boolean;
+  /** structure, known-issuer-key, signature, status, validity-period — always all five, in that order. */
+  checks: CheckResult[];
+}
+
+/** Runs every check on a credential (any parsed JSON); never throws for a bad credential. */
+export async function verifyCredential(
+  credential: unknown,
+  options: { documentLoader: DocumentLoader; now?: Date },
+): Promise<CredentialVerification> {
+  const { documentLoader } = options;
+  const now = options.now ?? new Date();
+  const structure = checkStructure(credential);
+  const issuerKey = await guarded('known-issuer-key', () => checkIssuerKey(credential, documentLoader));
+  const signature = await guarded('signature', () => checkSignature(credential, documentLoader, issuerKey));
+  const status = await guarded('status', () => checkStatus(credential, documentLoader, now));
+  const validityPeriod = checkValidityPeriod(credential, now);
+  const checks = [structure, issuerKey, signature, status, validityPeriod];
+  return { verified: checks.every((check) => check.passed), checks };
+}
