@@ -9,6 +9,7 @@ import { Workshops1795862762816 } from './1795862762816-Workshops';
 import { WorkshopAttendance1795863619883 } from './1795863619883-WorkshopAttendance';
 import { CalendarFeeds1795863825532 } from './1795863825532-CalendarFeeds';
 import { WorkshopCheckInAndChapterZones1795865585031 } from './1795865585031-WorkshopCheckInAndChapterZones';
+import { Certificates1795866067980 } from './1795866067980-Certificates';
 
 export const migrations: (new () => MigrationInterface)[] = [
   Accounts1795856333076,
@@ -20,4 +21,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   WorkshopAttendance1795863619883,
   CalendarFeeds1795863825532,
   WorkshopCheckInAndChapterZones1795865585031,
+  Certificates1795866067980,
 ];

@@ -35,6 +35,10 @@ import { securityHeaders } from './web/security';
 import { createSessionMiddleware, enforceAbsoluteLifetime } from './web/session';
 import { viewLocals } from './web/view-locals';
 import { AttemptLimiter } from './web/attempt-limiter';
+import { createCertificateServices } from './certificates';
+import { certificatesRouter } from './certificates/certificates.router';
+import { publicCertificatesRouter } from './certificates/public.router';
+import { VerificationCounter } from './certificates/verification-counter';
 import { AttendanceService } from './workshops/attendance.service';
 import { CalendarService } from './workshops/calendar.service';
 import { workshopsRouter } from './workshops/workshops.router';
@@ -53,6 +57,8 @@ export interface AppDeps {
 export interface App extends Express {
   /** Stops the app's own timers (session pruning); the DataSource belongs to the caller. */
   closeResources(): void;
+  /** Writes buffered certificate view counts now (tests, shutdown). */
+  flushCounters(): Promise<void>;
 }
 
 /** Builds the Express app without listening: the server and the tests both use it. */
@@ -97,7 +103,10 @@ export function createApp({
   app.use(passport.initialize());
   app.use(passport.session());
   app.use(enforceAbsoluteLifetime(config.sessionMaxMs));
-  app.use(csrfSynchronisedProtection);
+  // Checking a pasted credential changes nothing, so partners need neither a session nor a token.
+  app.use((req, res, next) =>
+    req.method === 'POST' && req.path === '/verify' ? next() : csrfSynchronisedProtection(req, res, next),
+  );
   app.use(viewLocals((req) => generateToken(req)));
 
   const progress = new ProgressService(() => catalog.current());
@@ -105,6 +114,11 @@ export function createApp({
   const chapters = new ChaptersService();
   const workshops = new WorkshopsService(() => catalog.current(), config.baseUrl);
   const assignments = new AssignmentsService(config.baseUrl);
+  const { keys, lists, certificates, verification, hooks } = createCertificateServices(config, () =>
+    catalog.current(),
+  );
+  progress.useHooks(hooks);
+  const counter = new VerificationCounter(dataSource);
   const submissions = new SubmissionsService(() => catalog.current(), progress, config.baseUrl);
   app.use(
     curriculumRouter({
@@ -150,6 +164,19 @@ export function createApp({
     }),
   );
   app.use(coachRouter(coachingDeps));
+  app.use(
+    publicCertificatesRouter({
+      dataSource,
+      catalog,
+      certificates,
+      keys,
+      lists,
+      verification,
+      counter,
+      ratePerMinute: config.publicRateLimitPerMinute,
+    }),
+  );
+  app.use(certificatesRouter({ dataSource, catalog, certificates, people }));
   app.use(adminCoachingRouter({ dataSource, people, assignments, submissions }));
   app.use(
     adminRouter({
@@ -165,5 +192,6 @@ export function createApp({
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   app.closeResources = () => sessions.close();
+  app.flushCounters = () => counter.flush();
   return app;
 }

@@ -61,6 +61,8 @@ const envSchema = z.object({
     .transform((value) => value === 'true'),
   CURRICULUM_DIR: z.string().min(1).default('curriculum'),
   STALLED_AFTER_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  ISSUER_NAME: z.string().trim().min(1).max(200).default('Organizer Academy'),
+  PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
 });
 
 export type Config = Readonly<{
@@ -84,6 +86,10 @@ export type Config = Readonly<{
   curriculumPublic: boolean;
   curriculumDir: string;
   stalledAfterDays: number;
+  /** The organisation named as issuer on every certificate. */
+  issuerName: string;
+  /** Requests per minute one address may make to the public certificate pages, per app process. */
+  publicRateLimitPerMinute: number;
 }>;
 
 export class ConfigError extends Error {
@@ -146,5 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     curriculumPublic: e.CURRICULUM_PUBLIC,
     curriculumDir: path.resolve(projectRoot, e.CURRICULUM_DIR),
     stalledAfterDays: e.STALLED_AFTER_DAYS,
+    issuerName: e.ISSUER_NAME,
+    publicRateLimitPerMinute: e.PUBLIC_RATE_LIMIT_PER_MINUTE,
   });
 }

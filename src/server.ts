@@ -5,6 +5,7 @@ import nodemailer from 'nodemailer';
 import { createApp } from './app';
 import { AccountsService } from './accounts/accounts.service';
 import { LoginThrottle } from './accounts/login-throttle';
+import { IssuerKeysService, issuerProfile } from './certificates/issuer-keys.service';
 import { ConfigError, loadConfig } from './config';
 import { CurriculumCatalog } from './curriculum/catalog';
 import { InvalidCurriculum } from './curriculum/problems';
@@ -24,6 +25,8 @@ async function main(): Promise<void> {
   const db = await connectDatabase(config, { migrate: true });
   const { dataSource } = db;
   logger.info({ database: db.embedded ? 'embedded' : 'DATABASE_URL' }, 'database ready, migrations applied');
+
+  await dataSource.transaction((manager) => new IssuerKeysService(issuerProfile(config)).ensureKey(manager));
 
   const search = new SearchService();
   await search.ensureIndex(dataSource, catalog.current());
@@ -51,6 +54,7 @@ async function main(): Promise<void> {
     worker.start();
     closers.push({ name: 'outbox worker', close: () => worker.stop() });
   }
+  closers.push({ name: 'certificate view counts', close: () => app.flushCounters() });
   closers.push({ name: 'database', close: () => db.close() });
 
   const server = http.createServer(app);

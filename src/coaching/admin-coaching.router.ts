@@ -81,8 +81,16 @@ export function adminCoachingRouter({
       flash(req, 'error', 'Say why the approval is withdrawn.');
       return res.redirect(303, `/coach/submissions/${idOf(req)}`);
     }
-    await tx((m) => submissions.withdrawApproval(m, req.user, idOf(req), input.data.reason));
-    flash(req, 'success', 'The approval was withdrawn; the milestone is open again.');
+    const { keptCertified } = await tx((m) =>
+      submissions.withdrawApproval(m, req.user, idOf(req), input.data.reason),
+    );
+    if (keptCertified)
+      flash(
+        req,
+        'error',
+        'The approval was withdrawn, but the milestone stays complete: a certificate for this track was already issued. Revoke it first if it should not stand.',
+      );
+    else flash(req, 'success', 'The approval was withdrawn; the milestone is open again.');
     res.redirect(303, `/coach/submissions/${idOf(req)}`);
   });
 

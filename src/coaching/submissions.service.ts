@@ -227,7 +227,7 @@ export class SubmissionsService {
     actor: SessionUser | undefined,
     submissionId: string,
     reason: string,
-  ): Promise<EvidenceSubmission> {
+  ): Promise<{ submission: EvidenceSubmission; keptCertified: boolean }> {
     const admin = assertAdmin(actor);
     const submission = await manager.findOne(EvidenceSubmission, {
       where: { id: submissionId },
@@ -244,18 +244,19 @@ export class SubmissionsService {
     );
     submission.status = 'withdrawn';
     await manager.save(submission);
-    await this.progress.milestoneUncompleted(manager, {
+    const undo = await this.progress.milestoneUncompleted(manager, {
       userId: submission.organizerId,
       milestoneId: submission.milestoneId,
     });
+    const keptCertified = undo === 'kept-certified';
     await recordAudit(manager, {
       actorId: admin.id,
       action: 'coaching.approval_withdrawn',
       subjectType: 'submission',
       subjectId: submission.id,
-      details: { reason },
+      details: { reason, ...(keptCertified && { completionKept: 'certificate already issued' }) },
     });
-    return submission;
+    return { submission, keptCertified };
   }
 
   /** Waiting evidence from the coach's current organizers, oldest first. */

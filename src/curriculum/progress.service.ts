@@ -36,9 +36,33 @@ function stateOf(read: boolean, done: number, total: number): ModuleProgressStat
   return read ? 'read' : 'not-started';
 }
 
+/** What happens around completions once certificates exist (wired in by createApp). */
+export interface CompletionHooks {
+  /** Runs after a new completion, in its transaction: issues the certificate when the track is done. */
+  afterCompletion(manager: EntityManager, userId: string, trackId: string): Promise<void>;
+  /** True when completions of the track must stay (the person holds a certificate for it). */
+  completionsAreLocked(manager: EntityManager, userId: string, trackId: string): Promise<boolean>;
+}
+
+export type UncompleteResult = 'undone' | 'kept-certified' | 'not-complete';
+
+/**
+ * Serialises everything that decides one person's completion of one track, across processes: the
+ * second of two concurrent "last milestone" transactions waits, then sees the first one's row.
+ */
+export async function lockTrackFor(manager: EntityManager, userId: string, trackId: string): Promise<void> {
+  await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`track:${userId}:${trackId}`]);
+}
+
 /** Reading state and milestone completion: the one place that decides what "complete" means. */
 export class ProgressService {
+  private hooks?: CompletionHooks;
+
   constructor(private readonly curriculum: () => Curriculum) {}
+
+  useHooks(hooks: CompletionHooks): void {
+    this.hooks = hooks;
+  }
 
   /**
    * Records that a person completed a milestone. Idempotent (unique per person and milestone);
@@ -50,6 +74,7 @@ export class ProgressService {
   ): Promise<boolean> {
     const found = this.curriculum().milestoneById.get(input.milestoneId);
     if (!found) throw new NotFound(`There is no milestone "${input.milestoneId}".`);
+    await lockTrackFor(manager, input.userId, found.module.trackId);
     const result = await manager
       .createQueryBuilder()
       .insert()
@@ -57,12 +82,29 @@ export class ProgressService {
       .values({ ...input, moduleId: found.module.id, trackId: found.module.trackId })
       .orIgnore()
       .execute();
-    return (result.raw as unknown[]).length > 0;
+    const created = (result.raw as unknown[]).length > 0;
+    if (created) await this.hooks?.afterCompletion(manager, input.userId, found.module.trackId);
+    return created;
   }
 
-  /** Undoes a completion (an approval withdrawn, attendance corrected). */
-  async milestoneUncompleted(manager: EntityManager, input: { userId: string; milestoneId: string }): Promise<void> {
-    await manager.delete(MilestoneCompletion, { userId: input.userId, milestoneId: input.milestoneId });
+  /**
+   * Undoes a completion (an approval withdrawn, attendance corrected), unless the person already
+   * holds a certificate for the track: then the completion stays and the caller tells the admin.
+   */
+  async milestoneUncompleted(
+    manager: EntityManager,
+    input: { userId: string; milestoneId: string },
+  ): Promise<UncompleteResult> {
+    const trackId =
+      this.curriculum().milestoneById.get(input.milestoneId)?.module.trackId ??
+      (await manager.findOne(MilestoneCompletion, { where: input }))?.trackId;
+    if (!trackId) return 'not-complete';
+    await lockTrackFor(manager, input.userId, trackId);
+    if (await this.hooks?.completionsAreLocked(manager, input.userId, trackId)) {
+      return (await manager.exists(MilestoneCompletion, { where: input })) ? 'kept-certified' : 'not-complete';
+    }
+    const deleted = await manager.delete(MilestoneCompletion, { userId: input.userId, milestoneId: input.milestoneId });
+    return deleted.affected ? 'undone' : 'not-complete';
   }
 
   async markRead(manager: EntityManager, userId: string, module: CurriculumModule): Promise<void> {

@@ -16,6 +16,12 @@ import {
   MilestoneCompletion,
   ModuleRead,
 } from '../curriculum/progress.entities';
+import {
+  Certificate,
+  CertificateVerification,
+  IssuerKey,
+  StatusList,
+} from '../certificates/certificate.entities';
 import { OutboxMessage } from '../mail/outbox-message.entity';
 import {
   CalendarFeed,
@@ -48,4 +54,8 @@ export const entities = [
   WorkshopRegistration,
   WorkshopAttendance,
   CalendarFeed,
+  IssuerKey,
+  StatusList,
+  Certificate,
+  CertificateVerification,
 ];

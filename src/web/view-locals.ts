@@ -12,8 +12,9 @@ export function navigationFor(user: SessionUser | undefined): NavLink[] {
     { href: '/', label: 'Home' },
     { href: '/search', label: 'Search' },
   ];
-  if (!user) return links;
+  if (!user) return [...links, { href: '/verify', label: 'Verify a certificate' }];
   if (user.role === 'organizer') links.push({ href: '/me', label: 'Your progress' });
+  links.push({ href: '/me/certificates', label: 'Certificates' });
   links.push({ href: '/workshops', label: 'Workshops' });
   if (user.role === 'coach') links.push({ href: '/coach', label: 'Coaching' });
   if (user.role === 'admin') {
@@ -33,10 +34,13 @@ export function navigationFor(user: SessionUser | undefined): NavLink[] {
 export function viewLocals(csrfToken: (req: Parameters<RequestHandler>[0]) => string): RequestHandler {
   return (req, res, next) => {
     res.locals.currentUser = req.user ? { displayName: req.user.displayName, role: req.user.role } : null;
-    res.locals.nav = navigationFor(req.user).map((link) => ({
-      ...link,
-      current: link.href === '/' ? req.path === '/' : req.path.startsWith(link.href),
-    }));
+    const links = navigationFor(req.user);
+    // The longest matching link is the current one (/me/certificates, not /me as well).
+    const matches = links.filter((link) =>
+      link.href === '/' ? req.path === '/' : req.path === link.href || req.path.startsWith(`${link.href}/`),
+    );
+    const current = matches.sort((a, b) => b.href.length - a.href.length)[0]?.href;
+    res.locals.nav = links.map((link) => ({ ...link, current: link.href === current }));
     res.locals.flash = req.session?.flash ?? [];
     if (req.session?.flash) delete req.session.flash;
     res.locals.csrfToken = () => csrfToken(req);

@@ -21,6 +21,12 @@ export interface AttendanceMark {
   status: AttendanceStatus;
 }
 
+export interface MarkResult {
+  changed: number;
+  /** People marked away from "present" whose completions stayed: they already hold a certificate. */
+  keptCertified: string[];
+}
+
 export interface AttendanceRow {
   userId: string;
   name: string;
@@ -86,7 +92,8 @@ export class AttendanceService {
 
   /**
    * Records marks (corrections allowed, each audited). Becoming present completes the workshop's
-   * milestones in this transaction; leaving present undoes that completion.
+   * milestones in this transaction; leaving present undoes that completion unless the person already
+   * holds a certificate for the track (those names come back in keptCertified).
    */
   async mark(
     manager: EntityManager,
@@ -94,18 +101,29 @@ export class AttendanceService {
     workshopId: string,
     marks: AttendanceMark[],
     walkIn = false,
-  ): Promise<number> {
+  ): Promise<MarkResult> {
     const facilitator = await this.workshops.assertCanManage(manager, actor, workshopId);
     const workshop = await this.workshops.get(manager, workshopId);
-    let changed = 0;
+    const result: MarkResult = { changed: 0, keptCertified: [] };
     for (const { userId, status } of marks) {
-      if (await this.record(manager, workshop, { actorId: facilitator.id, userId, status, walkIn }))
-        changed += 1;
+      const outcome = await this.record(manager, workshop, {
+        actorId: facilitator.id,
+        userId,
+        status,
+        walkIn,
+      });
+      if (outcome === 'unchanged') continue;
+      result.changed += 1;
+      if (outcome === 'kept-certified')
+        result.keptCertified.push((await manager.findOneByOrFail(User, { id: userId })).displayName);
     }
-    return changed;
+    return result;
   }
 
-  /** Sets one person's mark and keeps their milestone completions in step. False when nothing changed. */
+  /**
+   * Sets one person's mark and keeps their milestone completions in step. "kept-certified" when
+   * leaving "present" could not undo a completion because a certificate was already issued.
+   */
   private async record(
     manager: EntityManager,
     workshop: Workshop,
@@ -116,13 +134,13 @@ export class AttendanceService {
       walkIn: boolean;
       selfCheckIn?: boolean;
     },
-  ): Promise<boolean> {
+  ): Promise<'unchanged' | 'changed' | 'kept-certified'> {
     const { userId, status } = mark;
     const previous = await manager.findOne(WorkshopAttendance, {
       where: { workshopId: workshop.id, userId },
       lock: { mode: 'pessimistic_write' },
     });
-    if (previous?.status === status) return false;
+    if (previous?.status === status) return 'unchanged';
     const now = new Date();
     const present = status === 'present';
     await manager.upsert(
@@ -139,11 +157,14 @@ export class AttendanceService {
       },
       ['workshopId', 'userId'],
     );
+    let kept = false;
     for (const milestoneId of workshop.milestoneIds) {
       if (present)
         await this.progress.milestoneCompleted(manager, { userId, milestoneId, source: 'workshop' });
-      else if (previous?.status === 'present')
-        await this.progress.milestoneUncompleted(manager, { userId, milestoneId });
+      else if (previous?.status === 'present') {
+        const undo = await this.progress.milestoneUncompleted(manager, { userId, milestoneId });
+        kept ||= undo === 'kept-certified';
+      }
     }
     await recordAudit(manager, {
       actorId: mark.actorId,
@@ -155,9 +176,10 @@ export class AttendanceService {
         from: previous?.status ?? null,
         to: status,
         walkIn: previous?.walkIn ?? mark.walkIn,
+        ...(kept && { completionsKept: 'certificate already issued' }),
       },
     });
-    return true;
+    return kept ? 'kept-certified' : 'changed';
   }
 
   /** The code a facilitator shows during the workshop. */
@@ -194,14 +216,14 @@ export class AttendanceService {
       });
     }
     const registered = await this.workshops.registrationOf(manager, workshop.id, person.id);
-    const changed = await this.record(manager, workshop, {
+    const outcome = await this.record(manager, workshop, {
       actorId: person.id,
       userId: person.id,
       status: 'present',
       walkIn: registered?.status !== 'registered',
       selfCheckIn: true,
     });
-    return changed ? 'checked-in' : 'already';
+    return outcome === 'unchanged' ? 'already' : 'checked-in';
   }
 
   async attendanceOf(

@@ -332,12 +332,20 @@ export function workshopsRouter({
       .send('\ufeff' + header + lines.join(''));
   });
   router.post('/workshops/:id/attendance', requireRole('admin', 'coach'), async (req, res) => {
-    const changed = await tx((m) => attendance.mark(m, req.user, idOf(req), marksFrom(req.body)));
+    const { changed, keptCertified } = await tx((m) =>
+      attendance.mark(m, req.user, idOf(req), marksFrom(req.body)),
+    );
     flash(
       req,
       'success',
       changed ? `Attendance saved (${changed} ${changed === 1 ? 'change' : 'changes'}).` : 'Nothing changed.',
     );
+    if (keptCertified.length)
+      flash(
+        req,
+        'error',
+        `The workshop milestones stay complete for ${keptCertified.join(', ')}: a certificate was already issued. Revoke it first if it should not stand.`,
+      );
     res.redirect(303, `/workshops/${idOf(req)}/attendance`);
   });
   router.post(

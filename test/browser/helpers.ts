@@ -1,10 +1,8 @@
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { findFreePort } from '../../src/db/free-port';
 import { projectRoot } from '../../src/paths';
-import { startTestApp, type TestApp } from '../helpers/app';
+import { startListeningApp } from '../helpers/listening-app';
 
 /** Screenshots and axe reports of every step land here (gitignored). */
 export const ARTIFACTS_DIR = path.join(projectRoot, 'test-artifacts', 'browser');
@@ -28,41 +26,10 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
-export interface RunningApp {
-  /** The origin the browser talks to, e.g. http://127.0.0.1:41234 (also the app's BASE_URL). */
-  baseUrl: string;
-  t: TestApp;
-  close(): Promise<void>;
-}
+export type { RunningApp } from '../helpers/listening-app';
 
-/**
- * The real app, on its own fresh database, listening on a free 127.0.0.1 port. The port is picked
- * first so BASE_URL (used in emailed links) is the origin the browser really opens.
- */
-export async function startBrowserApp(): Promise<RunningApp> {
-  const port = await findFreePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const t = await startTestApp({ env: { BASE_URL: baseUrl } });
-  const server = http.createServer(t.app);
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
-    });
-  } catch (error) {
-    await t.close();
-    throw error;
-  }
-  return {
-    baseUrl,
-    t,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await t.close();
-    },
-  };
-}
+/** The real app on its own fresh database, listening on a free 127.0.0.1 port. */
+export const startBrowserApp = () => startListeningApp();
 
 let step = 0;
 let artifactsDir = ARTIFACTS_DIR;

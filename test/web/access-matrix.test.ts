@@ -86,6 +86,22 @@ const ACCESS: Record<string, Who[]> = {
   'POST /admin/invites/:id/resend': ADMINS,
   'POST /admin/invites/:id/revoke': ADMINS,
   'GET /admin/outbox': ADMINS,
+  // Partners check certificates without an account.
+  'GET /issuer': EVERYONE,
+  'GET /status/:listId': EVERYONE,
+  'GET /c/:code': EVERYONE,
+  'GET /c/:code/credential.json': EVERYONE,
+  'GET /c/:code/certificate.pdf': EVERYONE,
+  'GET /c/:code/qr.png': EVERYONE,
+  'GET /verify': EVERYONE,
+  'POST /verify': EVERYONE,
+  'GET /me/certificates': SIGNED_IN,
+  'POST /me/certificates/:id/visibility': SIGNED_IN,
+  'GET /admin/people/:id/certificates': ADMINS,
+  'POST /admin/people/:id/certificates/recheck': ADMINS,
+  'POST /admin/people/:id/certificates/issue': ADMINS,
+  'POST /admin/certificates/:id/reissue': ADMINS,
+  'POST /admin/certificates/:id/revoke': ADMINS,
 };
 
 /**
@@ -107,6 +123,7 @@ const DECIDED_PER_RECORD = new Set([
   'GET /workshops/:id/check-in',
   'POST /workshops/:id/facilitators',
   'POST /workshops/:id/facilitators/:userId/remove',
+  'POST /me/certificates/:id/visibility',
 ]);
 
 function isDenied(who: Who, response: Response): boolean {

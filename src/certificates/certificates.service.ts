@@ -1,0 +1,331 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { assertAdmin, assertSignedIn } from '../accounts/policy';
+import type { SessionUser } from '../accounts/session-user';
+import { User } from '../accounts/user.entity';
+import { recordAudit } from '../audit/audit';
+import type { Curriculum, CurriculumTrack } from '../curriculum/curriculum.types';
+import { lockTrackFor } from '../curriculum/progress.service';
+import { Conflict, NotFound } from '../web/errors';
+import { Certificate } from './certificate.entities';
+import {
+  buildOpenBadgeCredential,
+  createDocumentLoader,
+  createIdentitySalt,
+  signCredential,
+  type DocumentLoader,
+} from './credentials';
+import { evidenceFor, missingMilestones } from './evidence';
+import type { IssuerKeysService } from './issuer-keys.service';
+import type { StatusListsService } from './status-lists.service';
+
+/** Signing only needs the bundled contexts. */
+const contextsOnly: DocumentLoader = createDocumentLoader(() => Promise.resolve(null));
+
+export type CertificateState = 'valid' | 'expired' | 'revoked' | 'superseded';
+
+export function stateOf(certificate: Certificate, now = new Date()): CertificateState {
+  if (certificate.revokedAt) return 'revoked';
+  if (certificate.supersededAt) return 'superseded';
+  if (certificate.validUntil && certificate.validUntil <= now) return 'expired';
+  return 'valid';
+}
+
+export type RecheckOutcome =
+  | { trackId: string; trackTitle: string; result: 'issued' | 'held'; certificate: Certificate }
+  | { trackId: string; trackTitle: string; result: 'incomplete'; missing: string[] };
+
+function addMonths(date: Date, months: number): Date {
+  const result = new Date(date);
+  result.setUTCMonth(result.getUTCMonth() + months);
+  return result;
+}
+
+/**
+ * Issues, re-issues and revokes Open Badges 3.0 certificates. Issuing happens only through
+ * issueIfEligible, called by the progress hook in the transaction that completes a track.
+ */
+export class CertificatesService {
+  constructor(
+    private readonly curriculum: () => Curriculum,
+    private readonly keys: IssuerKeysService,
+    private readonly lists: StatusListsService,
+    private readonly baseUrl: string,
+  ) {}
+
+  urlOf(code: string): string {
+    return `${this.baseUrl}/c/${code}`;
+  }
+
+  private track(trackId: string): CurriculumTrack {
+    const track = this.curriculum().trackById.get(trackId);
+    if (!track) throw new NotFound(`There is no track "${trackId}".`);
+    return track;
+  }
+
+  /** The person's current (not superseded) certificate for a track, if any. */
+  async current(manager: EntityManager, userId: string, trackId: string): Promise<Certificate | null> {
+    return manager
+      .createQueryBuilder(Certificate, 'c')
+      .where('c.user_id = :userId AND c.track_id = :trackId AND c.superseded_at IS NULL', { userId, trackId })
+      .getOne();
+  }
+
+  /**
+   * Issues the track's certificate when every milestone is complete, exactly once: a per-person
+   * advisory lock serialises concurrent completions (from any process) and a partial unique index
+   * backs it up. Returns null when the track is not complete. Call inside a transaction.
+   */
+  async issueIfEligible(
+    manager: EntityManager,
+    userId: string,
+    trackId: string,
+  ): Promise<{ certificate: Certificate; created: boolean } | null> {
+    const track = this.curriculum().trackById.get(trackId);
+    if (!track) return null;
+    await lockTrackFor(manager, userId, trackId);
+    const existing = await this.current(manager, userId, trackId);
+    if (existing) return { certificate: existing, created: false };
+    if ((await missingMilestones(manager, userId, track)).length) return null;
+    const holder = await manager.findOneByOrFail(User, { id: userId });
+    const certificate = await this.sign(manager, holder, track, new Date());
+    await recordAudit(manager, {
+      actorId: null,
+      action: 'certificate.issued',
+      subjectType: 'certificate',
+      subjectId: certificate.id,
+      details: { userId, trackId },
+    });
+    return { certificate, created: true };
+  }
+
+  private async sign(
+    manager: EntityManager,
+    holder: User,
+    track: CurriculumTrack,
+    awardedAt: Date,
+  ): Promise<Certificate> {
+    const code = randomBytes(16).toString('base64url');
+    const slot = await this.lists.takeSlot(manager);
+    const validUntil = track.validityMonths ? addMonths(awardedAt, track.validityMonths) : undefined;
+    const unsigned = buildOpenBadgeCredential({
+      credentialUrl: this.urlOf(code),
+      issuer: this.keys.issuer,
+      holder: { name: holder.displayName, email: holder.email, salt: createIdentitySalt() },
+      track: {
+        id: `${this.baseUrl}/tracks/${track.id}`,
+        name: track.certificateName,
+        description: track.summary,
+        criteriaNarrative: track.criteria,
+        version: track.version,
+      },
+      awardedAt,
+      validUntil,
+      evidence: await evidenceFor(manager, holder.id, track, this.baseUrl),
+      status: { listUrl: this.lists.listUrl(slot.listId), index: slot.index },
+    });
+    const credential = (await signCredential(
+      unsigned,
+      await this.keys.signingKey(manager),
+      contextsOnly,
+    )) as unknown as Record<string, unknown>;
+    return manager.save(
+      manager.create(Certificate, {
+        code,
+        userId: holder.id,
+        trackId: track.id,
+        credential,
+        credentialHash: createHash('sha256').update(JSON.stringify(credential)).digest('hex'),
+        curriculumVersion: track.version,
+        awardedAt,
+        validUntil: validUntil ?? null,
+        statusListId: slot.listId,
+        statusIndex: slot.index,
+      }),
+    );
+  }
+
+  /** Admins: issue every certificate the person has earned but does not hold; say what is missing. */
+  async recheck(
+    manager: EntityManager,
+    actor: SessionUser | undefined,
+    userId: string,
+  ): Promise<RecheckOutcome[]> {
+    const admin = assertAdmin(actor);
+    if (!(await manager.exists(User, { where: { id: userId } })))
+      throw new NotFound('That person does not exist.');
+    const outcomes: RecheckOutcome[] = [];
+    for (const track of this.curriculum().tracks) {
+      const issued = await this.issueIfEligible(manager, userId, track.id);
+      if (issued) {
+        outcomes.push({
+          trackId: track.id,
+          trackTitle: track.title,
+          result: issued.created ? 'issued' : 'held',
+          certificate: issued.certificate,
+        });
+      } else {
+        outcomes.push({
+          trackId: track.id,
+          trackTitle: track.title,
+          result: 'incomplete',
+          missing: await missingMilestones(manager, userId, track),
+        });
+      }
+    }
+    await recordAudit(manager, {
+      actorId: admin.id,
+      action: 'certificate.rechecked',
+      subjectType: 'user',
+      subjectId: userId,
+      details: { issued: outcomes.filter((o) => o.result === 'issued').map((o) => o.trackId) },
+    });
+    return outcomes;
+  }
+
+  /**
+   * Admins: a fresh credential (e.g. after a name change) that supersedes the old one and keeps its
+   * award date. The old one's status bit is set so verifiers stop accepting it.
+   */
+  async reissue(
+    manager: EntityManager,
+    actor: SessionUser | undefined,
+    certificateId: string,
+  ): Promise<Certificate> {
+    const admin = assertAdmin(actor);
+    const old = await this.lockCertificate(manager, certificateId);
+    if (old.supersededAt)
+      throw new Conflict('This certificate was already superseded; re-issue the newest one.');
+    if (old.revokedAt) throw new Conflict('A revoked certificate cannot be re-issued.');
+    const track = this.track(old.trackId);
+    await lockTrackFor(manager, old.userId, old.trackId);
+    await manager.update(Certificate, old.id, { supersededAt: new Date() });
+    const holder = await manager.findOneByOrFail(User, { id: old.userId });
+    const replacement = await this.sign(manager, holder, track, old.awardedAt);
+    await manager.update(Certificate, old.id, { supersededById: replacement.id });
+    await this.lists.publish(manager, old.statusListId, contextsOnly);
+    await recordAudit(manager, {
+      actorId: admin.id,
+      action: 'certificate.reissued',
+      subjectType: 'certificate',
+      subjectId: replacement.id,
+      details: { supersedes: old.id, userId: old.userId, trackId: old.trackId },
+    });
+    return replacement;
+  }
+
+  /** Admins: revoke with a reason; the status list is re-signed in the same transaction. */
+  async revoke(
+    manager: EntityManager,
+    actor: SessionUser | undefined,
+    certificateId: string,
+    reason: string,
+  ): Promise<Certificate> {
+    const admin = assertAdmin(actor);
+    const certificate = await this.lockCertificate(manager, certificateId);
+    if (certificate.revokedAt) throw new Conflict('This certificate is already revoked.');
+    await manager.update(Certificate, certificate.id, { revokedAt: new Date(), revokedReason: reason });
+    await this.lists.publish(manager, certificate.statusListId, contextsOnly);
+    await recordAudit(manager, {
+      actorId: admin.id,
+      action: 'certificate.revoked',
+      subjectType: 'certificate',
+      subjectId: certificate.id,
+      details: { reason, userId: certificate.userId, trackId: certificate.trackId },
+    });
+    return manager.findOneByOrFail(Certificate, { id: certificate.id });
+  }
+
+  /** Holders hide or show their public page. */
+  async setHidden(
+    manager: EntityManager,
+    actor: SessionUser | undefined,
+    certificateId: string,
+    hidden: boolean,
+  ): Promise<void> {
+    const holder = assertSignedIn(actor);
+    const certificate = await manager.findOneBy(Certificate, { id: certificateId });
+    if (!certificate || certificate.userId !== holder.id)
+      throw new NotFound('That certificate does not exist.');
+    await manager.update(Certificate, certificate.id, { hidden });
+    await recordAudit(manager, {
+      actorId: holder.id,
+      action: hidden ? 'certificate.hidden' : 'certificate.shown',
+      subjectType: 'certificate',
+      subjectId: certificate.id,
+    });
+  }
+
+  /** A person's certificates, newest first, with how often each was viewed or checked. */
+  async ofPerson(
+    manager: EntityManager,
+    actor: SessionUser | undefined,
+    userId: string,
+  ): Promise<{ certificate: Certificate; verifications: number }[]> {
+    const viewer = assertSignedIn(actor);
+    if (viewer.id !== userId) assertAdmin(viewer);
+    const rows = await manager
+      .createQueryBuilder(Certificate, 'c')
+      .where('c.user_id = :userId', { userId })
+      .orderBy('c.issued_at', 'DESC')
+      .getMany();
+    const counts = await manager.query<{ certificate_id: string; total: number }[]>(
+      `SELECT certificate_id, sum(count)::int AS total FROM certificate_verifications
+        WHERE certificate_id = ANY($1) GROUP BY certificate_id`,
+      [rows.map((r) => r.id)],
+    );
+    const totals = new Map(counts.map((c) => [c.certificate_id, c.total]));
+    return rows.map((certificate) => ({ certificate, verifications: totals.get(certificate.id) ?? 0 }));
+  }
+
+  /** The public view of a code. Unknown and hidden certificates give the same NotFound. */
+  async byCode(manager: EntityManager, code: string): Promise<Certificate & { holderName: string }> {
+    const certificate = /^[A-Za-z0-9_-]{22,64}$/.test(code)
+      ? await manager.findOne(Certificate, { where: { code }, relations: { user: true, supersededBy: true } })
+      : null;
+    if (!certificate || certificate.hidden)
+      throw new NotFound('There is no public certificate at this address.');
+    return Object.assign(certificate, { holderName: certificate.user!.displayName });
+  }
+
+  /** Our certificate whose id the pasted credential carries (for counting checks), if any. */
+  async findByCredential(manager: EntityManager, credential: unknown): Promise<Certificate | null> {
+    const id = (credential as { id?: unknown } | null)?.id;
+    const prefix = `${this.baseUrl}/c/`;
+    if (typeof id !== 'string' || !id.startsWith(prefix)) return null;
+    const code = id.slice(prefix.length);
+    return /^[A-Za-z0-9_-]{22,64}$/.test(code) ? manager.findOne(Certificate, { where: { code } }) : null;
+  }
+
+  async byId(
+    manager: EntityManager,
+    actor: SessionUser | undefined,
+    certificateId: string,
+  ): Promise<Certificate> {
+    assertAdmin(actor);
+    const certificate = await manager.findOne(Certificate, {
+      where: { id: certificateId },
+      relations: { user: true },
+    });
+    if (!certificate) throw new NotFound('That certificate does not exist.');
+    return certificate;
+  }
+
+  /** True when the person holds a current, unrevoked certificate for the track (completions then stay). */
+  async holdsCertificate(manager: EntityManager, userId: string, trackId: string): Promise<boolean> {
+    return manager
+      .createQueryBuilder(Certificate, 'c')
+      .where('c.user_id = :userId AND c.track_id = :trackId', { userId, trackId })
+      .andWhere('c.superseded_at IS NULL AND c.revoked_at IS NULL')
+      .getExists();
+  }
+
+  private async lockCertificate(manager: EntityManager, certificateId: string): Promise<Certificate> {
+    const certificate = await manager.findOne(Certificate, {
+      where: { id: certificateId },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!certificate) throw new NotFound('That certificate does not exist.');
+    return certificate;
+  }
+}
