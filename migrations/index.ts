@@ -10,6 +10,7 @@ import { WorkshopAttendance1795863619883 } from './1795863619883-WorkshopAttenda
 import { CalendarFeeds1795863825532 } from './1795863825532-CalendarFeeds';
 import { WorkshopCheckInAndChapterZones1795865585031 } from './1795865585031-WorkshopCheckInAndChapterZones';
 import { Certificates1795866067980 } from './1795866067980-Certificates';
+import { CohortsScopedAdminsAndImportInvites1795867549334 } from './1795867549334-CohortsScopedAdminsAndImportInvites';
 
 export const migrations: (new () => MigrationInterface)[] = [
   Accounts1795856333076,
@@ -22,4 +23,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   CalendarFeeds1795863825532,
   WorkshopCheckInAndChapterZones1795865585031,
   Certificates1795866067980,
+  CohortsScopedAdminsAndImportInvites1795867549334,
 ];

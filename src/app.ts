@@ -13,6 +13,9 @@ import { LoginThrottle, type ThrottleLimits } from './accounts/login-throttle';
 import { createPassport } from './accounts/passport';
 import { adminRouter } from './admin/admin.router';
 import { ChaptersService } from './admin/chapters.service';
+import { CohortsService } from './admin/cohorts.service';
+import { reportsRouter } from './admin/reports.router';
+import { ReportsService } from './admin/reports.service';
 import { OutboxService } from './admin/outbox.service';
 import { adminCoachingRouter } from './coaching/admin-coaching.router';
 import { AssignmentsService } from './coaching/assignments.service';
@@ -112,6 +115,7 @@ export function createApp({
   const progress = new ProgressService(() => catalog.current());
   const people = new PeopleService();
   const chapters = new ChaptersService();
+  const cohorts = new CohortsService();
   const workshops = new WorkshopsService(() => catalog.current(), config.baseUrl);
   const assignments = new AssignmentsService(config.baseUrl);
   const { keys, lists, certificates, verification, hooks } = createCertificateServices(config, () =>
@@ -183,12 +187,22 @@ export function createApp({
       dataSource,
       people,
       chapters,
+      cohorts,
       invites,
       outbox: new OutboxService(),
       mailConfigured: Boolean(config.smtpUrl),
     }),
   );
 
+  app.use(
+    reportsRouter({
+      dataSource,
+      catalog,
+      reports: new ReportsService(() => catalog.current(), config.stalledAfterDays),
+      chapters,
+      cohorts,
+    }),
+  );
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   app.closeResources = () => sessions.close();

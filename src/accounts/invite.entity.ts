@@ -9,6 +9,7 @@ import {
   PrimaryGeneratedColumn,
 } from 'typeorm';
 import { Chapter } from './chapter.entity';
+import { Cohort } from './cohort.entity';
 import { ROLES_SQL, type Role } from './roles';
 import { User } from './user.entity';
 
@@ -37,6 +38,25 @@ export class Invite {
   @ManyToOne(() => Chapter, { nullable: true, onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'chapter_id' })
   chapter?: Chapter | null;
+
+  /** Suggested name (from a bulk import); the invitee can change it when accepting. */
+  @Column({ name: 'display_name', type: 'text', nullable: true })
+  displayName!: string | null;
+
+  @Column({ name: 'cohort_id', type: 'uuid', nullable: true })
+  cohortId!: string | null;
+
+  @ManyToOne(() => Cohort, { nullable: true, onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'cohort_id' })
+  cohort?: Cohort | null;
+
+  /** Coach to assign when an invited organizer accepts. */
+  @Column({ name: 'coach_id', type: 'uuid', nullable: true })
+  coachId!: string | null;
+
+  @ManyToOne(() => User, { nullable: true, onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'coach_id' })
+  coach?: User | null;
 
   /** SHA-256 of the token in the link; the token itself is never stored. */
   @Column({ name: 'token_hash', type: 'text', unique: true })

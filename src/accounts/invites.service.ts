@@ -8,7 +8,7 @@ import { assertAcceptablePassword } from './accounts.service';
 import { Chapter } from './chapter.entity';
 import { Invite } from './invite.entity';
 import { hashPassword } from './passwords';
-import { assertAdmin } from './policy';
+import { assertAdmin, assertInScope, scopeOf } from './policy';
 import type { Role } from './roles';
 import type { SessionUser } from './session-user';
 import { hashToken, hoursFromNow, newToken } from './tokens';
@@ -38,6 +38,15 @@ export function inviteStatus(invite: Invite, now = new Date()): InviteStatus {
 const LINK_DEAD =
   'This invite link has expired, was revoked or was already used. Ask your program admin for a new one.';
 
+export interface InviteInput {
+  email: string;
+  role: Role;
+  chapterId: string | null;
+  displayName?: string | null;
+  cohortId?: string | null;
+  coachId?: string | null;
+}
+
 /** Admins invite people by email; the invitee picks a name and password through a single-use link. */
 export class InvitesService {
   constructor(private readonly baseUrl: string) {}
@@ -51,15 +60,9 @@ export class InvitesService {
   }
 
   /** Invites an address. Throws Conflict when it already has an account or an open invite. */
-  async create(
-    manager: EntityManager,
-    actor: SessionUser | undefined,
-    input: { email: string; role: Role; chapterId: string | null },
-  ): Promise<void> {
+  async create(manager: EntityManager, actor: SessionUser | undefined, input: InviteInput): Promise<void> {
     const admin = assertAdmin(actor);
-    if (input.chapterId && !(await manager.exists(Chapter, { where: { id: input.chapterId } }))) {
-      throw new ValidationFailed({ chapterId: 'That chapter does not exist.' });
-    }
+    await this.checkInput(manager, admin, input);
     if (await manager.exists(User, { where: { email: input.email } })) {
       throw new Conflict('That person already has an account.', {
         email: 'Someone with this email already has an account.',
@@ -100,19 +103,32 @@ export class InvitesService {
     });
   }
 
-  private async findForAdmin(manager: EntityManager, inviteId: string): Promise<Invite> {
+  /** Chapter-scoped admins invite only into their chapter, and never admins. */
+  async checkInput(manager: EntityManager, admin: SessionUser, input: InviteInput): Promise<void> {
+    const scope = scopeOf(admin);
+    if (input.chapterId && !(await manager.exists(Chapter, { where: { id: input.chapterId } }))) {
+      throw new ValidationFailed({ chapterId: 'That chapter does not exist.' });
+    }
+    if (scope && input.chapterId !== scope)
+      throw new ValidationFailed({ chapterId: 'You can only invite people into your own chapter.' });
+    if (scope && input.role === 'admin')
+      throw new ValidationFailed({ role: 'Only admins of the whole academy can invite admins.' });
+  }
+
+  private async findForAdmin(manager: EntityManager, admin: SessionUser, inviteId: string): Promise<Invite> {
     const invite = await manager.findOne(Invite, {
       where: { id: inviteId },
       lock: { mode: 'pessimistic_write' },
     });
     if (!invite) throw new NotFound('That invite does not exist.');
+    assertInScope(admin, invite.chapterId, 'That invite');
     return invite;
   }
 
   /** Sends a fresh link (the old one stops working) and restarts the 7 days. */
   async resend(manager: EntityManager, actor: SessionUser | undefined, inviteId: string): Promise<string> {
     const admin = assertAdmin(actor);
-    const invite = await this.findForAdmin(manager, inviteId);
+    const invite = await this.findForAdmin(manager, admin, inviteId);
     if (invite.acceptedAt || invite.revokedAt)
       throw new Conflict(`This invite was ${inviteStatus(invite)}; it cannot be resent.`);
     const { token, tokenHash } = newToken();
@@ -130,7 +146,7 @@ export class InvitesService {
 
   async revoke(manager: EntityManager, actor: SessionUser | undefined, inviteId: string): Promise<string> {
     const admin = assertAdmin(actor);
-    const invite = await this.findForAdmin(manager, inviteId);
+    const invite = await this.findForAdmin(manager, admin, inviteId);
     if (invite.acceptedAt)
       throw new Conflict('This invite was already accepted; deactivate the account instead.');
     if (!invite.revokedAt) await manager.update(Invite, invite.id, { revokedAt: new Date() });
@@ -144,8 +160,9 @@ export class InvitesService {
   }
 
   async list(manager: EntityManager, actor: SessionUser | undefined): Promise<InviteView[]> {
-    assertAdmin(actor);
+    const scope = scopeOf(assertAdmin(actor));
     const invites = await manager.find(Invite, {
+      where: scope ? { chapterId: scope } : {},
       relations: { chapter: true },
       order: { createdAt: 'DESC' },
       take: 200,
@@ -191,9 +208,16 @@ export class InvitesService {
         passwordHash: await hashPassword(input.password),
         role: invite.role,
         chapterId: invite.chapterId,
+        cohortId: invite.cohortId,
       }),
     );
     await manager.update(Invite, invite.id, { acceptedAt: new Date(), userId: user.id });
+    if (invite.coachId && invite.role === 'organizer')
+      await manager.query(
+        `INSERT INTO coach_assignments (organizer_id, coach_id, assigned_by_id)
+         SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM users WHERE id = $2 AND active AND role = 'coach')`,
+        [user.id, invite.coachId, invite.invitedById],
+      );
     await recordAudit(manager, {
       actorId: user.id,
       action: 'invite.accepted',

@@ -13,8 +13,11 @@ export function createPassport(dataSource: DataSource, accounts: AccountsService
   instance.use(
     new LocalStrategy({ usernameField: 'email', passReqToCallback: true }, (req, email, password, done) => {
       const ip = req.ip ?? 'unknown';
-      dataSource
-        .transaction((manager) => accounts.signIn(manager, email.trim().toLowerCase(), password, ip))
+      // No transaction: sign-in needs none, and holding a pooled connection while the throttle
+      // (which takes its own connections from the same pool) and Argon2 run let a burst of
+      // sign-ins as large as the pool deadlock it until the connect timeout (503 for everyone).
+      accounts
+        .signIn(dataSource.manager, email.trim().toLowerCase(), password, ip)
         .then((user) => done(null, user), done);
     }),
   );

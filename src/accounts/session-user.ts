@@ -7,6 +7,8 @@ export interface SessionUser {
   displayName: string;
   role: Role;
   chapterId: string | null;
+  /** Admins limited to one chapter; null for everyone else (and for academy-wide admins). */
+  scopeChapterId: string | null;
 }
 
 declare global {

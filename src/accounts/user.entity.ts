@@ -9,6 +9,7 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import { Chapter } from './chapter.entity';
+import { Cohort } from './cohort.entity';
 import { ROLES_SQL, type Role } from './roles';
 
 @Entity('users')
@@ -17,6 +18,7 @@ import { ROLES_SQL, type Role } from './roles';
 @Check('users_display_name_length', `char_length("display_name") BETWEEN 1 AND 100`)
 @Check('users_role_known', `"role" IN (${ROLES_SQL})`)
 @Check('users_coach_capacity_range', `"coach_capacity" BETWEEN 0 AND 100`)
+@Check('users_scope_only_for_admins', `"scope_chapter_id" IS NULL OR "role" = 'admin'`)
 export class User {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -40,6 +42,21 @@ export class User {
   @ManyToOne(() => Chapter, { nullable: true, onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'chapter_id' })
   chapter?: Chapter | null;
+
+  @Column({ name: 'cohort_id', type: 'uuid', nullable: true })
+  cohortId!: string | null;
+
+  @ManyToOne(() => Cohort, { nullable: true, onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'cohort_id' })
+  cohort?: Cohort | null;
+
+  /** For admins limited to one chapter: they see and change only that chapter's records. */
+  @Column({ name: 'scope_chapter_id', type: 'uuid', nullable: true })
+  scopeChapterId!: string | null;
+
+  @ManyToOne(() => Chapter, { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'scope_chapter_id' })
+  scopeChapter?: Chapter | null;
 
   @Column({ type: 'boolean', default: true })
   active!: boolean;

@@ -9,6 +9,7 @@ export function toSessionUser(user: User): SessionUser {
     displayName: user.displayName,
     role: user.role,
     chapterId: user.chapterId,
+    scopeChapterId: user.role === 'admin' ? user.scopeChapterId : null,
   };
 }
 

@@ -7,7 +7,9 @@ import { idOf } from '../web/params';
 import { flash } from '../web/flash';
 import { handleForm, showForm } from '../web/forms';
 import { requireRole } from '../web/guards';
-import { chapterForm, inviteForm, peopleQuery, personForm } from './admin.schemas';
+import { scopeOf } from '../accounts/policy';
+import { chapterForm, cohortForm, inviteForm, peopleQuery, personForm } from './admin.schemas';
+import type { CohortsService } from './cohorts.service';
 import type { ChaptersService } from './chapters.service';
 import type { OutboxService } from './outbox.service';
 import { PEOPLE_PAGE_SIZE, type PeopleService } from './people.service';
@@ -17,6 +19,7 @@ interface AdminRouterDeps {
   dataSource: DataSource;
   people: PeopleService;
   chapters: ChaptersService;
+  cohorts: CohortsService;
   invites: InvitesService;
   outbox: OutboxService;
   mailConfigured: boolean;
@@ -26,6 +29,7 @@ export function adminRouter({
   dataSource,
   people,
   chapters,
+  cohorts,
   invites,
   outbox,
   mailConfigured,
@@ -45,17 +49,25 @@ export function adminRouter({
       ...result,
       query,
       roles: ROLES,
-      chapters: await chapters.list(manager),
+      chapters: await chapters.forAdmin(manager, req.user),
+      cohorts: await cohorts.list(manager, req.user),
       pages: Math.max(1, Math.ceil(result.total / PEOPLE_PAGE_SIZE)),
     });
   });
 
-  const personModel = async (req: Request) => ({
-    pageTitle: 'Person',
-    person: await people.get(manager, req.user, idOf(req)),
-    roles: ROLES,
-    chapters: await chapters.list(manager),
-  });
+  const personModel = async (req: Request) => {
+    const person = await people.get(manager, req.user, idOf(req));
+    const academyWide = !scopeOf(req.user!);
+    return {
+      pageTitle: 'Person',
+      person,
+      roles: academyWide || person.role === 'admin' ? ROLES : ROLES.filter((r) => r !== 'admin'),
+      chapters: await chapters.forAdmin(manager, req.user),
+      allChapters: await chapters.list(manager),
+      cohorts: await cohorts.list(manager, req.user),
+      showScope: academyWide && person.role === 'admin',
+    };
+  };
   router.get('/admin/people/:id', showForm('admin/person', personModel));
   router.post(
     '/admin/people/:id',
@@ -81,9 +93,9 @@ export function adminRouter({
     });
   }
 
-  const chaptersModel = async () => ({
+  const chaptersModel = async (req: Request) => ({
     pageTitle: 'Chapters',
-    chapters: await chapters.list(manager),
+    chapters: await chapters.listForManagement(manager, req.user),
     timeZones: TIME_ZONES,
   });
   router.get('/admin/chapters', showForm('admin/chapters', chaptersModel));
@@ -131,11 +143,31 @@ export function adminRouter({
     }),
   );
 
+  const cohortsModel = async (req: Request) => ({
+    pageTitle: 'Cohorts',
+    cohorts: await cohorts.list(manager, req.user),
+    chapters: await chapters.forAdmin(manager, req.user),
+  });
+  router.get('/admin/cohorts', showForm('admin/cohorts', cohortsModel));
+  router.post(
+    '/admin/cohorts',
+    handleForm({
+      view: 'admin/cohorts',
+      schema: cohortForm,
+      model: cohortsModel,
+      submit: async (req, res, input) => {
+        const cohort = await tx((m) => cohorts.create(m, req.user, input));
+        flash(req, 'success', `Cohort “${cohort.name}” added.`);
+        res.redirect(303, '/admin/cohorts');
+      },
+    }),
+  );
+
   const invitesModel = async (req: Request) => ({
     pageTitle: 'Invites',
     invites: await invites.list(manager, req.user),
-    roles: ROLES,
-    chapters: await chapters.list(manager),
+    roles: scopeOf(req.user!) ? ROLES.filter((r) => r !== 'admin') : ROLES,
+    chapters: await chapters.forAdmin(manager, req.user),
   });
   router.get('/admin/invites', showForm('admin/invites', invitesModel));
   router.post(

@@ -7,6 +7,7 @@ export const peopleQuery = z.object({
   q: z.string().trim().max(100, 'Search text can be at most 100 characters.').catch(''),
   role: z.enum(['', ...ROLES]).catch(''),
   chapterId: fields.optionalUuid('Chapter').catch(null),
+  cohortId: fields.optionalUuid('Cohort').catch(null),
   status: z.enum(['', 'active', 'inactive']).catch(''),
   page: z.coerce.number().int().min(1).max(10_000).catch(1),
 });
@@ -14,6 +15,14 @@ export const peopleQuery = z.object({
 export const personForm = z.object({
   role: fields.choice('Role', ROLES),
   chapterId: fields.optionalUuid('Chapter'),
+  cohortId: fields.optionalUuid('Cohort'),
+  // Absent (the field is only shown for admins) means "leave as it is"; empty means "whole academy".
+  scopeChapterId: z
+    .union([z.literal(''), z.uuid({ error: 'Choose a valid chapter.' })], {
+      error: 'Choose a valid chapter.',
+    })
+    .optional()
+    .transform((value) => (value === undefined ? undefined : value || null)),
   coachCapacity: z.coerce
     .number({ error: 'Enter a number of organizers.' })
     .int('Enter a whole number.')
@@ -36,5 +45,10 @@ export const chapterForm = z.object({
 export const inviteForm = z.object({
   email: fields.email(),
   role: fields.choice('Role', ROLES),
+  chapterId: fields.optionalUuid('Chapter'),
+});
+
+export const cohortForm = z.object({
+  name: fields.text('Cohort name', { max: 120 }),
   chapterId: fields.optionalUuid('Chapter'),
 });

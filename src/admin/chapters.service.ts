@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { Chapter } from '../accounts/chapter.entity';
-import { assertAdmin } from '../accounts/policy';
+import { assertAcademyAdmin, assertAdmin, scopeOf } from '../accounts/policy';
 import type { SessionUser } from '../accounts/session-user';
 import { User } from '../accounts/user.entity';
 import { recordAudit } from '../audit/audit';
@@ -47,8 +47,28 @@ export class ChaptersService {
     return chapter?.timeZone ?? undefined;
   }
 
+  /** The chapter management page: academy-wide admins only. */
+  async listForManagement(manager: EntityManager, actor: SessionUser | undefined): Promise<ChapterView[]> {
+    assertAcademyAdmin(actor);
+    return this.list(manager);
+  }
+
+  /** Chapters someone may pick in a form: a chapter-scoped admin only their own. */
+  async choicesFor(manager: EntityManager, actor: SessionUser | undefined): Promise<ChapterView[]> {
+    const scope = actor ? scopeOf(actor) : null;
+    const all = await this.list(manager);
+    return scope ? all.filter((c) => c.id === scope) : all;
+  }
+
+  /** The chapters an admin may use in forms: their own when limited to one, else all. */
+  async forAdmin(manager: EntityManager, actor: SessionUser | undefined): Promise<ChapterView[]> {
+    const scope = scopeOf(assertAdmin(actor));
+    const all = await this.list(manager);
+    return scope ? all.filter((c) => c.id === scope) : all;
+  }
+
   async get(manager: EntityManager, actor: SessionUser | undefined, chapterId: string): Promise<Chapter> {
-    assertAdmin(actor);
+    assertAcademyAdmin(actor);
     const chapter = await manager.findOne(Chapter, { where: { id: chapterId } });
     if (!chapter) throw new NotFound('That chapter does not exist.');
     return chapter;
@@ -68,7 +88,7 @@ export class ChaptersService {
     actor: SessionUser | undefined,
     input: ChapterInput,
   ): Promise<Chapter> {
-    const admin = assertAdmin(actor);
+    const admin = assertAcademyAdmin(actor);
     const chapter = await this.saveUnique(manager, manager.create(Chapter, input));
     await recordAudit(manager, {
       actorId: admin.id,
@@ -86,7 +106,7 @@ export class ChaptersService {
     chapterId: string,
     input: ChapterInput,
   ): Promise<Chapter> {
-    const admin = assertAdmin(actor);
+    const admin = assertAcademyAdmin(actor);
     const chapter = await this.get(manager, admin, chapterId);
     const saved = await this.saveUnique(manager, Object.assign(chapter, input));
     await recordAudit(manager, {

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { assertAdmin } from '../accounts/policy';
+import { assertAcademyAdmin } from '../accounts/policy';
 import type { SessionUser } from '../accounts/session-user';
 import { OutboxMessage } from '../mail/outbox-message.entity';
 
@@ -10,7 +10,7 @@ export class OutboxService {
     actor: SessionUser | undefined,
     limit = 100,
   ): Promise<OutboxMessage[]> {
-    assertAdmin(actor);
+    assertAcademyAdmin(actor);
     return manager.find(OutboxMessage, { order: { createdAt: 'DESC' }, take: limit });
   }
 }

@@ -1,14 +1,15 @@
 import type { EntityManager } from 'typeorm';
 import { Brackets } from 'typeorm';
 import { Chapter } from '../accounts/chapter.entity';
-import { assertAdmin } from '../accounts/policy';
+import { Cohort } from '../accounts/cohort.entity';
+import { assertAdmin, assertInScope, scopeOf } from '../accounts/policy';
 import type { Role } from '../accounts/roles';
 import { endSessionsOf } from '../accounts/sessions';
 import type { SessionUser } from '../accounts/session-user';
 import { User } from '../accounts/user.entity';
 import { countActiveAdmins, lockAdminSet } from '../accounts/users';
 import { recordAudit } from '../audit/audit';
-import { Conflict, NotFound, ValidationFailed } from '../web/errors';
+import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldErrors } from '../web/errors';
 
 export const PEOPLE_PAGE_SIZE = 50;
 
@@ -19,6 +20,9 @@ export interface PersonView {
   role: Role;
   chapterId: string | null;
   chapterName: string | null;
+  cohortId: string | null;
+  cohortName: string | null;
+  scopeChapterId: string | null;
   active: boolean;
   coachCapacity: number;
   lastLoginAt: Date | null;
@@ -30,7 +34,17 @@ export interface PeopleQuery {
   role: Role | '';
   chapterId: string | null;
   status: 'active' | 'inactive' | '';
+  cohortId?: string | null;
   page: number;
+}
+
+export interface PersonInput {
+  role: Role;
+  chapterId: string | null;
+  coachCapacity?: number;
+  cohortId?: string | null;
+  /** Only academy-wide admins may set it, and only for admins. */
+  scopeChapterId?: string | null;
 }
 
 function toPersonView(user: User): PersonView {
@@ -41,6 +55,9 @@ function toPersonView(user: User): PersonView {
     role: user.role,
     chapterId: user.chapterId,
     chapterName: user.chapter?.name ?? null,
+    cohortId: user.cohortId,
+    cohortName: user.cohort?.name ?? null,
+    scopeChapterId: user.scopeChapterId,
     active: user.active,
     coachCapacity: user.coachCapacity,
     lastLoginAt: user.lastLoginAt,
@@ -56,8 +73,13 @@ export class PeopleService {
     actor: SessionUser | undefined,
     query: PeopleQuery,
   ): Promise<{ people: PersonView[]; total: number }> {
-    assertAdmin(actor);
-    const builder = manager.createQueryBuilder(User, 'user').leftJoinAndSelect('user.chapter', 'chapter');
+    const admin = assertAdmin(actor);
+    const builder = manager
+      .createQueryBuilder(User, 'user')
+      .leftJoinAndSelect('user.chapter', 'chapter')
+      .leftJoinAndSelect('user.cohort', 'cohort');
+    const scope = scopeOf(admin);
+    if (scope) builder.andWhere('user.chapter_id = :scope', { scope });
     if (query.q) {
       const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       builder.andWhere(
@@ -71,6 +93,7 @@ export class PeopleService {
     if (query.role) builder.andWhere('user.role = :role', { role: query.role });
     if (query.chapterId) builder.andWhere('user.chapter_id = :chapterId', { chapterId: query.chapterId });
     if (query.status) builder.andWhere('user.active = :active', { active: query.status === 'active' });
+    if (query.cohortId) builder.andWhere('user.cohort_id = :cohortId', { cohortId: query.cohortId });
     const [users, total] = await builder
       .orderBy('user.display_name', 'ASC')
       .addOrderBy('user.id', 'ASC')
@@ -81,17 +104,43 @@ export class PeopleService {
   }
 
   async get(manager: EntityManager, actor: SessionUser | undefined, userId: string): Promise<PersonView> {
-    assertAdmin(actor);
-    const user = await manager.findOne(User, { where: { id: userId }, relations: { chapter: true } });
+    const admin = assertAdmin(actor);
+    const user = await manager.findOne(User, {
+      where: { id: userId },
+      relations: { chapter: true, cohort: true },
+    });
     if (!user) throw new NotFound('That person does not exist.');
+    assertInScope(admin, user.chapterId, 'That person');
     return toPersonView(user);
   }
 
-  private async lockPerson(manager: EntityManager, userId: string): Promise<User> {
+  private async lockPerson(manager: EntityManager, admin: SessionUser, userId: string): Promise<User> {
     await lockAdminSet(manager);
     const user = await manager.findOne(User, { where: { id: userId }, lock: { mode: 'pessimistic_write' } });
     if (!user) throw new NotFound('That person does not exist.');
+    assertInScope(admin, user.chapterId, 'That person');
     return user;
+  }
+
+  /** What a chapter-scoped admin may not do, and references that must exist. */
+  private async checkInput(manager: EntityManager, admin: SessionUser, user: User, input: PersonInput) {
+    const scope = scopeOf(admin);
+    const errors: FieldErrors = {};
+    if (input.chapterId && !(await manager.exists(Chapter, { where: { id: input.chapterId } })))
+      errors.chapterId = 'That chapter does not exist.';
+    if (scope && input.chapterId !== scope)
+      errors.chapterId = 'You can only place people in your own chapter.';
+    if (input.cohortId) {
+      const cohort = await manager.findOne(Cohort, { where: { id: input.cohortId } });
+      if (!cohort || (scope && cohort.chapterId !== scope)) errors.cohortId = 'That cohort does not exist.';
+    }
+    if (input.scopeChapterId && !(await manager.exists(Chapter, { where: { id: input.scopeChapterId } })))
+      errors.scopeChapterId = 'That chapter does not exist.';
+    if (Object.keys(errors).length) throw new ValidationFailed(errors);
+    if (scope && input.role === 'admin' && user.role !== 'admin')
+      throw new Forbidden('Only admins of the whole academy can make someone an admin.');
+    if (scope && user.role === 'admin' && user.id !== admin.id)
+      throw new Forbidden('Only admins of the whole academy can change another admin.');
   }
 
   /** Changes role and chapter. Throws Conflict when it would leave the academy without an active admin. */
@@ -99,13 +148,11 @@ export class PeopleService {
     manager: EntityManager,
     actor: SessionUser | undefined,
     userId: string,
-    input: { role: Role; chapterId: string | null; coachCapacity?: number },
+    input: PersonInput,
   ): Promise<void> {
     const admin = assertAdmin(actor);
-    const user = await this.lockPerson(manager, userId);
-    if (input.chapterId && !(await manager.exists(Chapter, { where: { id: input.chapterId } }))) {
-      throw new ValidationFailed({ chapterId: 'That chapter does not exist.' });
-    }
+    const user = await this.lockPerson(manager, admin, userId);
+    await this.checkInput(manager, admin, user, input);
     if (
       user.role === 'admin' &&
       input.role !== 'admin' &&
@@ -117,14 +164,32 @@ export class PeopleService {
       });
     }
     const coachCapacity = input.coachCapacity ?? user.coachCapacity;
+    const cohortId = input.cohortId === undefined ? user.cohortId : input.cohortId;
+    // Scope is an admin-only setting that only academy-wide admins change.
+    const scopeChapterId =
+      input.role !== 'admin'
+        ? null
+        : scopeOf(admin) || input.scopeChapterId === undefined
+          ? user.scopeChapterId
+          : input.scopeChapterId;
     const changes = {
       role: { from: user.role, to: input.role },
       chapterId: { from: user.chapterId, to: input.chapterId },
       ...(coachCapacity !== user.coachCapacity
         ? { coachCapacity: { from: user.coachCapacity, to: coachCapacity } }
         : {}),
+      ...(cohortId !== user.cohortId ? { cohortId: { from: user.cohortId, to: cohortId } } : {}),
+      ...(scopeChapterId !== user.scopeChapterId
+        ? { scopeChapterId: { from: user.scopeChapterId, to: scopeChapterId } }
+        : {}),
     };
-    await manager.update(User, user.id, { role: input.role, chapterId: input.chapterId, coachCapacity });
+    await manager.update(User, user.id, {
+      role: input.role,
+      chapterId: input.chapterId,
+      coachCapacity,
+      cohortId,
+      scopeChapterId,
+    });
     await recordAudit(manager, {
       actorId: admin.id,
       action: 'user.updated',
@@ -142,8 +207,10 @@ export class PeopleService {
     active: boolean,
   ): Promise<PersonView> {
     const admin = assertAdmin(actor);
-    const user = await this.lockPerson(manager, userId);
+    const user = await this.lockPerson(manager, admin, userId);
     if (!active && user.id === admin.id) throw new Conflict('You cannot deactivate your own account.');
+    if (scopeOf(admin) && user.role === 'admin')
+      throw new Forbidden('Only admins of the whole academy can change another admin.');
     if (!active && user.role === 'admin' && user.active && (await countActiveAdmins(manager)) <= 1) {
       throw new Conflict('This is the only active admin; make someone else an admin first.');
     }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { assertAdmin, assertSignedIn } from '../accounts/policy';
+import { assertAdmin, assertInScope, assertSignedIn } from '../accounts/policy';
 import type { SessionUser } from '../accounts/session-user';
 import { User } from '../accounts/user.entity';
 import { recordAudit } from '../audit/audit';
@@ -193,7 +193,7 @@ export class CertificatesService {
     certificateId: string,
   ): Promise<Certificate> {
     const admin = assertAdmin(actor);
-    const old = await this.lockCertificate(manager, certificateId);
+    const old = await this.lockCertificate(manager, admin, certificateId);
     if (old.supersededAt)
       throw new Conflict('This certificate was already superseded; re-issue the newest one.');
     if (old.revokedAt) throw new Conflict('A revoked certificate cannot be re-issued.');
@@ -222,7 +222,7 @@ export class CertificatesService {
     reason: string,
   ): Promise<Certificate> {
     const admin = assertAdmin(actor);
-    const certificate = await this.lockCertificate(manager, certificateId);
+    const certificate = await this.lockCertificate(manager, admin, certificateId);
     if (certificate.revokedAt) throw new Conflict('This certificate is already revoked.');
     await manager.update(Certificate, certificate.id, { revokedAt: new Date(), revokedReason: reason });
     await this.lists.publish(manager, certificate.statusListId, contextsOnly);
@@ -263,7 +263,7 @@ export class CertificatesService {
     userId: string,
   ): Promise<{ certificate: Certificate; verifications: number }[]> {
     const viewer = assertSignedIn(actor);
-    if (viewer.id !== userId) assertAdmin(viewer);
+    if (viewer.id !== userId) await this.assertHolderInScope(manager, assertAdmin(viewer), userId);
     const rows = await manager
       .createQueryBuilder(Certificate, 'c')
       .where('c.user_id = :userId', { userId })
@@ -302,12 +302,13 @@ export class CertificatesService {
     actor: SessionUser | undefined,
     certificateId: string,
   ): Promise<Certificate> {
-    assertAdmin(actor);
+    const admin = assertAdmin(actor);
     const certificate = await manager.findOne(Certificate, {
       where: { id: certificateId },
       relations: { user: true },
     });
     if (!certificate) throw new NotFound('That certificate does not exist.');
+    assertInScope(admin, certificate.user?.chapterId, 'That certificate');
     return certificate;
   }
 
@@ -320,12 +321,26 @@ export class CertificatesService {
       .getExists();
   }
 
-  private async lockCertificate(manager: EntityManager, certificateId: string): Promise<Certificate> {
+  private async lockCertificate(
+    manager: EntityManager,
+    admin: SessionUser,
+    certificateId: string,
+  ): Promise<Certificate> {
     const certificate = await manager.findOne(Certificate, {
       where: { id: certificateId },
       lock: { mode: 'pessimistic_write' },
     });
     if (!certificate) throw new NotFound('That certificate does not exist.');
+    await this.assertHolderInScope(manager, admin, certificate.userId);
     return certificate;
+  }
+
+  private async assertHolderInScope(
+    manager: EntityManager,
+    admin: SessionUser,
+    userId: string,
+  ): Promise<void> {
+    const holder = await manager.findOne(User, { where: { id: userId }, select: { chapterId: true } });
+    assertInScope(admin, holder?.chapterId, 'That certificate');
   }
 }

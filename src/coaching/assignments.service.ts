@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { IsNull } from 'typeorm';
-import { assertAdmin, assertRole } from '../accounts/policy';
+import { assertAdmin, assertInScope, assertRole, scopeOf } from '../accounts/policy';
 import type { SessionUser } from '../accounts/session-user';
 import { User } from '../accounts/user.entity';
 import { recordAudit } from '../audit/audit';
@@ -31,8 +31,9 @@ export class AssignmentsService {
     actor: SessionUser | undefined,
     organizerId: string,
   ): Promise<CoachOption[]> {
-    assertAdmin(actor);
+    const admin = assertAdmin(actor);
     const organizer = await this.findOrganizer(manager, organizerId);
+    assertInScope(admin, organizer.chapterId, 'That organizer');
     const rows = await manager.query<
       {
         id: string;
@@ -119,6 +120,7 @@ export class AssignmentsService {
   ): Promise<void> {
     const admin = assertAdmin(actor);
     const organizer = await this.findOrganizer(manager, input.organizerId);
+    assertInScope(admin, organizer.chapterId, 'That organizer');
     // Lock the coach row: concurrent assignments to one coach are counted one after the other.
     const coach = await manager.findOne(User, {
       where: { id: input.coachId, role: 'coach', active: true },
@@ -219,9 +221,9 @@ export class AssignmentsService {
     manager: EntityManager,
     actor: SessionUser | undefined,
   ): Promise<(CoachRequest & { organizer: User })[]> {
-    assertAdmin(actor);
+    const scope = scopeOf(assertAdmin(actor));
     return (await manager.find(CoachRequest, {
-      where: { resolvedAt: IsNull() },
+      where: { resolvedAt: IsNull(), ...(scope && { organizer: { chapterId: scope } }) },
       relations: { organizer: true },
       order: { createdAt: 'ASC' },
     })) as (CoachRequest & { organizer: User })[];

@@ -1,5 +1,7 @@
 import type { EntityManager } from 'typeorm';
+import { assertInScope, scopeOf } from '../accounts/policy';
 import type { SessionUser } from '../accounts/session-user';
+import { User } from '../accounts/user.entity';
 import { Forbidden, NotSignedIn } from '../web/errors';
 import { CoachAssignment } from './coaching.entities';
 
@@ -15,7 +17,16 @@ export async function organizerAccess(
   organizerId: string,
 ): Promise<OrganizerAccess> {
   if (!actor) throw new NotSignedIn();
-  if (actor.role === 'admin') return 'admin';
+  if (actor.role === 'admin') {
+    if (scopeOf(actor)) {
+      const organizer = await manager.findOne(User, {
+        where: { id: organizerId },
+        select: { chapterId: true },
+      });
+      assertInScope(actor, organizer?.chapterId, 'That organizer');
+    }
+    return 'admin';
+  }
   if (actor.id === organizerId) return 'self';
   if (actor.role === 'coach') {
     const assignments = await manager.find(CoachAssignment, { where: { organizerId, coachId: actor.id } });

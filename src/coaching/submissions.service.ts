@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { IsNull } from 'typeorm';
-import { assertAdmin, assertSignedIn } from '../accounts/policy';
+import { assertAdmin, assertInScope, assertSignedIn } from '../accounts/policy';
 import type { SessionUser } from '../accounts/session-user';
 import { User } from '../accounts/user.entity';
 import { recordAudit } from '../audit/audit';
@@ -234,6 +234,8 @@ export class SubmissionsService {
       lock: { mode: 'pessimistic_write' },
     });
     if (!submission) throw new NotFound('That submission does not exist.');
+    const organizer = await manager.findOneByOrFail(User, { id: submission.organizerId });
+    assertInScope(admin, organizer.chapterId, 'That submission');
     if (submission.status !== 'approved')
       throw new Conflict('Only an approved submission can have its approval withdrawn.');
     if (!reason.trim()) throw new ValidationFailed({ reason: 'Say why the approval is withdrawn.' });

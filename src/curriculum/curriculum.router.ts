@@ -1,5 +1,5 @@
 import path from 'node:path';
-import express, { Router, type Request, type RequestHandler } from 'express';
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { NotFound } from '../web/errors';
@@ -22,6 +22,50 @@ interface CurriculumRouterDeps {
 }
 
 const searchQuery = z.object({ q: z.string().trim().max(200).catch('') });
+
+/** A page rendered once, with its ETag; reused while the curriculum version is the same. */
+interface CachedPage {
+  version: string;
+  body: Buffer;
+  etag: string | undefined;
+}
+
+/** Sends a cached page the way res.render would (HTML, ETag, 304 when fresh) without rendering again. */
+function sendCached(res: Response, page: CachedPage): void {
+  if (page.etag) res.set('ETag', page.etag);
+  res.type('html').send(page.body);
+}
+
+/**
+ * What an anonymous visitor sees of a module depends only on the curriculum: the page is rendered
+ * once per module and curriculum version (when the view cache is on, i.e. in production) and sent
+ * from memory after that. Signed-in readers, and anyone with a one-time message waiting, get a
+ * fresh render.
+ */
+function anonymousPageCache() {
+  const pages = new Map<string, CachedPage>();
+  return {
+    usable(req: Request, res: Response): boolean {
+      const flash = res.locals.flash as unknown[] | undefined;
+      return !req.user && !flash?.length && req.app.enabled('view cache');
+    },
+    get(key: string, version: string): CachedPage | undefined {
+      const page = pages.get(key);
+      return page?.version === version ? page : undefined;
+    },
+    /** Renders `view`, keeps the result for `key` and sends it. */
+    render(res: Response, key: string, version: string, view: string, locals: Record<string, unknown>): void {
+      res.render(view, locals, (error: Error | null, html: string) => {
+        if (error) return res.req.next?.(error);
+        const etagFn = res.app.get('etag fn') as ((body: Buffer | string, encoding?: string) => string) | undefined;
+        const body = Buffer.from(html);
+        const page = { version, body, etag: typeof etagFn === 'function' ? etagFn(body) : undefined };
+        pages.set(key, page);
+        sendCached(res, page);
+      });
+    },
+  };
+}
 
 export function curriculumRouter({
   dataSource,
@@ -69,8 +113,19 @@ export function curriculumRouter({
     res.render('curriculum/track', { pageTitle: track.title, ...trackPageModel(track, trackProgress) });
   });
 
+  const anonymousPages = anonymousPageCache();
   router.get('/tracks/:trackId/:moduleId', readers, async (req, res) => {
     const module = findModule(req);
+    if (anonymousPages.usable(req, res)) {
+      const curriculum = catalog.current();
+      const key = `${module.trackId}/${module.id}`;
+      const cached = anonymousPages.get(key, curriculum.version);
+      if (cached) return sendCached(res, cached);
+      return anonymousPages.render(res, key, curriculum.version, 'curriculum/module', {
+        pageTitle: module.title,
+        ...modulePageModel(curriculum, module, undefined),
+      });
+    }
     const state = req.user ? await progress.moduleState(manager, req.user.id, module) : undefined;
     res.render('curriculum/module', {
       pageTitle: module.title,

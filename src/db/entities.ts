@@ -1,4 +1,5 @@
 import { Chapter } from '../accounts/chapter.entity';
+import { Cohort } from '../accounts/cohort.entity';
 import { Invite } from '../accounts/invite.entity';
 import { PasswordReset, SetupToken } from '../accounts/one-time-token.entities';
 import { User } from '../accounts/user.entity';
@@ -34,6 +35,7 @@ import {
 /** Every entity the DataSource knows; a feature adds its entities here. */
 export const entities = [
   Chapter,
+  Cohort,
   User,
   Invite,
   PasswordReset,

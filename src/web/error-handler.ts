@@ -59,6 +59,9 @@ function wantsJson(req: Parameters<RequestHandler>[0]): boolean {
   return req.path.startsWith('/api/') || req.accepts(['html', 'json']) === 'json';
 }
 
+/** Retry-After on every 503: the database is down or restarting, usually briefly. */
+export const RETRY_AFTER_UNAVAILABLE_SECONDS = 30;
+
 /** The 404 for every path no router answered. */
 export const notFoundHandler: RequestHandler = (_req, _res, next) => next(new NotFound());
 
@@ -80,6 +83,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     };
     if (!known || view.status >= 500) logger.error({ err: error, url: req.originalUrl }, 'request failed');
     if (error instanceof TooManyRequests) res.set('Retry-After', String(error.retryAfterSeconds));
+    else if (view.status === 503) res.set('Retry-After', String(RETRY_AFTER_UNAVAILABLE_SECONDS));
     res.status(view.status);
     if (wantsJson(req)) {
       const fieldErrors = error instanceof ValidationFailed ? error.fieldErrors : undefined;

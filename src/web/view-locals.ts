@@ -19,12 +19,19 @@ export function navigationFor(user: SessionUser | undefined): NavLink[] {
   if (user.role === 'coach') links.push({ href: '/coach', label: 'Coaching' });
   if (user.role === 'admin') {
     links.push(
+      { href: '/admin/reports', label: 'Reports' },
       { href: '/admin/coach-requests', label: 'Coach requests' },
       { href: '/admin/people', label: 'People' },
       { href: '/admin/invites', label: 'Invites' },
-      { href: '/admin/chapters', label: 'Chapters' },
-      { href: '/admin/outbox', label: 'Outbox' },
+      { href: '/admin/cohorts', label: 'Cohorts' },
     );
+    // Chapter-scoped admins do not manage chapters, the outbox or the audit log.
+    if (!user.scopeChapterId)
+      links.push(
+        { href: '/admin/chapters', label: 'Chapters' },
+        { href: '/admin/audit', label: 'Audit log' },
+        { href: '/admin/outbox', label: 'Outbox' },
+      );
   }
   links.push({ href: '/account', label: 'Your account' });
   return links;

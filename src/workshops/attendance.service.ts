@@ -195,7 +195,10 @@ export class AttendanceService {
 
   /**
    * An organizer enters the code shown in the room and is marked present. Wrong codes are counted
-   * per person and workshop (across processes) so the six digits cannot be guessed.
+   * per person and workshop (across processes) so the six digits cannot be guessed. Call it outside
+   * a transaction: the counter takes its own pooled connections (its counts must outlive a refused
+   * check-in), so holding one meanwhile let a burst of check-ins deadlock the pool; the marking
+   * gets its own transaction.
    */
   async selfCheckIn(
     manager: EntityManager,
@@ -215,15 +218,17 @@ export class AttendanceService {
         code: 'That code is not the current one. Check the code shown in the room.',
       });
     }
-    const registered = await this.workshops.registrationOf(manager, workshop.id, person.id);
-    const outcome = await this.record(manager, workshop, {
-      actorId: person.id,
-      userId: person.id,
-      status: 'present',
-      walkIn: registered?.status !== 'registered',
-      selfCheckIn: true,
+    return manager.transaction(async (m) => {
+      const registered = await this.workshops.registrationOf(m, workshop.id, person.id);
+      const outcome = await this.record(m, workshop, {
+        actorId: person.id,
+        userId: person.id,
+        status: 'present',
+        walkIn: registered?.status !== 'registered',
+        selfCheckIn: true,
+      });
+      return outcome === 'unchanged' ? 'already' : 'checked-in';
     });
-    return outcome === 'unchanged' ? 'already' : 'checked-in';
   }
 
   async attendanceOf(

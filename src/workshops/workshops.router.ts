@@ -100,7 +100,7 @@ export function workshopsRouter({
     pageTitle: req.params.id ? 'Edit workshop' : 'New workshop',
     action: req.params.id ? `/workshops/${idOf(req)}/edit` : '/workshops',
     timeZones: TIME_ZONES,
-    chapters: await chapters.list(manager),
+    chapters: await chapters.choicesFor(manager, req.user),
     milestoneOptions: workshopMilestoneOptions(catalog.current()),
     selectedMilestones: ([] as string[]).concat(
       (req.body as { milestoneIds?: string | string[] } | undefined)?.milestoneIds ?? [],
@@ -197,7 +197,7 @@ export function workshopsRouter({
       schema: checkInForm,
       model: showModel,
       submit: async (req, res, input) => {
-        const result = await tx((m) => attendance.selfCheckIn(m, req.user, idOf(req), input.code));
+        const result = await attendance.selfCheckIn(manager, req.user, idOf(req), input.code);
         flash(
           req,
           'success',

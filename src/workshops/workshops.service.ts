@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { In, IsNull, MoreThan } from 'typeorm';
 import { Chapter } from '../accounts/chapter.entity';
-import { assertRole, assertSignedIn } from '../accounts/policy';
+import { assertInScope, assertRole, assertSignedIn, scopeOf } from '../accounts/policy';
 import type { SessionUser } from '../accounts/session-user';
 import { User } from '../accounts/user.entity';
 import { recordAudit } from '../audit/audit';
@@ -57,6 +57,9 @@ export class WorkshopsService {
     input: WorkshopInput,
   ): Promise<Workshop> {
     const organizer = assertRole(actor, 'admin', 'coach');
+    const scope = scopeOf(organizer);
+    if (scope && input.chapterId !== scope)
+      throw new ValidationFailed({ chapterId: 'You can only schedule workshops for your own chapter.' });
     await this.validate(manager, input, true);
     const workshop = await manager.save(
       manager.create(Workshop, {
@@ -91,7 +94,17 @@ export class WorkshopsService {
     workshopId: string,
   ): Promise<SessionUser> {
     const user = assertSignedIn(actor);
-    if (user.role === 'admin') return user;
+    if (user.role === 'admin') {
+      const scope = scopeOf(user);
+      if (scope) {
+        const workshop = await manager.findOne(Workshop, {
+          where: { id: workshopId },
+          select: { chapterId: true },
+        });
+        assertInScope(user, workshop?.chapterId, 'That workshop');
+      }
+      return user;
+    }
     if (
       user.role === 'coach' &&
       (await manager.exists(WorkshopFacilitator, { where: { workshopId, userId: user.id } }))
@@ -127,6 +140,9 @@ export class WorkshopsService {
     const editor = await this.assertCanManage(manager, actor, workshopId);
     const workshop = await this.lock(manager, workshopId);
     if (workshop.cancelledAt) throw new Conflict('This workshop was cancelled.');
+    const scope = scopeOf(editor);
+    if (scope && input.chapterId !== scope)
+      throw new ValidationFailed({ chapterId: 'You can only schedule workshops for your own chapter.' });
     await this.validate(manager, input, false);
     const registered = await manager.count(WorkshopRegistration, {
       where: { workshopId, status: 'registered' },

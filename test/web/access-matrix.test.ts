@@ -86,6 +86,9 @@ const ACCESS: Record<string, Who[]> = {
   'POST /admin/invites/:id/resend': ADMINS,
   'POST /admin/invites/:id/revoke': ADMINS,
   'GET /admin/outbox': ADMINS,
+  'GET /admin/cohorts': ADMINS,
+  'POST /admin/cohorts': ADMINS,
+  'GET /admin/reports': ADMINS,
   // Partners check certificates without an account.
   'GET /issuer': EVERYONE,
   'GET /status/:listId': EVERYONE,

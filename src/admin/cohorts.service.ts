@@ -1,0 +1,61 @@
+import type { EntityManager } from 'typeorm';
+import { Chapter } from '../accounts/chapter.entity';
+import { Cohort } from '../accounts/cohort.entity';
+import { assertAdmin, scopeOf } from '../accounts/policy';
+import type { SessionUser } from '../accounts/session-user';
+import { recordAudit } from '../audit/audit';
+import { uniqueViolation } from '../web/database-errors';
+import { Conflict, ValidationFailed } from '../web/errors';
+
+export interface CohortView {
+  id: string;
+  name: string;
+  chapterId: string | null;
+  chapterName: string | null;
+  memberCount: number;
+}
+
+const NAME_TAKEN = 'Another cohort already has this name.';
+
+/** Named groups of organizers (e.g. "Spring 2027"); chapter-scoped admins see their chapter's only. */
+export class CohortsService {
+  async list(manager: EntityManager, actor: SessionUser | undefined): Promise<CohortView[]> {
+    const admin = assertAdmin(actor);
+    const scope = scopeOf(admin);
+    return manager.query<CohortView[]>(
+      `SELECT c.id, c.name, c.chapter_id AS "chapterId", ch.name AS "chapterName",
+              (SELECT count(*)::int FROM users u WHERE u.cohort_id = c.id) AS "memberCount"
+         FROM cohorts c LEFT JOIN chapters ch ON ch.id = c.chapter_id
+        WHERE $1::uuid IS NULL OR c.chapter_id = $1
+        ORDER BY c.created_at DESC, c.name`,
+      [scope],
+    );
+  }
+
+  async create(
+    manager: EntityManager,
+    actor: SessionUser | undefined,
+    input: { name: string; chapterId: string | null },
+  ): Promise<Cohort> {
+    const admin = assertAdmin(actor);
+    const scope = scopeOf(admin);
+    const chapterId = scope ?? input.chapterId;
+    if (chapterId && !(await manager.exists(Chapter, { where: { id: chapterId } })))
+      throw new ValidationFailed({ chapterId: 'That chapter does not exist.' });
+    let cohort: Cohort;
+    try {
+      cohort = await manager.save(manager.create(Cohort, { name: input.name, chapterId }));
+    } catch (error) {
+      if (uniqueViolation(error)) throw new Conflict(NAME_TAKEN, { name: NAME_TAKEN });
+      throw error;
+    }
+    await recordAudit(manager, {
+      actorId: admin.id,
+      action: 'cohort.created',
+      subjectType: 'cohort',
+      subjectId: cohort.id,
+      details: { name: cohort.name, chapterId },
+    });
+    return cohort;
+  }
+}

@@ -1,0 +1,305 @@
+import type { EntityManager } from 'typeorm';
+import { assertAdmin, scopeOf } from '../accounts/policy';
+import type { SessionUser } from '../accounts/session-user';
+import type { Curriculum, CurriculumTrack } from '../curriculum/curriculum.types';
+import { NotFound } from '../web/errors';
+
+export interface ReportFilter {
+  chapterId: string | null;
+  cohortId: string | null;
+  trackId: string | null;
+  /** Inclusive day range (UTC) for the time-based numbers. */
+  from: Date;
+  to: Date;
+}
+
+export const FUNNEL_STEPS = ['invited', 'active', 'firstMilestone', 'halfTrack', 'certified'] as const;
+export type FunnelStep = (typeof FUNNEL_STEPS)[number];
+export type Funnel = Record<FunnelStep, number>;
+
+export interface FunnelRow {
+  key: string | null;
+  name: string;
+  funnel: Funnel;
+}
+
+/** A share, or null when there is nothing to divide by (shown as "—", never NaN). */
+export function rate(part: number, whole: number): number | null {
+  return whole > 0 ? part / whole : null;
+}
+
+const EMPTY_FUNNEL: Funnel = { invited: 0, active: 0, firstMilestone: 0, halfTrack: 0, certified: 0 };
+
+function addFunnels(a: Funnel, b: Funnel): Funnel {
+  return Object.fromEntries(FUNNEL_STEPS.map((s) => [s, a[s] + b[s]])) as Funnel;
+}
+
+/** Monday (UTC) of the week containing `date`, as YYYY-MM-DD; PostgreSQL's date_trunc('week') agrees. */
+export function weekOf(date: Date): string {
+  const d = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
+  d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+  return d.toISOString().slice(0, 10);
+}
+
+export function weeksBetween(from: Date, to: Date): string[] {
+  const weeks: string[] = [];
+  for (let d = new Date(`${weekOf(from)}T00:00:00Z`); d <= to; d.setUTCDate(d.getUTCDate() + 7))
+    weeks.push(d.toISOString().slice(0, 10));
+  return weeks;
+}
+
+/**
+ * The admin's view of the program, computed in SQL over the filtered population (organizers of a
+ * chapter and/or cohort). Chapter-scoped admins always get their own chapter.
+ */
+export class ReportsService {
+  constructor(
+    private readonly curriculum: () => Curriculum,
+    readonly stalledAfterDays: number,
+  ) {}
+
+  /** The filter as the actor may use it: a chapter-scoped admin is pinned to their chapter. */
+  effectiveFilter(
+    actor: SessionUser | undefined,
+    filter: ReportFilter,
+  ): ReportFilter & { track: CurriculumTrack } {
+    const admin = assertAdmin(actor);
+    const scope = scopeOf(admin);
+    const track = filter.trackId
+      ? this.curriculum().trackById.get(filter.trackId)
+      : this.curriculum().tracks[0];
+    if (!track) throw new NotFound('There is no such track.');
+    return { ...filter, chapterId: scope ?? filter.chapterId, track };
+  }
+
+  private population(f: ReportFilter): { sql: string; params: unknown[] } {
+    return {
+      sql: `SELECT u.id, u.chapter_id, u.cohort_id, u.last_login_at, u.display_name FROM users u
+             WHERE u.role = 'organizer' AND ($1::uuid IS NULL OR u.chapter_id = $1) AND ($2::uuid IS NULL OR u.cohort_id = $2)`,
+      params: [f.chapterId, f.cohortId],
+    };
+  }
+
+  /** Invited → active (signed in within 30 days) → first milestone → half the track → certified. */
+  async funnel(manager: EntityManager, f: ReportFilter & { track: CurriculumTrack }) {
+    const milestoneIds = f.track.modules.flatMap((m) => m.milestones.map((x) => x.id));
+    const people = this.population(f);
+    const rows = await manager.query<
+      {
+        chapter_id: string | null;
+        chapter: string | null;
+        cohort_id: string | null;
+        cohort: string | null;
+        accounts: number;
+        pending: number;
+        active: number;
+        first: number;
+        half: number;
+        certified: number;
+      }[]
+    >(
+      `WITH people AS (${people.sql}),
+       progress AS (
+         SELECT p.*, (SELECT count(*) FROM milestone_completions c
+                       WHERE c.user_id = p.id AND c.milestone_id = ANY($3)) AS done,
+                EXISTS (SELECT 1 FROM certificates ce WHERE ce.user_id = p.id AND ce.track_id = $4
+                           AND ce.superseded_at IS NULL AND ce.revoked_at IS NULL) AS certified
+           FROM people p),
+       groups AS (
+         SELECT chapter_id, cohort_id, count(*)::int AS accounts, 0 AS pending,
+                count(*) FILTER (WHERE last_login_at >= now() - interval '30 days')::int AS active,
+                count(*) FILTER (WHERE done >= 1)::int AS first,
+                count(*) FILTER (WHERE done * 2 >= $5)::int AS half,
+                count(*) FILTER (WHERE certified)::int AS certified
+           FROM progress GROUP BY chapter_id, cohort_id
+         UNION ALL
+         SELECT chapter_id, cohort_id, 0, count(*)::int, 0, 0, 0, 0 FROM invites
+          WHERE role = 'organizer' AND accepted_at IS NULL AND revoked_at IS NULL
+            AND ($1::uuid IS NULL OR chapter_id = $1) AND ($2::uuid IS NULL OR cohort_id = $2)
+          GROUP BY chapter_id, cohort_id)
+       SELECT g.chapter_id, ch.name AS chapter, g.cohort_id, co.name AS cohort,
+              sum(accounts)::int AS accounts, sum(pending)::int AS pending, sum(active)::int AS active,
+              sum(first)::int AS first, sum(half)::int AS half, sum(g.certified)::int AS certified
+         FROM groups g LEFT JOIN chapters ch ON ch.id = g.chapter_id LEFT JOIN cohorts co ON co.id = g.cohort_id
+        GROUP BY g.chapter_id, ch.name, g.cohort_id, co.name`,
+      [...people.params, milestoneIds, f.track.id, milestoneIds.length],
+    );
+    const toFunnel = (r: (typeof rows)[number]): Funnel => ({
+      invited: r.accounts + r.pending,
+      active: r.active,
+      firstMilestone: r.first,
+      halfTrack: r.half,
+      certified: r.certified,
+    });
+    const group = (key: (r: (typeof rows)[number]) => [string | null, string]): FunnelRow[] => {
+      const map = new Map<string | null, FunnelRow>();
+      for (const r of rows) {
+        const [id, name] = key(r);
+        const row = map.get(id) ?? { key: id, name, funnel: EMPTY_FUNNEL };
+        map.set(id, { ...row, funnel: addFunnels(row.funnel, toFunnel(r)) });
+      }
+      return [...map.values()].sort((a, b) => a.name.localeCompare(b.name));
+    };
+    return {
+      overall: rows.map(toFunnel).reduce(addFunnels, EMPTY_FUNNEL),
+      byChapter: group((r) => [r.chapter_id, r.chapter ?? 'No chapter']),
+      byCohort: group((r) => [r.cohort_id, r.cohort ?? 'No cohort']),
+    };
+  }
+
+  async milestonesPerWeek(manager: EntityManager, f: ReportFilter) {
+    const people = this.population(f);
+    const rows = await manager.query<{ week: string; n: number }[]>(
+      `WITH people AS (${people.sql})
+       SELECT to_char(date_trunc('week', c.completed_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS week, count(*)::int AS n
+         FROM milestone_completions c JOIN people p ON p.id = c.user_id
+        WHERE c.completed_at >= $3 AND c.completed_at < $4
+        GROUP BY 1`,
+      [...people.params, f.from, dayAfter(f.to)],
+    );
+    const byWeek = new Map(rows.map((r) => [r.week, r.n]));
+    return weeksBetween(f.from, f.to).map((week) => ({ week, completed: byWeek.get(week) ?? 0 }));
+  }
+
+  /** Median hours from submission to review, overall and per coach (reviews made in the range). */
+  async reviewTurnaround(manager: EntityManager, f: ReportFilter) {
+    const people = this.population(f);
+    const rows = await manager.query<
+      { coach_id: string | null; coach: string | null; reviews: number; median: number | null }[]
+    >(
+      `WITH people AS (${people.sql}),
+       reviews AS (
+         SELECT r.reviewer_id, extract(epoch FROM r.created_at - s.submitted_at) / 3600 AS hours
+           FROM submission_reviews r JOIN evidence_submissions s ON s.id = r.submission_id
+           JOIN people p ON p.id = s.organizer_id
+          WHERE r.created_at >= $3 AND r.created_at < $4)
+       SELECT r.reviewer_id AS coach_id, u.display_name AS coach, count(*)::int AS reviews,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY r.hours) AS median
+         FROM reviews r JOIN users u ON u.id = r.reviewer_id GROUP BY r.reviewer_id, u.display_name
+       UNION ALL
+       SELECT NULL, NULL, count(*)::int, percentile_cont(0.5) WITHIN GROUP (ORDER BY hours) FROM reviews`,
+      [...people.params, f.from, dayAfter(f.to)],
+    );
+    const overall = rows.find((r) => r.coach_id === null)!;
+    return {
+      overall: {
+        reviews: overall.reviews,
+        medianHours: overall.median === null ? null : Number(overall.median),
+      },
+      perCoach: rows
+        .filter((r) => r.coach_id !== null)
+        .map((r) => ({ coach: r.coach!, reviews: r.reviews, medianHours: Number(r.median) }))
+        .sort((a, b) => b.medianHours - a.medianHours),
+    };
+  }
+
+  /** Each active coach's current organizers against their capacity. */
+  async coachLoad(manager: EntityManager, f: ReportFilter) {
+    const rows = await manager.query<{ coach: string; organizers: number; capacity: number }[]>(
+      `SELECT u.display_name AS coach, u.coach_capacity AS capacity,
+              (SELECT count(*)::int FROM coach_assignments a WHERE a.coach_id = u.id AND a.ended_at IS NULL) AS organizers
+         FROM users u
+        WHERE u.role = 'coach' AND u.active AND ($1::uuid IS NULL OR u.chapter_id = $1)
+        ORDER BY organizers DESC, u.display_name LIMIT 100`,
+      [f.chapterId],
+    );
+    return rows.map((r) => ({ ...r, load: rate(r.organizers, r.capacity) }));
+  }
+
+  /** Workshops starting in the range: seats taken / capacity, and registered people who came. */
+  async workshops(manager: EntityManager, f: ReportFilter) {
+    const rows = await manager.query<
+      {
+        id: string;
+        title: string;
+        starts_at: Date;
+        capacity: number;
+        registered: number;
+        attended: number;
+        walk_ins: number;
+      }[]
+    >(
+      `SELECT w.id, w.title, w.starts_at, w.capacity,
+              (SELECT count(*)::int FROM workshop_registrations r WHERE r.workshop_id = w.id AND r.status = 'registered') AS registered,
+              (SELECT count(*)::int FROM workshop_attendance a WHERE a.workshop_id = w.id AND a.status = 'present' AND NOT a.walk_in) AS attended,
+              (SELECT count(*)::int FROM workshop_attendance a WHERE a.workshop_id = w.id AND a.status = 'present' AND a.walk_in) AS walk_ins
+         FROM workshops w
+        WHERE w.cancelled_at IS NULL AND w.starts_at >= $2 AND w.starts_at < $3
+          AND ($1::uuid IS NULL OR w.chapter_id = $1)
+        ORDER BY w.starts_at DESC LIMIT 200`,
+      [f.chapterId, f.from, dayAfter(f.to)],
+    );
+    const totals = rows.reduce(
+      (t, r) => ({
+        capacity: t.capacity + r.capacity,
+        registered: t.registered + r.registered,
+        attended: t.attended + r.attended,
+      }),
+      { capacity: 0, registered: 0, attended: 0 },
+    );
+    return {
+      count: rows.length,
+      fillRate: rate(totals.registered, totals.capacity),
+      attendanceRate: rate(totals.attended, totals.registered),
+      rows: rows.map((r) => ({
+        ...r,
+        fillRate: rate(r.registered, r.capacity),
+        attendanceRate: rate(r.attended, r.registered),
+      })),
+    };
+  }
+
+  /** Certificates issued, revoked and verified per week, for the population's holders. */
+  async certificatesPerWeek(manager: EntityManager, f: ReportFilter) {
+    const people = this.population(f);
+    const rows = await manager.query<{ week: string; kind: 'issued' | 'revoked' | 'verified'; n: number }[]>(
+      `WITH people AS (${people.sql}),
+       mine AS (SELECT ce.* FROM certificates ce JOIN people p ON p.id = ce.user_id)
+       SELECT to_char(date_trunc('week', issued_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS week, 'issued' AS kind, count(*)::int AS n
+         FROM mine WHERE issued_at >= $3 AND issued_at < $4 GROUP BY 1
+       UNION ALL
+       SELECT to_char(date_trunc('week', revoked_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD'), 'revoked', count(*)::int
+         FROM mine WHERE revoked_at >= $3 AND revoked_at < $4 GROUP BY 1
+       UNION ALL
+       SELECT to_char(date_trunc('week', v.day), 'YYYY-MM-DD'), 'verified', sum(v.count)::int
+         FROM certificate_verifications v JOIN mine ON mine.id = v.certificate_id
+        WHERE v.day >= $3::date AND v.day < $4::date GROUP BY 1`,
+      [...people.params, f.from, dayAfter(f.to)],
+    );
+    const get = (week: string, kind: string) => rows.find((r) => r.week === week && r.kind === kind)?.n ?? 0;
+    return weeksBetween(f.from, f.to).map((week) => ({
+      week,
+      issued: get(week, 'issued'),
+      revoked: get(week, 'revoked'),
+      verified: get(week, 'verified'),
+    }));
+  }
+
+  /** Organizers without activity for STALLED_AFTER_DAYS who are not certified, longest silent first. */
+  async stalled(manager: EntityManager, f: ReportFilter & { track: CurriculumTrack }) {
+    const people = this.population(f);
+    return manager.query<{ id: string; name: string; coach: string | null; last_activity: Date | null }[]>(
+      `WITH people AS (${people.sql}),
+       activity AS (
+         SELECT p.id, p.display_name AS name,
+                GREATEST(p.last_login_at,
+                         (SELECT max(submitted_at) FROM evidence_submissions s WHERE s.organizer_id = p.id),
+                         (SELECT max(read_at) FROM module_reads r WHERE r.user_id = p.id),
+                         (SELECT max(completed_at) FROM milestone_completions c WHERE c.user_id = p.id)) AS last_activity
+           FROM people p JOIN users u ON u.id = p.id
+          WHERE u.active AND NOT EXISTS (SELECT 1 FROM certificates ce WHERE ce.user_id = p.id AND ce.track_id = $3
+                                            AND ce.superseded_at IS NULL AND ce.revoked_at IS NULL))
+       SELECT a.id, a.name, a.last_activity,
+              (SELECT cu.display_name FROM coach_assignments ca JOIN users cu ON cu.id = ca.coach_id
+                WHERE ca.organizer_id = a.id AND ca.ended_at IS NULL) AS coach
+         FROM activity a
+        WHERE a.last_activity IS NULL OR a.last_activity < now() - make_interval(days => $4)
+        ORDER BY a.last_activity ASC NULLS FIRST, a.name LIMIT 100`,
+      [...people.params, f.track.id, this.stalledAfterDays],
+    );
+  }
+}
+
+function dayAfter(date: Date): Date {
+  return new Date(date.getTime() + 86_400_000);
+}

@@ -1,0 +1,112 @@
+import http from 'node:http';
+import net from 'node:net';
+import { Client } from 'pg';
+import { registrationCounts } from './support/invariants';
+import { freshDatabase, Scenario, type TestDatabase } from './support/scenario';
+import { ServerProcess, sleep } from './support/server-process';
+import { WebClient } from './support/web-client';
+
+/** Generous: the in-flight request must finish by itself, well before the cut-off. */
+const SHUTDOWN_TIMEOUT_MS = 15_000;
+/** How long the request stays blocked after SIGTERM (the test holds a row lock it needs). */
+const HOLD_AFTER_SIGTERM_MS = 1500;
+const WAIT_FOR_BLOCKED_REQUEST_MS = 10_000;
+const REFUSAL_DEADLINE_MS = 2000;
+
+function connectionRefused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(false)));
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
+  });
+}
+
+/** A plain request on a new connection (no keep-alive pool that could hide a refusal). */
+function freshGet(port: number, path: string): Promise<number | string> {
+  return new Promise((resolve) => {
+    http
+      .get({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      })
+      .on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+  });
+}
+
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+describe('graceful shutdown of a real server process (SIGTERM)', () => {
+  let db: TestDatabase;
+  let locker: Client | undefined;
+
+  beforeAll(async () => {
+    db = await freshDatabase();
+  });
+  afterAll(async () => {
+    await locker?.end().catch(() => undefined);
+    await db?.drop();
+  });
+
+  it('lets the slow request in flight finish, refuses new connections, then exits 0', async () => {
+    const scenario = new Scenario(db.dataSource);
+    const admin = await scenario.user('admin');
+    const [organizer] = await scenario.organizers(1);
+    const workshop = await scenario.workshop(admin, { capacity: 5, milestoneIds: [] });
+    const server = await ServerProcess.start({
+      databaseUrl: db.url,
+      env: { SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) },
+    });
+    const client = await new WebClient(server.origin).signIn(organizer.email);
+    const token = await client.csrfToken();
+
+    // The slow request: registering locks the workshop row (SELECT ... FOR UPDATE), which we hold.
+    locker = new Client({ connectionString: db.url });
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('SELECT id FROM workshops WHERE id = $1 FOR UPDATE', [workshop.id]);
+    const slow = client.post(`/workshops/${workshop.id}/register`, {}, token);
+    let answeredAt = 0;
+    void slow.then(() => (answeredAt = Date.now()));
+    await waitUntil(
+      async () => {
+        const [{ waiting }] = await db.dataSource.query<{ waiting: number }[]>(
+          `SELECT count(*)::int AS waiting FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+        );
+        return waiting > 0;
+      },
+      WAIT_FOR_BLOCKED_REQUEST_MS,
+      'the registration to wait for the row lock',
+    );
+
+    server.child.kill('SIGTERM');
+    await waitUntil(() => connectionRefused(server.port), REFUSAL_DEADLINE_MS, 'new connections to be refused');
+    expect(await freshGet(server.port, '/healthz')).toBe('ECONNREFUSED');
+    await sleep(HOLD_AFTER_SIGTERM_MS);
+    if (!server.running) console.log('EXITED', await server.exited, server.log());
+    expect(server.running).toBe(true); // still draining
+    expect(answeredAt).toBe(0);
+
+    await locker.query('COMMIT');
+    const response = await slow;
+    const exit = await server.exited;
+    const exitedAt = Date.now();
+    console.log('SHUTSTATS', exitedAt - answeredAt);
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe(`/workshops/${workshop.id}`);
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(exitedAt).toBeGreaterThanOrEqual(answeredAt);
+    expect(await registrationCounts(db.dataSource, workshop.id)).toEqual({
+      registered: 1,
+      waitlisted: 0,
+      people: 1,
+    });
+    await server.stop(); // already exited: removes its folder
+  });
+});
