@@ -15,6 +15,12 @@ import { adminRouter } from './admin/admin.router';
 import { ChaptersService } from './admin/chapters.service';
 import { CohortsService } from './admin/cohorts.service';
 import { reportsRouter } from './admin/reports.router';
+import { auditLogRouter } from './admin/audit-log.router';
+import { AuditLogService } from './admin/audit-log.service';
+import { exportsRouter } from './admin/exports.router';
+import { ExportsService } from './admin/exports.service';
+import { importRouter } from './admin/import.router';
+import { ImportService } from './admin/import.service';
 import { ReportsService } from './admin/reports.service';
 import { OutboxService } from './admin/outbox.service';
 import { adminCoachingRouter } from './coaching/admin-coaching.router';
@@ -107,8 +113,10 @@ export function createApp({
   app.use(passport.session());
   app.use(enforceAbsoluteLifetime(config.sessionMaxMs));
   // Checking a pasted credential changes nothing, so partners need neither a session nor a token.
+  // The bulk import form is multipart: its router checks the token after parsing the body.
+  const csrfLater = new Set(['/verify', '/admin/import']);
   app.use((req, res, next) =>
-    req.method === 'POST' && req.path === '/verify' ? next() : csrfSynchronisedProtection(req, res, next),
+    req.method === 'POST' && csrfLater.has(req.path) ? next() : csrfSynchronisedProtection(req, res, next),
   );
   app.use(viewLocals((req) => generateToken(req)));
 
@@ -201,6 +209,24 @@ export function createApp({
       reports: new ReportsService(() => catalog.current(), config.stalledAfterDays),
       chapters,
       cohorts,
+    }),
+  );
+  app.use(
+    exportsRouter({
+      dataSource,
+      pool,
+      catalog,
+      exportsService: new ExportsService(config.baseUrl),
+      chapters,
+      cohorts,
+    }),
+  );
+  app.use(auditLogRouter({ dataSource, pool, audit: new AuditLogService() }));
+  app.use(
+    importRouter({
+      dataSource,
+      importer: new ImportService(invites),
+      csrfProtection: csrfSynchronisedProtection,
     }),
   );
   app.use(notFoundHandler);

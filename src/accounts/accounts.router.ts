@@ -97,9 +97,21 @@ export function accountsRouter({ dataSource, accounts, invites, passport }: Acco
 
   const inviteModel = async (req: Request) => {
     const invite = await invites.findUsable(dataSource.manager, paramToken(req.params.token));
-    return { invite: { email: invite.email, role: invite.role }, pageTitle: 'Join Organizer Academy' };
+    return {
+      invite: { email: invite.email, role: invite.role, displayName: invite.displayName },
+      pageTitle: 'Join Organizer Academy',
+    };
   };
-  router.get('/invites/:token', showForm('accounts/accept-invite', inviteModel));
+  router.get('/invites/:token', async (req, res) => {
+    const model = await inviteModel(req);
+    // A bulk import may suggest a name; the invitee can change it.
+    const suggested = model.invite.displayName;
+    res.render('accounts/accept-invite', {
+      ...model,
+      values: suggested ? { displayName: suggested } : {},
+      errors: {},
+    });
+  });
   router.post(
     '/invites/:token',
     handleForm({

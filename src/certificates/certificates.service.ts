@@ -24,7 +24,10 @@ const contextsOnly: DocumentLoader = createDocumentLoader(() => Promise.resolve(
 
 export type CertificateState = 'valid' | 'expired' | 'revoked' | 'superseded';
 
-export function stateOf(certificate: Certificate, now = new Date()): CertificateState {
+export function stateOf(
+  certificate: Pick<Certificate, 'revokedAt' | 'supersededAt' | 'validUntil'>,
+  now = new Date(),
+): CertificateState {
   if (certificate.revokedAt) return 'revoked';
   if (certificate.supersededAt) return 'superseded';
   if (certificate.validUntil && certificate.validUntil <= now) return 'expired';
@@ -39,6 +42,38 @@ function addMonths(date: Date, months: number): Date {
   const result = new Date(date);
   result.setUTCMonth(result.getUTCMonth() + months);
   return result;
+}
+
+interface PublicCertificateRow {
+  id: string;
+  code: string;
+  track_id: string;
+  hidden: boolean;
+  credential_hash: string;
+  awarded_at: Date;
+  valid_until: Date | null;
+  revoked_at: Date | null;
+  revoked_reason: string | null;
+  superseded_at: Date | null;
+  superseded_by_code: string | null;
+  holder_name: string;
+  status_versions: string | null;
+}
+
+/** A public certificate without its credential: enough for its status, and to key caches. */
+export interface PublicCertificateSummary {
+  id: string;
+  code: string;
+  trackId: string;
+  holderName: string;
+  credentialHash: string;
+  awardedAt: Date;
+  validUntil: Date | null;
+  revokedAt: Date | null;
+  revokedReason: string | null;
+  supersededAt: Date | null;
+  supersededBy: { code: string } | null;
+  statusVersions: string;
 }
 
 /**
@@ -152,8 +187,9 @@ export class CertificatesService {
     userId: string,
   ): Promise<RecheckOutcome[]> {
     const admin = assertAdmin(actor);
-    if (!(await manager.exists(User, { where: { id: userId } })))
-      throw new NotFound('That person does not exist.');
+    const person = await manager.findOne(User, { where: { id: userId } });
+    if (!person) throw new NotFound('That person does not exist.');
+    assertInScope(admin, person.chapterId, 'That person');
     const outcomes: RecheckOutcome[] = [];
     for (const track of this.curriculum().tracks) {
       const issued = await this.issueIfEligible(manager, userId, track.id);
@@ -286,6 +322,53 @@ export class CertificatesService {
     if (!certificate || certificate.hidden)
       throw new NotFound('There is no public certificate at this address.');
     return Object.assign(certificate, { holderName: certificate.user!.displayName });
+  }
+
+  /**
+   * What a public certificate page or JSON request needs to decide what to send, in one query and
+   * without the credential itself (callers cache the rendered page or JSON by `credentialHash`).
+   * `statusVersions` is every status list's version, as the verification cache keys them. Unknown
+   * and hidden certificates give the same NotFound as byCode.
+   */
+  async publicSummary(manager: EntityManager, code: string): Promise<PublicCertificateSummary> {
+    const [row] = /^[A-Za-z0-9_-]{22,64}$/.test(code)
+      ? await manager.query<PublicCertificateRow[]>(
+          `SELECT c.id, c.code, c.track_id, c.hidden, c.credential_hash, c.awarded_at, c.valid_until,
+                  c.revoked_at, c.revoked_reason, c.superseded_at, s.code AS superseded_by_code,
+                  u.display_name AS holder_name,
+                  (SELECT string_agg(l.id || '.' || l.version, ',' ORDER BY l.id) FROM status_lists l) AS status_versions
+             FROM certificates c
+             JOIN users u ON u.id = c.user_id
+             LEFT JOIN certificates s ON s.id = c.superseded_by_id
+            WHERE c.code = $1`,
+          [code],
+        )
+      : [];
+    if (!row || row.hidden) throw new NotFound('There is no public certificate at this address.');
+    return {
+      id: row.id,
+      code: row.code,
+      trackId: row.track_id,
+      holderName: row.holder_name,
+      credentialHash: row.credential_hash,
+      awardedAt: row.awarded_at,
+      validUntil: row.valid_until,
+      revokedAt: row.revoked_at,
+      revokedReason: row.revoked_reason,
+      supersededAt: row.superseded_at,
+      supersededBy: row.superseded_by_code ? { code: row.superseded_by_code } : null,
+      statusVersions: row.status_versions ?? '',
+    };
+  }
+
+  /** The signed credential of a certificate, as stored. */
+  async credentialOf(manager: EntityManager, certificateId: string): Promise<Record<string, unknown>> {
+    const [row] = await manager.query<{ credential: Record<string, unknown> }[]>(
+      'SELECT credential FROM certificates WHERE id = $1',
+      [certificateId],
+    );
+    if (!row) throw new NotFound('There is no public certificate at this address.');
+    return row.credential;
   }
 
   /** Our certificate whose id the pasted credential carries (for counting checks), if any. */

@@ -89,6 +89,12 @@ const ACCESS: Record<string, Who[]> = {
   'GET /admin/cohorts': ADMINS,
   'POST /admin/cohorts': ADMINS,
   'GET /admin/reports': ADMINS,
+  'GET /admin/exports': ADMINS,
+  'GET /admin/exports/:file': ADMINS,
+  'GET /admin/audit': ADMINS,
+  'GET /admin/audit.csv': ADMINS,
+  'GET /admin/import': ADMINS,
+  'POST /admin/import': ADMINS,
   // Partners check certificates without an account.
   'GET /issuer': EVERYONE,
   'GET /status/:listId': EVERYONE,

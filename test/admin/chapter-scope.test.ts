@@ -1,0 +1,242 @@
+import type { Response } from 'supertest';
+import { Cohort } from '../../src/accounts/cohort.entity';
+import type { User } from '../../src/accounts/user.entity';
+import { Certificate } from '../../src/certificates/certificate.entities';
+import { CoachRequest, EvidenceSubmission } from '../../src/coaching/coaching.entities';
+import { WorkshopsService } from '../../src/workshops/workshops.service';
+import { certificateKit } from '../certificates/kit';
+import { startTestApp, testCatalog, type TestApp } from '../helpers/app';
+import { createChapter, createUser } from '../helpers/factories';
+import { csrfToken, postForm, signedInAgent, type Agent } from '../helpers/http';
+import { listRoutes } from '../helpers/routes';
+
+type Records = {
+  chapterId: string;
+  organizer: User;
+  certificateId: string;
+  inviteId: string;
+  workshopId: string;
+  submissionId: string;
+  cohortId: string;
+};
+
+/**
+ * A chapter-scoped admin (chapter B) against every admin route, with records of chapter A:
+ * reading gives 404 (or a list without them), changing is refused, and chapter A is unchanged.
+ */
+describe('chapter-scoped admins', () => {
+  let t: TestApp;
+  let scoped: Agent;
+  let academyAdmin: User;
+  let a: Records;
+  let b: Records;
+  const db = () => t.dataSource.manager;
+  const curriculum = () => testCatalog(t.config.curriculumDir).current();
+
+  async function recordsFor(name: string): Promise<Records> {
+    const chapter = await createChapter(db(), { name });
+    const organizer = await createUser(db(), { displayName: `${name} Organizer`, chapterId: chapter.id });
+    const certificate = await certificateKit(t).certify(organizer.id);
+    const [invite] = await db().query<{ id: string }[]>(
+      `INSERT INTO invites (email, role, chapter_id, token_hash, invited_by_id, expires_at)
+       VALUES ($1, 'organizer', $2, $3, $4, now() + interval '7 days') RETURNING id`,
+      [
+        `${name.replace(/\W/g, '').toLowerCase()}-invitee@example.org`,
+        chapter.id,
+        `hash-${name}`,
+        academyAdmin.id,
+      ],
+    );
+    const workshops = new WorkshopsService(curriculum, t.config.baseUrl);
+    const start = new Date(Date.now() + 86_400_000);
+    const workshop = await t.dataSource.transaction((m) =>
+      workshops.create(m, academyAdmin, {
+        title: `${name} workshop`,
+        description: '',
+        milestoneIds: [],
+        startsAt: start,
+        endsAt: new Date(start.getTime() + 3_600_000),
+        timeZone: 'UTC',
+        location: '',
+        onlineUrl: null,
+        capacity: 5,
+        chapterId: chapter.id,
+      }),
+    );
+    const submission = await db().save(
+      db().create(EvidenceSubmission, {
+        organizerId: organizer.id,
+        milestoneId: certificateKit(t).milestoneIds[0],
+        attempt: 1,
+        body: 'evidence',
+        links: [],
+        status: 'approved',
+      }),
+    );
+    await db().insert(CoachRequest, { organizerId: organizer.id, message: `${name} needs a coach` });
+    const cohort = await db().save(db().create(Cohort, { name: `${name} cohort`, chapterId: chapter.id }));
+    return {
+      chapterId: chapter.id,
+      organizer,
+      certificateId: certificate.id,
+      inviteId: invite.id,
+      workshopId: workshop.id,
+      submissionId: submission.id,
+      cohortId: cohort.id,
+    };
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    academyAdmin = await createUser(db(), { role: 'admin' });
+    a = await recordsFor('Chapter Alpha');
+    b = await recordsFor('Chapter Beta');
+    const admin = await createUser(db(), {
+      role: 'admin',
+      chapterId: b.chapterId,
+      scopeChapterId: b.chapterId,
+    });
+    scoped = await signedInAgent(t.app, admin.email);
+  });
+  afterAll(() => t.close());
+
+  const hidden = (r: Response) => expect([403, 404]).toContain(r.status);
+  const notListing = (r: Response) => {
+    expect(r.status).toBe(200);
+    expect(r.text).not.toContain('Chapter Alpha');
+  };
+  const get = (url: string) => scoped.get(url);
+  const post = (url: string, fields: Record<string, string> = {}) => postForm(scoped, url, fields);
+
+  /** Every admin route, what a chapter-B admin gets for chapter A's records. */
+  const CASES: Record<string, () => Promise<void>> = {
+    'GET /admin': async () => expect((await get('/admin')).status).toBe(303),
+    'GET /admin/people': async () => notListing(await get(`/admin/people?chapterId=${a.chapterId}`)),
+    'GET /admin/people/:id': async () => hidden(await get(`/admin/people/${a.organizer.id}`)),
+    'POST /admin/people/:id': async () =>
+      hidden(await post(`/admin/people/${a.organizer.id}`, { role: 'coach', chapterId: a.chapterId })),
+    'POST /admin/people/:id/deactivate': async () =>
+      hidden(await post(`/admin/people/${a.organizer.id}/deactivate`)),
+    'POST /admin/people/:id/reactivate': async () =>
+      hidden(await post(`/admin/people/${a.organizer.id}/reactivate`)),
+    'GET /admin/people/:id/coach': async () => hidden(await get(`/admin/people/${a.organizer.id}/coach`)),
+    'POST /admin/people/:id/coach': async () =>
+      hidden(await post(`/admin/people/${a.organizer.id}/coach`, {})),
+    'GET /admin/people/:id/certificates': async () =>
+      hidden(await get(`/admin/people/${a.organizer.id}/certificates`)),
+    'POST /admin/people/:id/certificates/recheck': async () =>
+      hidden(await post(`/admin/people/${a.organizer.id}/certificates/recheck`)),
+    'POST /admin/people/:id/certificates/issue': async () =>
+      hidden(
+        await post(`/admin/people/${a.organizer.id}/certificates/issue`, { trackId: 'civic-tech-organizer' }),
+      ),
+    'POST /admin/certificates/:id/reissue': async () =>
+      hidden(await post(`/admin/certificates/${a.certificateId}/reissue`)),
+    'POST /admin/certificates/:id/revoke': async () =>
+      hidden(await post(`/admin/certificates/${a.certificateId}/revoke`, { reason: 'no' })),
+    'GET /admin/chapters': async () => hidden(await get('/admin/chapters')),
+    'POST /admin/chapters': async () => hidden(await post('/admin/chapters', { name: 'Sneaky chapter' })),
+    'GET /admin/chapters/:id': async () => hidden(await get(`/admin/chapters/${a.chapterId}`)),
+    'POST /admin/chapters/:id': async () =>
+      hidden(await post(`/admin/chapters/${a.chapterId}`, { name: 'Renamed' })),
+    'GET /admin/invites': async () => notListing(await get('/admin/invites')),
+    'POST /admin/invites': async () => {
+      const other = await post('/admin/invites', {
+        email: 'x1@example.org',
+        role: 'organizer',
+        chapterId: a.chapterId,
+      });
+      expect(other.status).toBe(400);
+      expect(other.text).toContain('You can only invite people into your own chapter.');
+      const admin = await post('/admin/invites', {
+        email: 'x2@example.org',
+        role: 'admin',
+        chapterId: b.chapterId,
+      });
+      expect(admin.status).toBe(400);
+    },
+    'POST /admin/invites/:id/resend': async () => hidden(await post(`/admin/invites/${a.inviteId}/resend`)),
+    'POST /admin/invites/:id/revoke': async () => hidden(await post(`/admin/invites/${a.inviteId}/revoke`)),
+    'GET /admin/outbox': async () => hidden(await get('/admin/outbox')),
+    'GET /admin/coach-requests': async () => notListing(await get('/admin/coach-requests')),
+    'POST /admin/submissions/:id/withdraw': async () =>
+      hidden(await post(`/admin/submissions/${a.submissionId}/withdraw`, { reason: 'no' })),
+    'GET /admin/cohorts': async () => notListing(await get('/admin/cohorts')),
+    'POST /admin/cohorts': async () => {
+      expect((await post('/admin/cohorts', { name: 'Beta autumn', chapterId: a.chapterId })).status).toBe(
+        303,
+      );
+      const [row] = await db().query<{ chapter_id: string }[]>(
+        `SELECT chapter_id FROM cohorts WHERE name = 'Beta autumn'`,
+      );
+      expect(row.chapter_id).toBe(b.chapterId);
+    },
+    'GET /admin/reports': async () => notListing(await get(`/admin/reports?chapterId=${a.chapterId}`)),
+    'GET /admin/exports': async () => notListing(await get(`/admin/exports?chapterId=${a.chapterId}`)),
+    'GET /admin/exports/:file': async () => {
+      const csv = await get(`/admin/exports/people.csv?chapterId=${a.chapterId}`);
+      expect(csv.status).toBe(200);
+      expect(csv.text).not.toContain('Chapter Alpha');
+      expect(csv.text).toContain('Chapter Beta Organizer');
+    },
+    'GET /admin/audit': async () => hidden(await get('/admin/audit')),
+    'GET /admin/audit.csv': async () => hidden(await get('/admin/audit.csv')),
+    'GET /admin/import': async () => expect((await get('/admin/import')).status).toBe(200),
+    'POST /admin/import': async () => {
+      const token = await csrfToken(scoped);
+      const response = await scoped
+        .post('/admin/import')
+        .field('_csrf', token)
+        .field('step', 'import')
+        .field('csv', 'email,chapter\nsneak@example.org,Chapter Alpha\n');
+      expect(response.status).toBe(303);
+      expect(await db().query(`SELECT 1 FROM invites WHERE email = 'sneak@example.org'`)).toHaveLength(0);
+    },
+  };
+
+  it('covers every admin route', () => {
+    const adminRoutes = listRoutes(t.app).filter((r) => r.split(' ')[1].startsWith('/admin'));
+    expect(Object.keys(CASES).sort()).toEqual(adminRoutes);
+  });
+
+  it.each(Object.keys(CASES))('%s', async (route) => {
+    await CASES[route]();
+  });
+
+  it('cannot manage workshops, coaching records or certificates of other chapters', async () => {
+    for (const url of [
+      `/workshops/${a.workshopId}/edit`,
+      `/workshops/${a.workshopId}/attendance`,
+      `/workshops/${a.workshopId}/check-in`,
+    ])
+      hidden(await get(url));
+    hidden(await post(`/workshops/${a.workshopId}/cancel`));
+    hidden(await get(`/coach/organizers/${a.organizer.id}`));
+    const create = await post('/workshops', {
+      title: 'Elsewhere',
+      startsAt: '2099-01-01T10:00',
+      endsAt: '2099-01-01T12:00',
+      timeZone: 'UTC',
+      capacity: '5',
+      chapterId: a.chapterId,
+    });
+    expect(create.status).toBe(400);
+    expect(create.text).toContain('You can only schedule workshops for your own chapter.');
+  });
+
+  it('leaves chapter A untouched, and works normally on its own chapter', async () => {
+    expect((await db().findOneByOrFail(Certificate, { id: a.certificateId })).revokedAt).toBeNull();
+    expect(await db().query(`SELECT revoked_at FROM invites WHERE id = $1`, [a.inviteId])).toEqual([
+      { revoked_at: null },
+    ]);
+    expect((await get(`/admin/people/${b.organizer.id}`)).status).toBe(200);
+    expect((await get(`/workshops/${b.workshopId}/attendance`)).status).toBe(200);
+    expect(
+      (await post(`/admin/certificates/${b.certificateId}/revoke`, { reason: 'Checked: issued in error' }))
+        .status,
+    ).toBe(303);
+    expect((await db().findOneByOrFail(Certificate, { id: b.certificateId })).revokedReason).toBe(
+      'Checked: issued in error',
+    );
+  });
+});

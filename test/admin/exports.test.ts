@@ -1,0 +1,114 @@
+import http from 'node:http';
+import { parse } from 'csv-parse/sync';
+import type { User } from '../../src/accounts/user.entity';
+import { createChapter, createUser } from '../helpers/factories';
+import { signedInAgent } from '../helpers/http';
+import { startListeningApp, type RunningApp } from '../helpers/listening-app';
+import { certificateKit } from '../certificates/kit';
+
+const TRICKY_NAMES = [
+  'Smith, Jane',
+  'Ana "the Organizer" Díaz',
+  'Line\nBreak',
+  'Zoë Ünïcødé 名前',
+  '=HYPERLINK("http://evil.example")',
+  '+15551234',
+  '-2+3',
+  '@SUM(A1)',
+];
+const BIG_EXPORT_ROWS = 100_000;
+/** Heap growth allowed while 100,000 rows stream through (rows themselves would take far more). */
+const HEAP_BUDGET_BYTES = 48 * 1024 * 1024;
+
+describe('CSV exports', () => {
+  let running: RunningApp;
+  let admin: User;
+  const db = () => running.t.dataSource.manager;
+
+  beforeAll(async () => {
+    running = await startListeningApp();
+    admin = await createUser(db(), { role: 'admin' });
+  });
+  afterAll(() => running.close());
+
+  const download = async (path: string) => (await signedInAgent(running.t.app, admin.email)).get(path);
+
+  it('quotes commas, quotes, newlines and non-ASCII correctly and neutralises formulas', async () => {
+    const chapter = await createChapter(db(), { name: 'Tricky, "quoted" chapter' });
+    for (const name of TRICKY_NAMES) await createUser(db(), { displayName: name, chapterId: chapter.id });
+    const response = await download(`/admin/exports/people.csv?chapterId=${chapter.id}`);
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(response.headers['content-disposition']).toMatch(
+      /attachment; filename="?people-\d{4}-\d{2}-\d{2}\.csv"?/,
+    );
+    expect(response.text.startsWith('\ufeff')).toBe(true);
+    const rows = parse(response.text.slice(1), { columns: true }) as Record<string, string>[];
+    const names = rows.map((r) => r.name).sort();
+    const expected = TRICKY_NAMES.map((n) => (/^[=+\-@]/.test(n) ? `'${n}` : n)).sort();
+    expect(names).toEqual(expected);
+    expect(rows.every((r) => r.chapter === 'Tricky, "quoted" chapter')).toBe(true);
+    expect(response.text).toContain('"Smith, Jane"');
+    expect(response.text).toContain('"Ana ""the Organizer"" Díaz"');
+  });
+
+  it('exports submissions, attendance and certificates with their headers and rows', async () => {
+    const chapter = await createChapter(db());
+    const holder = await createUser(db(), { displayName: 'Cert Holder', chapterId: chapter.id });
+    await certificateKit(running.t).certify(holder.id);
+    const certificates = await download(`/admin/exports/certificates.csv?chapterId=${chapter.id}`);
+    const [row] = parse(certificates.text.slice(1), { columns: true }) as Record<string, string>[];
+    expect(row).toMatchObject({
+      holder: 'Cert Holder',
+      track: 'civic-tech-organizer',
+      status: 'valid',
+      hidden: 'no',
+    });
+    expect(row.url).toMatch(new RegExp(`^${running.baseUrl}/c/[A-Za-z0-9_-]{22}$`));
+    for (const name of ['submissions', 'attendance']) {
+      const response = await download(`/admin/exports/${name}.csv?chapterId=${chapter.id}`);
+      expect(response.status).toBe(200);
+      expect(response.text.split('\r\n')[0]).toMatch(/^\ufeff\w/);
+    }
+    expect((await download('/admin/exports/passwords.csv')).status).toBe(404);
+  });
+
+  it(`streams ${BIG_EXPORT_ROWS.toLocaleString('en')} rows with the heap staying bounded`, async () => {
+    const chapter = await createChapter(db(), { name: 'Huge chapter' });
+    await db().query(
+      `INSERT INTO users (email, display_name, password_hash, role, chapter_id)
+       SELECT 'bulk' || i || '@example.org', 'Bulk person ' || i, 'not-a-hash', 'organizer', $1
+         FROM generate_series(1, $2) AS i`,
+      [chapter.id, BIG_EXPORT_ROWS],
+    );
+    const agent = await signedInAgent(running.t.app, admin.email);
+    // The agent's session cookie, for a plain streaming client.
+    const cookies = (await agent.get('/admin/exports')).request.cookies;
+    global.gc?.();
+    const baseline = process.memoryUsage().heapUsed;
+    let peak = baseline;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().heapUsed);
+    }, 5);
+    // Read the download as a stream, counting lines, so the test client holds no more than the server.
+    const lines = await new Promise<number>((resolve, reject) => {
+      http
+        .get(
+          `${running.baseUrl}/admin/exports/people.csv?chapterId=${chapter.id}`,
+          { headers: { cookie: cookies } },
+          (res) => {
+            let count = 0;
+            res.on('data', (chunk: Buffer) => {
+              for (const byte of chunk) if (byte === 0x0a) count += 1;
+            });
+            res.on('end', () => resolve(count));
+            res.on('error', reject);
+          },
+        )
+        .on('error', reject);
+    });
+    clearInterval(sampler);
+    expect(lines).toBe(BIG_EXPORT_ROWS + 1);
+    expect(peak - baseline).toBeLessThan(HEAP_BUDGET_BYTES);
+  });
+});
