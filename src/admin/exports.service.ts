@@ -179,7 +179,7 @@ export class ExportsService {
           r.email,
           r.chapter,
           r.track_id,
-          `${this.baseUrl}/c/${r.code}`,
+          `${this.baseUrl}/c/${String(r.code)}`,
           iso(r.awarded_at),
           iso(r.issued_at),
           iso(r.valid_until),

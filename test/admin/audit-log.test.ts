@@ -60,7 +60,7 @@ describe('audit log page', () => {
   it('exports the same search as CSV', async () => {
     const response = await agent.get('/admin/audit.csv?person=sam.subject');
     expect(response.status).toBe(200);
-    const rows = parse(response.text.slice(1), { columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(response.text.slice(1), { columns: true });
     expect(rows.map((r) => r.action).sort()).toEqual(['certificate.revoked', 'user.updated']);
     expect(rows.find((r) => r.action === 'certificate.revoked')!.details).toContain(
       '"reason":"Wrong person, \\"oops\\""',

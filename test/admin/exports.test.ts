@@ -43,7 +43,7 @@ describe('CSV exports', () => {
       /attachment; filename="?people-\d{4}-\d{2}-\d{2}\.csv"?/,
     );
     expect(response.text.startsWith('\ufeff')).toBe(true);
-    const rows = parse(response.text.slice(1), { columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(response.text.slice(1), { columns: true });
     const names = rows.map((r) => r.name).sort();
     const expected = TRICKY_NAMES.map((n) => (/^[=+\-@]/.test(n) ? `'${n}` : n)).sort();
     expect(names).toEqual(expected);
@@ -57,7 +57,7 @@ describe('CSV exports', () => {
     const holder = await createUser(db(), { displayName: 'Cert Holder', chapterId: chapter.id });
     await certificateKit(running.t).certify(holder.id);
     const certificates = await download(`/admin/exports/certificates.csv?chapterId=${chapter.id}`);
-    const [row] = parse(certificates.text.slice(1), { columns: true }) as Record<string, string>[];
+    const [row] = parse<Record<string, string>>(certificates.text.slice(1), { columns: true });
     expect(row).toMatchObject({
       holder: 'Cert Holder',
       track: 'civic-tech-organizer',

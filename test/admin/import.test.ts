@@ -104,7 +104,7 @@ describe('bulk invite from CSV', () => {
       password: 'a long enough passphrase 2027',
     });
     expect(accepted.status).toBe(303);
-    const user = (await db().findOneByOrFail('users', { email: 'ada@example.org' } as never)) as User;
+    const user = await db().findOneByOrFail(UserEntity, { email: 'ada@example.org' });
     expect(user.cohortId).toBe(invite.cohortId);
     expect(await db().countBy(CoachAssignment, { organizerId: user.id, coachId: coach.id })).toBe(1);
   });
