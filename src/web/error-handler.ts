@@ -29,6 +29,17 @@ function httpClientError(error: unknown): ErrorView | undefined {
         'The form was open too long or came from another site. Go back, reload the page and try again.',
     };
   }
+  // multer refuses an upload it cannot take (a file under another field name, too many parts...)
+  // with a MulterError that carries no status: the client's mistake, not ours.
+  if (error instanceof Error && error.name === 'MulterError') {
+    return code === 'LIMIT_FILE_SIZE' || code === 'LIMIT_FIELD_VALUE'
+      ? { status: 413, title: 'Too much data', message: 'The file is too large. Shorten it and try again.' }
+      : {
+          status: 400,
+          title: 'Bad request',
+          message: 'The upload could not be understood. Choose the file again and retry.',
+        };
+  }
   if (type === 'entity.too.large') {
     return {
       status: 413,

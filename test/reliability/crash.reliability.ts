@@ -19,6 +19,8 @@ const SEATS = 12;
 /** The victim process is SIGKILLed once it has acknowledged this many requests. */
 const KILL_AFTER_ACKNOWLEDGED = 6;
 const SIGN_IN_BATCH = 10;
+/** Patient pool waits: this test is about invariants, not load shedding (see concurrency test). */
+const CONNECT_TIMEOUT_MS = 10_000;
 
 type Kind = 'attendance' | 'registration';
 interface Sent {
@@ -37,7 +39,14 @@ describe('an app process killed (SIGKILL) with requests in flight', () => {
   beforeAll(async () => {
     db = await freshDatabase();
     scenario = new Scenario(db.dataSource);
-    servers = await Promise.all([0, 1].map(() => ServerProcess.start({ databaseUrl: db.url })));
+    servers = await Promise.all(
+      [0, 1].map(() =>
+        ServerProcess.start({
+          databaseUrl: db.url,
+          env: { DB_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS) },
+        }),
+      ),
+    );
   });
 
   afterAll(async () => {
@@ -69,7 +78,7 @@ describe('an app process killed (SIGKILL) with requests in flight', () => {
       );
     }
 
-    const send = (kind: Kind, person: User, server: number, origin: string) => {
+    const send = (kind: Kind, person: User, origin: string) => {
       if (kind === 'attendance')
         return adminClient
           .on(origin)
@@ -91,7 +100,7 @@ describe('an app process killed (SIGKILL) with requests in flight', () => {
       work.map(async ({ kind, person }, i): Promise<Sent> => {
         const server = Math.floor(i / 2) % 2;
         try {
-          const response = await send(kind, person, server, servers[server].origin);
+          const response = await send(kind, person, servers[server].origin);
           if (server === 0 && ++acknowledgedByVictim === KILL_AFTER_ACKNOWLEDGED) killed = victim.crash();
           return { kind, person, server, outcome: response.status };
         } catch {
@@ -107,7 +116,8 @@ describe('an app process killed (SIGKILL) with requests in flight', () => {
     const lost = sent.filter((s) => s.outcome === 'connection lost');
     expect(lost.length).toBeGreaterThan(0); // requests really were in flight
     expect(lost.every((s) => s.server === 0)).toBe(true);
-    expect(sent.filter((s) => s.outcome !== 'connection lost' && s.outcome !== 303)).toEqual([]);
+    const summary = (s: Sent) => `${s.kind} of ${s.person.email} on process ${s.server}: ${s.outcome}`;
+    expect(sent.filter((s) => s.outcome !== 'connection lost' && s.outcome !== 303).map(summary)).toEqual([]);
 
     await checkInvariants();
     // Every acknowledged write is there.
@@ -145,7 +155,7 @@ describe('an app process killed (SIGKILL) with requests in flight', () => {
 
     // The killed process comes back on the same port and database; retrying what was lost converges.
     servers[0] = await victim.restart();
-    const retried = await Promise.all(lost.map((s) => send(s.kind, s.person, 0, servers[0].origin)));
+    const retried = await Promise.all(lost.map((s) => send(s.kind, s.person, servers[0].origin)));
     expect(retried.map((r) => r.status)).toEqual(lost.map(() => 303));
     await checkInvariants();
     const [{ certificates }] = await db.dataSource.query<{ certificates: number }[]>(
@@ -161,7 +171,9 @@ describe('an app process killed (SIGKILL) with requests in flight', () => {
   });
 
   async function checkInvariants() {
-    expect(await certificateInvariantViolations(db.dataSource, TRACK_ID, scenario.track.milestoneIds)).toEqual({
+    expect(
+      await certificateInvariantViolations(db.dataSource, TRACK_ID, scenario.track.milestoneIds),
+    ).toEqual({
       incomplete: [],
       twoCurrent: [],
       notAudited: [],

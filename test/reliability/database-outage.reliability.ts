@@ -72,7 +72,10 @@ describe('a real PostgreSQL server stopped under traffic, then started again', (
     const requests: { what: string; send: () => ReturnType<WebClient['get']> }[] = [
       { what: 'GET /account', send: () => client.get('/account') },
       { what: `POST ${MODULE_READ_PATH}`, send: () => client.post(MODULE_READ_PATH, {}, token) },
-      { what: 'GET /workshops (JSON client)', send: () => client.get('/workshops', { accept: 'application/json' }) },
+      {
+        what: 'GET /workshops (JSON client)',
+        send: () => client.get('/workshops', { accept: 'application/json' }),
+      },
       { what: 'GET /me', send: () => client.get('/me') },
     ];
     const traffic = Array.from({ length: TRAFFIC_WORKERS }, async (_, worker) => {
@@ -92,7 +95,15 @@ describe('a real PostgreSQL server stopped under traffic, then started again', (
             body: response.text,
           });
         } catch (error) {
-          samples.push({ phase: sentIn, at, what, status: 'no answer', ms: 0, retryAfter: null, body: String(error) });
+          samples.push({
+            phase: sentIn,
+            at,
+            what,
+            status: 'no answer',
+            ms: 0,
+            retryAfter: null,
+            body: String(error),
+          });
         }
         await sleep(PAUSE_BETWEEN_REQUESTS_MS);
       }
@@ -120,7 +131,8 @@ describe('a real PostgreSQL server stopped under traffic, then started again', (
     await Promise.all(traffic);
 
     expect(server.running).toBe(true);
-    const summary = (list: Sample[]) => list.map((s) => `${s.phase} ${s.what}: ${s.status} in ${Math.round(s.ms)} ms`);
+    const summary = (list: Sample[]) =>
+      list.map((s) => `${s.phase} ${s.what}: ${s.status} in ${Math.round(s.ms)} ms`);
     // The process always answered, and only with success or 503: no 500, no dropped connection.
     const expectedStatus = (s: Sample) => (s.what.startsWith('POST') ? 303 : 200);
     expect(summary(samples.filter((s) => s.status !== expectedStatus(s) && s.status !== 503))).toEqual([]);

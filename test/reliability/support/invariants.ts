@@ -41,7 +41,9 @@ export async function certificateInvariantViolations(
  * was taken by a transaction whose certificate was lost.
  */
 export async function statusListViolations(dataSource: DataSource) {
-  const lists = await dataSource.query<{ id: number; next_index: number; certificates: number; max_index: number | null }[]>(
+  const lists = await dataSource.query<
+    { id: number; next_index: number; certificates: number; max_index: number | null }[]
+  >(
     `SELECT l.id, l.next_index, count(c.id)::int AS certificates, max(c.status_index) AS max_index
        FROM status_lists l LEFT JOIN certificates c ON c.status_list_id = l.id
       GROUP BY l.id, l.next_index ORDER BY l.id`,

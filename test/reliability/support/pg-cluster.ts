@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,6 +13,13 @@ const isRoot = process.getuid?.() === 0;
 
 /** Why the cluster cannot be used here, or undefined when it can. */
 export function pgClusterUnavailable(): string | undefined {
+  if (isRoot) {
+    try {
+      execFileSync('id', ['-u', 'postgres'], { stdio: 'ignore' });
+    } catch {
+      return 'there is no `postgres` OS user to run PostgreSQL as (useradd --system --user-group postgres)';
+    }
+  }
   for (const tool of ['initdb', 'pg_ctl', 'postgres']) {
     if (!fs.existsSync(path.join(PG_BIN, tool)))
       return `${path.join(PG_BIN, tool)} is missing (install Debian's postgresql-15, or set RELIABILITY_PG_BIN)`;
@@ -71,8 +78,10 @@ export class PgCluster {
       await run(file, argv, { cwd: os.tmpdir() });
     } catch (error) {
       const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
-      const log = fs.existsSync(path.join(this.dir, 'log')) ? fs.readFileSync(path.join(this.dir, 'log'), 'utf8') : '';
-      throw new Error(`${tool} ${args.join(' ')} failed:\n${stdout}${stderr}\n${log}`);
+      const log = fs.existsSync(path.join(this.dir, 'log'))
+        ? fs.readFileSync(path.join(this.dir, 'log'), 'utf8')
+        : '';
+      throw new Error(`${tool} ${args.join(' ')} failed:\n${stdout}${stderr}\n${log}`, { cause: error });
     }
   }
 

@@ -5,7 +5,12 @@ import type { Curriculum } from '../../../src/curriculum/curriculum.types';
 import type { Workshop } from '../../../src/workshops/workshop.entities';
 import { WorkshopsService } from '../../../src/workshops/workshops.service';
 import { TEST_ENV, testCatalog } from '../../helpers/app';
-import { connectTestDatabase, createTestDatabase, databaseUrl, dropTestDatabase } from '../../helpers/database';
+import {
+  connectTestDatabase,
+  createTestDatabase,
+  databaseUrl,
+  dropTestDatabase,
+} from '../../helpers/database';
 import { createUser } from '../../helpers/factories';
 
 export const TRACK_ID = 'civic-tech-organizer';
@@ -80,7 +85,13 @@ export class Scenario {
     const rows = userIds.flatMap((userId) =>
       this.track.milestones
         .filter((m) => m.id !== this.track.final.id)
-        .map((m) => ({ userId, milestoneId: m.id, moduleId: m.moduleId, trackId: TRACK_ID, source: 'admin' })),
+        .map((m) => ({
+          userId,
+          milestoneId: m.id,
+          moduleId: m.moduleId,
+          trackId: TRACK_ID,
+          source: 'admin',
+        })),
     );
     await this.manager
       .createQueryBuilder()
@@ -101,20 +112,19 @@ export class Scenario {
     }: { capacity: number; milestoneIds: string[]; startsInMinutes?: number },
   ) {
     const startsAt = new Date(Date.now() + startsInMinutes * 60_000);
-    return this.dataSource.transaction(
-      (m): Promise<Workshop> =>
-        this.workshops.create(m, createdBy, {
-          title: 'Reliability drill',
-          description: '',
-          milestoneIds,
-          startsAt,
-          endsAt: new Date(startsAt.getTime() + 2 * 3_600_000),
-          timeZone: 'UTC',
-          location: 'Main library',
-          onlineUrl: null,
-          capacity,
-          chapterId: null,
-        }),
+    return this.dataSource.transaction((m): Promise<Workshop> =>
+      this.workshops.create(m, createdBy, {
+        title: 'Reliability drill',
+        description: '',
+        milestoneIds,
+        startsAt,
+        endsAt: new Date(startsAt.getTime() + 2 * 3_600_000),
+        timeZone: 'UTC',
+        location: 'Main library',
+        onlineUrl: null,
+        capacity,
+        chapterId: null,
+      }),
     );
   }
 

@@ -44,7 +44,8 @@ export class ServerProcess {
     readonly dataDir: string,
   ) {
     const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const key of Object.keys(env)) if (key.startsWith('TEST_') || key === 'DATABASE_URL') delete env[key];
+    for (const key of Object.keys(env))
+      if (key.startsWith('TEST_') || key === 'DATABASE_URL') delete env[key];
     Object.assign(env, {
       NODE_ENV: 'production',
       LOG_LEVEL,

@@ -47,10 +47,21 @@ export class WebClient {
     return new WebClient(origin, this.jar);
   }
 
+  /** A request with this session's cookies; `form` is sent urlencoded, `body` as given (with its headers). */
   async request(
-    method: 'GET' | 'POST',
+    method: string,
     path: string,
-    { form, headers = {}, timeoutMs = 30_000 }: { form?: Record<string, string>; headers?: Record<string, string>; timeoutMs?: number } = {},
+    {
+      form,
+      body,
+      headers = {},
+      timeoutMs = 30_000,
+    }: {
+      form?: Record<string, string>;
+      body?: string | Uint8Array;
+      headers?: Record<string, string>;
+      timeoutMs?: number;
+    } = {},
   ): Promise<WebResponse> {
     const started = performance.now();
     const response = await fetch(`${this.origin}${path}`, {
@@ -62,7 +73,7 @@ export class WebClient {
         ...(form && { 'content-type': 'application/x-www-form-urlencoded' }),
         ...headers,
       },
-      body: form ? new URLSearchParams(form).toString() : undefined,
+      body: form ? new URLSearchParams(form).toString() : body,
     });
     this.jar.store(response.headers);
     const text = await response.text();
