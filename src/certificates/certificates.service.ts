@@ -5,7 +5,7 @@ import type { SessionUser } from '../accounts/session-user';
 import { User } from '../accounts/user.entity';
 import { recordAudit } from '../audit/audit';
 import type { Curriculum, CurriculumTrack } from '../curriculum/curriculum.types';
-import { lockTrackFor } from '../curriculum/progress.service';
+import { lockTrackFor, preparedRead } from '../curriculum/progress.service';
 import { Conflict, NotFound } from '../web/errors';
 import { Certificate } from './certificate.entities';
 import {
@@ -332,7 +332,9 @@ export class CertificatesService {
    */
   async publicSummary(manager: EntityManager, code: string): Promise<PublicCertificateSummary> {
     const [row] = /^[A-Za-z0-9_-]{22,64}$/.test(code)
-      ? await manager.query<PublicCertificateRow[]>(
+      ? await preparedRead<PublicCertificateRow>(
+          manager,
+          'certificates-public-summary',
           `SELECT c.id, c.code, c.track_id, c.hidden, c.credential_hash, c.awarded_at, c.valid_until,
                   c.revoked_at, c.revoked_reason, c.superseded_at, s.code AS superseded_by_code,
                   u.display_name AS holder_name,
@@ -371,13 +373,20 @@ export class CertificatesService {
     return row.credential;
   }
 
-  /** Our certificate whose id the pasted credential carries (for counting checks), if any. */
-  async findByCredential(manager: EntityManager, credential: unknown): Promise<Certificate | null> {
+  /** The id of our certificate whose URL the pasted credential carries (for counting checks), if any. */
+  async findByCredential(manager: EntityManager, credential: unknown): Promise<{ id: string } | null> {
     const id = (credential as { id?: unknown } | null)?.id;
     const prefix = `${this.baseUrl}/c/`;
     if (typeof id !== 'string' || !id.startsWith(prefix)) return null;
     const code = id.slice(prefix.length);
-    return /^[A-Za-z0-9_-]{22,64}$/.test(code) ? manager.findOne(Certificate, { where: { code } }) : null;
+    if (!/^[A-Za-z0-9_-]{22,64}$/.test(code)) return null;
+    const [row] = await preparedRead<{ id: string }>(
+      manager,
+      'certificates-id-by-code',
+      'SELECT id FROM certificates WHERE code = $1',
+      [code],
+    );
+    return row ?? null;
   }
 
   async byId(

@@ -1,15 +1,15 @@
-import { Router, type Request, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import multer from 'multer';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { DataSource } from 'typeorm';
 import type { CurriculumCatalog } from '../curriculum/catalog';
 import { TooManyRequests, ValidationFailed } from '../web/errors';
 import { certificatePdf, qrPng } from './certificate-pdf';
-import type { CertificatesService } from './certificates.service';
+import { stateOf, type CertificatesService, type PublicCertificateSummary } from './certificates.service';
 import type { IssuerKeysService } from './issuer-keys.service';
 import type { StatusListsService } from './status-lists.service';
 import type { VerificationCounter } from './verification-counter';
-import type { VerificationService } from './verification.service';
+import { VERIFICATION_CACHE_MS, type VerificationService } from './verification.service';
 import { checksView, claimsOf, dateOnly, statusView } from './view-models';
 
 interface PublicRouterDeps {
@@ -47,6 +47,65 @@ function rateLimit(perMinute: number): RequestHandler {
       );
     }
   };
+}
+
+/** A response body kept in memory with its ETag. */
+interface CachedBody {
+  at: number;
+  body: Buffer;
+  etag: string | undefined;
+}
+
+/**
+ * Rendered certificate pages and serialised credentials, so a busy public page neither re-renders
+ * nor re-serialises the same certificate on every request. Keys carry everything the body depends
+ * on (credential hash, status, status-list versions), and page entries live no longer than a
+ * cached signature check, so "checked just now" means the same as before.
+ */
+class BodyCache {
+  private readonly entries = new Map<string, CachedBody>();
+
+  constructor(
+    private readonly limit: number,
+    private readonly maxAgeMs: number,
+  ) {}
+
+  get(key: string): CachedBody | undefined {
+    const entry = this.entries.get(key);
+    if (entry && Date.now() - entry.at < this.maxAgeMs) return entry;
+    if (entry) this.entries.delete(key);
+    return undefined;
+  }
+
+  set(res: Response, key: string, text: string): CachedBody {
+    const etagFn = res.app.get('etag fn') as ((body: Buffer) => string) | undefined;
+    const body = Buffer.from(text);
+    const entry = { at: Date.now(), body, etag: typeof etagFn === 'function' ? etagFn(body) : undefined };
+    if (this.entries.size >= this.limit) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, entry);
+    return entry;
+  }
+}
+
+function sendCached(res: Response, type: string, entry: CachedBody): void {
+  if (entry.etag) res.set('ETag', entry.etag);
+  res.type(type).send(entry.body);
+}
+
+/** Everything the public page shows besides the credential's own claims. */
+function pageKey(certificate: PublicCertificateSummary, curriculumVersion: string): string {
+  return JSON.stringify([
+    curriculumVersion,
+    certificate.code,
+    certificate.credentialHash,
+    certificate.statusVersions,
+    stateOf(certificate),
+    certificate.holderName,
+    certificate.trackId,
+    certificate.revokedAt?.getTime() ?? null,
+    certificate.revokedReason,
+    certificate.supersededBy?.code ?? null,
+  ]);
 }
 
 /** Reads a pasted or uploaded credential; a person gets a message they can act on. */
@@ -92,35 +151,66 @@ export function publicCertificatesRouter(deps: PublicRouterDeps): Router {
     res.type('application/json').set('Cache-Control', 'no-cache').send(credential);
   });
 
-  const sendJson = async (req: Request, res: Parameters<RequestHandler>[1]) => {
-    const certificate = await certificates.byCode(manager, String(req.params.code));
+  const pages = new BodyCache(500, VERIFICATION_CACHE_MS);
+  const credentials = new BodyCache(2_000, Number.POSITIVE_INFINITY);
+  /** The signed credential as stored, serialised once per certificate and credential hash. */
+  const credentialJson = async (res: Response, certificate: PublicCertificateSummary) => {
+    const key = `${certificate.id}|${certificate.credentialHash}`;
+    return (
+      credentials.get(key) ??
+      credentials.set(res, key, JSON.stringify(await certificates.credentialOf(manager, certificate.id)))
+    );
+  };
+
+  const sendJson = async (req: Request, res: Response) => {
+    const certificate = await certificates.publicSummary(manager, String(req.params.code));
     counter.count(certificate.id, 'json');
-    res.type('application/json').set('Cache-Control', 'no-cache').send(certificate.credential);
+    res.set('Cache-Control', 'no-cache');
+    sendCached(res, 'application/json; charset=utf-8', await credentialJson(res, certificate));
   };
 
   router.get('/c/:code', limited, async (req, res) => {
     if (wantsJson(req)) return sendJson(req, res);
-    const certificate = await certificates.byCode(manager, String(req.params.code));
+    const certificate = await certificates.publicSummary(manager, String(req.params.code));
     counter.count(certificate.id, 'page');
+    res.set('Vary', 'Accept');
+    // The header shows a signed-in viewer's name and sign-out form (with their CSRF token), so
+    // only anonymous views without a one-time message are cached, and only in production.
+    const flash = res.locals.flash as unknown[] | undefined;
+    const cacheable = !req.user && !flash?.length && req.app.enabled('view cache');
+    const key = pageKey(certificate, catalog.current().version);
+    const cached = cacheable ? pages.get(key) : undefined;
+    if (cached) return sendCached(res, 'html', cached);
+    const credential = await certificates.credentialOf(manager, certificate.id);
+    const claims = claimsOf(credential);
     const track = catalog.current().trackById.get(certificate.trackId);
     const url = certificates.urlOf(certificate.code);
-    res.set('Vary', 'Accept').render('certificates/show', {
-      pageTitle: `${certificate.holderName}: ${claimsOf(certificate.credential).achievementName}`,
-      url,
-      code: certificate.code,
-      claims: claimsOf(certificate.credential),
-      status: statusView(certificate),
-      check: checksView(await verification.verify(manager, certificate.credential)),
-      linkedInUrl: linkedInUrl({
-        name: claimsOf(certificate.credential).achievementName,
-        organization: keys.issuer.name,
-        issued: certificate.awardedAt,
-        expires: certificate.validUntil,
-        url,
-        code: certificate.code,
-      }),
-      trackTitle: track?.title ?? certificate.trackId,
-    });
+    const check = checksView(await verification.verify(manager, credential));
+    const html = await new Promise<string>((resolve, reject) =>
+      res.render(
+        'certificates/show',
+        {
+          pageTitle: `${certificate.holderName}: ${claims.achievementName}`,
+          url,
+          code: certificate.code,
+          claims,
+          status: statusView(certificate),
+          check,
+          linkedInUrl: linkedInUrl({
+            name: claims.achievementName,
+            organization: keys.issuer.name,
+            issued: certificate.awardedAt,
+            expires: certificate.validUntil,
+            url,
+            code: certificate.code,
+          }),
+          trackTitle: track?.title ?? certificate.trackId,
+        },
+        (error: Error | null, rendered: string) => (error ? reject(error) : resolve(rendered)),
+      ),
+    );
+    if (cacheable) return sendCached(res, 'html', pages.set(res, key, html));
+    res.type('html').send(html);
   });
   router.get('/c/:code/credential.json', limited, sendJson);
 

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { preparedRead } from '../curriculum/progress.service';
 import {
   buildStatusListCredential,
   createStatusBits,
@@ -88,7 +89,13 @@ export class StatusListsService {
   }
 
   async versions(manager: EntityManager): Promise<Map<number, number>> {
-    const rows = await manager.find(StatusList, { select: { id: true, version: true } });
+    // Every signature check asks (cache key), so: raw SQL as a prepared statement, no entity hydration.
+    const rows = await preparedRead<{ id: number; version: number }>(
+      manager,
+      'status-lists-versions',
+      'SELECT id, version FROM status_lists ORDER BY id',
+      [],
+    );
     return new Map(rows.map((r) => [r.id, r.version]));
   }
 }

@@ -12,7 +12,7 @@ import type { StatusListsService } from './status-lists.service';
 
 const CACHE_LIMIT = 2_000;
 /** Results are reused this long at most, so expiry is noticed soon after it happens. */
-const CACHE_MS = 60_000;
+export const VERIFICATION_CACHE_MS = 60_000;
 
 /**
  * Checks credentials (ours, or pasted by anyone) against the issuer keys and status lists in the
@@ -48,7 +48,7 @@ export class VerificationService {
       .join(',');
     const key = createHash('sha256').update(JSON.stringify(credential)).update(versions).digest('hex');
     const cached = this.cache.get(key);
-    if (cached && Date.now() - cached.at < CACHE_MS) return cached.result;
+    if (cached && Date.now() - cached.at < VERIFICATION_CACHE_MS) return cached.result;
     const result = await verifyCredential(credential, { documentLoader: this.documentLoader(manager) });
     if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(key, { at: Date.now(), result });

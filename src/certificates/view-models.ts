@@ -82,7 +82,11 @@ const STATE_TEXT = {
   superseded: 'Superseded',
 } as const;
 
-export function statusView(certificate: Certificate & { supersededBy?: Certificate | null }) {
+export function statusView(
+  certificate: Pick<Certificate, 'revokedAt' | 'revokedReason' | 'supersededAt' | 'validUntil'> & {
+    supersededBy?: Pick<Certificate, 'code'> | null;
+  },
+) {
   const state = stateOf(certificate);
   return {
     state,

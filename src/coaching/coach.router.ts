@@ -1,12 +1,11 @@
 import { Router, type Request } from 'express';
-import { IsNull } from 'typeorm';
 import { User } from '../accounts/user.entity';
 import { withTransaction } from '../db/transaction';
 import { NotFound } from '../web/errors';
 import { flash } from '../web/flash';
 import { handleForm } from '../web/forms';
 import { requireRole, requireSignedIn } from '../web/guards';
-import { CoachAssignment, EvidenceSubmission } from './coaching.entities';
+import { EvidenceSubmission } from './coaching.entities';
 import { reviewForm, sessionForm } from './coaching.schemas';
 import { organizerAccess } from './coaching.policy';
 import { type CoachingRouterDeps, idOf } from './router-shared';
@@ -27,22 +26,16 @@ export function coachRouter({
 
   router.get('/coach', requireRole('coach'), async (req, res) => {
     const coach = req.user!;
-    const queue = await submissions.reviewQueue(manager, coach);
-    const current = await manager.find(CoachAssignment, {
-      where: { coachId: coach.id, endedAt: IsNull() },
-      relations: { organizer: true },
-    });
-    const summaries = await records.summaries(
-      manager,
-      current.map((a) => ({ id: a.organizerId, name: (a.organizer as User).displayName })),
-      stalledAfterDays,
-    );
+    const [queue, summaries] = await Promise.all([
+      submissions.reviewQueue(manager, coach),
+      records.summariesForCoach(manager, coach.id, stalledAfterDays),
+    ]);
     res.render('coaching/dashboard', {
       pageTitle: 'Coaching',
       stalledAfterDays,
       queue: queue.map((s) => ({
         id: s.id,
-        organizer: s.organizer.displayName,
+        organizer: s.organizerName,
         milestone: milestoneInfo(catalog.current(), s.milestoneId)?.title ?? s.milestoneId,
         waiting: waitingText(s.submittedAt),
       })),

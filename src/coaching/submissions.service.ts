@@ -261,21 +261,32 @@ export class SubmissionsService {
     return { submission, keptCertified };
   }
 
-  /** Waiting evidence from the coach's current organizers, oldest first. */
-  async reviewQueue(manager: EntityManager, coach: SessionUser) {
-    return manager
-      .createQueryBuilder(EvidenceSubmission, 'submission')
-      .innerJoin(
-        CoachAssignment,
-        'assignment',
-        'assignment.organizer_id = submission.organizer_id AND assignment.ended_at IS NULL',
-      )
-      .innerJoinAndSelect('submission.organizer', 'organizer')
-      .where('assignment.coach_id = :coachId AND submission.status = :pending', {
-        coachId: coach.id,
-        pending: 'pending',
-      })
-      .orderBy('submission.submitted_at', 'ASC')
-      .getMany() as Promise<(EvidenceSubmission & { organizer: User })[]>;
+  /**
+   * Waiting evidence from the coach's current organizers, oldest first: only what the dashboard
+   * lists (no evidence bodies). The users lookup stays a per-row index probe (OFFSET 0 keeps the
+   * planner from hash-joining the whole users table). Not a prepared statement: PostgreSQL's generic
+   * plan for it scans every pending submission.
+   */
+  async reviewQueue(
+    manager: EntityManager,
+    coach: SessionUser,
+  ): Promise<{ id: string; milestoneId: string; submittedAt: Date; organizerName: string }[]> {
+    const rows = await manager.query<
+      { id: string; milestone_id: string; submitted_at: Date; organizer_name: string }[]
+    >(
+      `SELECT s.id, s.milestone_id, s.submitted_at, u.display_name AS organizer_name
+         FROM coach_assignments a
+         JOIN evidence_submissions s ON s.organizer_id = a.organizer_id AND s.status = 'pending'
+         CROSS JOIN LATERAL (SELECT display_name FROM users WHERE id = a.organizer_id OFFSET 0) u
+        WHERE a.coach_id = $1 AND a.ended_at IS NULL
+        ORDER BY s.submitted_at, s.id`,
+      [coach.id],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      milestoneId: r.milestone_id,
+      submittedAt: r.submitted_at,
+      organizerName: r.organizer_name,
+    }));
   }
 }

@@ -54,14 +54,23 @@ function anonymousPageCache() {
       return page?.version === version ? page : undefined;
     },
     /** Renders `view`, keeps the result for `key` and sends it. */
-    render(res: Response, key: string, version: string, view: string, locals: Record<string, unknown>): void {
-      res.render(view, locals, (error: Error | null, html: string) => {
-        if (error) return res.req.next?.(error);
-        const etagFn = res.app.get('etag fn') as ((body: Buffer | string, encoding?: string) => string) | undefined;
-        const body = Buffer.from(html);
-        const page = { version, body, etag: typeof etagFn === 'function' ? etagFn(body) : undefined };
-        pages.set(key, page);
-        sendCached(res, page);
+    render(
+      res: Response,
+      key: string,
+      version: string,
+      view: string,
+      locals: Record<string, unknown>,
+    ): Promise<void> {
+      return new Promise((resolve, reject) => {
+        res.render(view, locals, (error: Error | null, html: string) => {
+          if (error) return reject(error);
+          const etagFn = res.app.get('etag fn') as ((body: Buffer) => string) | undefined;
+          const body = Buffer.from(html);
+          const page = { version, body, etag: typeof etagFn === 'function' ? etagFn(body) : undefined };
+          pages.set(key, page);
+          sendCached(res, page);
+          resolve();
+        });
       });
     },
   };
