@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import './accounts/session-user';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import { csrfSync } from 'csrf-sync';
 import type { Logger } from 'pino';
 import type { Pool } from 'pg';
@@ -107,11 +107,23 @@ export function createApp({
   app.use(healthRouter(dataSource));
 
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
-  app.use(sessions.middleware);
+  // Public pages anonymous visitors load most need no session: without a session cookie, skip the
+  // session machinery, which would otherwise make (and hash) an id per request only to drop it.
+  // Neither page shows a form to anonymous visitors, so no CSRF token (which needs a session) is made.
+  const sessionCookie = `${config.secureCookies ? '__Host-academy.sid' : 'academy.sid'}=`;
+  const unlessAnonymousRead =
+    (handler: RequestHandler): RequestHandler =>
+    (req, res, next) =>
+      (req.method === 'GET' || req.method === 'HEAD') &&
+      !req.headers.cookie?.includes(sessionCookie) &&
+      (req.path.startsWith('/tracks/') || req.path.startsWith('/c/'))
+        ? next()
+        : handler(req, res, next);
+  app.use(unlessAnonymousRead(sessions.middleware));
   app.use(saveSessionBeforeRedirect);
-  app.use(passport.initialize());
-  app.use(passport.session());
-  app.use(enforceAbsoluteLifetime(config.sessionMaxMs));
+  app.use(unlessAnonymousRead(passport.initialize()));
+  app.use(unlessAnonymousRead(passport.session()));
+  app.use(unlessAnonymousRead(enforceAbsoluteLifetime(config.sessionMaxMs)));
   // Checking a pasted credential changes nothing, so partners need neither a session nor a token.
   // The bulk import form is multipart: its router checks the token after parsing the body.
   const csrfLater = new Set(['/verify', '/admin/import']);
