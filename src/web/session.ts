@@ -26,6 +26,7 @@ export function createSessionMiddleware(
     createTableIfMissing: false,
     pruneSessionInterval: pruneIntervalSeconds,
   });
+  throttleTouches(store);
   const middleware = session({
     store,
     name: config.secureCookies ? '__Host-academy.sid' : 'academy.sid',
@@ -53,5 +54,26 @@ export function enforceAbsoluteLifetime(maxMs: number): RequestHandler {
       req.user = undefined;
       next(error);
     });
+  };
+}
+
+/** A session's stored expiry is extended at most this often (rolling sessions touch it per request). */
+const TOUCH_EVERY_MS = 60_000;
+
+/**
+ * With `rolling`, express-session calls store.touch (an UPDATE, so a WAL flush) on every request
+ * of a signed-in person. The stored expiry only needs to follow the idle timeout to within a
+ * minute, so each process writes it at most once a minute per session.
+ */
+function throttleTouches(store: session.Store): void {
+  const touchedAt = new Map<string, number>();
+  const touch = store.touch?.bind(store);
+  if (!touch) return;
+  store.touch = (sid, sess, done) => {
+    const now = Date.now();
+    if (now - (touchedAt.get(sid) ?? 0) < TOUCH_EVERY_MS) return done?.();
+    if (touchedAt.size >= 50_000) touchedAt.delete(touchedAt.keys().next().value!);
+    touchedAt.set(sid, now);
+    touch(sid, sess, done);
   };
 }
