@@ -122,7 +122,7 @@ export function createApp({
   app.use(unlessAnonymousRead(sessions.middleware));
   app.use(saveSessionBeforeRedirect);
   app.use(unlessAnonymousRead(passport.initialize()));
-  app.use(unlessAnonymousRead(passport.session()));
+  app.use(unlessAnonymousRead(passport.session() as RequestHandler));
   app.use(unlessAnonymousRead(enforceAbsoluteLifetime(config.sessionMaxMs)));
   // Checking a pasted credential changes nothing, so partners need neither a session nor a token.
   // The bulk import form is multipart: its router checks the token after parsing the body.
