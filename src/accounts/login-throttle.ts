@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import { minutesText } from '../web/attempt-limiter';
 import { TooManyRequests } from '../web/errors';
 
 export interface ThrottleLimits {
@@ -17,11 +18,6 @@ export const DEFAULT_THROTTLE_LIMITS: ThrottleLimits = {
   windowSeconds: 15 * 60,
   blockSeconds: 15 * 60,
 };
-
-function minutesText(seconds: number): string {
-  const minutes = Math.max(1, Math.ceil(seconds / 60));
-  return minutes === 1 ? '1 minute' : `${minutes} minutes`;
-}
 
 /**
  * Counts failed sign-ins in PostgreSQL (table login_throttle), so the limits hold across every app

@@ -4,19 +4,14 @@ import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { streamCsv } from '../web/csv-stream';
 import { requireRole } from '../web/guards';
+import { isoDay } from './reports.schemas';
 import { AUDIT_PAGE_SIZE, type AuditLogService, type AuditQuery } from './audit-log.service';
-
-const day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .transform((value) => new Date(`${value}T00:00:00Z`))
-  .refine((date) => !Number.isNaN(date.getTime()));
 
 const auditQuery = z.object({
   person: z.string().trim().max(100).catch(''),
   action: z.string().trim().max(100).catch(''),
-  from: day.nullable().catch(null),
-  to: day.nullable().catch(null),
+  from: isoDay.nullable().catch(null),
+  to: isoDay.nullable().catch(null),
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
 });
 

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { fields } from '../web/fields';
 
-const day = z
+/** A YYYY-MM-DD date field, as a UTC midnight. */
+export const isoDay = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/)
   .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)))
@@ -17,8 +18,8 @@ export const reportQuery = z.object({
     .optional()
     .catch(undefined)
     .transform((value) => value ?? null),
-  from: day.optional().catch(undefined),
-  to: day.optional().catch(undefined),
+  from: isoDay.optional().catch(undefined),
+  to: isoDay.optional().catch(undefined),
 });
 
 export type ReportQuery = z.infer<typeof reportQuery>;

@@ -12,7 +12,8 @@ export interface AttemptLimits {
   message: string;
 }
 
-function minutesText(seconds: number): string {
+/** "1 minute", "15 minutes": a wait rounded up to whole minutes. */
+export function minutesText(seconds: number): string {
   const minutes = Math.max(1, Math.ceil(seconds / 60));
   return minutes === 1 ? '1 minute' : `${minutes} minutes`;
 }

@@ -308,20 +308,30 @@ export class WorkshopsService {
     return new Map(rows.map((r) => [r.workshop_id, { registered: r.registered, waitlisted: r.waitlisted }]));
   }
 
+  /** Workshops that are not cancelled, matching `when` and the chapter/milestone filter. */
+  private listed(
+    manager: EntityManager,
+    filter: { chapterId: string | null; milestoneId: string | null },
+    when: string,
+  ) {
+    const query = manager
+      .createQueryBuilder(Workshop, 'workshop')
+      .leftJoinAndSelect('workshop.chapter', 'chapter')
+      .where(`${when} AND workshop.cancelled_at IS NULL`);
+    if (filter.chapterId) query.andWhere('workshop.chapter_id = :chapterId', { chapterId: filter.chapterId });
+    if (filter.milestoneId)
+      query.andWhere(':milestoneId = ANY(workshop.milestone_ids)', { milestoneId: filter.milestoneId });
+    return query;
+  }
+
   /** Upcoming workshops, soonest first, optionally for one chapter or milestone. */
   async upcoming(
     manager: EntityManager,
     filter: { chapterId: string | null; milestoneId: string | null },
   ): Promise<Workshop[]> {
-    const query = manager
-      .createQueryBuilder(Workshop, 'workshop')
-      .leftJoinAndSelect('workshop.chapter', 'chapter')
-      .where('workshop.ends_at > now() AND workshop.cancelled_at IS NULL')
-      .orderBy('workshop.starts_at', 'ASC');
-    if (filter.chapterId) query.andWhere('workshop.chapter_id = :chapterId', { chapterId: filter.chapterId });
-    if (filter.milestoneId)
-      query.andWhere(':milestoneId = ANY(workshop.milestone_ids)', { milestoneId: filter.milestoneId });
-    return query.getMany();
+    return this.listed(manager, filter, 'workshop.ends_at > now()')
+      .orderBy('workshop.starts_at', 'ASC')
+      .getMany();
   }
 
   /** Workshops that have ended, most recent first, with the same filters as the upcoming list. */
@@ -330,16 +340,10 @@ export class WorkshopsService {
     filter: { chapterId: string | null; milestoneId: string | null },
     limit = 30,
   ): Promise<Workshop[]> {
-    const query = manager
-      .createQueryBuilder(Workshop, 'workshop')
-      .leftJoinAndSelect('workshop.chapter', 'chapter')
-      .where('workshop.ends_at <= now() AND workshop.cancelled_at IS NULL')
+    return this.listed(manager, filter, 'workshop.ends_at <= now()')
       .orderBy('workshop.starts_at', 'DESC')
-      .take(limit);
-    if (filter.chapterId) query.andWhere('workshop.chapter_id = :chapterId', { chapterId: filter.chapterId });
-    if (filter.milestoneId)
-      query.andWhere(':milestoneId = ANY(workshop.milestone_ids)', { milestoneId: filter.milestoneId });
-    return query.getMany();
+      .take(limit)
+      .getMany();
   }
 
   /** How many were marked present (and how many of those walked in) per workshop. */

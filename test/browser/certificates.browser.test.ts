@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import type { User } from '../../src/accounts/user.entity';
 import { certificateKit } from '../certificates/kit';
-import { createUser, TEST_PASSWORD } from '../helpers/factories';
+import { createUser } from '../helpers/factories';
 import {
   checkAccessibility,
   h1Of,
@@ -9,6 +9,7 @@ import {
   mainOf,
   PageFactory,
   resetSuiteArtifacts,
+  signInAs,
   startBrowserApp,
   type RunningApp,
 } from './helpers';
@@ -45,11 +46,7 @@ describe('certificates in a real browser (axe on every page)', () => {
 
   async function signIn(user: User): Promise<Page> {
     const page = await pages.newPage();
-    await page.goto('/login');
-    await page.getByLabel('Email address').fill(user.email);
-    await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.waitForURL((url) => url.pathname === '/');
+    await signInAs(page, user.email);
     return page;
   }
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { projectRoot } from '../../src/paths';
+import { TEST_PASSWORD } from '../helpers/factories';
 import { startListeningApp } from '../helpers/listening-app';
 
 /** Screenshots and axe reports of every step land here (gitignored). */
@@ -213,3 +214,12 @@ export const mainOf = (page: Page) => page.getByRole('main');
 export const pathOf = (page: Page) => new URL(page.url()).pathname;
 export const h1Of = (page: Page, name: string) =>
   mainOf(page).getByRole('heading', { level: 1, name, exact: true });
+
+/** Signs in through the login form and waits for the home page. */
+export async function signInAs(page: Page, email: string, password = TEST_PASSWORD): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.waitForURL((url) => url.pathname === '/');
+}

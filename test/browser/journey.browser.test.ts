@@ -12,6 +12,7 @@ import {
   PageFactory,
   pathOf,
   resetSuiteArtifacts,
+  signInAs,
 } from './helpers';
 
 /**
@@ -82,11 +83,7 @@ describe('journey: from setup to a revoked certificate', () => {
 
   async function signIn(person: { email: string; password: string }, shot: string): Promise<Page> {
     const page = await pages.newPage();
-    await page.goto('/login');
-    await page.getByLabel('Email address').fill(person.email);
-    await page.getByLabel('Password', { exact: true }).fill(person.password);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.waitForURL((url) => url.pathname === '/');
+    await signInAs(page, person.email, person.password);
     await checkAccessibility(page, shot);
     return page;
   }

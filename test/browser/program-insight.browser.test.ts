@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import type { User } from '../../src/accounts/user.entity';
 import { certificateKit } from '../certificates/kit';
-import { createChapter, createUser, TEST_PASSWORD } from '../helpers/factories';
+import { createChapter, createUser } from '../helpers/factories';
 import {
   checkAccessibility,
   h1Of,
@@ -9,6 +9,7 @@ import {
   mainOf,
   PageFactory,
   resetSuiteArtifacts,
+  signInAs,
   startBrowserApp,
   type RunningApp,
 } from './helpers';
@@ -51,11 +52,7 @@ describe('program insight in a real browser (axe on every page)', () => {
 
   it('1. the dashboard shows accessible charts with their numbers, filtered through the URL', async () => {
     page = await pages.newPage();
-    await page.goto('/login');
-    await page.getByLabel('Email address').fill(admin.email);
-    await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.waitForURL((url) => url.pathname === '/');
+    await signInAs(page, admin.email);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reports' }).click();
     await h1Of(page, 'Reports').waitFor();
     const funnelChart = mainOf(page).getByRole('img', { name: 'Funnel' });
