@@ -11,6 +11,7 @@ import { CalendarFeeds1795863825532 } from './1795863825532-CalendarFeeds';
 import { WorkshopCheckInAndChapterZones1795865585031 } from './1795865585031-WorkshopCheckInAndChapterZones';
 import { Certificates1795866067980 } from './1795866067980-Certificates';
 import { CohortsScopedAdminsAndImportInvites1795867549334 } from './1795867549334-CohortsScopedAdminsAndImportInvites';
+import { CoachDashboardIndexes1795870000000 } from './1795870000000-CoachDashboardIndexes';
 
 export const migrations: (new () => MigrationInterface)[] = [
   Accounts1795856333076,
@@ -24,4 +25,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   WorkshopCheckInAndChapterZones1795865585031,
   Certificates1795866067980,
   CohortsScopedAdminsAndImportInvites1795867549334,
+  CoachDashboardIndexes1795870000000,
 ];

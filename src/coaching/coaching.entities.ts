@@ -101,6 +101,11 @@ export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
   where: `"status" IN ('pending', 'approved')`,
 })
 @Index('evidence_submissions_pending', ['status', 'submittedAt'])
+// The coach dashboard probes each organizer: their waiting evidence and their latest submission.
+@Index('evidence_submissions_pending_by_organizer', ['organizerId', 'submittedAt'], {
+  where: `"status" = 'pending'`,
+})
+@Index('evidence_submissions_organizer_activity', ['organizerId', 'submittedAt'])
 @Check(
   'evidence_submissions_status_known',
   `"status" IN ('pending', 'approved', 'changes_requested', 'withdrawn')`,

@@ -12,6 +12,8 @@ import { User } from '../accounts/user.entity';
 
 /** When a person marked a module as read. Module ids are curriculum ids (stable, from the Markdown). */
 @Entity('module_reads')
+// Latest read per person (coach dashboard's "last activity") without visiting the table.
+@Index('module_reads_user_activity', ['userId', 'readAt'])
 export class ModuleRead {
   @PrimaryColumn({ name: 'user_id', type: 'uuid' })
   userId!: string;
@@ -33,6 +35,8 @@ export type CompletionSource = (typeof COMPLETION_SOURCES)[number];
 /** A milestone a person has completed; at most one row per person and milestone. */
 @Entity('milestone_completions')
 @Index('milestone_completions_once', ['userId', 'milestoneId'], { unique: true })
+// Per-person count per track and latest completion, answered from the index alone.
+@Index('milestone_completions_user_track', ['userId', 'trackId', 'completedAt'])
 @Check('milestone_completions_source_known', `"source" IN ('coach', 'workshop', 'admin')`)
 export class MilestoneCompletion {
   @PrimaryGeneratedColumn('uuid')
