@@ -13,8 +13,13 @@ export function redactUrl(url: string): string {
     .replace(/\/(invites|reset)\/[A-Za-z0-9_-]{16,}/g, '/$1/[redacted]');
 }
 
-/** Structured request logs: method, redacted URL, status and time; never cookies, bodies or tokens. */
+/**
+ * Structured request logs at `info`: method, redacted URL, status and time; never cookies, bodies or
+ * tokens. Below `info` (production often runs at `warn`) pino-http would write nothing yet still build
+ * a child logger per request, so it is left out; failures are logged by the error handler.
+ */
 export function requestLogger(logger: Logger): RequestHandler {
+  if (!logger.isLevelEnabled('info')) return (_req, _res, next) => next();
   return pinoHttp({
     logger,
     autoLogging: { ignore: (req) => Boolean(req.url?.startsWith('/static/') || req.url === '/healthz') },

@@ -1,5 +1,8 @@
 import request from 'supertest';
-import { redactUrl } from '../../src/web/logger';
+import { Writable } from 'node:stream';
+import express from 'express';
+import pino from 'pino';
+import { redactUrl, requestLogger } from '../../src/web/logger';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { createUser } from '../helpers/factories';
 import { anonymousAgent, csrfToken, postForm, signedInAgent } from '../helpers/http';
@@ -123,5 +126,26 @@ describe('request logs', () => {
     expect(redactUrl('/invites/abcdefghijklmnopqrstuvwxyz012345')).toBe('/invites/[redacted]');
     expect(redactUrl('/password/reset/abcdefghijklmnopqrstuvwxyz012345')).toBe('/password/reset/[redacted]');
     expect(redactUrl('/admin/people?q=ada')).toBe('/admin/people?q=ada');
+  });
+
+  const logLines = async (level: string) => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
+    const app = express().use(requestLogger(pino({ level }, sink)));
+    app.get('/page', (_req, res) => res.send('ok'));
+    await request(app).get('/page?token=abcdefghijklmnopqrstuvwxyz012345').expect(200);
+    return lines;
+  };
+
+  it('record each request at info, with the URL redacted', async () => {
+    const lines = await logLines('info');
+    expect(lines).toHaveLength(1);
+    const entry = JSON.parse(lines[0]) as { req: { url: string }; res: { statusCode: number } };
+    expect(entry.req.url).toBe('/page?token=[redacted]');
+    expect(entry.res.statusCode).toBe(200);
+  });
+
+  it('are not written when the level is above info', async () => {
+    expect(await logLines('warn')).toEqual([]);
   });
 });
