@@ -12,6 +12,7 @@ import { WorkshopCheckInAndChapterZones1795865585031 } from './1795865585031-Wor
 import { Certificates1795866067980 } from './1795866067980-Certificates';
 import { CohortsScopedAdminsAndImportInvites1795867549334 } from './1795867549334-CohortsScopedAdminsAndImportInvites';
 import { CoachDashboardIndexes1795870000000 } from './1795870000000-CoachDashboardIndexes';
+import { ChangeFeed1795870100000 } from './1795870100000-ChangeFeed';
 
 export const migrations: (new () => MigrationInterface)[] = [
   Accounts1795856333076,
@@ -26,4 +27,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   Certificates1795866067980,
   CohortsScopedAdminsAndImportInvites1795867549334,
   CoachDashboardIndexes1795870000000,
+  ChangeFeed1795870100000,
 ];

@@ -42,8 +42,10 @@ import { requestLogger } from './web/logger';
 import { saveSessionBeforeRedirect } from './web/save-before-redirect';
 import { securityHeaders } from './web/security';
 import { createSessionMiddleware, enforceAbsoluteLifetime } from './web/session';
+import { ejsEngine } from './web/view-engine';
 import { viewLocals } from './web/view-locals';
 import { AttemptLimiter } from './web/attempt-limiter';
+import { ChangeFeed } from './db/change-feed';
 import { createCertificateServices } from './certificates';
 import { certificatesRouter } from './certificates/certificates.router';
 import { publicCertificatesRouter } from './certificates/public.router';
@@ -64,8 +66,8 @@ export interface AppDeps {
 }
 
 export interface App extends Express {
-  /** Stops the app's own timers (session pruning); the DataSource belongs to the caller. */
-  closeResources(): void;
+  /** Stops the app's own timers and connections (session pruning, change feed); the DataSource belongs to the caller. */
+  closeResources(): Promise<void>;
   /** Writes buffered certificate view counts now (tests, shutdown). */
   flushCounters(): Promise<void>;
 }
@@ -84,6 +86,8 @@ export function createApp({
   const invites = new InvitesService(config.baseUrl);
   const passport = createPassport(dataSource, accounts);
   const sessions = createSessionMiddleware(config, pool, { pruneIntervalSeconds: sessionPruneSeconds });
+  const feed = new ChangeFeed(pool.options, logger);
+  feed.start();
   const { csrfSynchronisedProtection, generateToken } = csrfSync({
     getTokenFromRequest: (req) => {
       const body = req.body as Record<string, unknown> | undefined;
@@ -97,6 +101,7 @@ export function createApp({
   app.set('view engine', 'ejs');
   app.set('views', viewsDir);
   if (config.env === 'production') app.enable('view cache');
+  app.engine('ejs', ejsEngine(viewsDir, app.enabled('view cache')));
 
   app.use(securityHeaders(config.secureCookies));
   app.use(requestLogger(logger));
@@ -197,10 +202,11 @@ export function createApp({
       lists,
       verification,
       counter,
+      feed,
       ratePerMinute: config.publicRateLimitPerMinute,
     }),
   );
-  app.use(certificatesRouter({ dataSource, catalog, certificates, people }));
+  app.use(certificatesRouter({ dataSource, catalog, certificates, people, feed }));
   app.use(adminCoachingRouter({ dataSource, people, assignments, submissions }));
   app.use(
     adminRouter({
@@ -243,7 +249,10 @@ export function createApp({
   );
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
-  app.closeResources = () => sessions.close();
+  app.closeResources = async () => {
+    sessions.close();
+    await feed.stop();
+  };
   app.flushCounters = () => counter.flush();
   return app;
 }

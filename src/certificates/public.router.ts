@@ -3,6 +3,7 @@ import multer from 'multer';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { DataSource } from 'typeorm';
 import type { CurriculumCatalog } from '../curriculum/catalog';
+import { SharedCache, type ChangeFeed } from '../db/change-feed';
 import { TooManyRequests, ValidationFailed } from '../web/errors';
 import { certificatePdf, qrPng } from './certificate-pdf';
 import { stateOf, type CertificatesService, type PublicCertificateSummary } from './certificates.service';
@@ -12,6 +13,9 @@ import type { VerificationCounter } from './verification-counter';
 import { VERIFICATION_CACHE_MS, type VerificationService } from './verification.service';
 import { checksView, claimsOf, dateOnly, statusView } from './view-models';
 
+/** The change topic the database notifies when anything behind a public certificate changes. */
+export const CERTIFICATES_TOPIC = 'certificates';
+
 interface PublicRouterDeps {
   dataSource: DataSource;
   catalog: CurriculumCatalog;
@@ -20,6 +24,7 @@ interface PublicRouterDeps {
   lists: StatusListsService;
   verification: VerificationService;
   counter: VerificationCounter;
+  feed: ChangeFeed;
   ratePerMinute: number;
 }
 
@@ -126,6 +131,16 @@ export function publicCertificatesRouter(deps: PublicRouterDeps): Router {
   const router = Router();
   const manager = dataSource.manager;
   const limited = rateLimit(deps.ratePerMinute);
+  // Partners load the same certificates again and again: keep each summary until a certificate,
+  // status list or holder name changes in any process (then every summary is read again).
+  const summaries = new SharedCache<PublicCertificateSummary>(deps.feed, CERTIFICATES_TOPIC, {
+    max: 5_000,
+    ttlMs: 60_000,
+  });
+  const summaryOf = (req: Request) => {
+    const code = String(req.params.code);
+    return summaries.get(code, () => certificates.publicSummary(manager, code));
+  };
   const upload = multer({
     storage: multer.memoryStorage(),
     limits: { fileSize: MAX_CREDENTIAL_BYTES, files: 1 },
@@ -163,7 +178,7 @@ export function publicCertificatesRouter(deps: PublicRouterDeps): Router {
   };
 
   const sendJson = async (req: Request, res: Response) => {
-    const certificate = await certificates.publicSummary(manager, String(req.params.code));
+    const certificate = await summaryOf(req);
     counter.count(certificate.id, 'json');
     res.set('Cache-Control', 'no-cache');
     sendCached(res, 'application/json; charset=utf-8', await credentialJson(res, certificate));
@@ -171,7 +186,7 @@ export function publicCertificatesRouter(deps: PublicRouterDeps): Router {
 
   router.get('/c/:code', limited, async (req, res) => {
     if (wantsJson(req)) return sendJson(req, res);
-    const certificate = await certificates.publicSummary(manager, String(req.params.code));
+    const certificate = await summaryOf(req);
     counter.count(certificate.id, 'page');
     res.set('Vary', 'Accept');
     // The header shows a signed-in viewer's name and sign-out form (with their CSRF token), so

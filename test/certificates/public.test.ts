@@ -148,6 +148,24 @@ describe('certificates for partners', () => {
     expect(again.status).toBe(409);
   });
 
+  it('shows a revocation made by another app process, which learns of it from the database', async () => {
+    const { certificate } = await certified();
+    expect((await http().get(`/c/${certificate.code}`)).text).toContain('Status: Valid');
+    // Revoked through the service directly, as another process sharing the database would: this
+    // app's cached summary is only dropped by the database's change notice.
+    await running.t.dataSource.transaction((m) =>
+      kit.certificates.revoke(m, { ...admin, scopeChapterId: null }, certificate.id, 'Revoked elsewhere'),
+    );
+    const until = Date.now() + 5_000;
+    let page = await http().get(`/c/${certificate.code}`);
+    while (!page.text.includes('Status: Revoked') && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      page = await http().get(`/c/${certificate.code}`);
+    }
+    expect(page.text).toContain('Status: Revoked');
+    expect(page.text).toContain('Revoked elsewhere');
+  });
+
   it('re-issues after a name change: new credential, same award date, the old page says superseded', async () => {
     const { holder, certificate } = await certified('Sam Oldname');
     await db().update('users', holder.id, { displayName: 'Sam Newname' });

@@ -66,7 +66,7 @@ export async function startTestApp(
     config,
     databaseName,
     async close() {
-      app.closeResources();
+      await app.closeResources();
       await dataSource.destroy();
       if (ownsDatabase) await dropTestDatabase(databaseName);
     },

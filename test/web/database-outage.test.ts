@@ -34,7 +34,7 @@ describe('when the database goes away', () => {
     });
   });
   afterAll(async () => {
-    app.closeResources();
+    await app.closeResources();
     await dataSource.destroy();
     await proxy.cut().catch(() => undefined);
     await dropTestDatabase(name);

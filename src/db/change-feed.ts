@@ -1,0 +1,130 @@
+import { Client, type ClientConfig } from 'pg';
+import type { Logger } from 'pino';
+
+/** The channel the database's change triggers notify (migration ChangeFeed…). */
+export const CHANGE_CHANNEL = 'academy_changes';
+
+const RETRY_MIN_MS = 500;
+const RETRY_MAX_MS = 15_000;
+
+/**
+ * Tells every app process when shared data changed, so per-process caches stay correct when several
+ * processes share one database. Triggers in the database `pg_notify` a topic (say `certificates`)
+ * when a statement changes the tables behind it; PostgreSQL delivers it, after commit, to each
+ * process listening here. While the listening connection is down nothing can be trusted to be
+ * fresh: `live` is false, every watcher is reset, and caches must read through until it is back.
+ */
+export class ChangeFeed {
+  private client: Client | undefined;
+  private readonly watchers = new Map<string, Set<() => void>>();
+  private connected = false;
+  private stopped = false;
+  private retryMs = RETRY_MIN_MS;
+  private retryTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly clientConfig: ClientConfig,
+    private readonly logger: Logger,
+  ) {}
+
+  /** True while changes are being received: only then may a cache answer without the database. */
+  get live(): boolean {
+    return this.connected && !this.stopped;
+  }
+
+  /** Calls `onChange` when `topic` changes in any process, and when the feed is lost or regained. */
+  watch(topic: string, onChange: () => void): void {
+    const set = this.watchers.get(topic) ?? new Set();
+    set.add(onChange);
+    this.watchers.set(topic, set);
+  }
+
+  /** Tells this process's watchers at once (the trigger's notice reaches other processes). */
+  changed(topic: string): void {
+    for (const onChange of this.watchers.get(topic) ?? []) onChange();
+  }
+
+  start(): void {
+    if (this.client || this.stopped) return;
+    const client = new Client({ ...this.clientConfig, keepAlive: true });
+    this.client = client;
+    client.on('notification', (message) => {
+      if (message.channel === CHANGE_CHANNEL && message.payload) this.changed(message.payload);
+    });
+    const lost = (error?: Error) => {
+      if (this.client !== client) return;
+      this.client = undefined;
+      const wasConnected = this.connected;
+      this.connected = false;
+      this.resetAll();
+      client.end().catch(() => undefined);
+      if (this.stopped) return;
+      if (wasConnected || error) this.logger.warn({ err: error }, 'change feed lost; caches read through');
+      this.retryTimer = setTimeout(() => this.start(), this.retryMs);
+      this.retryTimer.unref();
+      this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
+    };
+    client.on('error', lost);
+    client.on('end', () => lost());
+    client
+      .connect()
+      .then(() => client.query(`LISTEN ${CHANGE_CHANNEL}`))
+      .then(() => {
+        if (this.client !== client) return;
+        // Anything cached before this point may have missed a change.
+        this.resetAll();
+        this.connected = true;
+        this.retryMs = RETRY_MIN_MS;
+      })
+      .catch((error: Error) => lost(error));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    const client = this.client;
+    this.client = undefined;
+    this.connected = false;
+    this.resetAll();
+    await client?.end().catch(() => undefined);
+  }
+
+  private resetAll(): void {
+    for (const set of this.watchers.values()) for (const onChange of set) onChange();
+  }
+}
+
+/**
+ * A per-process cache of values derived from shared data, emptied whenever its topic changes in
+ * any process (see ChangeFeed). It answers only while the feed is live; otherwise it reads through.
+ * A value loaded while a change arrived is not kept (it may predate the change). Entries also
+ * expire after `ttlMs`, a backstop should a notice ever go missing.
+ */
+export class SharedCache<V> {
+  private readonly entries = new Map<string, { value: V; at: number }>();
+  private generation = 0;
+
+  constructor(
+    private readonly feed: ChangeFeed,
+    topic: string,
+    private readonly options: { max: number; ttlMs: number },
+  ) {
+    feed.watch(topic, () => {
+      this.generation += 1;
+      this.entries.clear();
+    });
+  }
+
+  async get(key: string, load: () => Promise<V>): Promise<V> {
+    if (!this.feed.live) return load();
+    const entry = this.entries.get(key);
+    if (entry && Date.now() - entry.at < this.options.ttlMs) return entry.value;
+    const generation = this.generation;
+    const value = await load();
+    if (this.feed.live && generation === this.generation) {
+      if (this.entries.size >= this.options.max) this.entries.delete(this.entries.keys().next().value!);
+      this.entries.set(key, { value, at: Date.now() });
+    }
+    return value;
+  }
+}

@@ -1,0 +1,115 @@
+import pino from 'pino';
+import type { DataSource } from 'typeorm';
+import { ChangeFeed, SharedCache } from '../../src/db/change-feed';
+import { connectTestDatabase, createTestDatabase, databaseUrl, dropTestDatabase } from '../helpers/database';
+import { TcpProxy } from '../helpers/tcp-proxy';
+
+const silent = pino({ level: 'silent' });
+
+async function eventually(check: () => boolean | Promise<boolean>, what: string, ms = 5_000) {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out waiting: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** A cache of one status list's version, counting how often it reads the database. */
+function versionCache(feed: ChangeFeed, dataSource: DataSource) {
+  let reads = 0;
+  const cache = new SharedCache<number>(feed, 'certificates', { max: 10, ttlMs: 60_000 });
+  const version = () =>
+    cache.get('list-1', async () => {
+      reads += 1;
+      const [row] = await dataSource.query<{ version: number }[]>('SELECT version FROM status_lists WHERE id = 1');
+      return row?.version ?? -1;
+    });
+  return { version, reads: () => reads };
+}
+
+describe('change feed: per-process caches across processes', () => {
+  let name: string;
+  let dataSource: DataSource;
+  const feeds: ChangeFeed[] = [];
+  const feed = (url = databaseUrl(name)) => {
+    const created = new ChangeFeed({ connectionString: url }, silent);
+    feeds.push(created);
+    created.start();
+    return created;
+  };
+
+  beforeAll(async () => {
+    name = await createTestDatabase();
+    dataSource = await connectTestDatabase(name, 3);
+    await dataSource.query(`INSERT INTO status_lists (id, version) VALUES (1, 1)`);
+  });
+  afterAll(async () => {
+    await Promise.all(feeds.map((f) => f.stop()));
+    await dataSource.destroy();
+    await dropTestDatabase(name);
+  });
+
+  it('answers from memory until another process changes the data, then reads it again', async () => {
+    const other = feed();
+    await eventually(() => other.live, 'feed connected');
+    const cache = versionCache(other, dataSource);
+    expect(await cache.version()).toBe(1);
+    expect(await cache.version()).toBe(1);
+    expect(cache.reads()).toBe(1);
+
+    // Another process (here: a plain connection) revokes something: the trigger notifies on commit.
+    await dataSource.query('UPDATE status_lists SET version = version + 1 WHERE id = 1');
+    await eventually(async () => (await cache.version()) === 2, 'the change reached the other process');
+    expect(cache.reads()).toBe(2);
+  });
+
+  it('forgets at once what this process changed itself', async () => {
+    const own = feed();
+    await eventually(() => own.live, 'feed connected');
+    const cache = versionCache(own, dataSource);
+    const before = await cache.version();
+    await dataSource.query('UPDATE status_lists SET version = version + 1 WHERE id = 1');
+    own.changed('certificates');
+    expect(await cache.version()).toBe(before + 1);
+  });
+
+  it('does not keep a value loaded while a change arrived', async () => {
+    const own = feed();
+    await eventually(() => own.live, 'feed connected');
+    const cache = new SharedCache<string>(own, 'certificates', { max: 10, ttlMs: 60_000 });
+    let loads = 0;
+    const stale = cache.get('k', async () => {
+      loads += 1;
+      own.changed('certificates'); // the change lands while the old value is on its way
+      return 'old';
+    });
+    expect(await stale).toBe('old');
+    expect(await cache.get('k', async () => (loads += 1, 'new'))).toBe('new');
+    expect(loads).toBe(2);
+  });
+
+  it('reads through while the feed is down, and caches again once it is back', async () => {
+    const target = new URL(databaseUrl(name));
+    const proxy = new TcpProxy(target.hostname, Number(target.port));
+    target.host = `127.0.0.1:${await proxy.start()}`;
+    const viaProxy = feed(target.toString());
+    await eventually(() => viaProxy.live, 'feed connected');
+    const cache = versionCache(viaProxy, dataSource);
+    await cache.version();
+    await cache.version();
+    expect(cache.reads()).toBe(1);
+
+    await proxy.cut();
+    await eventually(() => !viaProxy.live, 'feed noticed the cut');
+    await cache.version();
+    await cache.version();
+    expect(cache.reads()).toBe(3);
+
+    await proxy.restore();
+    await eventually(() => viaProxy.live, 'feed reconnected', 10_000);
+    await cache.version();
+    await cache.version();
+    expect(cache.reads()).toBe(4);
+    await proxy.cut();
+  });
+});
