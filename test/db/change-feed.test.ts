@@ -21,7 +21,9 @@ function versionCache(feed: ChangeFeed, dataSource: DataSource) {
   const version = () =>
     cache.get('list-1', async () => {
       reads += 1;
-      const [row] = await dataSource.query<{ version: number }[]>('SELECT version FROM status_lists WHERE id = 1');
+      const [row] = await dataSource.query<{ version: number }[]>(
+        'SELECT version FROM status_lists WHERE id = 1',
+      );
       return row?.version ?? -1;
     });
   return { version, reads: () => reads };
@@ -78,13 +80,17 @@ describe('change feed: per-process caches across processes', () => {
     await eventually(() => own.live, 'feed connected');
     const cache = new SharedCache<string>(own, 'certificates', { max: 10, ttlMs: 60_000 });
     let loads = 0;
-    const stale = cache.get('k', async () => {
+    const stale = cache.get('k', () => {
       loads += 1;
       own.changed('certificates'); // the change lands while the old value is on its way
-      return 'old';
+      return Promise.resolve('old');
     });
     expect(await stale).toBe('old');
-    expect(await cache.get('k', async () => (loads += 1, 'new'))).toBe('new');
+    const fresh = cache.get('k', () => {
+      loads += 1;
+      return Promise.resolve('new');
+    });
+    expect(await fresh).toBe('new');
     expect(loads).toBe(2);
   });
 
