@@ -11,7 +11,9 @@ export class CoachDashboardIndexes1795870000000 implements MigrationInterface {
     await queryRunner.query(
       'CREATE INDEX "evidence_submissions_organizer_activity" ON "evidence_submissions" ("organizer_id", "submitted_at")',
     );
-    await queryRunner.query('CREATE INDEX "module_reads_user_activity" ON "module_reads" ("user_id", "read_at")');
+    await queryRunner.query(
+      'CREATE INDEX "module_reads_user_activity" ON "module_reads" ("user_id", "read_at")',
+    );
     await queryRunner.query(
       'CREATE INDEX "milestone_completions_user_track" ON "milestone_completions" ("user_id", "track_id", "completed_at")',
     );
