@@ -5,7 +5,8 @@ import type { SessionUser } from '../accounts/session-user';
 import { User } from '../accounts/user.entity';
 import { recordAudit } from '../audit/audit';
 import type { Curriculum, CurriculumTrack } from '../curriculum/curriculum.types';
-import { lockTrackFor, preparedRead } from '../curriculum/progress.service';
+import { lockTrackFor } from '../curriculum/progress.service';
+import { preparedRead } from '../db/prepared-read';
 import { Conflict, NotFound } from '../web/errors';
 import { Certificate } from './certificate.entities';
 import {

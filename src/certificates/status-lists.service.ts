@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { preparedRead } from '../curriculum/progress.service';
+import { preparedRead } from '../db/prepared-read';
 import {
   buildStatusListCredential,
   createStatusBits,

@@ -1,3 +1,4 @@
+import { preparedRead } from '../db/prepared-read';
 import type { EntityManager } from 'typeorm';
 import type { SessionUser } from '../accounts/session-user';
 import { recordAudit } from '../audit/audit';
@@ -78,9 +79,14 @@ export class RecordsService {
     const track = this.curriculum().tracks[0];
     const total = track.modules.reduce((sum, m) => sum + m.milestones.length, 0);
     // OFFSET 0 keeps each users lookup an index probe instead of a hash join over every user.
-    const rows = await manager.query<
-      { id: string; name: string; completed: number; last_activity: Date | null }[]
-    >(
+    const rows = await preparedRead<{
+      id: string;
+      name: string;
+      completed: number;
+      last_activity: Date | null;
+    }>(
+      manager,
+      'coaching-organizer-summaries',
       `SELECT u.id, u.display_name AS name, m.completed,
               GREATEST(u.last_login_at,
                        (SELECT max(s.submitted_at) FROM evidence_submissions s WHERE s.organizer_id = u.id),

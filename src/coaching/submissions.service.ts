@@ -1,3 +1,4 @@
+import { preparedRead } from '../db/prepared-read';
 import type { EntityManager } from 'typeorm';
 import { IsNull } from 'typeorm';
 import { assertAdmin, assertInScope, assertSignedIn } from '../accounts/policy';
@@ -271,9 +272,14 @@ export class SubmissionsService {
     manager: EntityManager,
     coach: SessionUser,
   ): Promise<{ id: string; milestoneId: string; submittedAt: Date; organizerName: string }[]> {
-    const rows = await manager.query<
-      { id: string; milestone_id: string; submitted_at: Date; organizer_name: string }[]
-    >(
+    const rows = await preparedRead<{
+      id: string;
+      milestone_id: string;
+      submitted_at: Date;
+      organizer_name: string;
+    }>(
+      manager,
+      'coaching-review-queue',
       `SELECT s.id, s.milestone_id, s.submitted_at, u.display_name AS organizer_name
          FROM coach_assignments a
          JOIN evidence_submissions s ON s.organizer_id = a.organizer_id AND s.status = 'pending'
