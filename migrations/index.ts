@@ -13,6 +13,7 @@ import { Certificates1795866067980 } from './1795866067980-Certificates';
 import { CohortsScopedAdminsAndImportInvites1795867549334 } from './1795867549334-CohortsScopedAdminsAndImportInvites';
 import { CoachDashboardIndexes1795870000000 } from './1795870000000-CoachDashboardIndexes';
 import { ChangeFeed1795870100000 } from './1795870100000-ChangeFeed';
+import { CoachingChangeNotices1795870200000 } from './1795870200000-CoachingChangeNotices';
 
 export const migrations: (new () => MigrationInterface)[] = [
   Accounts1795856333076,
@@ -28,4 +29,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   CohortsScopedAdminsAndImportInvites1795867549334,
   CoachDashboardIndexes1795870000000,
   ChangeFeed1795870100000,
+  CoachingChangeNotices1795870200000,
 ];

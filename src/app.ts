@@ -11,6 +11,7 @@ import { accountsRouter } from './accounts/accounts.router';
 import { InvitesService } from './accounts/invites.service';
 import { LoginThrottle, type ThrottleLimits } from './accounts/login-throttle';
 import { createPassport } from './accounts/passport';
+import { readSessionsWithTheirUser } from './accounts/session-with-user';
 import { adminRouter } from './admin/admin.router';
 import { ChaptersService } from './admin/chapters.service';
 import { CohortsService } from './admin/cohorts.service';
@@ -44,6 +45,7 @@ import { securityHeaders } from './web/security';
 import { createSessionMiddleware, enforceAbsoluteLifetime } from './web/session';
 import { ejsEngine } from './web/view-engine';
 import { viewLocals } from './web/view-locals';
+import { forgetCachesOnWrite } from './web/forget-on-write';
 import { AttemptLimiter } from './web/attempt-limiter';
 import { ChangeFeed } from './db/change-feed';
 import { createCertificateServices } from './certificates';
@@ -86,6 +88,7 @@ export function createApp({
   const invites = new InvitesService(config.baseUrl);
   const passport = createPassport(dataSource, accounts);
   const sessions = createSessionMiddleware(config, pool, { pruneIntervalSeconds: sessionPruneSeconds });
+  readSessionsWithTheirUser(sessions.store, pool);
   const feed = new ChangeFeed(pool.options, logger);
   feed.start();
   const { csrfSynchronisedProtection, generateToken } = csrfSync({
@@ -110,6 +113,7 @@ export function createApp({
     express.static(publicDir, { maxAge: config.env === 'production' ? '1d' : 0, index: false }),
   );
   app.use(healthRouter(dataSource));
+  app.use(forgetCachesOnWrite(feed, new Set(['/verify'])));
 
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
   // Public pages anonymous visitors load most need no session: without a session cookie, skip the
@@ -192,7 +196,7 @@ export function createApp({
       baseUrl: config.baseUrl,
     }),
   );
-  app.use(coachRouter(coachingDeps));
+  app.use(coachRouter({ ...coachingDeps, feed }));
   app.use(
     publicCertificatesRouter({
       dataSource,
@@ -206,7 +210,7 @@ export function createApp({
       ratePerMinute: config.publicRateLimitPerMinute,
     }),
   );
-  app.use(certificatesRouter({ dataSource, catalog, certificates, people, feed }));
+  app.use(certificatesRouter({ dataSource, catalog, certificates, people }));
   app.use(adminCoachingRouter({ dataSource, people, assignments, submissions }));
   app.use(
     adminRouter({

@@ -23,9 +23,14 @@ export function createPassport(dataSource: DataSource, accounts: AccountsService
   );
   instance.serializeUser((user, done) => done(null, user.id));
   // Every request re-reads the person, so role changes apply at once and deactivation signs them out.
-  instance.deserializeUser((id: string, done) => {
-    findActiveSessionUser(dataSource.manager, id).then((user) => done(null, user ?? false), done);
-  });
+  // Usually it was read together with the session (readSessionsWithTheirUser); otherwise, here.
+  instance.deserializeUser(
+    (req: Request, id: string, done: (error: unknown, user?: SessionUser | false) => void) => {
+      if (req.sessionUser !== undefined && (req.sessionUser === null || req.sessionUser.id === id))
+        return done(null, req.sessionUser ?? false);
+      findActiveSessionUser(dataSource.manager, id).then((user) => done(null, user ?? false), done);
+    },
+  );
   return instance;
 }
 

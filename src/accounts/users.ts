@@ -13,35 +13,40 @@ export function toSessionUser(user: User): SessionUser {
   };
 }
 
+/** The columns of an active person that make a SessionUser (see sessionUserFrom). */
+export const SESSION_USER_COLUMNS = 'id, email, display_name, role, chapter_id, scope_chapter_id';
+
+export interface SessionUserRow {
+  id: string;
+  email: string;
+  display_name: string;
+  role: User['role'];
+  chapter_id: string | null;
+  scope_chapter_id: string | null;
+}
+
+export function sessionUserFrom(row: SessionUserRow): SessionUser {
+  return {
+    id: row.id,
+    email: row.email,
+    displayName: row.display_name,
+    role: row.role,
+    chapterId: row.chapter_id,
+    scopeChapterId: row.role === 'admin' ? row.scope_chapter_id : null,
+  };
+}
+
 /** The signed-in person for a session, or undefined when the account is gone or deactivated. */
 export async function findActiveSessionUser(
   manager: EntityManager,
   id: string,
 ): Promise<SessionUser | undefined> {
-  // Runs on every signed-in request: one plain query instead of TypeORM's builder and hydration.
-  const [row] = await manager.query<
-    {
-      id: string;
-      email: string;
-      display_name: string;
-      role: User['role'];
-      chapter_id: string | null;
-      scope_chapter_id: string | null;
-    }[]
-  >(
-    'SELECT id, email, display_name, role, chapter_id, scope_chapter_id FROM users WHERE id = $1 AND active',
+  // Runs on signed-in requests: one plain query instead of TypeORM's builder and hydration.
+  const [row] = await manager.query<SessionUserRow[]>(
+    `SELECT ${SESSION_USER_COLUMNS} FROM users WHERE id = $1 AND active`,
     [id],
   );
-  return row
-    ? {
-        id: row.id,
-        email: row.email,
-        displayName: row.display_name,
-        role: row.role,
-        chapterId: row.chapter_id,
-        scopeChapterId: row.role === 'admin' ? row.scope_chapter_id : null,
-      }
-    : undefined;
+  return row ? sessionUserFrom(row) : undefined;
 }
 
 /** Serialises "make the first admin" and "is there still another admin" checks across processes. */

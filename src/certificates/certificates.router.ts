@@ -3,9 +3,7 @@ import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import type { PeopleService } from '../admin/people.service';
 import type { CurriculumCatalog } from '../curriculum/catalog';
-import type { ChangeFeed } from '../db/change-feed';
 import { withTransaction } from '../db/transaction';
-import { CERTIFICATES_TOPIC } from './public.router';
 import { fields } from '../web/fields';
 import { flash } from '../web/flash';
 import { showForm } from '../web/forms';
@@ -20,7 +18,6 @@ interface CertificatesRouterDeps {
   catalog: CurriculumCatalog;
   certificates: CertificatesService;
   people: PeopleService;
-  feed: ChangeFeed;
 }
 
 const revokeForm = z.object({ reason: fields.text('Reason', { max: 500 }) });
@@ -33,17 +30,10 @@ export function certificatesRouter({
   catalog,
   certificates,
   people,
-  feed,
 }: CertificatesRouterDeps): Router {
   const router = Router();
   const manager = dataSource.manager;
-  // Every action here changes certificates: once committed, this process's caches forget them at
-  // once (other processes hear it from the database's change notice).
-  const tx = async <T>(work: Parameters<typeof withTransaction<T>>[1]) => {
-    const result = await withTransaction(dataSource, work);
-    feed.changed(CERTIFICATES_TOPIC);
-    return result;
-  };
+  const tx = <T>(work: Parameters<typeof withTransaction<T>>[1]) => withTransaction(dataSource, work);
   const trackTitle = (trackId: string) => catalog.current().trackById.get(trackId)?.title ?? trackId;
 
   const rows = async (req: Request, userId: string) =>

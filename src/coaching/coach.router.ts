@@ -5,11 +5,22 @@ import { NotFound } from '../web/errors';
 import { flash } from '../web/flash';
 import { handleForm } from '../web/forms';
 import { requireRole, requireSignedIn } from '../web/guards';
+import type { SessionUser } from '../accounts/session-user';
+import { SharedCache, type ChangeFeed } from '../db/change-feed';
 import { EvidenceSubmission } from './coaching.entities';
+import { isStalled, type OrganizerSummary } from './records.service';
 import { reviewForm, sessionForm } from './coaching.schemas';
 import { organizerAccess } from './coaching.policy';
 import { type CoachingRouterDeps, idOf } from './router-shared';
 import { milestoneInfo, threadModel, waitingText } from './view-models';
+
+/** The change topic the database notifies when anything a coach dashboard shows changes. */
+export const COACHING_TOPIC = 'coaching';
+
+interface Dashboard {
+  queue: Awaited<ReturnType<CoachingRouterDeps['submissions']['reviewQueue']>>;
+  summaries: OrganizerSummary[];
+}
 
 /** The coach's side: review queue, organizer records, session log and reviews. */
 export function coachRouter({
@@ -19,17 +30,28 @@ export function coachRouter({
   submissions,
   records,
   stalledAfterDays,
-}: CoachingRouterDeps): Router {
+  feed,
+}: CoachingRouterDeps & { feed: ChangeFeed }): Router {
   const router = Router();
   const manager = dataSource.manager;
+  // In production a coach's dashboard data is kept in memory until evidence, completions, reads,
+  // assignments or an organizer's name or sign-in change anywhere (the database's change notice).
+  const dashboards = new SharedCache<Dashboard>(feed, COACHING_TOPIC, { max: 1_000, ttlMs: 60_000 });
+  const dashboardOf = (req: Request, coach: SessionUser): Promise<Dashboard> => {
+    const load = async () => {
+      const [queue, summaries] = await Promise.all([
+        submissions.reviewQueue(manager, coach),
+        records.summariesForCoach(manager, coach.id),
+      ]);
+      return { queue, summaries };
+    };
+    const key = `${coach.id}|${catalog.current().version}`;
+    return req.app.enabled('view cache') ? dashboards.get(key, load) : load();
+  };
   const tx = <T>(work: Parameters<typeof withTransaction<T>>[1]) => withTransaction(dataSource, work);
 
   router.get('/coach', requireRole('coach'), async (req, res) => {
-    const coach = req.user!;
-    const [queue, summaries] = await Promise.all([
-      submissions.reviewQueue(manager, coach),
-      records.summariesForCoach(manager, coach.id, stalledAfterDays),
-    ]);
+    const { queue, summaries } = await dashboardOf(req, req.user!);
     res.render('coaching/dashboard', {
       pageTitle: 'Coaching',
       stalledAfterDays,
@@ -43,6 +65,7 @@ export function coachRouter({
       organizers: summaries.map((o) => ({
         ...o,
         lastActivity: o.lastActivity ? o.lastActivity.toISOString().slice(0, 10) : 'never',
+        stalled: isStalled(o.lastActivity, stalledAfterDays),
       })),
     });
   });

@@ -19,7 +19,11 @@ export interface OrganizerSummary {
   completed: number;
   total: number;
   lastActivity: Date | null;
-  stalled: boolean;
+}
+
+/** Stalled: no sign of activity (sign-in, reading, evidence, completion) for this many days. */
+export function isStalled(lastActivity: Date | null, stalledAfterDays: number, now = Date.now()): boolean {
+  return !lastActivity || lastActivity.getTime() < now - stalledAfterDays * 86_400_000;
 }
 
 /** Coach sessions and the coach's view of their organizers. */
@@ -68,14 +72,10 @@ export class RecordsService {
   }
 
   /**
-   * Progress, last activity and a stalled flag for each organizer the coach coaches now, in one
+   * Progress and last activity (see isStalled) for each organizer the coach coaches now, in one
    * query however many organizers there are. Progress counts the first track's milestones.
    */
-  async summariesForCoach(
-    manager: EntityManager,
-    coachId: string,
-    stalledAfterDays: number,
-  ): Promise<OrganizerSummary[]> {
+  async summariesForCoach(manager: EntityManager, coachId: string): Promise<OrganizerSummary[]> {
     const track = this.curriculum().tracks[0];
     const total = track.modules.reduce((sum, m) => sum + m.milestones.length, 0);
     // OFFSET 0 keeps each users lookup an index probe instead of a hash join over every user.
@@ -102,14 +102,12 @@ export class RecordsService {
         ORDER BY a.started_at, u.id`,
       [coachId, track.id],
     );
-    const stalledBefore = Date.now() - stalledAfterDays * 86_400_000;
     return rows.map((row) => ({
       id: row.id,
       name: row.name,
       completed: row.completed,
       total,
       lastActivity: row.last_activity,
-      stalled: !row.last_activity || row.last_activity.getTime() < stalledBefore,
     }));
   }
 }

@@ -44,6 +44,15 @@ export class ChangeFeed {
     for (const onChange of this.watchers.get(topic) ?? []) onChange();
   }
 
+  /**
+   * Empties every cache of this process. Called before the response to any state-changing
+   * request leaves (src/web/shared-caches.ts), so a person always sees their own change on the
+   * next page, whichever tables it touched.
+   */
+  changedAll(): void {
+    this.resetAll();
+  }
+
   start(): void {
     if (this.client || this.stopped) return;
     const client = new Client({ ...this.clientConfig, keepAlive: true });

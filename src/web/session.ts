@@ -6,6 +6,7 @@ import type { Config } from '../config';
 
 export interface SessionSetup {
   middleware: RequestHandler;
+  store: session.Store;
   close(): void;
 }
 
@@ -42,7 +43,7 @@ export function createSessionMiddleware(
       maxAge: config.sessionIdleMs,
     },
   });
-  return { middleware, close: () => store.close() };
+  return { middleware, store, close: () => store.close() };
 }
 
 /** Ends sessions older than the absolute lifetime, however active they were. */

@@ -140,6 +140,29 @@ describe('signing in and out', () => {
     await t.dataSource.manager.update(User, user.id, { role: 'admin' });
     expect((await agent.get('/admin/people')).status).toBe(200);
   });
+
+  it('signs a session out on its next request once its person is deactivated, even with the session row kept', async () => {
+    const user = await createUser(t.dataSource.manager);
+    const agent = await signedInAgent(t.app, user.email);
+    expect((await agent.get('/me')).status).toBe(200);
+    await t.dataSource.manager.update(User, user.id, { active: false });
+    const after = await agent.get('/me');
+    expect(after.status).toBe(303);
+    expect(after.headers.location).toMatch(/^\/login/);
+  });
+
+  it('treats a session whose stored person id is not a uuid as signed out, without an error', async () => {
+    const user = await createUser(t.dataSource.manager);
+    const agent = await signedInAgent(t.app, user.email);
+    await t.dataSource.query(
+      `UPDATE sessions SET sess = jsonb_set(sess::jsonb, '{passport,user}', '"not-a-uuid"')::json
+        WHERE sess #>> '{passport,user}' = $1`,
+      [user.id],
+    );
+    const after = await agent.get('/me');
+    expect(after.status).toBe(303);
+    expect(after.headers.location).toMatch(/^\/login/);
+  });
 });
 
 describe('session cookies behind HTTPS', () => {
