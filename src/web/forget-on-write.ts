@@ -10,11 +10,11 @@ export function forgetCachesOnWrite(feed: ChangeFeed, readOnlyPosts: ReadonlySet
   return (req, res, next) => {
     if (req.method === 'GET' || req.method === 'HEAD' || readOnlyPosts.has(req.path)) return next();
     // Node sends every response's headers through writeHead, also for res.end() without it.
-    const writeHead = res.writeHead;
+    const writeHead = res.writeHead.bind(res);
     res.writeHead = ((...args: Parameters<typeof writeHead>) => {
       feed.changedAll();
-      return writeHead.apply(res, args);
-    }) as typeof writeHead;
+      return writeHead(...args);
+    }) as typeof res.writeHead;
     next();
   };
 }
