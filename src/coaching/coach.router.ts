@@ -17,6 +17,8 @@ import { milestoneInfo, threadModel, waitingText } from './view-models';
 /** The change topic the database notifies when anything a coach dashboard shows changes. */
 export const COACHING_TOPIC = 'coaching';
 
+const BODY_REUSE_MS = 60_000;
+
 interface Dashboard {
   queue: Awaited<ReturnType<CoachingRouterDeps['submissions']['reviewQueue']>>;
   summaries: OrganizerSummary[];
@@ -50,24 +52,39 @@ export function coachRouter({
   };
   const tx = <T>(work: Parameters<typeof withTransaction<T>>[1]) => withTransaction(dataSource, work);
 
-  router.get('/coach', requireRole('coach'), async (req, res) => {
-    const { queue, summaries } = await dashboardOf(req, req.user!);
-    res.render('coaching/dashboard', {
-      pageTitle: 'Coaching',
-      stalledAfterDays,
-      queue: queue.map((s) => ({
-        id: s.id,
-        organizer: s.organizerName,
-        milestone: milestoneInfo(catalog.current(), s.milestoneId)?.title ?? s.milestoneId,
-        waiting: waitingText(s.submittedAt),
-      })),
-      trackTitle: catalog.current().tracks[0].title,
-      organizers: summaries.map((o) => ({
-        ...o,
-        lastActivity: o.lastActivity ? o.lastActivity.toISOString().slice(0, 10) : 'never',
-        stalled: isStalled(o.lastActivity, stalledAfterDays),
-      })),
+  /** The dashboard's tables; waiting times and "stalled" depend on the clock, read at render time. */
+  const bodyModel = ({ queue, summaries }: Dashboard) => ({
+    stalledAfterDays,
+    queue: queue.map((s) => ({
+      id: s.id,
+      organizer: s.organizerName,
+      milestone: milestoneInfo(catalog.current(), s.milestoneId)?.title ?? s.milestoneId,
+      waiting: waitingText(s.submittedAt),
+    })),
+    trackTitle: catalog.current().tracks[0].title,
+    organizers: summaries.map((o) => ({
+      ...o,
+      lastActivity: o.lastActivity ? o.lastActivity.toISOString().slice(0, 10) : 'never',
+      stalled: isStalled(o.lastActivity, stalledAfterDays),
+    })),
+  });
+  // A cached dashboard's tables are rendered once and reused for up to a minute (the clock-dependent
+  // texts change by the day); uncached data (development, tests) is a new object, rendered each time.
+  const bodies = new WeakMap<Dashboard, { html: string; at: number }>();
+  const renderBody = (req: Request, dashboard: Dashboard) =>
+    new Promise<string>((resolve, reject) => {
+      const kept = bodies.get(dashboard);
+      if (kept && Date.now() - kept.at < BODY_REUSE_MS) return resolve(kept.html);
+      req.app.render('coaching/dashboard-body', bodyModel(dashboard), (error, html) => {
+        if (error) return reject(error);
+        bodies.set(dashboard, { html, at: Date.now() });
+        resolve(html);
+      });
     });
+
+  router.get('/coach', requireRole('coach'), async (req, res) => {
+    const body = await renderBody(req, await dashboardOf(req, req.user!));
+    res.render('coaching/dashboard', { pageTitle: 'Coaching', body });
   });
 
   const recordModel = async (req: Request) => {
