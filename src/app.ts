@@ -115,7 +115,10 @@ export function createApp({
   app.use(healthRouter(dataSource));
   app.use(forgetCachesOnWrite(feed, new Set(['/verify'])));
 
-  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
+  const parseForms = express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 });
+  app.use((req, res, next) =>
+    req.method === 'GET' || req.method === 'HEAD' ? next() : parseForms(req, res, next),
+  );
   // Public pages anonymous visitors load most need no session: without a session cookie, skip the
   // session machinery, which would otherwise make (and hash) an id per request only to drop it.
   // Neither page shows a form to anonymous visitors, so no CSRF token (which needs a session) is made.
@@ -153,6 +156,21 @@ export function createApp({
   progress.useHooks(hooks);
   const counter = new VerificationCounter(dataSource);
   const submissions = new SubmissionsService(() => catalog.current(), progress, config.baseUrl);
+  // The pages the public loads most come first: Express tries every router in order, so a request
+  // for a certificate or a module page does not walk the routes of every other feature first.
+  app.use(
+    publicCertificatesRouter({
+      dataSource,
+      catalog,
+      certificates,
+      keys,
+      lists,
+      verification,
+      counter,
+      feed,
+      ratePerMinute: config.publicRateLimitPerMinute,
+    }),
+  );
   app.use(
     curriculumRouter({
       dataSource,
@@ -197,19 +215,6 @@ export function createApp({
     }),
   );
   app.use(coachRouter({ ...coachingDeps, feed }));
-  app.use(
-    publicCertificatesRouter({
-      dataSource,
-      catalog,
-      certificates,
-      keys,
-      lists,
-      verification,
-      counter,
-      feed,
-      ratePerMinute: config.publicRateLimitPerMinute,
-    }),
-  );
   app.use(certificatesRouter({ dataSource, catalog, certificates, people }));
   app.use(adminCoachingRouter({ dataSource, people, assignments, submissions }));
   app.use(

@@ -6,6 +6,7 @@ import type { RequestHandler } from 'express';
  * Saving first closes that race.
  */
 export const saveSessionBeforeRedirect: RequestHandler = (req, res, next) => {
+  if (!req.session) return next(); // the anonymous fast path has none
   const redirect = res.redirect.bind(res) as (status: number, url: string) => void;
   res.redirect = (statusOrUrl: number | string, maybeUrl?: string) => {
     const [status, url] = typeof statusOrUrl === 'number' ? [statusOrUrl, maybeUrl!] : [302, statusOrUrl];
