@@ -10,7 +10,7 @@ import { AccountsService } from './accounts/accounts.service';
 import { accountsRouter } from './accounts/accounts.router';
 import { InvitesService } from './accounts/invites.service';
 import { LoginThrottle, type ThrottleLimits } from './accounts/login-throttle';
-import { createPassport } from './accounts/passport';
+import { createPassport, restoreSignedInPerson } from './accounts/passport';
 import { readSessionsWithTheirUser } from './accounts/session-with-user';
 import { adminRouter } from './admin/admin.router';
 import { ChaptersService } from './admin/chapters.service';
@@ -100,6 +100,8 @@ export function createApp({
 
   const app = express() as unknown as App;
   app.disable('x-powered-by');
+  // Hashing every dynamic page for an ETag cost more than the rare 304 saved; cached pages set their own.
+  app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
   app.set('view engine', 'ejs');
   app.set('views', viewsDir);
@@ -134,7 +136,7 @@ export function createApp({
   app.use(unlessAnonymousRead(sessions.middleware));
   app.use(saveSessionBeforeRedirect);
   app.use(unlessAnonymousRead(passport.initialize()));
-  app.use(unlessAnonymousRead(passport.session() as RequestHandler));
+  app.use(unlessAnonymousRead(restoreSignedInPerson(dataSource)));
   app.use(unlessAnonymousRead(enforceAbsoluteLifetime(config.sessionMaxMs)));
   // Checking a pasted credential changes nothing, so partners need neither a session nor a token.
   // The bulk import form is multipart: its router checks the token after parsing the body.

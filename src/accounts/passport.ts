@@ -1,7 +1,7 @@
 import { asError } from '../web/errors';
 import passport, { type PassportStatic } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { DataSource } from 'typeorm';
 import type { AccountsService } from './accounts.service';
 import type { SessionUser } from './session-user';
@@ -22,15 +22,6 @@ export function createPassport(dataSource: DataSource, accounts: AccountsService
     }),
   );
   instance.serializeUser((user, done) => done(null, user.id));
-  // Every request re-reads the person, so role changes apply at once and deactivation signs them out.
-  // Usually it was read together with the session (readSessionsWithTheirUser); otherwise, here.
-  instance.deserializeUser(
-    (req: Request, id: string, done: (error: unknown, user?: SessionUser | false) => void) => {
-      if (req.sessionUser !== undefined && (req.sessionUser === null || req.sessionUser.id === id))
-        return done(null, req.sessionUser ?? false);
-      findActiveSessionUser(dataSource.manager, id).then((user) => done(null, user ?? false), done);
-    },
-  );
   return instance;
 }
 
@@ -52,4 +43,26 @@ export function authenticateLocal(
     ) as (req: Request, res: Response, next: (error?: unknown) => void) => void;
     handler(req, res, (error) => reject(asError(error)));
   });
+}
+
+/**
+ * Does what passport.session() does, without passport's per-request strategy object: the person
+ * whose id the session holds becomes `req.user`, fresh from the database on every request (read
+ * with the session itself, see session-with-user.ts), so role changes apply at once; a session
+ * whose person is gone or deactivated loses its sign-in.
+ */
+export function restoreSignedInPerson(dataSource: DataSource): RequestHandler {
+  return (req, _res, next) => {
+    const signIn = (req.session as { passport?: { user?: unknown } } | undefined)?.passport;
+    const id = signIn?.user;
+    if (typeof id !== 'string') return next();
+    const settle = (user: SessionUser | null | undefined) => {
+      if (user) req.user = user;
+      else delete signIn!.user;
+      next();
+    };
+    const read = req.sessionUser;
+    if (read === null || read?.id === id) return settle(read);
+    findActiveSessionUser(dataSource.manager, id).then(settle, next);
+  };
 }

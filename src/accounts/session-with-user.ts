@@ -28,8 +28,8 @@ const SESSION_WITH_USER = `
  * Every signed-in request needs its session and its person, fresh from the database (so sign-out,
  * role changes and deactivation apply at once, in every process). This reads both in one round trip,
  * one statement and so one snapshot: the store's `get` joins the person, and `createSession`
- * (which express-session calls with the request) hands it to passport's deserializer through
- * `req.sessionUser`.
+ * (which express-session calls with the request) hands it on as `req.sessionUser`, which
+ * restoreSignedInPerson (passport.ts) makes `req.user`.
  */
 export function readSessionsWithTheirUser(store: session.Store, pool: Pool): void {
   const people = new WeakMap<object, SessionUser | null>();

@@ -1,3 +1,4 @@
+import { weakEtag } from '../web/etag';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import multer from 'multer';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
@@ -83,9 +84,8 @@ class BodyCache {
   }
 
   set(res: Response, key: string, text: string): CachedBody {
-    const etagFn = res.app.get('etag fn') as ((body: Buffer) => string) | undefined;
     const body = Buffer.from(text);
-    const entry = { at: Date.now(), body, etag: typeof etagFn === 'function' ? etagFn(body) : undefined };
+    const entry = { at: Date.now(), body, etag: weakEtag(body) };
     if (this.entries.size >= this.limit) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(key, entry);
     return entry;

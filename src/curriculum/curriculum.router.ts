@@ -1,3 +1,4 @@
+import { weakEtag } from '../web/etag';
 import path from 'node:path';
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { DataSource } from 'typeorm';
@@ -64,9 +65,8 @@ function anonymousPageCache() {
       return new Promise((resolve, reject) => {
         res.render(view, locals, (error: Error | null, html: string) => {
           if (error) return reject(error);
-          const etagFn = res.app.get('etag fn') as ((body: Buffer) => string) | undefined;
           const body = Buffer.from(html);
-          const page = { version, body, etag: typeof etagFn === 'function' ? etagFn(body) : undefined };
+          const page = { version, body, etag: weakEtag(body) };
           pages.set(key, page);
           sendCached(res, page);
           resolve();

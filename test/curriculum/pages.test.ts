@@ -71,6 +71,22 @@ describe('curriculum pages', () => {
     expect((await request(t.app).get('/curriculum/assets/../track.md')).status).toBe(404);
   });
 
+  it('sends cached anonymous pages with an ETag (304 when unchanged), dynamic pages without one', async () => {
+    t.app.enable('view cache');
+    try {
+      const first = await request(t.app).get(`/tracks/${TRACK}/people-first`);
+      expect(first.headers.etag).toMatch(/^W\/"[0-9a-f]+-[A-Za-z0-9_-]+"$/);
+      const again = await request(t.app).get(`/tracks/${TRACK}/people-first`).set('If-None-Match', first.headers.etag);
+      expect(again.status).toBe(304);
+      const user = await createUser(t.dataSource.manager);
+      const signedIn = await (await signedInAgent(t.app, user.email)).get(`/tracks/${TRACK}/people-first`);
+      expect(signedIn.status).toBe(200);
+      expect(signedIn.headers.etag).toBeUndefined();
+    } finally {
+      t.app.disable('view cache');
+    }
+  });
+
   it('answers 404 for unknown tracks and modules', async () => {
     expect((await request(t.app).get('/tracks/nope')).status).toBe(404);
     expect((await request(t.app).get(`/tracks/${TRACK}/nope`)).status).toBe(404);
