@@ -1,4 +1,5 @@
 import { weakEtag } from '../web/etag';
+import type * as PdfTools from './certificate-pdf';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import multer from 'multer';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
@@ -6,13 +7,21 @@ import type { DataSource } from 'typeorm';
 import type { CurriculumCatalog } from '../curriculum/catalog';
 import { SharedCache, type ChangeFeed } from '../db/change-feed';
 import { TooManyRequests, ValidationFailed } from '../web/errors';
-import { certificatePdf, qrPng } from './certificate-pdf';
 import { stateOf, type CertificatesService, type PublicCertificateSummary } from './certificates.service';
 import type { IssuerKeysService } from './issuer-keys.service';
 import type { StatusListsService } from './status-lists.service';
 import type { VerificationCounter } from './verification-counter';
 import { VERIFICATION_CACHE_MS, type VerificationService } from './verification.service';
 import { checksView, claimsOf, dateOnly, statusView } from './view-models';
+
+/**
+ * The PDF and QR code makers (pdfkit, fontkit, qrcode: about 35 MB of memory) load on the first PDF
+ * or QR request, not at start: many processes never make one.
+ */
+let loadedPdfTools: typeof PdfTools | undefined;
+const pdfTools = () =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, on purpose
+  (loadedPdfTools ??= require('./certificate-pdf') as typeof PdfTools);
 
 /** The change topic the database notifies when anything behind a public certificate changes. */
 export const CERTIFICATES_TOPIC = 'certificates';
@@ -233,7 +242,7 @@ export function publicCertificatesRouter(deps: PublicRouterDeps): Router {
     const certificate = await certificates.byCode(manager, String(req.params.code));
     counter.count(certificate.id, 'pdf');
     const claims = claimsOf(certificate.credential);
-    const pdf = await certificatePdf({
+    const pdf = await pdfTools().certificatePdf({
       holderName: claims.holder,
       certificateName: claims.achievementName,
       trackTitle: catalog.current().trackById.get(certificate.trackId)?.title ?? certificate.trackId,
@@ -251,7 +260,7 @@ export function publicCertificatesRouter(deps: PublicRouterDeps): Router {
     res
       .type('image/png')
       .set('Cache-Control', 'public, max-age=86400')
-      .send(await qrPng(certificates.urlOf(certificate.code)));
+      .send(await pdfTools().qrPng(certificates.urlOf(certificate.code)));
   });
 
   router.get('/verify', (_req, res) => {
