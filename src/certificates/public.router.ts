@@ -42,6 +42,8 @@ const MAX_CREDENTIAL_BYTES = 256 * 1024;
 const JSON_TYPES = ['application/json', 'application/ld+json', 'application/vc+ld+json', 'application/vc'];
 
 function wantsJson(req: Request): boolean {
+  // Every JSON type we serve has "json" in its name: without it in Accept, the answer is HTML.
+  if (!req.headers.accept?.includes('json')) return false;
   const best = req.accepts(['text/html', ...JSON_TYPES]);
   return typeof best === 'string' && best !== 'text/html';
 }
@@ -107,13 +109,27 @@ function sendCached(res: Response, type: string, entry: CachedBody): void {
 }
 
 /** Everything the public page shows besides the credential's own claims. */
+/**
+ * Summaries are cached objects: the fixed part of each one's page key is worked out once per
+ * curriculum version; the state (which turns "expired" with time) is added on every request.
+ */
+const pageKeys = new WeakMap<PublicCertificateSummary, { version: string; key: string }>();
+
 function pageKey(certificate: PublicCertificateSummary, curriculumVersion: string): string {
+  let known = pageKeys.get(certificate);
+  if (known?.version !== curriculumVersion) {
+    known = { version: curriculumVersion, key: fixedPageKey(certificate, curriculumVersion) };
+    pageKeys.set(certificate, known);
+  }
+  return `${known.key}|${stateOf(certificate)}`;
+}
+
+function fixedPageKey(certificate: PublicCertificateSummary, curriculumVersion: string): string {
   return JSON.stringify([
     curriculumVersion,
     certificate.code,
     certificate.credentialHash,
     certificate.statusVersions,
-    stateOf(certificate),
     certificate.holderName,
     certificate.trackId,
     certificate.revokedAt?.getTime() ?? null,
