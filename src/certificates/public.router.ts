@@ -1,12 +1,12 @@
-import { weakEtag } from '../web/etag';
-import type * as PdfTools from './certificate-pdf';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import multer from 'multer';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { DataSource } from 'typeorm';
 import type { CurriculumCatalog } from '../curriculum/catalog';
 import { SharedCache, type ChangeFeed } from '../db/change-feed';
+import { weakEtag } from '../web/etag';
 import { TooManyRequests, ValidationFailed } from '../web/errors';
+import type * as PdfTools from './certificate-pdf';
 import { stateOf, type CertificatesService, type PublicCertificateSummary } from './certificates.service';
 import type { IssuerKeysService } from './issuer-keys.service';
 import type { StatusListsService } from './status-lists.service';
@@ -70,7 +70,7 @@ function rateLimit(perMinute: number): RequestHandler {
 interface CachedBody {
   at: number;
   body: Buffer;
-  etag: string | undefined;
+  etag: string;
 }
 
 /**
@@ -94,7 +94,7 @@ class BodyCache {
     return undefined;
   }
 
-  set(res: Response, key: string, text: string): CachedBody {
+  set(key: string, text: string): CachedBody {
     const body = Buffer.from(text);
     const entry = { at: Date.now(), body, etag: weakEtag(body) };
     if (this.entries.size >= this.limit) this.entries.delete(this.entries.keys().next().value!);
@@ -104,14 +104,14 @@ class BodyCache {
 }
 
 function sendCached(res: Response, type: string, entry: CachedBody): void {
-  if (entry.etag) res.set('ETag', entry.etag);
+  res.set('ETag', entry.etag);
   res.type(type).send(entry.body);
 }
 
-/** Everything the public page shows besides the credential's own claims. */
 /**
- * Summaries are cached objects: the fixed part of each one's page key is worked out once per
- * curriculum version; the state (which turns "expired" with time) is added on every request.
+ * Everything the public page shows besides the credential's own claims. Summaries are cached
+ * objects: the fixed part of each one's key is worked out once per curriculum version; the state
+ * (which turns "expired" with time) is added on every request.
  */
 const pageKeys = new WeakMap<PublicCertificateSummary, { version: string; key: string }>();
 
@@ -194,11 +194,11 @@ export function publicCertificatesRouter(deps: PublicRouterDeps): Router {
   const pages = new BodyCache(500, VERIFICATION_CACHE_MS);
   const credentials = new BodyCache(2_000, Number.POSITIVE_INFINITY);
   /** The signed credential as stored, serialised once per certificate and credential hash. */
-  const credentialJson = async (res: Response, certificate: PublicCertificateSummary) => {
+  const credentialJson = async (certificate: PublicCertificateSummary) => {
     const key = `${certificate.id}|${certificate.credentialHash}`;
     return (
       credentials.get(key) ??
-      credentials.set(res, key, JSON.stringify(await certificates.credentialOf(manager, certificate.id)))
+      credentials.set(key, JSON.stringify(await certificates.credentialOf(manager, certificate.id)))
     );
   };
 
@@ -206,7 +206,7 @@ export function publicCertificatesRouter(deps: PublicRouterDeps): Router {
     const certificate = await summaryOf(req);
     counter.count(certificate.id, 'json');
     res.set('Cache-Control', 'no-cache');
-    sendCached(res, 'application/json; charset=utf-8', await credentialJson(res, certificate));
+    sendCached(res, 'application/json; charset=utf-8', await credentialJson(certificate));
   };
 
   router.get('/c/:code', limited, async (req, res) => {
@@ -249,7 +249,7 @@ export function publicCertificatesRouter(deps: PublicRouterDeps): Router {
         (error: Error | null, rendered: string) => (error ? reject(error) : resolve(rendered)),
       ),
     );
-    if (cacheable) return sendCached(res, 'html', pages.set(res, key, html));
+    if (cacheable) return sendCached(res, 'html', pages.set(key, html));
     res.type('html').send(html);
   });
   router.get('/c/:code/credential.json', limited, sendJson);

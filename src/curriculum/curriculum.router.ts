@@ -1,8 +1,8 @@
-import { weakEtag } from '../web/etag';
 import path from 'node:path';
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
+import { weakEtag } from '../web/etag';
 import { NotFound } from '../web/errors';
 import { flash } from '../web/flash';
 import { requireSignedIn } from '../web/guards';
@@ -28,12 +28,12 @@ const searchQuery = z.object({ q: z.string().trim().max(200).catch('') });
 interface CachedPage {
   version: string;
   body: Buffer;
-  etag: string | undefined;
+  etag: string;
 }
 
 /** Sends a cached page the way res.render would (HTML, ETag, 304 when fresh) without rendering again. */
 function sendCached(res: Response, page: CachedPage): void {
-  if (page.etag) res.set('ETag', page.etag);
+  res.set('ETag', page.etag);
   res.type('html').send(page.body);
 }
 

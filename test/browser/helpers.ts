@@ -223,3 +223,12 @@ export async function signInAs(page: Page, email: string, password = TEST_PASSWO
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.waitForURL((url) => url.pathname === '/');
 }
+
+/** Pastes a credential into the open verify page and waits for the "verified" answer. */
+export async function pasteVerifiedCredential(page: Page, credential: string): Promise<void> {
+  await page.getByLabel('Credential JSON').fill(credential);
+  await mainOf(page).getByRole('button', { name: 'Verify' }).click();
+  await mainOf(page)
+    .getByRole('heading', { name: 'Verified: this credential is genuine and in force' })
+    .waitFor();
+}

@@ -9,6 +9,7 @@ import {
   h1Of,
   launchBrowser,
   mainOf,
+  pasteVerifiedCredential,
   PageFactory,
   pathOf,
   resetSuiteArtifacts,
@@ -243,11 +244,7 @@ describe('journey: from setup to a revoked certificate', () => {
 
     await partner.goto('/verify');
     await checkAccessibility(partner, 'verify');
-    await partner.getByLabel('Credential JSON').fill(credential);
-    await mainOf(partner).getByRole('button', { name: 'Verify' }).click();
-    await mainOf(partner)
-      .getByRole('heading', { name: 'Verified: this credential is genuine and in force' })
-      .waitFor();
+    await pasteVerifiedCredential(partner, credential);
     await checkAccessibility(partner, 'verify-verified');
   });
 
