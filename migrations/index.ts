@@ -14,6 +14,7 @@ import { CohortsScopedAdminsAndImportInvites1795867549334 } from './179586754933
 import { CoachDashboardIndexes1795870000000 } from './1795870000000-CoachDashboardIndexes';
 import { ChangeFeed1795870100000 } from './1795870100000-ChangeFeed';
 import { CoachingChangeNotices1795870200000 } from './1795870200000-CoachingChangeNotices';
+import { KeyedChangeNotices1795870300000 } from './1795870300000-KeyedChangeNotices';
 
 export const migrations: (new () => MigrationInterface)[] = [
   Accounts1795856333076,
@@ -30,4 +31,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   CoachDashboardIndexes1795870000000,
   ChangeFeed1795870100000,
   CoachingChangeNotices1795870200000,
+  KeyedChangeNotices1795870300000,
 ];

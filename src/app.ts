@@ -10,7 +10,7 @@ import { AccountsService } from './accounts/accounts.service';
 import { accountsRouter } from './accounts/accounts.router';
 import { InvitesService } from './accounts/invites.service';
 import { LoginThrottle, type ThrottleLimits } from './accounts/login-throttle';
-import { createPassport, restoreSignedInPerson } from './accounts/passport';
+import { createPassport, extendRequests, restoreSignedInPerson } from './accounts/passport';
 import { readSessionsWithTheirUser } from './accounts/session-with-user';
 import { adminRouter } from './admin/admin.router';
 import { ChaptersService } from './admin/chapters.service';
@@ -88,9 +88,10 @@ export function createApp({
   const invites = new InvitesService(config.baseUrl);
   const passport = createPassport(dataSource, accounts);
   const sessions = createSessionMiddleware(config, pool, { pruneIntervalSeconds: sessionPruneSeconds });
-  readSessionsWithTheirUser(sessions.store, pool);
   const feed = new ChangeFeed(pool.options, logger);
   feed.start();
+  // Sessions are kept in memory only where pages are (production's view cache; tests turn it on).
+  readSessionsWithTheirUser(sessions.store, pool, { feed, enabled: () => app.enabled('view cache') });
   const { csrfSynchronisedProtection, generateToken } = csrfSync({
     getTokenFromRequest: (req) => {
       const body = req.body as Record<string, unknown> | undefined;
@@ -100,6 +101,7 @@ export function createApp({
 
   const app = express() as unknown as App;
   app.disable('x-powered-by');
+  extendRequests(app.request, passport);
   // Hashing every dynamic page for an ETag cost more than the rare 304 saved; cached pages set their own.
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
@@ -135,7 +137,6 @@ export function createApp({
         : handler(req, res, next);
   app.use(unlessAnonymousRead(sessions.middleware));
   app.use(saveSessionBeforeRedirect);
-  app.use(unlessAnonymousRead(passport.initialize()));
   app.use(unlessAnonymousRead(restoreSignedInPerson(dataSource)));
   app.use(unlessAnonymousRead(enforceAbsoluteLifetime(config.sessionMaxMs)));
   // Checking a pasted credential changes nothing, so partners need neither a session nor a token.
@@ -181,6 +182,7 @@ export function createApp({
       search: new SearchService(),
       curriculumPublic: config.curriculumPublic,
       curriculumDir: config.curriculumDir,
+      feed,
     }),
   );
   app.use(accountsRouter({ dataSource, accounts, invites, passport }));

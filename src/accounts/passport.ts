@@ -46,6 +46,15 @@ export function authenticateLocal(
 }
 
 /**
+ * Does what passport.initialize() does for every request (puts `logIn`, `logOut` and the session
+ * manager on it), once, on the app's request prototype: the same functions for every request, without
+ * assigning them to each one.
+ */
+export function extendRequests(requestPrototype: Request, instance: PassportStatic): void {
+  instance.initialize({ compat: false })(requestPrototype, {} as Response, () => undefined);
+}
+
+/**
  * Does what passport.session() does, without passport's per-request strategy object: the person
  * whose id the session holds becomes `req.user`, fresh from the database on every request (read
  * with the session itself, see session-with-user.ts), so role changes apply at once; a session

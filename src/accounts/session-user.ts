@@ -23,6 +23,8 @@ declare module 'express-session' {
   interface SessionData {
     /** When the person signed in (ms); the absolute session lifetime counts from here. */
     signedInAt?: number;
+    /** When the session cookie was last re-issued with a later expiry (ms); see web/session.ts. */
+    renewedAt?: number;
     flash?: { kind: 'success' | 'error'; text: string }[];
   }
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
+import { SharedCache, type ChangeFeed } from '../db/change-feed';
 import { weakEtag } from '../web/etag';
 import { NotFound } from '../web/errors';
 import { flash } from '../web/flash';
@@ -9,7 +10,7 @@ import { requireSignedIn } from '../web/guards';
 import type { CurriculumCatalog } from './catalog';
 import type { CurriculumModule, CurriculumTrack } from './curriculum.types';
 import { ASSETS_URL } from './loader';
-import type { ProgressService } from './progress.service';
+import { moduleStateFrom, PROGRESS_TOPIC, type ProgressService, type ReadingRecord } from './progress.service';
 import type { SearchService } from './search.service';
 import { modulePageModel, trackPageModel } from './view-models';
 
@@ -20,6 +21,7 @@ interface CurriculumRouterDeps {
   search: SearchService;
   curriculumPublic: boolean;
   curriculumDir: string;
+  feed: ChangeFeed;
 }
 
 const searchQuery = z.object({ q: z.string().trim().max(200).catch('') });
@@ -83,9 +85,16 @@ export function curriculumRouter({
   search,
   curriculumPublic,
   curriculumDir,
+  feed,
 }: CurriculumRouterDeps): Router {
   const router = Router();
   const manager = dataSource.manager;
+  // Each reader's record, kept in production until the database announces a change to it.
+  const records = new SharedCache<ReadingRecord>(feed, PROGRESS_TOPIC, { max: 10_000, ttlMs: 60_000 });
+  const readingRecord = (req: Request, userId: string) => {
+    const load = () => progress.readingRecord(manager, userId);
+    return req.app.enabled('view cache') ? records.get(userId, load) : load();
+  };
   /** Private deployments hide curriculum from anonymous visitors. */
   const readers: RequestHandler = curriculumPublic ? (_req, _res, next) => next() : requireSignedIn;
 
@@ -135,7 +144,7 @@ export function curriculumRouter({
         ...modulePageModel(curriculum, module, undefined),
       });
     }
-    const state = req.user ? await progress.moduleState(manager, req.user.id, module) : undefined;
+    const state = req.user && moduleStateFrom(await readingRecord(req, req.user.id), module);
     res.render('curriculum/module', {
       pageTitle: module.title,
       ...modulePageModel(catalog.current(), module, state),

@@ -4,6 +4,9 @@ import { NotFound } from '../web/errors';
 import type { Curriculum, CurriculumModule, CurriculumTrack } from './curriculum.types';
 import { MilestoneCompletion, ModuleRead, type CompletionSource } from './progress.entities';
 
+/** Change notices about reading and milestone records (migration KeyedChangeNotices…): `progress:<user id>`. */
+export const PROGRESS_TOPIC = 'progress';
+
 export type ModuleProgressState = 'not-started' | 'read' | 'in-progress' | 'complete';
 
 export interface ModuleProgress {
@@ -24,6 +27,19 @@ export interface TrackProgress {
   total: number;
   modules: ModuleProgress[];
   nextStep: NextStep;
+}
+
+/** One person's reading and milestone record across every track. */
+export interface ReadingRecord {
+  readAt: Map<string, Date>;
+  completed: Set<string>;
+}
+
+export function moduleStateFrom(record: ReadingRecord, module: CurriculumModule): ModuleViewerState {
+  return {
+    readAt: record.readAt.get(module.id) ?? null,
+    completedMilestoneIds: new Set(module.milestones.filter((m) => record.completed.has(m.id)).map((m) => m.id)),
+  };
 }
 
 export interface ModuleViewerState {
@@ -118,21 +134,31 @@ export class ProgressService {
       .execute();
   }
 
-  /** The viewer's read time and completed milestones for one module, in one query. */
+  /** Everything one person has read (and when) and every milestone they completed, in one query. */
+  async readingRecord(manager: EntityManager, userId: string): Promise<ReadingRecord> {
+    const [row] = await preparedRead<{ read: string[] | null; read_at: Date[] | null; done: string[] | null }>(
+      manager,
+      'progress-reading-record',
+      `SELECT r.read, r.read_at, c.done
+         FROM (SELECT array_agg(module_id) AS read, array_agg(read_at) AS read_at
+                 FROM module_reads WHERE user_id = $1) r,
+              (SELECT array_agg(milestone_id) AS done FROM milestone_completions WHERE user_id = $1) c`,
+      [userId],
+    );
+    const readAt = row.read_at ?? [];
+    return {
+      readAt: new Map((row.read ?? []).map((moduleId, i) => [moduleId, readAt[i]])),
+      completed: new Set(row.done ?? []),
+    };
+  }
+
+  /** The viewer's read time and completed milestones for one module. */
   async moduleState(
     manager: EntityManager,
     userId: string,
     module: CurriculumModule,
   ): Promise<ModuleViewerState> {
-    const [row] = await preparedRead<{ read_at: Date | null; completed: string[] }>(
-      manager,
-      'progress-module-state',
-      `SELECT (SELECT read_at FROM module_reads WHERE user_id = $1 AND module_id = $2) AS read_at,
-              COALESCE((SELECT array_agg(milestone_id) FROM milestone_completions
-                        WHERE user_id = $1 AND milestone_id = ANY($3)), '{}') AS completed`,
-      [userId, module.id, module.milestones.map((m) => m.id)],
-    );
-    return { readAt: row.read_at, completedMilestoneIds: new Set(row.completed) };
+    return moduleStateFrom(await this.readingRecord(manager, userId), module);
   }
 
   /** Milestones completed / total, each module's state and the next step, in one query. */

@@ -16,7 +16,7 @@ const RETRY_MAX_MS = 15_000;
  */
 export class ChangeFeed {
   private client: Client | undefined;
-  private readonly watchers = new Map<string, Set<() => void>>();
+  private readonly watchers = new Map<string, Set<(key?: string) => void>>();
   private connected = false;
   private stopped = false;
   private retryMs = RETRY_MIN_MS;
@@ -32,16 +32,20 @@ export class ChangeFeed {
     return this.connected && !this.stopped;
   }
 
-  /** Calls `onChange` when `topic` changes in any process, and when the feed is lost or regained. */
-  watch(topic: string, onChange: () => void): void {
+  /**
+   * Calls `onChange` when `topic` changes in any process, and when the feed is lost or regained.
+   * A notice about one row of a topic (`topic:key`, say `session:<sid>`) passes that key; without a
+   * key, everything under the topic may have changed.
+   */
+  watch(topic: string, onChange: (key?: string) => void): void {
     const set = this.watchers.get(topic) ?? new Set();
     set.add(onChange);
     this.watchers.set(topic, set);
   }
 
   /** Tells this process's watchers at once (the trigger's notice reaches other processes). */
-  changed(topic: string): void {
-    for (const onChange of this.watchers.get(topic) ?? []) onChange();
+  changed(topic: string, key?: string): void {
+    for (const onChange of this.watchers.get(topic) ?? []) onChange(key);
   }
 
   /**
@@ -58,7 +62,10 @@ export class ChangeFeed {
     const client = new Client({ ...this.clientConfig, keepAlive: true });
     this.client = client;
     client.on('notification', (message) => {
-      if (message.channel === CHANGE_CHANNEL && message.payload) this.changed(message.payload);
+      if (message.channel !== CHANGE_CHANNEL || !message.payload) return;
+      const colon = message.payload.indexOf(':');
+      if (colon < 0) this.changed(message.payload);
+      else this.changed(message.payload.slice(0, colon), message.payload.slice(colon + 1));
     });
     const lost = (error?: Error) => {
       if (this.client !== client) return;
@@ -106,7 +113,8 @@ export class ChangeFeed {
 /**
  * A per-process cache of values derived from shared data, emptied whenever its topic changes in
  * any process (see ChangeFeed). It answers only while the feed is live; otherwise it reads through.
- * A value loaded while a change arrived is not kept (it may predate the change). Entries also
+ * A value loaded while a change arrived is not kept (it may predate the change). A notice naming
+ * one key drops only that entry; so cache by the key the database's notices use. Entries also
  * expire after `ttlMs`, a backstop should a notice ever go missing.
  */
 export class SharedCache<V> {
@@ -118,19 +126,22 @@ export class SharedCache<V> {
     topic: string,
     private readonly options: { max: number; ttlMs: number },
   ) {
-    feed.watch(topic, () => {
+    feed.watch(topic, (key) => {
       this.generation += 1;
-      this.entries.clear();
+      if (key === undefined) this.entries.clear();
+      else this.entries.delete(key);
     });
   }
 
-  async get(key: string, load: () => Promise<V>): Promise<V> {
+  /** The cached value for `key`, or else `load()`'s; `usable` may turn a value down (not served, not kept). */
+  async get(key: string, load: () => Promise<V>, usable?: (value: V) => boolean): Promise<V> {
     if (!this.feed.live) return load();
     const entry = this.entries.get(key);
-    if (entry && Date.now() - entry.at < this.options.ttlMs) return entry.value;
+    if (entry && Date.now() - entry.at < this.options.ttlMs && (!usable || usable(entry.value)))
+      return entry.value;
     const generation = this.generation;
     const value = await load();
-    if (this.feed.live && generation === this.generation) {
+    if (this.feed.live && generation === this.generation && (!usable || usable(value))) {
       if (this.entries.size >= this.options.max) this.entries.delete(this.entries.keys().next().value!);
       this.entries.set(key, { value, at: Date.now() });
     }

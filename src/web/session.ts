@@ -1,6 +1,6 @@
 import connectPgSimple from 'connect-pg-simple';
 import session from 'express-session';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { Pool } from 'pg';
 import type { Config } from '../config';
 
@@ -12,8 +12,8 @@ export interface SessionSetup {
 
 /**
  * Sessions live in PostgreSQL (table "sessions"), so every app process sees the same ones.
- * The cookie expires after the idle timeout (renewed on each request); the absolute lifetime is
- * enforced separately from the sign-in time.
+ * The cookie expires after the idle timeout (renewed while the person is active, see renewWhenDue);
+ * the absolute lifetime is enforced separately from the sign-in time.
  */
 export function createSessionMiddleware(
   config: Pick<Config, 'sessionSecret' | 'secureCookies' | 'sessionIdleMs'>,
@@ -27,14 +27,15 @@ export function createSessionMiddleware(
     createTableIfMissing: false,
     pruneSessionInterval: pruneIntervalSeconds,
   });
-  throttleTouches(store);
-  const middleware = session({
+  // The stored expiry moves when the session is saved (renewWhenDue), not on every request.
+  (store as session.Store).touch = undefined;
+  const handler = session({
     store,
     name: config.secureCookies ? '__Host-academy.sid' : 'academy.sid',
     secret: config.sessionSecret,
     resave: false,
     saveUninitialized: false,
-    rolling: true,
+    rolling: false,
     cookie: {
       httpOnly: true,
       sameSite: 'lax',
@@ -43,6 +44,11 @@ export function createSessionMiddleware(
       maxAge: config.sessionIdleMs,
     },
   });
+  const middleware: RequestHandler = (req, res, next) =>
+    handler(req, res, (error?: unknown) => {
+      if (!error) renewWhenDue(req, config.sessionIdleMs);
+      next(error);
+    });
   return { middleware, store, close: () => store.close() };
 }
 
@@ -58,23 +64,19 @@ export function enforceAbsoluteLifetime(maxMs: number): RequestHandler {
   };
 }
 
-/** A session's stored expiry is extended at most this often (rolling sessions touch it per request). */
-const TOUCH_EVERY_MS = 60_000;
+/** How often an active session's expiry moves forward (its cookie re-issued, its row saved). */
+export const RENEW_EVERY_MS = 60_000;
 
 /**
- * With `rolling`, express-session calls store.touch (an UPDATE, so a WAL flush) on every request
- * of a signed-in person. The stored expiry only needs to follow the idle timeout to within a
- * minute, so each process writes it at most once a minute per session.
+ * Sessions expire after the idle timeout. Moving the expiry on every request (express-session's
+ * `rolling`) signs and sends a new cookie, and writes the stored expiry, each time; the expiry only
+ * needs to follow activity to within a minute. So once a minute a request marks its session changed:
+ * express-session then saves it (new stored expiry) and sends the cookie with the new expiry.
  */
-function throttleTouches(store: session.Store): void {
-  const touchedAt = new Map<string, number>();
-  const touch = store.touch?.bind(store);
-  if (!touch) return;
-  store.touch = (sid, sess, done) => {
-    const now = Date.now();
-    if (now - (touchedAt.get(sid) ?? 0) < TOUCH_EVERY_MS) return done?.();
-    if (touchedAt.size >= 50_000) touchedAt.delete(touchedAt.keys().next().value!);
-    touchedAt.set(sid, now);
-    touch(sid, sess, done);
-  };
+function renewWhenDue(req: Request, idleMs: number): void {
+  const expires = req.session?.cookie.expires;
+  if (!expires) return;
+  // A new session's cookie expires a whole idle timeout from now, so it is never due.
+  const issuedAt = expires.getTime() - idleMs;
+  if (Date.now() - issuedAt >= RENEW_EVERY_MS) req.session.renewedAt = Date.now();
 }

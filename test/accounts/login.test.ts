@@ -58,6 +58,35 @@ describe('signing in and out', () => {
     expect(cookie).not.toMatch(/Secure/);
   });
 
+  it('moves the idle expiry forward about once a minute while the person is active, not on every request', async () => {
+    const user = await createUser(t.dataSource.manager);
+    const agent = await signedInAgent(t.app, user.email);
+    await agent.get('/me');
+    expect(sessionCookie(await agent.get('/me'))).toBeUndefined();
+    const stored = async () =>
+      (
+        await t.dataSource.query<{ expires: number }[]>(
+          `SELECT (extract(epoch FROM expire::timestamptz) * 1000)::float8 AS expires FROM sessions
+            WHERE sess #>> '{passport,user}' = $1`,
+          [user.id],
+        )
+      )[0].expires;
+    // As if the cookie had been issued two minutes ago.
+    const issued = new Date(Date.now() + t.config.sessionIdleMs - 2 * 60_000);
+    await t.dataSource.query(
+      `UPDATE sessions SET sess = jsonb_set(sess::jsonb, '{cookie,expires}', to_jsonb($2::text))::json,
+                           expire = to_timestamp($3::float8 / 1000)
+        WHERE sess #>> '{passport,user}' = $1`,
+      [user.id, issued.toISOString(), issued.getTime()],
+    );
+    const renewed = await agent.get('/me');
+    expect(renewed.status).toBe(200);
+    const expires = Date.parse(/Expires=([^;]+)/.exec(sessionCookie(renewed) ?? '')?.[1] ?? '');
+    expect(expires).toBeGreaterThan(issued.getTime() + 90_000);
+    expect(await stored()).toBeGreaterThan(issued.getTime() + 90_000);
+    expect(sessionCookie(await agent.get('/me'))).toBeUndefined();
+  });
+
   it('answers a wrong password and an unknown account with the same message and status', async () => {
     const user = await createUser(t.dataSource.manager);
     const wrong = await signIn(anonymousAgent(t.app), user.email, 'not the right password');

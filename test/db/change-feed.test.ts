@@ -1,6 +1,7 @@
+import { Client } from 'pg';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
-import { ChangeFeed, SharedCache } from '../../src/db/change-feed';
+import { CHANGE_CHANNEL, ChangeFeed, SharedCache } from '../../src/db/change-feed';
 import { connectTestDatabase, createTestDatabase, databaseUrl, dropTestDatabase } from '../helpers/database';
 import { TcpProxy } from '../helpers/tcp-proxy';
 
@@ -117,5 +118,101 @@ describe('change feed: per-process caches across processes', () => {
     await cache.version();
     expect(cache.reads()).toBe(4);
     await proxy.cut();
+  });
+  const newUser = async (email: string) =>
+    (
+      await dataSource.query<{ id: string }[]>(
+        `INSERT INTO users (email, display_name, password_hash, role)
+         VALUES ($1, 'Someone', 'not-a-hash', 'organizer') RETURNING id`,
+        [email],
+      )
+    )[0].id;
+
+  it('drops only the entry a notice names, and everything on a notice without a key', async () => {
+    const own = feed();
+    await eventually(() => own.live, 'feed connected');
+    const [ada, bo] = [await newUser('ada-keyed@example.org'), await newUser('bo-keyed@example.org')];
+    const loads: string[] = [];
+    const cache = new SharedCache<string>(own, 'progress', { max: 10, ttlMs: 60_000 });
+    const record = (id: string) =>
+      cache.get(id, () => {
+        loads.push(id);
+        return Promise.resolve(`record of ${id}`);
+      });
+    await record(ada);
+    await record(bo);
+    await dataSource.query(`INSERT INTO module_reads (user_id, module_id) VALUES ($1, 'people-first')`, [
+      ada,
+    ]);
+    await eventually(async () => (await record(ada), loads.length === 3), "ada's notice arrived");
+    await record(bo);
+    expect(loads).toEqual([ada, bo, ada]);
+    own.changed('progress');
+    await record(bo);
+    expect(loads).toEqual([ada, bo, ada, bo]);
+  });
+
+  it('does not serve or keep a value `usable` turns down', async () => {
+    const own = feed();
+    await eventually(() => own.live, 'feed connected');
+    const cache = new SharedCache<number>(own, 'session', { max: 10, ttlMs: 60_000 });
+    let loads = 0;
+    const expiring = (expiresAt: number) =>
+      cache.get(
+        'sid',
+        () => Promise.resolve(((loads += 1), expiresAt)),
+        (at) => at >= Date.now(),
+      );
+    await expiring(Date.now() - 1);
+    await expiring(Date.now() + 60_000);
+    await expiring(Date.now() + 60_000);
+    expect(loads).toBe(2);
+  });
+
+  it('names the session or person that changed, and stays quiet about expiry', async () => {
+    const listener = new Client({ connectionString: databaseUrl(name) });
+    await listener.connect();
+    const notices: string[] = [];
+    listener.on('notification', (n) => notices.push(n.payload ?? ''));
+    await listener.query(`LISTEN ${CHANGE_CHANNEL}`);
+    const quietly = async (sql: string, values: unknown[] = []) => {
+      await dataSource.query(sql, values);
+      await dataSource.query(`SELECT pg_notify('${CHANGE_CHANNEL}', 'marker')`);
+      await eventually(() => notices.includes('marker'), 'marker');
+      const seen = notices.splice(0).filter((n) => n !== 'marker');
+      return seen;
+    };
+    try {
+      const sess = `{"cookie":{},"passport":{"user":"x"}}`;
+      expect(
+        await quietly(
+          `INSERT INTO sessions (sid, sess, expire) VALUES ('s1', $1, now() + interval '1 hour')`,
+          [sess],
+        ),
+      ).toEqual(['session:s1']);
+      expect(
+        await quietly(`UPDATE sessions SET expire = now() + interval '2 hours' WHERE sid = 's1'`),
+      ).toEqual([]);
+      expect(await quietly(`UPDATE sessions SET sess = $1 WHERE sid = 's1'`, [sess])).toEqual(['session:s1']);
+      expect(await quietly(`DELETE FROM sessions WHERE sid = 's1'`)).toEqual(['session:s1']);
+      expect(
+        await quietly(
+          `INSERT INTO sessions (sid, sess, expire) VALUES ('old', $1, now() - interval '1 minute')`,
+          [sess],
+        ),
+      ).toEqual(['session:old']);
+      expect(await quietly(`DELETE FROM sessions WHERE expire < now()`)).toEqual([]);
+
+      const id = await newUser('noticed@example.org');
+      expect(await quietly(`UPDATE users SET last_login_at = now() WHERE id = $1`, [id])).not.toContain(
+        'session',
+      );
+      expect(await quietly(`UPDATE users SET role = 'coach' WHERE id = $1`, [id])).toContain('session');
+      expect(
+        await quietly(`INSERT INTO module_reads (user_id, module_id) VALUES ($1, 'facilitation')`, [id]),
+      ).toContain(`progress:${id}`);
+    } finally {
+      await listener.end();
+    }
   });
 });
