@@ -74,7 +74,7 @@ export function readSessionsWithTheirUser(store: session.Store, pool: Pool, cach
   };
   const cache =
     caching &&
-    new SharedCache<StoredSession | null>(caching.feed, SESSION_TOPIC, { max: 50_000, ttlMs: 60_000 });
+    new SharedCache<StoredSession | null>(caching.feed, SESSION_TOPIC, { max: 10_000, ttlMs: 60_000 });
   const current = (stored: StoredSession | null) => stored !== null && stored.expiresAt >= Date.now();
 
   store.get = (sid, done) => {

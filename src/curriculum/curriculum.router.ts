@@ -90,7 +90,7 @@ export function curriculumRouter({
   const router = Router();
   const manager = dataSource.manager;
   // Each reader's record, kept in production until the database announces a change to it.
-  const records = new SharedCache<ReadingRecord>(feed, PROGRESS_TOPIC, { max: 10_000, ttlMs: 60_000 });
+  const records = new SharedCache<ReadingRecord>(feed, PROGRESS_TOPIC, { max: 2_000, ttlMs: 60_000 });
   const readingRecord = (req: Request, userId: string) => {
     const load = () => progress.readingRecord(manager, userId);
     return req.app.enabled('view cache') ? records.get(userId, load) : load();
