@@ -44,6 +44,13 @@ const ALL_CASES = [
   'login',
 ] as const;
 type CaseName = (typeof ALL_CASES)[number];
+/** The cases whose targets are ratios to the Express + EJS baseline. */
+const RATIO_CASES = new Set<CaseName>([
+  'module-anonymous',
+  'module-signed-in',
+  'certificate-page',
+  'certificate-json',
+]);
 
 const LABELS: Record<CaseName | 'baseline-http' | 'baseline-express-ejs', string> = {
   'module-anonymous': 'Module page, anonymous',
@@ -250,6 +257,43 @@ async function main(): Promise<void> {
   const results: CaseResult[] = [];
   const common = { connections: options.connections, duration: options.duration };
 
+  const baselineFiles = {
+    'baseline-http': 'bench/baselines/http-server.ts',
+    'baseline-express-ejs': 'bench/baselines/express-ejs-server.ts',
+  } as const;
+  let nextBasePort = port + 3;
+  const startBaseline = async (name: keyof typeof baselineFiles) => {
+    const basePort = nextBasePort++;
+    const env = { NODE_ENV: 'production', PORT: String(basePort), PAGE_FILE: pageFile, ...runtimeEnv() };
+    const t0 = performance.now();
+    const started = startProcess(
+      node,
+      ['--import', 'tsx', baselineFiles[name]],
+      env,
+      path.join(workDir, 'logs', `${name}-${stamp}.log`),
+    );
+    const url = `http://127.0.0.1:${basePort}/`;
+    await waitFor200(url, started, t0, 30_000);
+    const bytes = Buffer.byteLength((await get(url)).body);
+    if (Math.abs(bytes - pageBytes) > pageBytes * 0.01)
+      log(`warning: ${name} serves ${bytes} bytes, the module page ${pageBytes}`);
+    return { name, started, url };
+  };
+  const measureBaseline = async (baseline: Awaited<ReturnType<typeof startBaseline>>) => {
+    if (options.warmup > 0) {
+      const warm = await load({ ...common, url: baseline.url, duration: options.warmup });
+      await settle(warm.latencyMs.max);
+    }
+    log(`measuring ${baseline.name}…`);
+    const cpuBefore = cpuMs(baseline.started.pid);
+    const result = await load({ ...common, url: baseline.url });
+    return { result, cpu: perRequest(cpuBefore, cpuMs(baseline.started.pid), result.total, false) };
+  };
+  // The machine's speed drifts over a run (on a shared VM by ±30 % within minutes), so each case with
+  // a ratio target is compared with the Express + EJS baseline measured right after it, by a copy of
+  // that baseline kept running (idle) alongside the app for the whole run.
+  const alongside = options.baselines ? await startBaseline('baseline-express-ejs') : undefined;
+
   const measure = async (
     name: CaseName,
     loadOptions: Omit<LoadOptions, 'duration' | 'connections'>,
@@ -267,10 +311,25 @@ async function main(): Promise<void> {
     const result = await load({ ...common, ...loadOptions, connections });
     const cpu = perRequest(cpuBefore, cpuMs(server.started.pid), result.total, !databaseUrl);
     rss.setPhase('between');
-    results.push({ name, label: LABELS[name], connections, peakRssMb: rss.peakMb(name), cpu, ...result });
     log(
       `  ${result.requestsPerSecond} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, errors ${result.errors}, unexpected ${result.unexpectedStatus} ${JSON.stringify(result.statusCodes)}`,
     );
+    let expressAlongside: CaseResult['expressAlongside'];
+    if (alongside && RATIO_CASES.has(name)) {
+      const base = await measureBaseline(alongside);
+      if (base.cpu)
+        expressAlongside = { requestsPerSecond: base.result.requestsPerSecond, appMs: base.cpu.appMs };
+      log(`  Express + EJS baseline right after: ${base.result.requestsPerSecond} req/s`);
+    }
+    results.push({
+      name,
+      label: LABELS[name],
+      connections,
+      peakRssMb: rss.peakMb(name),
+      cpu,
+      ...result,
+      ...(expressAlongside && { expressAlongside }),
+    });
   };
 
   if (wanted.has('module-anonymous')) await measure('module-anonymous', { url: `${origin}${modulePath}` });
@@ -401,39 +460,17 @@ async function main(): Promise<void> {
   }
 
   await stopProcess(server.started);
+  if (alongside) await stopProcess(alongside.started);
   rss.stop();
   if (profileDir) log(`CPU profile written to ${path.relative(projectRoot, profileDir)}`);
 
   // ---- baselines, on the same Node binary
   const baselines: CaseResult[] = [];
   if (options.baselines) {
-    for (const [name, file] of [
-      ['baseline-http', 'bench/baselines/http-server.ts'],
-      ['baseline-express-ejs', 'bench/baselines/express-ejs-server.ts'],
-    ] as const) {
-      const basePort = port + 1;
-      const env = { NODE_ENV: 'production', PORT: String(basePort), PAGE_FILE: pageFile, ...runtimeEnv() };
-      const t0 = performance.now();
-      const started = startProcess(
-        node,
-        ['--import', 'tsx', file],
-        env,
-        path.join(workDir, 'logs', `${name}-${stamp}.log`),
-      );
-      const url = `http://127.0.0.1:${basePort}/`;
-      await waitFor200(url, started, t0, 30_000);
-      const bytes = Buffer.byteLength((await get(url)).body);
-      if (Math.abs(bytes - pageBytes) > pageBytes * 0.01)
-        log(`warning: ${name} serves ${bytes} bytes, the module page ${pageBytes}`);
-      if (options.warmup > 0) {
-        const warm = await load({ ...common, url, duration: options.warmup });
-        await settle(warm.latencyMs.max);
-      }
-      log(`measuring ${name}…`);
-      const cpuBefore = cpuMs(started.pid);
-      const result = await load({ ...common, url });
-      const cpu = perRequest(cpuBefore, cpuMs(started.pid), result.total, false);
-      await stopProcess(started);
+    for (const name of ['baseline-http', 'baseline-express-ejs'] as const) {
+      const baseline = await startBaseline(name);
+      const { result, cpu } = await measureBaseline(baseline);
+      await stopProcess(baseline.started);
       baselines.push({
         name,
         label: LABELS[name],

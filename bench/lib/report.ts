@@ -7,7 +7,10 @@ export interface CaseResult extends LoadResult {
   /** Peak server RSS (MB) during this case; null for baselines. */
   peakRssMb: number | null;
   vsHttp?: number;
+  /** Ratio to the Express + EJS baseline: the one measured right after this case when there is one. */
   vsExpress?: number;
+  /** The Express + EJS baseline measured right after this case (cases with a ratio target). */
+  expressAlongside?: { requestsPerSecond: number; appMs: number };
   /**
    * CPU ms per request: the server process, the PostgreSQL backends serving its queries, and
    * PostgreSQL background work in the same period (the last two null with an external database).
@@ -65,14 +68,17 @@ export interface BenchResults {
 const ratio = (value: number, base: number | undefined) =>
   base ? Math.round((value / base) * 100) / 100 : undefined;
 
-/** Adds each case's ratio to the node:http and Express+EJS baselines (by requests per second). */
+/**
+ * Adds each case's ratio to the node:http and Express+EJS baselines (by requests per second). A case
+ * measured with its own Express + EJS baseline right after it is compared with that one.
+ */
 export function withRatios(cases: CaseResult[], baselines: CaseResult[]): CaseResult[] {
   const http = baselines.find((b) => b.name === 'baseline-http')?.requestsPerSecond;
   const expressCase = baselines.find((b) => b.name === 'baseline-express-ejs');
-  const express = expressCase?.requestsPerSecond;
-  const expressCpu = expressCase?.cpu?.appMs;
   return cases.map((c) => {
     const cpu = c.cpu ? c.cpu.appMs + (c.cpu.dbMs ?? 0) : undefined;
+    const express = c.expressAlongside?.requestsPerSecond ?? expressCase?.requestsPerSecond;
+    const expressCpu = c.expressAlongside?.appMs ?? expressCase?.cpu?.appMs;
     return {
       ...c,
       vsHttp: ratio(c.requestsPerSecond, http),
@@ -144,12 +150,12 @@ export function markdownReport(r: BenchResults): string {
         : ''
     }Machine: ${r.machine.cpus} × ${r.machine.model}, ${r.machine.memoryGb} GB; load average before ${r.machine.loadAverageBefore.map((l) => l.toFixed(2)).join(' ')}, after ${r.machine.loadAverageAfter.map((l) => l.toFixed(2)).join(' ')}. Database: ${r.database}. Module page: ${fmt(r.pageBytes)} bytes.`,
     '',
-    '| Case | req/s | p50 ms | p99 ms | errors / unexpected status | × node:http | × Express+EJS | CPU ms/req app + db | × Express+EJS by CPU | peak RSS MB |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| Case | req/s | p50 ms | p99 ms | errors / unexpected status | × node:http | Express+EJS right after, req/s | × Express+EJS | CPU ms/req app + db | × Express+EJS by CPU | peak RSS MB |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   );
   for (const c of [...r.cases, ...r.baselines]) {
     lines.push(
-      `| ${c.label}${c.connections !== r.settings.connections ? ` (${c.connections} conn.)` : ''} | ${fmt(c.requestsPerSecond, 1)} | ${fmt(c.latencyMs.p50)} | ${fmt(c.latencyMs.p99)} | ${c.errors} / ${c.unexpectedStatus} | ${fmt(c.vsHttp, 2)} | ${fmt(c.vsExpress, 2)} | ${c.cpu ? `${fmt(c.cpu.appMs, 2)}${c.cpu.dbMs === null ? '' : ` + ${fmt(c.cpu.dbMs, 2)}`}` : '–'} | ${fmt(c.vsExpressCpu, 2)} | ${fmt(c.peakRssMb, 1)} |`,
+      `| ${c.label}${c.connections !== r.settings.connections ? ` (${c.connections} conn.)` : ''} | ${fmt(c.requestsPerSecond, 1)} | ${fmt(c.latencyMs.p50)} | ${fmt(c.latencyMs.p99)} | ${c.errors} / ${c.unexpectedStatus} | ${fmt(c.vsHttp, 2)} | ${fmt(c.expressAlongside?.requestsPerSecond, 1)} | ${fmt(c.vsExpress, 2)} | ${c.cpu ? `${fmt(c.cpu.appMs, 2)}${c.cpu.dbMs === null ? '' : ` + ${fmt(c.cpu.dbMs, 2)}`}` : '–'} | ${fmt(c.vsExpressCpu, 2)} | ${fmt(c.peakRssMb, 1)} |`,
     );
   }
   lines.push('');
