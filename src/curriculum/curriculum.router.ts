@@ -1,18 +1,18 @@
 import path from 'node:path';
-import express, { Router, type Request, type RequestHandler, type Response } from 'express';
+import express, { Router, type Request, type RequestHandler } from 'express';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { SharedCache, type ChangeFeed } from '../db/change-feed';
-import { weakEtag } from '../web/etag';
 import { NotFound } from '../web/errors';
 import { flash } from '../web/flash';
 import { requireSignedIn } from '../web/guards';
 import type { CurriculumCatalog } from './catalog';
 import type { CurriculumModule, CurriculumTrack } from './curriculum.types';
+import { anonymousPageCache, pageCacheUsable, readerPageCache } from './page-cache';
 import { ASSETS_URL } from './loader';
 import { moduleStateFrom, PROGRESS_TOPIC, type ProgressService, type ReadingRecord } from './progress.service';
 import type { SearchService } from './search.service';
-import { modulePageModel, trackPageModel } from './view-models';
+import { modulePageModel, readOn, trackPageModel } from './view-models';
 
 interface CurriculumRouterDeps {
   dataSource: DataSource;
@@ -25,58 +25,6 @@ interface CurriculumRouterDeps {
 }
 
 const searchQuery = z.object({ q: z.string().trim().max(200).catch('') });
-
-/** A page rendered once, with its ETag; reused while the curriculum version is the same. */
-interface CachedPage {
-  version: string;
-  body: Buffer;
-  etag: string;
-}
-
-/** Sends a cached page the way res.render would (HTML, ETag, 304 when fresh) without rendering again. */
-function sendCached(res: Response, page: CachedPage): void {
-  res.set('ETag', page.etag);
-  res.type('html').send(page.body);
-}
-
-/**
- * What an anonymous visitor sees of a module depends only on the curriculum: the page is rendered
- * once per module and curriculum version (when the view cache is on, i.e. in production) and sent
- * from memory after that. Signed-in readers, and anyone with a one-time message waiting, get a
- * fresh render.
- */
-function anonymousPageCache() {
-  const pages = new Map<string, CachedPage>();
-  return {
-    usable(req: Request, res: Response): boolean {
-      const flash = res.locals.flash as unknown[] | undefined;
-      return !req.user && !flash?.length && req.app.enabled('view cache');
-    },
-    get(key: string, version: string): CachedPage | undefined {
-      const page = pages.get(key);
-      return page?.version === version ? page : undefined;
-    },
-    /** Renders `view`, keeps the result for `key` and sends it. */
-    render(
-      res: Response,
-      key: string,
-      version: string,
-      view: string,
-      locals: Record<string, unknown>,
-    ): Promise<void> {
-      return new Promise((resolve, reject) => {
-        res.render(view, locals, (error: Error | null, html: string) => {
-          if (error) return reject(error);
-          const body = Buffer.from(html);
-          const page = { version, body, etag: weakEtag(body) };
-          pages.set(key, page);
-          sendCached(res, page);
-          resolve();
-        });
-      });
-    },
-  };
-}
 
 export function curriculumRouter({
   dataSource,
@@ -131,23 +79,32 @@ export function curriculumRouter({
     res.render('curriculum/track', { pageTitle: track.title, ...trackPageModel(track, trackProgress) });
   });
 
+  // In production module pages come from memory: one per module for anonymous visitors, one per
+  // module, role and reading state for signed-in readers (their name and CSRF token put in per request).
   const anonymousPages = anonymousPageCache();
+  const readerPages = readerPageCache({ max: 500 });
   router.get('/tracks/:trackId/:moduleId', readers, async (req, res) => {
     const module = findModule(req);
-    if (anonymousPages.usable(req, res)) {
-      const curriculum = catalog.current();
-      const key = `${module.trackId}/${module.id}`;
-      const cached = anonymousPages.get(key, curriculum.version);
-      if (cached) return sendCached(res, cached);
-      return anonymousPages.render(res, key, curriculum.version, 'curriculum/module', {
-        pageTitle: module.title,
-        ...modulePageModel(curriculum, module, undefined),
-      });
-    }
-    const state = req.user && moduleStateFrom(await readingRecord(req, req.user.id), module);
-    res.render('curriculum/module', {
-      pageTitle: module.title,
-      ...modulePageModel(catalog.current(), module, state),
+    const curriculum = catalog.current();
+    const user = req.user;
+    const state = user && moduleStateFrom(await readingRecord(req, user.id), module);
+    const locals = () => ({ pageTitle: module.title, ...modulePageModel(curriculum, module, state) });
+    const view = 'curriculum/module';
+    if (!pageCacheUsable(req, res)) return res.render(view, locals());
+    const page = `${module.trackId}/${module.id}`;
+    if (!user || !state) return anonymousPages.send(res, page, curriculum.version, view, locals);
+    // Everything the page shows that differs between readers, besides their name and CSRF token:
+    // the navigation (role, chapter scope) and what they have read and completed in this module.
+    const key = [
+      page,
+      user.role,
+      user.scopeChapterId ? 'scoped' : 'all',
+      readOn(state.readAt) ?? 'unread',
+      [...state.completedMilestoneIds].sort().join(','),
+    ].join('|');
+    return readerPages.send(res, { key, version: curriculum.version, view, role: user.role }, locals, {
+      displayName: user.displayName,
+      csrfToken: (res.locals.csrfToken as () => string)(),
     });
   });
 

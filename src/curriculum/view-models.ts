@@ -53,6 +53,11 @@ export function trackPageModel(track: CurriculumTrack, progress: TrackProgress |
   };
 }
 
+/** The day a module was read, as the module page shows it (UTC, YYYY-MM-DD). */
+export function readOn(readAt: Date | null): string | null {
+  return readAt ? readAt.toISOString().slice(0, 10) : null;
+}
+
 /** Plain data for a module page; the HTML was rendered and sanitised when the curriculum loaded. */
 export function modulePageModel(
   curriculum: Curriculum,
@@ -87,7 +92,7 @@ export function modulePageModel(
         milestone.kind === 'coach' ? 'Signed off by your coach' : 'Completed by attending a workshop',
       done: state?.completedMilestoneIds.has(milestone.id) ?? false,
     })),
-    viewer: state && { readAt: state.readAt },
+    viewer: state && { readOn: readOn(state.readAt) },
     previous: neighbour(-1),
     next: neighbour(1),
   };

@@ -123,4 +123,49 @@ describe('sessions and reading records kept in memory', () => {
     expect(page.text).toContain('You marked this module as read');
     expect(page.text).not.toContain('Mark as read');
   });
+  describe('module pages rendered once per role and reading state', () => {
+    it("puts each reader's own name and CSRF token into the shared page, escaped", async () => {
+      const ada = await createUser(db(), { displayName: 'Ada <script>alert(1)</script>' });
+      const bo = await createUser(db(), { displayName: 'Bo & Co' });
+      const adaAgent = await signedInAgent(t.app, ada.email);
+      const boAgent = await signedInAgent(t.app, bo.email);
+      for (let i = 0; i < 2; i += 1) {
+        const adaPage = (await adaAgent.get(MODULE_PAGE)).text;
+        const boPage = (await boAgent.get(MODULE_PAGE)).text;
+        expect(adaPage).toContain('Ada &lt;script&gt;alert(1)&lt;/script&gt;');
+        expect(adaPage).not.toContain('<script>alert(1)');
+        expect(adaPage).not.toContain('Bo &amp; Co');
+        expect(boPage).toContain('Bo &amp; Co');
+        expect(boPage).not.toContain('Ada');
+        expect(adaPage).not.toMatch(/oa-slot-/);
+        const tokens = (html: string) =>
+          new Set([...html.matchAll(/name="_csrf" value="([^"]+)"/g)].map((m) => m[1]));
+        expect(tokens(adaPage).size).toBe(1);
+        expect(tokens(boPage).size).toBe(1);
+        expect([...tokens(adaPage)][0]).not.toBe([...tokens(boPage)][0]);
+      }
+      // The token in the cached page is the reader's own: the form it sits in works.
+      const page = (await adaAgent.get(MODULE_PAGE)).text;
+      const token = /name="_csrf" value="([^"]+)"/.exec(page)![1];
+      const marked = await adaAgent.post(`${MODULE_PAGE}/read`).type('form').send({ _csrf: token });
+      expect(marked.status).toBe(303);
+      expect((await adaAgent.get(MODULE_PAGE)).text).toContain('You marked this module as read on');
+    });
+
+    it('shows each role its own navigation and each reader their own progress', async () => {
+      const coach = await createUser(db(), { role: 'coach', displayName: 'Coach Cached' });
+      const reader = await createUser(db(), { displayName: 'Reader Cached' });
+      const fresh = await createUser(db(), { displayName: 'Fresh Cached' });
+      await db().insert(ModuleRead, { userId: reader.id, moduleId: 'people-first' });
+      const coachPage = (await (await signedInAgent(t.app, coach.email)).get(MODULE_PAGE)).text;
+      const readerPage = (await (await signedInAgent(t.app, reader.email)).get(MODULE_PAGE)).text;
+      const freshPage = (await (await signedInAgent(t.app, fresh.email)).get(MODULE_PAGE)).text;
+      expect(coachPage).toContain('href="/coach"');
+      expect(readerPage).not.toContain('href="/coach"');
+      expect(readerPage).toContain('href="/me"');
+      expect(readerPage).toContain('You marked this module as read on');
+      expect(freshPage).toContain('Mark as read');
+      expect(freshPage).not.toContain('You marked this module as read');
+    });
+  });
 });
