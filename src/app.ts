@@ -39,6 +39,7 @@ import { SearchService } from './curriculum/search.service';
 import { publicDir, viewsDir } from './paths';
 import { errorHandler, notFoundHandler } from './web/error-handler';
 import { healthRouter } from './web/health.router';
+import { onlyFor } from './web/only-for';
 import { requestLogger } from './web/logger';
 import { saveSessionBeforeRedirect } from './web/save-before-redirect';
 import { securityHeaders } from './web/security';
@@ -116,7 +117,7 @@ export function createApp({
     '/static',
     express.static(publicDir, { maxAge: config.env === 'production' ? '1d' : 0, index: false }),
   );
-  app.use(healthRouter(dataSource));
+  app.use(onlyFor(/^\/(healthz|readyz)\/?$/i, healthRouter(dataSource)));
   app.use(forgetCachesOnWrite(feed, new Set(['/verify'])));
 
   const parseForms = express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 });
@@ -162,17 +163,20 @@ export function createApp({
   // The pages the public loads most come first: Express tries every router in order, so a request
   // for a certificate or a module page does not walk the routes of every other feature first.
   app.use(
-    publicCertificatesRouter({
-      dataSource,
-      catalog,
-      certificates,
-      keys,
-      lists,
-      verification,
-      counter,
-      feed,
-      ratePerMinute: config.publicRateLimitPerMinute,
-    }),
+    onlyFor(
+      /^\/(issuer|status|c|verify)(\/|$)/i,
+      publicCertificatesRouter({
+        dataSource,
+        catalog,
+        certificates,
+        keys,
+        lists,
+        verification,
+        counter,
+        feed,
+        ratePerMinute: config.publicRateLimitPerMinute,
+      }),
+    ),
   );
   app.use(
     curriculumRouter({

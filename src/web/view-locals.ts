@@ -37,17 +37,39 @@ export function navigationFor(user: SessionUser | undefined): NavLink[] {
   return links;
 }
 
+interface CurrentNavLink extends NavLink {
+  current: boolean;
+}
+
+/** The navigation with the current page marked: the longest matching link (/me/certificates, not /me as well). */
+function markCurrent(links: NavLink[], path: string): CurrentNavLink[] {
+  const matches = links.filter((link) =>
+    link.href === '/' ? path === '/' : path === link.href || path.startsWith(`${link.href}/`),
+  );
+  const current = matches.sort((a, b) => b.href.length - a.href.length)[0]?.href;
+  return links.map((link) => ({ ...link, current: link.href === current }));
+}
+
+/** The same few navigations serve every request: kept per role, chapter scope and path (bounded). */
+const navigations = new Map<string, readonly CurrentNavLink[]>();
+const NAVIGATIONS_MAX = 2_000;
+
+function navigationAt(user: SessionUser | undefined, path: string): readonly CurrentNavLink[] {
+  const key = `${user?.role ?? ''}|${user?.scopeChapterId ? 'scoped' : ''}|${path}`;
+  let nav = navigations.get(key);
+  if (!nav) {
+    nav = Object.freeze(markCurrent(navigationFor(user), path).map((link) => Object.freeze(link)));
+    if (navigations.size >= NAVIGATIONS_MAX) navigations.delete(navigations.keys().next().value!);
+    navigations.set(key, nav);
+  }
+  return nav;
+}
+
 /** Values every page needs: who is signed in, the navigation, one-time messages and the CSRF token. */
 export function viewLocals(csrfToken: (req: Parameters<RequestHandler>[0]) => string): RequestHandler {
   return (req, res, next) => {
     res.locals.currentUser = req.user ? { displayName: req.user.displayName, role: req.user.role } : null;
-    const links = navigationFor(req.user);
-    // The longest matching link is the current one (/me/certificates, not /me as well).
-    const matches = links.filter((link) =>
-      link.href === '/' ? req.path === '/' : req.path === link.href || req.path.startsWith(`${link.href}/`),
-    );
-    const current = matches.sort((a, b) => b.href.length - a.href.length)[0]?.href;
-    res.locals.nav = links.map((link) => ({ ...link, current: link.href === current }));
+    res.locals.nav = navigationAt(req.user, req.path);
     res.locals.flash = req.session?.flash ?? [];
     if (req.session?.flash) delete req.session.flash;
     res.locals.csrfToken = () => csrfToken(req);
