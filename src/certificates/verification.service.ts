@@ -21,22 +21,36 @@ export const VERIFICATION_CACHE_MS = 60_000;
  */
 export class VerificationService {
   private readonly cache = new Map<string, { at: number; result: CredentialVerification }>();
+  /** Checks under way, so requests for the same credential wait for one check instead of each running it. */
+  private readonly running = new Map<string, Promise<CredentialVerification>>();
 
   constructor(
     private readonly keys: IssuerKeysService,
     private readonly lists: StatusListsService,
   ) {}
 
-  /** Our own published documents, looked up in the database. */
-  documentLoader(manager: EntityManager): DocumentLoader {
+  /**
+   * Our own published documents, looked up in the database. A lookup that fails (the database,
+   * not the document) is recorded in `failures`: the checks would report it as a document that
+   * could not be loaded, but the caller must not show a genuine credential as not verified.
+   */
+  documentLoader(manager: EntityManager, failures: unknown[] = []): DocumentLoader {
     const statusPrefix = this.lists.listUrl(0).replace(/0$/, '');
+    const recorded = async <T>(lookup: () => Promise<T>): Promise<T> => {
+      try {
+        return await lookup();
+      } catch (error) {
+        failures.push(error);
+        throw error;
+      }
+    };
     return createDocumentLoader(async (url) => {
       if (url === this.keys.issuer.id)
-        return (await this.keys.issuerDocument(manager)) as unknown as JsonLdObject;
+        return (await recorded(() => this.keys.issuerDocument(manager))) as unknown as JsonLdObject;
       if (url.startsWith(statusPrefix)) {
         const listId = Number(url.slice(statusPrefix.length));
         if (!Number.isInteger(listId) || listId < 1) return null;
-        return this.lists.credential(manager, listId, this.documentLoader(manager));
+        return recorded(() => this.lists.credential(manager, listId, this.documentLoader(manager, failures)));
       }
       return null;
     });
@@ -49,9 +63,22 @@ export class VerificationService {
     const key = createHash('sha256').update(JSON.stringify(credential)).update(versions).digest('hex');
     const cached = this.cache.get(key);
     if (cached && Date.now() - cached.at < VERIFICATION_CACHE_MS) return cached.result;
-    const result = await verifyCredential(credential, { documentLoader: this.documentLoader(manager) });
-    if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(key, { at: Date.now(), result });
-    return result;
+    // When a popular credential's result expires, every request for it misses at once; checking it
+    // once for all of them keeps that from becoming dozens of concurrent signature checks.
+    let check = this.running.get(key);
+    if (!check) {
+      const failures: unknown[] = [];
+      check = verifyCredential(credential, { documentLoader: this.documentLoader(manager, failures) })
+        .then((result) => {
+          // Our own database failed: an error (503 when it is unreachable), not a verdict, and not kept.
+          if (failures.length) throw failures[0];
+          if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
+          this.cache.set(key, { at: Date.now(), result });
+          return result;
+        })
+        .finally(() => this.running.delete(key));
+      this.running.set(key, check);
+    }
+    return check;
   }
 }

@@ -1,0 +1,54 @@
+import { VerificationService } from '../../src/certificates/verification.service';
+import { startTestApp, type TestApp } from '../helpers/app';
+import { createUser } from '../helpers/factories';
+import { certificateKit } from './kit';
+
+describe('verification results', () => {
+  let t: TestApp;
+  let credential: Record<string, unknown>;
+  let kit: ReturnType<typeof certificateKit>;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    kit = certificateKit(t);
+    const holder = await createUser(t.dataSource.manager);
+    credential = (await kit.certify(holder.id)).credential;
+  });
+  afterAll(() => t.close());
+
+  /** How often the issuer key is looked up (once per real signature check) while `action` runs. */
+  async function keyLookupsDuring(action: (service: VerificationService) => Promise<unknown>) {
+    const spy = jest.spyOn(kit.keys, 'issuerDocument');
+    try {
+      await action(new VerificationService(kit.keys, kit.lists));
+      return spy.mock.calls.length;
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  it('checks a credential requested many times at once only once, and all get its result', async () => {
+    const manager = t.dataSource.manager;
+    const once = await keyLookupsDuring(async (service) => {
+      expect((await service.verify(manager, credential)).verified).toBe(true);
+    });
+    expect(once).toBeGreaterThan(0);
+    const together = await keyLookupsDuring(async (service) => {
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () => service.verify(manager, credential)),
+      );
+      expect(results.every((r) => r.verified)).toBe(true);
+      expect(new Set(results).size).toBe(1);
+    });
+    expect(together).toBe(once);
+  });
+
+  it('answers a database failure with an error, not "not verified", and keeps nothing', async () => {
+    const manager = t.dataSource.manager;
+    const service = new VerificationService(kit.keys, kit.lists);
+    const outage = jest.spyOn(kit.keys, 'issuerDocument').mockRejectedValueOnce(new Error('database gone'));
+    await expect(service.verify(manager, credential)).rejects.toThrow('database gone');
+    outage.mockRestore();
+    expect((await service.verify(manager, credential)).verified).toBe(true);
+  });
+});
