@@ -28,17 +28,18 @@ const CHECK_LABELS: Record<string, string> = {
   'validity-period': 'Validity period',
 };
 
+// Built once: each formatter is an ICU object in native memory, freed only when V8 collects it.
+const DAY_MONTH_YEAR = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+
 export function dateOnly(iso: string | Date | null | undefined): string | null {
   if (!iso) return null;
   const date = typeof iso === 'string' ? new Date(iso) : iso;
-  return Number.isNaN(date.getTime())
-    ? null
-    : new Intl.DateTimeFormat('en-GB', {
-        day: 'numeric',
-        month: 'long',
-        year: 'numeric',
-        timeZone: 'UTC',
-      }).format(date);
+  return Number.isNaN(date.getTime()) ? null : DAY_MONTH_YEAR.format(date);
 }
 
 /** What the signed credential itself claims, for display (the page shows the claims, not our database). */

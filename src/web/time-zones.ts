@@ -5,18 +5,43 @@ export function isTimeZone(zone: string): boolean {
   return TIME_ZONES.includes(zone);
 }
 
+const FORMATS = {
+  parts: [
+    'en-US',
+    {
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    },
+  ],
+  day: ['en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }],
+  time: ['en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }],
+} satisfies Record<string, [string, Intl.DateTimeFormatOptions]>;
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * A formatter for `zone`, built once and reused: each one is an ICU object in native memory that
+ * only goes away when V8 collects its wrapper, so building one per call grew the process's C heap.
+ */
+function formatter(kind: keyof typeof FORMATS, zone: string): Intl.DateTimeFormat {
+  const key = `${kind}|${zone}`;
+  let format = formatters.get(key);
+  if (!format) {
+    const [locale, options] = FORMATS[kind];
+    format = new Intl.DateTimeFormat(locale, { ...options, timeZone: zone });
+    formatters.set(key, format);
+  }
+  return format;
+}
+
 /** Minutes to add to UTC to get wall-clock time in `zone` at `instant`. */
 function offsetMinutes(instant: number, zone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(instant));
+  const parts = formatter('parts', zone).formatToParts(new Date(instant));
   const get = (type: string) => Number(parts.find((part) => part.type === type)?.value);
   const asUtc = Date.UTC(
     get('year'),
@@ -51,19 +76,8 @@ export function utcToZonedInput(date: Date, zone: string): string {
 
 /** A readable date and time range in `zone`, e.g. "Tue 3 Mar 2026, 18:00–20:00 (America/New_York)". */
 export function formatRange(start: Date, end: Date, zone: string): string {
-  const day = new Intl.DateTimeFormat('en-GB', {
-    timeZone: zone,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-  });
-  const time = new Intl.DateTimeFormat('en-GB', {
-    timeZone: zone,
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  });
+  const day = formatter('day', zone);
+  const time = formatter('time', zone);
   const sameDay = day.format(start) === day.format(end);
   const to = sameDay ? time.format(end) : `${day.format(end)}, ${time.format(end)}`;
   return `${day.format(start)}, ${time.format(start)}–${to} (${zone})`;
@@ -71,11 +85,6 @@ export function formatRange(start: Date, end: Date, zone: string): string {
 
 /** A time of day in `zone`, e.g. "18:05 (America/New_York)". */
 export function formatTime(date: Date, zone: string): string {
-  const time = new Intl.DateTimeFormat('en-GB', {
-    timeZone: zone,
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  });
+  const time = formatter('time', zone);
   return `${time.format(date)} (${zone})`;
 }
