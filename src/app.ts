@@ -11,6 +11,7 @@ import { accountsRouter } from './accounts/accounts.router';
 import { InvitesService } from './accounts/invites.service';
 import { LoginThrottle, type ThrottleLimits } from './accounts/login-throttle';
 import { createPassport, extendRequests, restoreSignedInPerson } from './accounts/passport';
+import { setPasswordHashConcurrency } from './accounts/passwords';
 import { readSessionsWithTheirUser } from './accounts/session-with-user';
 import { adminRouter } from './admin/admin.router';
 import { ChaptersService } from './admin/chapters.service';
@@ -85,6 +86,7 @@ export function createApp({
   sessionPruneSeconds = 900,
 }: AppDeps): App {
   const pool = (dataSource.driver as PostgresDriver).master as Pool;
+  setPasswordHashConcurrency(config.passwordHashConcurrency);
   const accounts = new AccountsService(new LoginThrottle(pool, throttleLimits), config.baseUrl);
   const invites = new InvitesService(config.baseUrl);
   const passport = createPassport(dataSource, accounts);

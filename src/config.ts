@@ -39,6 +39,7 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(120),
+  PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   SESSION_MAX_HOURS: z.coerce
     .number()
     .int()
@@ -76,6 +77,8 @@ export type Config = Readonly<{
   sessionSecret: string;
   sessionIdleMs: number;
   sessionMaxMs: number;
+  /** Password hashes (sign-in, new passwords) computed at once per process; each takes 19 MiB. */
+  passwordHashConcurrency: number;
   smtpUrl: string | undefined;
   mailFrom: string;
   trustProxy: number | string[] | false;
@@ -142,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSecret: e.SESSION_SECRET ?? readableSecret(dataDir),
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
     sessionMaxMs: e.SESSION_MAX_HOURS * 3_600_000,
+    passwordHashConcurrency: e.PASSWORD_HASH_CONCURRENCY,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     trustProxy: e.TRUST_PROXY,

@@ -36,13 +36,48 @@ export function passwordProblem(password: string, context: { email?: string } = 
   return undefined;
 }
 
+/**
+ * Argon2id needs 19 MiB per hash for as long as it runs. Hashes beyond `slots` wait their turn, so
+ * a burst of sign-ins costs time rather than memory (PASSWORD_HASH_CONCURRENCY, default 1: about
+ * 50 hashes a second on one core, plenty for a chapter's programme).
+ */
+let slots = 1;
+let running = 0;
+const waiting: (() => void)[] = [];
+
+export function setPasswordHashConcurrency(concurrency: number): void {
+  slots = Math.max(1, Math.floor(concurrency));
+  while (running < slots && waiting.length) {
+    running += 1;
+    waiting.shift()!();
+  }
+}
+
+/** Hashes running at once and waiting (tests, diagnostics). */
+export function passwordHashLoad(): { running: number; waiting: number } {
+  return { running, waiting: waiting.length };
+}
+
+async function inHashSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (running < slots) running += 1;
+  else await new Promise<void>((resolve) => waiting.push(resolve));
+  try {
+    return await work();
+  } finally {
+    // Hand the slot straight to the next in line, or give it back.
+    const next = waiting.shift();
+    if (next) next();
+    else running -= 1;
+  }
+}
+
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, ARGON2ID);
+  return inHashSlot(() => hash(password, ARGON2ID));
 }
 
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
   try {
-    return await verify(passwordHash, password);
+    return await inHashSlot(() => verify(passwordHash, password));
   } catch {
     return false;
   }

@@ -1,4 +1,10 @@
-import { hashPassword, passwordProblem, verifyPassword } from '../../src/accounts/passwords';
+import {
+  hashPassword,
+  passwordHashLoad,
+  passwordProblem,
+  setPasswordHashConcurrency,
+  verifyPassword,
+} from '../../src/accounts/passwords';
 
 describe('password rules', () => {
   it('needs at least 12 characters', () => {
@@ -33,5 +39,25 @@ describe('password rules', () => {
 
   it('treats a malformed stored hash as a failed check, not a crash', async () => {
     expect(await verifyPassword('not-a-hash', 'anything at all')).toBe(false);
+  });
+  it('computes at most PASSWORD_HASH_CONCURRENCY hashes at once (19 MiB each); the others wait their turn', async () => {
+    try {
+      setPasswordHashConcurrency(1);
+      const hashes = Array.from({ length: 3 }, (_, i) => hashPassword(`a passphrase number ${i}`));
+      expect(passwordHashLoad()).toEqual({ running: 1, waiting: 2 });
+      const done = await Promise.all(hashes);
+      expect(passwordHashLoad()).toEqual({ running: 0, waiting: 0 });
+      expect(await verifyPassword(done[2], 'a passphrase number 2')).toBe(true);
+
+      setPasswordHashConcurrency(2);
+      const pair = [hashPassword('first of a pair'), hashPassword('second of a pair'), hashPassword('third')];
+      expect(passwordHashLoad()).toEqual({ running: 2, waiting: 1 });
+      await Promise.all(pair);
+      // A failed check gives its slot back too.
+      await Promise.all([verifyPassword('not-a-hash', 'x'), verifyPassword('not-a-hash', 'y')]);
+      expect(passwordHashLoad()).toEqual({ running: 0, waiting: 0 });
+    } finally {
+      setPasswordHashConcurrency(1);
+    }
   });
 });
