@@ -39,7 +39,7 @@ import { ProgressService } from './curriculum/progress.service';
 import { SearchService } from './curriculum/search.service';
 import { publicDir, viewsDir } from './paths';
 import { errorHandler, notFoundHandler } from './web/error-handler';
-import { healthRouter } from './web/health.router';
+import { HEALTH_PATHS, healthRouter } from './web/health.router';
 import { onlyFor } from './web/only-for';
 import { requestLogger } from './web/logger';
 import { saveSessionBeforeRedirect } from './web/save-before-redirect';
@@ -52,7 +52,7 @@ import { AttemptLimiter } from './web/attempt-limiter';
 import { ChangeFeed } from './db/change-feed';
 import { createCertificateServices } from './certificates';
 import { certificatesRouter } from './certificates/certificates.router';
-import { publicCertificatesRouter } from './certificates/public.router';
+import { PUBLIC_CERTIFICATE_PATHS, publicCertificatesRouter } from './certificates/public.router';
 import { VerificationCounter } from './certificates/verification-counter';
 import { AttendanceService } from './workshops/attendance.service';
 import { CalendarService } from './workshops/calendar.service';
@@ -119,7 +119,7 @@ export function createApp({
     '/static',
     express.static(publicDir, { maxAge: config.env === 'production' ? '1d' : 0, index: false }),
   );
-  app.use(onlyFor(/^\/(healthz|readyz)\/?$/i, healthRouter(dataSource)));
+  app.use(onlyFor(HEALTH_PATHS, healthRouter(dataSource)));
   app.use(forgetCachesOnWrite(feed, new Set(['/verify'])));
 
   const parseForms = express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 });
@@ -166,7 +166,7 @@ export function createApp({
   // for a certificate or a module page does not walk the routes of every other feature first.
   app.use(
     onlyFor(
-      /^\/(issuer|status|c|verify)(\/|$)/i,
+      PUBLIC_CERTIFICATE_PATHS,
       publicCertificatesRouter({
         dataSource,
         catalog,

@@ -65,7 +65,7 @@ export function enforceAbsoluteLifetime(maxMs: number): RequestHandler {
 }
 
 /** How often an active session's expiry moves forward (its cookie re-issued, its row saved). */
-export const RENEW_EVERY_MS = 60_000;
+const RENEW_EVERY_MS = 60_000;
 
 /**
  * Sessions expire after the idle timeout. Moving the expiry on every request (express-session's
