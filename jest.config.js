@@ -1,6 +1,18 @@
 /** @type {import('jest').Config} */
 // ESM-only packages: ts-jest transforms them so Jest's CommonJS runtime on Node 20 can load them.
-const esmOnly = ['marked', '@digitalbazaar', 'base58-universal', 'base64url-universal'];
+const esmOnly = [
+  'marked',
+  '@digitalbazaar',
+  'base58-universal',
+  'base64url-universal',
+  // sanitize-html >= 2.18 parses with htmlparser2 12, which is ESM-only, as are its DOM helpers.
+  'htmlparser2',
+  'domhandler',
+  'domutils',
+  'dom-serializer',
+  'domelementtype',
+  'entities',
+];
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],

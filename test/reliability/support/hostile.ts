@@ -20,6 +20,14 @@ export const XSS_CORPUS = [
   '<math><style><img src=x onerror=alert(1)></style></math>',
   '<% process.exit() %>{{constructor.constructor("alert(1)")()}}',
   'javascript:alert(1)',
+  // Shapes from sanitize-html's 2026 advisories (mutation XSS through discarded raw-text elements).
+  '<textarea></textarea/><img src=x onerror=alert(1)></textarea>',
+  '<svg><textarea><img src=x onerror=alert(1)></textarea></svg>',
+  '<xmp></xmp/><img src=x onerror=alert(1)></xmp>',
+  '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>',
+  '<p><noscript></p><img src=x onerror=alert(1)></noscript>',
+  '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
+  '<svg><a><animate attributeName=href to=javascript:alert(1) />x</a></svg>',
 ];
 
 /** Values that have broken parsers, validators, databases or templates elsewhere. */
