@@ -6,6 +6,20 @@ export type Closer = { name: string; close: () => Promise<void> | void };
 
 /** While draining, kept-alive connections are closed this soon after their last response. */
 const IDLE_SWEEP_MS = 100;
+/** How often to look again whether work left behind by closed connections has finished. */
+const BUSY_POLL_MS = 10;
+
+export interface ShutdownOptions {
+  timeoutMs: number;
+  logger: Logger;
+  /**
+   * True while work started by a request is still going (a query holding a pooled connection, a
+   * sign-in waiting for a hashing slot). A handler keeps running after its client hangs up, and the
+   * server counts as drained as soon as the last connection closes: without this wait the pool
+   * would end under those handlers.
+   */
+  busy?: () => boolean;
+}
 
 /**
  * Graceful shutdown: stop accepting connections, let in-flight requests finish, then close the
@@ -15,8 +29,9 @@ const IDLE_SWEEP_MS = 100;
 export async function shutdownGracefully(
   server: Server,
   closers: Closer[],
-  { timeoutMs, logger }: { timeoutMs: number; logger: Logger },
+  { timeoutMs, logger, busy = () => false }: ShutdownOptions,
 ): Promise<boolean> {
+  const deadlineAt = Date.now() + timeoutMs;
   let drainedInTime = true;
   const drained = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
@@ -38,6 +53,11 @@ export async function shutdownGracefully(
   await Promise.race([drained, deadline]);
   clearTimeout(timer);
   clearInterval(sweep);
+  while (busy() && Date.now() < deadlineAt) await new Promise((resolve) => setTimeout(resolve, BUSY_POLL_MS));
+  if (busy()) {
+    drainedInTime = false;
+    logger.warn({ timeoutMs }, 'work still running at the shutdown deadline; closing resources under it');
+  }
   for (const closer of closers) {
     try {
       await closer.close();

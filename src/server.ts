@@ -5,6 +5,7 @@ import nodemailer from 'nodemailer';
 import { createApp } from './app';
 import { AccountsService } from './accounts/accounts.service';
 import { LoginThrottle } from './accounts/login-throttle';
+import { passwordHashLoad } from './accounts/passwords';
 import { IssuerKeysService, issuerProfile } from './certificates/issuer-keys.service';
 import { ConfigError, loadConfig } from './config';
 import { CurriculumCatalog } from './curriculum/catalog';
@@ -80,7 +81,16 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    shutdownGracefully(server, closers, { timeoutMs: config.shutdownTimeoutMs, logger })
+    shutdownGracefully(server, closers, {
+      timeoutMs: config.shutdownTimeoutMs,
+      logger,
+      busy: () => {
+        const hashing = passwordHashLoad();
+        return (
+          pool.totalCount > pool.idleCount || pool.waitingCount > 0 || hashing.running + hashing.waiting > 0
+        );
+      },
+    })
       .then((clean) => process.exit(clean ? 0 : 1))
       .catch(() => process.exit(1));
   };

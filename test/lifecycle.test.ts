@@ -69,4 +69,38 @@ describe('graceful shutdown', () => {
     expect(await hanging).toMatch(/socket hang up|ECONNRESET/);
     expect(closed).toEqual(['pool']);
   });
+
+  it('waits for work its hung-up clients left behind before closing resources', async () => {
+    const { server } = await serverWithSlowRoute(0);
+    let work = 3;
+    const tick = setInterval(() => (work -= 1), 30);
+    const closed: { name: string; workLeft: number }[] = [];
+    const clean = await shutdownGracefully(
+      server,
+      [{ name: 'pool', close: () => void closed.push({ name: 'pool', workLeft: work }) }],
+      { timeoutMs: 5000, logger, busy: () => work > 0 },
+    );
+    clearInterval(tick);
+    expect(clean).toBe(true);
+    expect(closed).toEqual([{ name: 'pool', workLeft: 0 }]);
+  });
+
+  it('stops waiting for leftover work at the deadline and reports an unclean shutdown', async () => {
+    const { server } = await serverWithSlowRoute(0);
+    const closed: string[] = [];
+    const started = Date.now();
+    const clean = await shutdownGracefully(
+      server,
+      [{ name: 'pool', close: () => void closed.push('pool') }],
+      {
+        timeoutMs: 150,
+        logger,
+        busy: () => true,
+      },
+    );
+    expect(clean).toBe(false);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(closed).toEqual(['pool']);
+  });
 });

@@ -38,13 +38,21 @@ export class AccountsService {
   /**
    * Checks credentials, throttled per account+address and per address. Throws TooManyRequests while
    * blocked and ValidationFailed (the same message whether or not the account exists) on failure.
+   * When `signal` aborts before the password check starts, rejects with RequestAbandoned and records
+   * nothing (no password was checked).
    */
-  async signIn(manager: EntityManager, email: string, password: string, ip: string): Promise<SessionUser> {
+  async signIn(
+    manager: EntityManager,
+    email: string,
+    password: string,
+    ip: string,
+    signal?: AbortSignal,
+  ): Promise<SessionUser> {
     await this.throttle.assertAllowed(email, ip);
     const user = await manager.findOne(User, { where: { email: email.toLowerCase(), active: true } });
     const valid = user
-      ? await verifyPassword(user.passwordHash, password)
-      : (await verifyAgainstDummy(password), false);
+      ? await verifyPassword(user.passwordHash, password, signal)
+      : (await verifyAgainstDummy(password, signal), false);
     if (!user || !valid) {
       await this.throttle.recordFailure(email, ip);
       throw new ValidationFailed({}, WRONG_CREDENTIALS);

@@ -13,11 +13,16 @@ export function createPassport(dataSource: DataSource, accounts: AccountsService
   instance.use(
     new LocalStrategy({ usernameField: 'email', passReqToCallback: true }, (req, email, password, done) => {
       const ip = req.ip ?? 'unknown';
+      const clientGone = new AbortController();
+      // 'close' before the response is written means the person hung up (or timed out) while this
+      // sign-in waited for a password-hashing slot.
+      if (req.socket.destroyed) clientGone.abort();
+      else req.res?.once('close', () => clientGone.abort());
       // No transaction: sign-in needs none, and holding a pooled connection while the throttle
       // (which takes its own connections from the same pool) and Argon2 run let a burst of
       // sign-ins as large as the pool deadlock it until the connect timeout (503 for everyone).
       accounts
-        .signIn(dataSource.manager, email.trim().toLowerCase(), password, ip)
+        .signIn(dataSource.manager, email.trim().toLowerCase(), password, ip, clientGone.signal)
         .then((user) => done(null, user), done);
     }),
   );

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Algorithm, hash, verify } from '@node-rs/argon2';
 import { dataFilesDir } from '../paths';
+import { RequestAbandoned } from '../web/errors';
 
 /** OWASP ASVS 5.0 Appendix C minimum for Argon2id: 19 MiB, 2 iterations, 1 lane. */
 const ARGON2ID = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -53,40 +54,65 @@ export function setPasswordHashConcurrency(concurrency: number): void {
   }
 }
 
-/** Hashes running at once and waiting (tests, diagnostics). */
+/** Hashes running at once and waiting (tests, diagnostics, graceful shutdown). */
 export function passwordHashLoad(): { running: number; waiting: number } {
   return { running, waiting: waiting.length };
 }
 
-async function inHashSlot<T>(work: () => Promise<T>): Promise<T> {
+function releaseSlot(): void {
+  // Hand the slot straight to the next in line, or give it back.
+  const next = waiting.shift();
+  if (next) next();
+  else running -= 1;
+}
+
+/**
+ * Runs `work` in a hash slot. A caller whose `signal` aborts while it waits (the person gave up and
+ * closed the connection) leaves the queue without hashing: under a burst of sign-ins the CPU goes to
+ * people still waiting for an answer.
+ */
+async function inHashSlot<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (signal?.aborted) throw new RequestAbandoned();
   if (running < slots) running += 1;
-  else await new Promise<void>((resolve) => waiting.push(resolve));
+  else {
+    await new Promise<void>((resolve, reject) => {
+      const take = () => {
+        signal?.removeEventListener('abort', leave);
+        resolve();
+      };
+      const leave = () => {
+        const at = waiting.indexOf(take);
+        if (at !== -1) waiting.splice(at, 1);
+        reject(new RequestAbandoned());
+      };
+      waiting.push(take);
+      signal?.addEventListener('abort', leave, { once: true });
+    });
+  }
   try {
     return await work();
   } finally {
-    // Hand the slot straight to the next in line, or give it back.
-    const next = waiting.shift();
-    if (next) next();
-    else running -= 1;
+    releaseSlot();
   }
 }
 
-export function hashPassword(password: string): Promise<string> {
-  return inHashSlot(() => hash(password, ARGON2ID));
+export function hashPassword(password: string, signal?: AbortSignal): Promise<string> {
+  return inHashSlot(() => hash(password, ARGON2ID), signal);
 }
 
-export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
-  try {
-    return await inHashSlot(() => verify(passwordHash, password));
-  } catch {
-    return false;
-  }
+/** False for a wrong password or an unreadable hash; rejects with RequestAbandoned if `signal` aborts first. */
+export function verifyPassword(
+  passwordHash: string,
+  password: string,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  return inHashSlot(() => verify(passwordHash, password).catch(() => false), signal);
 }
 
 let dummyHash: Promise<string> | undefined;
 
 /** Spends the same time as a real check so response times do not reveal which accounts exist. */
-export async function verifyAgainstDummy(password: string): Promise<void> {
+export async function verifyAgainstDummy(password: string, signal?: AbortSignal): Promise<void> {
   dummyHash ??= hashPassword('organizer-academy-timing-equaliser');
-  await verifyPassword(await dummyHash, password);
+  await verifyPassword(await dummyHash, password, signal);
 }

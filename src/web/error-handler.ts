@@ -4,6 +4,7 @@ import {
   AppError,
   NotFound,
   NotSignedIn,
+  RequestAbandoned,
   ServiceUnavailable,
   TooManyRequests,
   ValidationFailed,
@@ -83,6 +84,10 @@ export const notFoundHandler: RequestHandler = (_req, _res, next) => next(new No
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error);
+    if (error instanceof RequestAbandoned) {
+      logger.debug({ url: req.originalUrl }, 'client left before the work began; nothing was done');
+      return void res.destroy();
+    }
     if (error instanceof NotSignedIn && req.method === 'GET' && !wantsJson(req)) {
       return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
     }

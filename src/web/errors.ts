@@ -77,6 +77,16 @@ export class ServiceUnavailable extends AppError {
   }
 }
 
+/**
+ * The person closed the connection before the work began, so it was not done and nobody awaits an
+ * answer. Not an AppError: there is no status to send.
+ */
+export class RequestAbandoned extends Error {
+  constructor() {
+    super('the client closed the connection before the work began');
+  }
+}
+
 /** Normalises anything thrown or passed to a callback into an Error. */
 export function asError(value: unknown): Error {
   if (value instanceof Error) return value;

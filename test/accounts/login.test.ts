@@ -1,14 +1,34 @@
+import http from 'node:http';
+import net, { type AddressInfo } from 'node:net';
 import request from 'supertest';
+import { hashPassword, passwordHashLoad } from '../../src/accounts/passwords';
 import { User } from '../../src/accounts/user.entity';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { createUser, TEST_PASSWORD } from '../helpers/factories';
-import { anonymousAgent, postForm, signIn, signedInAgent } from '../helpers/http';
+import { anonymousAgent, csrfFrom, postForm, signIn, signedInAgent } from '../helpers/http';
 
 function sessionCookie(response: request.Response): string | undefined {
   const cookies = ([] as string[]).concat(response.headers['set-cookie'] ?? []);
   return cookies.find(
     (cookie) => cookie.startsWith('academy.sid=') || cookie.startsWith('__Host-academy.sid='),
   );
+}
+
+function rawRequest(
+  port: number,
+  method: string,
+  path: string,
+): Promise<{ headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .request({ host: '127.0.0.1', port, method, path, agent: false }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve({ headers: res.headers, body }));
+      })
+      .on('error', reject)
+      .end();
+  });
 }
 
 async function sessionRows(t: TestApp, userId: string): Promise<number> {
@@ -191,6 +211,47 @@ describe('signing in and out', () => {
     const after = await agent.get('/me');
     expect(after.status).toBe(303);
     expect(after.headers.location).toMatch(/^\/login/);
+  });
+
+  it('drops a sign-in whose person hung up while it waited for a hashing slot: no check, no session', async () => {
+    const user = await createUser(t.dataSource.manager);
+    const server = http.createServer(t.app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const form = await rawRequest(port, 'GET', '/password/forgot');
+      const cookie = form.headers['set-cookie']!.map((c) => c.split(';')[0]).join('; ');
+      const body = new URLSearchParams({
+        email: user.email,
+        password: TEST_PASSWORD,
+        _csrf: csrfFrom(form.body),
+      }).toString();
+
+      // Keep the one hashing slot busy (PASSWORD_HASH_CONCURRENCY is 1 in tests) with hashes of our own.
+      let ownFinished = 0;
+      const own = Array.from({ length: 12 }, (_, i) =>
+        hashPassword(`occupying the slot ${i}`).then(() => (ownFinished += 1)),
+      );
+      const socket = net.connect(port, '127.0.0.1');
+      socket.on('error', () => undefined);
+      socket.write(
+        `POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${cookie}\r\n` +
+          `Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+      );
+      // Ours run first (one at a time); the sign-in is queued once one more than ours waits.
+      const signInQueued = () => passwordHashLoad().waiting > own.length - ownFinished - 1;
+      while (!signInQueued()) {
+        expect(ownFinished).toBeLessThan(own.length);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      socket.destroy();
+      await Promise.all(own);
+      expect(passwordHashLoad()).toEqual({ running: 0, waiting: 0 });
+      expect((await t.dataSource.manager.findOneByOrFail(User, { id: user.id })).lastLoginAt).toBeNull();
+      expect(await sessionRows(t, user.id)).toBe(0);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 

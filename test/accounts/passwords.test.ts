@@ -1,3 +1,4 @@
+import { RequestAbandoned } from '../../src/web/errors';
 import {
   hashPassword,
   passwordHashLoad,
@@ -59,5 +60,25 @@ describe('password rules', () => {
     } finally {
       setPasswordHashConcurrency(1);
     }
+  });
+
+  it('drops a check whose caller has gone while it waited, without hashing, and keeps the queue moving', async () => {
+    setPasswordHashConcurrency(1);
+    const stored = await hashPassword('a stored passphrase');
+    const first = verifyPassword(stored, 'a stored passphrase');
+    const gone = new AbortController();
+    const abandoned = verifyPassword(stored, 'a stored passphrase', gone.signal);
+    const third = verifyPassword(stored, 'not the passphrase');
+    expect(passwordHashLoad()).toEqual({ running: 1, waiting: 2 });
+    gone.abort();
+    expect(passwordHashLoad()).toEqual({ running: 1, waiting: 1 });
+    await expect(abandoned).rejects.toBeInstanceOf(RequestAbandoned);
+    await expect(first).resolves.toBe(true);
+    await expect(third).resolves.toBe(false);
+    expect(passwordHashLoad()).toEqual({ running: 0, waiting: 0 });
+
+    // Gone before it even asked: no slot taken.
+    await expect(hashPassword('another passphrase', gone.signal)).rejects.toBeInstanceOf(RequestAbandoned);
+    expect(passwordHashLoad()).toEqual({ running: 0, waiting: 0 });
   });
 });

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import { Client } from 'pg';
+import { TEST_PASSWORD } from '../helpers/factories';
 import { registrationCounts } from './support/invariants';
 import { freshDatabase, Scenario, type TestDatabase } from './support/scenario';
 import { ServerProcess, sleep } from './support/server-process';
@@ -53,8 +54,11 @@ describe('graceful shutdown of a real server process (SIGTERM)', () => {
   beforeAll(async () => {
     db = await freshDatabase();
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await locker?.end().catch(() => undefined);
+    locker = undefined;
+  });
+  afterAll(async () => {
     await db?.drop();
   });
 
@@ -119,5 +123,100 @@ describe('graceful shutdown of a real server process (SIGTERM)', () => {
       people: 1,
     });
     await server.stop(); // already exited: removes its folder
+  });
+
+  it('finishes work whose client hung up before closing the database, and still exits 0', async () => {
+    const scenario = new Scenario(db.dataSource);
+    const admin = await scenario.user('admin');
+    const [organizer] = await scenario.organizers(1);
+    const workshop = await scenario.workshop(admin, { capacity: 5, milestoneIds: [] });
+    const server = await ServerProcess.start({
+      databaseUrl: db.url,
+      env: { SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) },
+    });
+    const client = await new WebClient(server.origin).signIn(organizer.email);
+    const token = await client.csrfToken();
+
+    locker = new Client({ connectionString: db.url });
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('SELECT id FROM workshops WHERE id = $1 FOR UPDATE', [workshop.id]);
+    // The person gives up after half a second; the server's handler keeps waiting for the lock.
+    const gaveUp = client
+      .request('POST', `/workshops/${workshop.id}/register`, { form: { _csrf: token }, timeoutMs: 500 })
+      .then(
+        () => 'answered',
+        () => 'gave up',
+      );
+    expect(await gaveUp).toBe('gave up');
+    const blocked = async () => {
+      const [{ waiting }] = await db.dataSource.query<{ waiting: number }[]>(
+        `SELECT count(*)::int AS waiting FROM pg_stat_activity
+          WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+      );
+      return waiting > 0;
+    };
+    expect(await blocked()).toBe(true);
+
+    // No connection is left, so the server drains at once; the database must stay until the
+    // registration the person started is done.
+    server.child.kill('SIGTERM');
+    await waitUntil(
+      () => connectionRefused(server.port),
+      REFUSAL_DEADLINE_MS,
+      'new connections to be refused',
+    );
+    await sleep(HOLD_AFTER_SIGTERM_MS);
+    expect(server.running).toBe(true);
+
+    await locker.query('COMMIT');
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+    expect(await registrationCounts(db.dataSource, workshop.id)).toEqual({
+      registered: 1,
+      waitlisted: 0,
+      people: 1,
+    });
+    expect(server.log()).not.toMatch(/Cannot use a pool|request failed|could not close cleanly/);
+    await server.stop();
+  });
+
+  it('checks no password for people who gave up while their sign-in was queued, and exits 0', async () => {
+    const scenario = new Scenario(db.dataSource);
+    const [organizer] = await scenario.organizers(1);
+    const server = await ServerProcess.start({
+      databaseUrl: db.url,
+      env: { SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS), PASSWORD_HASH_CONCURRENCY: '1' },
+    });
+    const visitor = new WebClient(server.origin);
+    const token = await visitor.csrfToken();
+    // A burst of right-password sign-ins (Argon2id, one at a time) whose senders give up after 150 ms.
+    const outcomes = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        visitor
+          .request('POST', '/login', {
+            form: { email: organizer.email, password: TEST_PASSWORD, _csrf: token },
+            timeoutMs: 150,
+          })
+          .then(
+            () => 'answered',
+            () => 'gave up',
+          ),
+      ),
+    );
+    const gaveUp = outcomes.filter((outcome) => outcome === 'gave up').length;
+    expect(gaveUp).toBeGreaterThan(20);
+    // Time enough for all 30 checks had they stayed queued (about 50 ms each).
+    await sleep(3000);
+    const [{ signedIn }] = await db.dataSource.query<{ signedIn: number }[]>(
+      `SELECT count(*)::int AS "signedIn" FROM sessions WHERE sess #>> '{passport,user}' = $1`,
+      [organizer.id],
+    );
+    // Only those whose check had started before their person left went on to sign in.
+    expect(signedIn).toBeLessThan(30 - gaveUp + 8);
+
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+    expect(server.log()).not.toMatch(/Cannot use a pool|request failed|could not close cleanly/);
+    await server.stop();
   });
 });
