@@ -15,6 +15,7 @@ import { CoachDashboardIndexes1795870000000 } from './1795870000000-CoachDashboa
 import { ChangeFeed1795870100000 } from './1795870100000-ChangeFeed';
 import { CoachingChangeNotices1795870200000 } from './1795870200000-CoachingChangeNotices';
 import { KeyedChangeNotices1795870300000 } from './1795870300000-KeyedChangeNotices';
+import { RandomStatusSlots1795870400000 } from './1795870400000-RandomStatusSlots';
 
 export const migrations: (new () => MigrationInterface)[] = [
   Accounts1795856333076,
@@ -32,4 +33,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   ChangeFeed1795870100000,
   CoachingChangeNotices1795870200000,
   KeyedChangeNotices1795870300000,
+  RandomStatusSlots1795870400000,
 ];

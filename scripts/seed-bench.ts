@@ -827,12 +827,26 @@ async function insertCopies(
        FROM certificates WHERE superseded_at IS NULL AND revoked_at IS NULL`);
   const byTrack = new Map<string, typeof sources>();
   for (const s of sources) byTrack.set(s.track_id, [...(byTrack.get(s.track_id) ?? []), s]);
-  const [list] = await manager.query<{ next_index: number; size: number }[]>(
-    'SELECT next_index, size FROM status_lists WHERE id = 1 FOR UPDATE',
+  const [list] = await manager.query<{ taken: number; size: number }[]>(
+    'SELECT taken, size FROM status_lists WHERE id = 1 FOR UPDATE',
   );
   const needed = holders.length + superseded.length;
-  if (list.next_index + needed > list.size) throw new Error('status list 1 is too full for the bench data');
-  let slot = list.next_index;
+  if (list.taken + needed > list.size) throw new Error('status list 1 is too full for the bench data');
+  // Random free slots, as the app hands them out.
+  const used = new Set(
+    (
+      await manager.query<{ status_index: number }[]>(
+        'SELECT status_index FROM certificates WHERE status_list_id = 1',
+      )
+    ).map((row) => row.status_index),
+  );
+  const freeSlot = () => {
+    let slot: number;
+    do slot = random.int(0, list.size - 1);
+    while (used.has(slot));
+    used.add(slot);
+    return slot;
+  };
   const rows: unknown[][] = [];
   const currentId = new Map<string, string>();
   for (const h of holders) {
@@ -851,7 +865,7 @@ async function insertCopies(
       source.awarded_at,
       source.valid_until,
       1,
-      slot++,
+      freeSlot(),
       isRevoked ? new Date(now - random.int(1, 200) * DAY_MS) : null,
       isRevoked ? 'Issued in error: milestones were imported for the wrong person.' : null,
       null,
@@ -875,7 +889,7 @@ async function insertCopies(
       source.awarded_at,
       source.valid_until,
       1,
-      slot++,
+      freeSlot(),
       null,
       null,
       new Date(now - random.int(31, 400) * DAY_MS),
@@ -909,7 +923,7 @@ async function insertCopies(
     rows,
     { batchSize: 1_000 },
   );
-  await manager.query('UPDATE status_lists SET next_index = $1 WHERE id = 1', [slot]);
+  await manager.query('UPDATE status_lists SET taken = taken + $1 WHERE id = 1', [needed]);
 }
 
 /** Re-issues and revokes alumni certificates through CertificatesService (each re-signs a credential or the list). */

@@ -38,7 +38,7 @@ export class IssuerKey {
 /** A Bitstring Status List; certificates take slots in it and a set bit means revoked. */
 @Entity('status_lists')
 @Check('status_lists_size', `"size" >= 131072`)
-@Check('status_lists_next_slot', `"next_index" BETWEEN 0 AND "size"`)
+@Check('status_lists_taken', `"taken" BETWEEN 0 AND "size"`)
 export class StatusList {
   @PrimaryColumn({ type: 'integer' })
   id!: number;
@@ -46,9 +46,9 @@ export class StatusList {
   @Column({ type: 'integer', default: 131072 })
   size!: number;
 
-  /** The next free slot; taken under a lock on this row, so each slot is used once. */
-  @Column({ name: 'next_index', type: 'integer', default: 0 })
-  nextIndex!: number;
+  /** Slots given out (at random positions), counted under a lock on this row; full at `size`. */
+  @Column({ type: 'integer', default: 0 })
+  taken!: number;
 
   /** Bumped whenever the list is re-signed; part of verification cache keys. */
   @Column({ type: 'integer', default: 0 })
@@ -70,6 +70,7 @@ export class StatusList {
 })
 @Index('certificates_status_slot', ['statusListId', 'statusIndex'], { unique: true })
 @Check('certificates_code_length', `char_length("code") >= 22`)
+@Check('certificates_status_index', `"status_index" >= 0`)
 @Check('certificates_revocation_has_reason', `("revoked_at" IS NULL) = ("revoked_reason" IS NULL)`)
 @Check('certificates_supersession_complete', `"superseded_by_id" IS NULL OR "superseded_at" IS NOT NULL`)
 export class Certificate {

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { preparedRead } from '../db/prepared-read';
 import {
@@ -15,35 +16,67 @@ export interface StatusSlot {
   index: number;
 }
 
+/** Random slot candidates tried in one query before falling back to a scan for free slots. */
+const CANDIDATES_PER_TRY = 8;
+
+/** `count` random slot positions in [0, size). */
+export type SlotPicker = (size: number, count: number) => number[];
+
+const randomSlots: SlotPicker = (size, count) => Array.from({ length: count }, () => randomInt(size));
+
 /**
  * Revocation lists (W3C Bitstring Status List). Each certificate takes one slot, handed out under a
- * lock on the list row; a set bit means revoked (or superseded by a re-issued credential).
+ * lock on the list row; a set bit means revoked (or superseded by a re-issued credential). Slots are
+ * picked at random, as the spec advises for herd privacy: a certificate's index says nothing about
+ * when it was issued or which others were issued alongside it.
  */
 export class StatusListsService {
   constructor(
     private readonly keys: IssuerKeysService,
     private readonly baseUrl: string,
+    private readonly pickSlots: SlotPicker = randomSlots,
   ) {}
 
   listUrl(listId: number): string {
     return `${this.baseUrl}/status/${listId}`;
   }
 
-  /** The next free slot, creating a new list when the current one is full. Call inside a transaction. */
+  /** A free slot at random, creating a new list when the current one is full. Call inside a transaction. */
   async takeSlot(manager: EntityManager): Promise<StatusSlot> {
     await manager.query('INSERT INTO status_lists (id) VALUES (1) ON CONFLICT (id) DO NOTHING');
     for (;;) {
-      const [list] = await manager.query<{ id: number; next_index: number }[]>(
-        `SELECT id, next_index FROM status_lists WHERE next_index < size ORDER BY id LIMIT 1 FOR UPDATE`,
+      // The row lock, held until commit, makes slot-taking one at a time per list across processes.
+      const [list] = await manager.query<{ id: number; size: number }[]>(
+        'SELECT id, size FROM status_lists WHERE taken < size ORDER BY id LIMIT 1 FOR UPDATE',
       );
       if (list) {
-        await manager.update(StatusList, list.id, { nextIndex: list.next_index + 1 });
-        return { listId: list.id, index: list.next_index };
+        const index = await this.freeSlot(manager, list.id, list.size);
+        await manager.query('UPDATE status_lists SET taken = taken + 1 WHERE id = $1', [list.id]);
+        return { listId: list.id, index };
       }
       await manager.query(
         'INSERT INTO status_lists (id) SELECT max(id) + 1 FROM status_lists ON CONFLICT (id) DO NOTHING',
       );
     }
+  }
+
+  /** A slot no certificate holds: random candidates first; a random free one by scan once the list is crowded. */
+  private async freeSlot(manager: EntityManager, listId: number, size: number): Promise<number> {
+    const [free] = await manager.query<{ slot: number }[]>(
+      `SELECT slot FROM unnest($2::int[]) WITH ORDINALITY AS candidate(slot, n)
+        WHERE NOT EXISTS (SELECT 1 FROM certificates WHERE status_list_id = $1 AND status_index = slot)
+        ORDER BY n LIMIT 1`,
+      [listId, this.pickSlots(size, CANDIDATES_PER_TRY)],
+    );
+    if (free) return free.slot;
+    const [scanned] = await manager.query<{ slot: number }[]>(
+      `SELECT slot FROM generate_series(0, $2 - 1) AS slot
+        WHERE NOT EXISTS (SELECT 1 FROM certificates WHERE status_list_id = $1 AND status_index = slot)
+        ORDER BY random() LIMIT 1`,
+      [listId, size],
+    );
+    if (!scanned) throw new Error(`status list ${listId} counts free slots but has none`);
+    return scanned.slot;
   }
 
   /**

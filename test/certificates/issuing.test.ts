@@ -10,6 +10,15 @@ describe('issuing certificates', () => {
   let t: TestApp;
   let kit: ReturnType<typeof certificateKit>;
   const db = () => t.dataSource.manager;
+  /** The lowest slot no certificate holds on the list. */
+  async function freeSlot(listId: number): Promise<number> {
+    const [{ slot }] = await db().query<{ slot: number }[]>(
+      `SELECT min(s)::int AS slot FROM generate_series(0, 131071) s
+        WHERE NOT EXISTS (SELECT 1 FROM certificates WHERE status_list_id = $1 AND status_index = s)`,
+      [listId],
+    );
+    return slot;
+  }
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -66,14 +75,14 @@ describe('issuing certificates', () => {
     const [a, b] = kit.milestoneIds.slice(-3, -1);
     await db().delete(MilestoneCompletion, { userId: organizer.id, milestoneId: a });
     await db().delete(MilestoneCompletion, { userId: organizer.id, milestoneId: b });
-    const before = (await db().findOneBy(StatusList, { id: 1 }))?.nextIndex ?? 0;
+    const before = (await db().findOneBy(StatusList, { id: 1 }))?.taken ?? 0;
     await Promise.all(
       [a, b, kit.lastMilestone, a, b, kit.lastMilestone, kit.lastMilestone, a].map((id) =>
         kit.complete(organizer.id, id),
       ),
     );
     expect(await db().countBy(Certificate, { userId: organizer.id })).toBe(1);
-    expect((await db().findOneByOrFail(StatusList, { id: 1 })).nextIndex).toBe(before + 1);
+    expect((await db().findOneByOrFail(StatusList, { id: 1 })).taken).toBe(before + 1);
   });
 
   it('lets the database refuse a second current certificate for the same track', async () => {
@@ -84,7 +93,13 @@ describe('issuing certificates', () => {
         `INSERT INTO certificates (code, user_id, track_id, credential, credential_hash, curriculum_version,
                                    awarded_at, status_list_id, status_index)
          VALUES ($1, $2, $3, '{}', 'x', 'v', now(), $4, $5)`,
-        ['x'.repeat(22), organizer.id, TRACK_ID, certificate.statusListId, certificate.statusIndex + 50_000],
+        [
+          'x'.repeat(22),
+          organizer.id,
+          TRACK_ID,
+          certificate.statusListId,
+          await freeSlot(certificate.statusListId),
+        ],
       ),
     ).rejects.toThrow(/certificates_one_current_per_track/);
   });

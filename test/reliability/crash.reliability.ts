@@ -180,7 +180,7 @@ describe('an app process killed (SIGKILL) with requests in flight', () => {
     });
     expect(await statusListViolations(db.dataSource)).toMatchObject({
       duplicateSlots: [],
-      beyondNext: [],
+      outsideList: [],
       countMismatch: [],
     });
     expect(await attendanceWithoutCompletion(db.dataSource)).toEqual([]);

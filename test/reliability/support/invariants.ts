@@ -35,29 +35,27 @@ export async function certificateInvariantViolations(
 }
 
 /**
- * The status lists: every slot given out belongs to exactly one certificate, and no certificate sits
- * at or past its list's next free slot. Slots are taken in the transaction that inserts the
- * certificate, so next_index equals the number of certificates on the list; a gap would mean a slot
- * was taken by a transaction whose certificate was lost.
+ * The status lists: every slot given out belongs to exactly one certificate and lies inside its list.
+ * Slots are taken in the transaction that inserts the certificate, so a list's `taken` count equals
+ * the number of certificates on it; a difference would mean a slot was taken by a transaction whose
+ * certificate was lost (or a certificate got a slot without counting it).
  */
 export async function statusListViolations(dataSource: DataSource) {
-  const lists = await dataSource.query<
-    { id: number; next_index: number; certificates: number; max_index: number | null }[]
-  >(
-    `SELECT l.id, l.next_index, count(c.id)::int AS certificates, max(c.status_index) AS max_index
+  const lists = await dataSource.query<{ id: number; taken: number; certificates: number }[]>(
+    `SELECT l.id, l.taken, count(c.id)::int AS certificates
        FROM status_lists l LEFT JOIN certificates c ON c.status_list_id = l.id
-      GROUP BY l.id, l.next_index ORDER BY l.id`,
+      GROUP BY l.id, l.taken ORDER BY l.id`,
   );
   const duplicateSlots = await dataSource.query<{ status_list_id: number; status_index: number }[]>(
     `SELECT status_list_id, status_index FROM certificates
       GROUP BY status_list_id, status_index HAVING count(*) > 1`,
   );
-  const beyondNext = await dataSource.query<{ id: string }[]>(
+  const outsideList = await dataSource.query<{ id: string }[]>(
     `SELECT c.id FROM certificates c JOIN status_lists l ON l.id = c.status_list_id
-      WHERE c.status_index < 0 OR c.status_index >= l.next_index`,
+      WHERE c.status_index < 0 OR c.status_index >= l.size`,
   );
-  const countMismatch = lists.filter((list) => list.next_index !== list.certificates);
-  return { lists, duplicateSlots, beyondNext, countMismatch };
+  const countMismatch = lists.filter((list) => list.taken !== list.certificates);
+  return { lists, duplicateSlots, outsideList, countMismatch };
 }
 
 /** Everyone marked present has the workshop's milestones (marking and completing share a transaction). */
@@ -109,10 +107,8 @@ export async function registrationCounts(dataSource: DataSource, workshopId: str
   return row;
 }
 
-/** The status list's next free slot (0 before the first certificate creates the list). */
-export async function nextStatusIndex(dataSource: DataSource): Promise<number> {
-  const [row] = await dataSource.query<{ next_index: number }[]>(
-    'SELECT next_index FROM status_lists WHERE id = 1',
-  );
-  return row?.next_index ?? 0;
+/** Slots given out on the first status list (all a test's certificates fit on it). */
+export async function statusSlotsTaken(dataSource: DataSource): Promise<number> {
+  const [row] = await dataSource.query<{ taken: number }[]>('SELECT taken FROM status_lists WHERE id = 1');
+  return row?.taken ?? 0;
 }
