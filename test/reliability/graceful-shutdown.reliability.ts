@@ -62,7 +62,8 @@ describe('graceful shutdown of a real server process (SIGTERM)', () => {
     await db?.drop();
   });
 
-  it('lets the slow request in flight finish, refuses new connections, then exits 0', async () => {
+  /** A server process, a signed-in organizer, and a workshop whose row we hold locked. */
+  async function serverWithLockedWorkshop() {
     const scenario = new Scenario(db.dataSource);
     const admin = await scenario.user('admin');
     const [organizer] = await scenario.organizers(1);
@@ -73,12 +74,24 @@ describe('graceful shutdown of a real server process (SIGTERM)', () => {
     });
     const client = await new WebClient(server.origin).signIn(organizer.email);
     const token = await client.csrfToken();
-
-    // The slow request: registering locks the workshop row (SELECT ... FOR UPDATE), which we hold.
+    // Registering locks the workshop row (SELECT ... FOR UPDATE): while we hold it, it waits.
     locker = new Client({ connectionString: db.url });
     await locker.connect();
     await locker.query('BEGIN');
     await locker.query('SELECT id FROM workshops WHERE id = $1 FOR UPDATE', [workshop.id]);
+    return { server, client, token, workshop, locker };
+  }
+
+  async function someoneWaitsForALock(): Promise<boolean> {
+    const [{ waiting }] = await db.dataSource.query<{ waiting: number }[]>(
+      `SELECT count(*)::int AS waiting FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+    );
+    return waiting > 0;
+  }
+
+  it('lets the slow request in flight finish, refuses new connections, then exits 0', async () => {
+    const { server, client, token, workshop, locker } = await serverWithLockedWorkshop();
     const slow = client.post(`/workshops/${workshop.id}/register`, {}, token);
     let answeredAt = 0;
     void slow.then(
@@ -86,13 +99,7 @@ describe('graceful shutdown of a real server process (SIGTERM)', () => {
       () => undefined,
     );
     await waitUntil(
-      async () => {
-        const [{ waiting }] = await db.dataSource.query<{ waiting: number }[]>(
-          `SELECT count(*)::int AS waiting FROM pg_stat_activity
-            WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
-        );
-        return waiting > 0;
-      },
+      someoneWaitsForALock,
       WAIT_FOR_BLOCKED_REQUEST_MS,
       'the registration to wait for the row lock',
     );
@@ -126,21 +133,7 @@ describe('graceful shutdown of a real server process (SIGTERM)', () => {
   });
 
   it('finishes work whose client hung up before closing the database, and still exits 0', async () => {
-    const scenario = new Scenario(db.dataSource);
-    const admin = await scenario.user('admin');
-    const [organizer] = await scenario.organizers(1);
-    const workshop = await scenario.workshop(admin, { capacity: 5, milestoneIds: [] });
-    const server = await ServerProcess.start({
-      databaseUrl: db.url,
-      env: { SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) },
-    });
-    const client = await new WebClient(server.origin).signIn(organizer.email);
-    const token = await client.csrfToken();
-
-    locker = new Client({ connectionString: db.url });
-    await locker.connect();
-    await locker.query('BEGIN');
-    await locker.query('SELECT id FROM workshops WHERE id = $1 FOR UPDATE', [workshop.id]);
+    const { server, client, token, workshop, locker } = await serverWithLockedWorkshop();
     // The person gives up after half a second; the server's handler keeps waiting for the lock.
     const gaveUp = client
       .request('POST', `/workshops/${workshop.id}/register`, { form: { _csrf: token }, timeoutMs: 500 })
@@ -149,14 +142,7 @@ describe('graceful shutdown of a real server process (SIGTERM)', () => {
         () => 'gave up',
       );
     expect(await gaveUp).toBe('gave up');
-    const blocked = async () => {
-      const [{ waiting }] = await db.dataSource.query<{ waiting: number }[]>(
-        `SELECT count(*)::int AS waiting FROM pg_stat_activity
-          WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
-      );
-      return waiting > 0;
-    };
-    expect(await blocked()).toBe(true);
+    expect(await someoneWaitsForALock()).toBe(true);
 
     // No connection is left, so the server drains at once; the database must stay until the
     // registration the person started is done.
