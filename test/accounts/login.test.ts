@@ -14,23 +14,6 @@ function sessionCookie(response: request.Response): string | undefined {
   );
 }
 
-function rawRequest(
-  port: number,
-  method: string,
-  path: string,
-): Promise<{ headers: http.IncomingHttpHeaders; body: string }> {
-  return new Promise((resolve, reject) => {
-    http
-      .request({ host: '127.0.0.1', port, method, path, agent: false }, (res) => {
-        let body = '';
-        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        res.on('end', () => resolve({ headers: res.headers, body }));
-      })
-      .on('error', reject)
-      .end();
-  });
-}
-
 async function sessionRows(t: TestApp, userId: string): Promise<number> {
   const rows = await t.dataSource.query<{ n: number }[]>(
     `SELECT count(*)::int AS n FROM sessions WHERE sess #>> '{passport,user}' = $1`,
@@ -219,12 +202,12 @@ describe('signing in and out', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as AddressInfo).port;
     try {
-      const form = await rawRequest(port, 'GET', '/password/forgot');
-      const cookie = form.headers['set-cookie']!.map((c) => c.split(';')[0]).join('; ');
+      const form = await request(t.app).get('/password/forgot');
+      const cookie = sessionCookie(form)!.split(';')[0];
       const body = new URLSearchParams({
         email: user.email,
         password: TEST_PASSWORD,
-        _csrf: csrfFrom(form.body),
+        _csrf: csrfFrom(form.text),
       }).toString();
 
       // Keep the one hashing slot busy (PASSWORD_HASH_CONCURRENCY is 1 in tests) with hashes of our own.
