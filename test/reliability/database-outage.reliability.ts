@@ -102,7 +102,7 @@ describe('a real PostgreSQL server stopped under traffic, then started again', (
             status: 'no answer',
             ms: 0,
             retryAfter: null,
-            body: String(error),
+            body: `${String(error)}; cause: ${String((error as { cause?: unknown }).cause)}`,
           });
         }
         await sleep(PAUSE_BETWEEN_REQUESTS_MS);
@@ -132,7 +132,11 @@ describe('a real PostgreSQL server stopped under traffic, then started again', (
 
     expect(server.running).toBe(true);
     const summary = (list: Sample[]) =>
-      list.map((s) => `${s.phase} ${s.what}: ${s.status} in ${Math.round(s.ms)} ms`);
+      list.map(
+        (s) =>
+          `${s.phase} ${s.what}: ${s.status} in ${Math.round(s.ms)} ms` +
+          (s.status === 'no answer' ? ` (${s.body})` : ''),
+      );
     // The process always answered, and only with success or 503: no 500, no dropped connection.
     const expectedStatus = (s: Sample) => (s.what.startsWith('POST') ? 303 : 200);
     expect(summary(samples.filter((s) => s.status !== expectedStatus(s) && s.status !== 503))).toEqual([]);
