@@ -90,7 +90,10 @@ export function createApp({
   const accounts = new AccountsService(new LoginThrottle(pool, throttleLimits), config.baseUrl);
   const invites = new InvitesService(config.baseUrl);
   const passport = createPassport(dataSource, accounts);
-  const sessions = createSessionMiddleware(config, pool, { pruneIntervalSeconds: sessionPruneSeconds });
+  const sessions = createSessionMiddleware(config, pool, {
+    pruneIntervalSeconds: sessionPruneSeconds,
+    logger,
+  });
   const feed = new ChangeFeed(pool.options, logger);
   feed.start();
   // Sessions are kept in memory only where pages are (production's view cache; tests turn it on).

@@ -83,16 +83,7 @@ export const notFoundHandler: RequestHandler = (_req, _res, next) => next(new No
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
-    if (res.headersSent) {
-      // express-session saves a changed session (a shown flash message, a renewed expiry) while the
-      // page ends, and reports a failed save after the whole page went out. The person has their page;
-      // Express's default would now drop the connection, which a keep-alive client sees as no answer.
-      if (res.writableEnded) {
-        logger.warn({ err: error, url: req.originalUrl }, 'the page was sent, but saving the session failed');
-        return;
-      }
-      return next(error);
-    }
+    if (res.headersSent) return next(error);
     if (error instanceof RequestAbandoned) {
       logger.debug({ url: req.originalUrl }, 'client left before the work began; nothing was done');
       return void res.destroy();

@@ -2,6 +2,7 @@ import connectPgSimple from 'connect-pg-simple';
 import session from 'express-session';
 import type { Request, RequestHandler } from 'express';
 import type { Pool } from 'pg';
+import type { Logger } from 'pino';
 import type { Config } from '../config';
 
 export interface SessionSetup {
@@ -18,7 +19,7 @@ export interface SessionSetup {
 export function createSessionMiddleware(
   config: Pick<Config, 'sessionSecret' | 'secureCookies' | 'sessionIdleMs'>,
   pool: Pool,
-  { pruneIntervalSeconds }: { pruneIntervalSeconds: number | false },
+  { pruneIntervalSeconds, logger }: { pruneIntervalSeconds: number | false; logger: Logger },
 ): SessionSetup {
   const PgStore = connectPgSimple(session);
   const store = new PgStore({
@@ -26,6 +27,7 @@ export function createSessionMiddleware(
     tableName: 'sessions',
     createTableIfMissing: false,
     pruneSessionInterval: pruneIntervalSeconds,
+    errorLog: (message: string, error: unknown) => logger.warn({ err: error }, message),
   });
   // The stored expiry moves when the session is saved (renewWhenDue), not on every request.
   (store as session.Store).touch = undefined;
@@ -46,6 +48,17 @@ export function createSessionMiddleware(
   });
   const middleware: RequestHandler = (req, res, next) =>
     handler(req, res, (error?: unknown) => {
+      // express-session saves a changed session (a flash message shown, a renewed expiry) as the page
+      // ends, and reports a failed save by calling this again once the whole page has gone out. Passed
+      // on, Express would drop the connection (the person's next request on it gets no answer).
+      // They have their page; only the change is lost, and it shows again next time.
+      if (error && res.writableEnded) {
+        logger.warn(
+          { err: error, url: req.originalUrl },
+          'the page was sent, but the session could not be saved',
+        );
+        return;
+      }
       if (!error) renewWhenDue(req, config.sessionIdleMs);
       next(error);
     });
