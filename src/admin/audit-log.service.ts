@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { assertAcademyAdmin } from '../accounts/policy';
 import type { SessionUser } from '../accounts/session-user';
 import type { CsvExport } from '../web/csv-stream';
+import { readTogether } from '../db/read-together';
 
 export interface AuditQuery {
   person: string;
@@ -58,13 +59,15 @@ export class AuditLogService {
   ): Promise<{ rows: AuditRow[]; total: number }> {
     assertAcademyAdmin(actor);
     const { where, params } = auditSql(q);
-    const [rows, [{ total }]] = await Promise.all([
-      manager.query<AuditRow[]>(
-        `SELECT ${COLUMNS} ${where} ORDER BY e.created_at DESC, e.id LIMIT ${AUDIT_PAGE_SIZE} OFFSET $5`,
-        [...params, (q.page - 1) * AUDIT_PAGE_SIZE],
-      ),
-      manager.query<{ total: number }[]>(`SELECT count(*)::int AS total ${where}`, params),
-    ]);
+    const [rows, [{ total }]] = await readTogether(
+      manager,
+      () =>
+        manager.query<AuditRow[]>(
+          `SELECT ${COLUMNS} ${where} ORDER BY e.created_at DESC, e.id LIMIT ${AUDIT_PAGE_SIZE} OFFSET $5`,
+          [...params, (q.page - 1) * AUDIT_PAGE_SIZE],
+        ),
+      () => manager.query<{ total: number }[]>(`SELECT count(*)::int AS total ${where}`, params),
+    );
     return { rows, total };
   }
 

@@ -10,6 +10,7 @@ import type { SessionUser } from '../accounts/session-user';
 import { User } from '../accounts/user.entity';
 import { recordAudit } from '../audit/audit';
 import { ValidationFailed } from '../web/errors';
+import { readTogether } from '../db/read-together';
 
 export const IMPORT_COLUMNS = ['email', 'name', 'role', 'chapter', 'cohort', 'coach'] as const;
 export const MAX_IMPORT_ROWS = 5_000;
@@ -77,19 +78,22 @@ export class ImportService {
     const admin = assertAdmin(actor);
     const scope = scopeOf(admin);
     const records = this.read(text);
-    const [chapters, cohorts, coaches] = await Promise.all([
-      manager.find(Chapter),
-      manager.find(Cohort),
-      manager.find(User, { where: { role: 'coach', active: true } }),
-    ]);
+    const [chapters, cohorts, coaches] = await readTogether(
+      manager,
+      () => manager.find(Chapter),
+      () => manager.find(Cohort),
+      () => manager.find(User, { where: { role: 'coach', active: true } }),
+    );
     const emails = records.map((r) => (r.email ?? '').toLowerCase());
-    const [accounts, invited] = await Promise.all([
-      manager.query<{ email: string }[]>('SELECT email FROM users WHERE email = ANY($1)', [emails]),
-      manager.query<{ email: string }[]>(
-        'SELECT email FROM invites WHERE email = ANY($1) AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > now()',
-        [emails],
-      ),
-    ]);
+    const [accounts, invited] = await readTogether(
+      manager,
+      () => manager.query<{ email: string }[]>('SELECT email FROM users WHERE email = ANY($1)', [emails]),
+      () =>
+        manager.query<{ email: string }[]>(
+          'SELECT email FROM invites WHERE email = ANY($1) AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > now()',
+          [emails],
+        ),
+    );
     const hasAccount = new Set(accounts.map((a) => a.email));
     const hasInvite = new Set(invited.map((i) => i.email));
     const seen = new Map<string, number>();

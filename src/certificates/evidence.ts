@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { CurriculumTrack } from '../curriculum/curriculum.types';
 import type { CredentialEvidence } from './credentials';
+import { readTogether } from '../db/read-together';
 
 /**
  * What a credential cites: each completed milestone of the track (when, and who approved it) and
@@ -13,9 +14,11 @@ export async function evidenceFor(
   baseUrl: string,
 ): Promise<CredentialEvidence[]> {
   const milestoneIds = track.modules.flatMap((m) => m.milestones.map((milestone) => milestone.id));
-  const [completions, workshops] = await Promise.all([
-    manager.query<{ milestone_id: string; completed_at: Date; source: string; approver: string | null }[]>(
-      `SELECT c.milestone_id, c.completed_at, c.source,
+  const [completions, workshops] = await readTogether(
+    manager,
+    () =>
+      manager.query<{ milestone_id: string; completed_at: Date; source: string; approver: string | null }[]>(
+        `SELECT c.milestone_id, c.completed_at, c.source,
               CASE c.source
                 WHEN 'coach' THEN (SELECT u.display_name FROM submission_reviews r
                                      JOIN evidence_submissions s ON s.id = r.submission_id
@@ -35,16 +38,17 @@ export async function evidenceFor(
          FROM milestone_completions c
         WHERE c.user_id = $1 AND c.milestone_id = ANY($2)
         ORDER BY c.completed_at, c.milestone_id`,
-      [userId, milestoneIds],
-    ),
-    manager.query<{ id: string; title: string; starts_at: Date; ends_at: Date }[]>(
-      `SELECT w.id, w.title, w.starts_at, w.ends_at
+        [userId, milestoneIds],
+      ),
+    () =>
+      manager.query<{ id: string; title: string; starts_at: Date; ends_at: Date }[]>(
+        `SELECT w.id, w.title, w.starts_at, w.ends_at
          FROM workshop_attendance a JOIN workshops w ON w.id = a.workshop_id
         WHERE a.user_id = $1 AND a.status = 'present' AND w.milestone_ids && $2::text[]
         ORDER BY w.starts_at, w.id`,
-      [userId, milestoneIds],
-    ),
-  ]);
+        [userId, milestoneIds],
+      ),
+  );
   const titles = new Map(
     track.modules.flatMap((module) =>
       module.milestones.map((m) => [

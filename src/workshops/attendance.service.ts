@@ -15,6 +15,7 @@ import {
   type AttendanceStatus,
 } from './workshop.entities';
 import type { WorkshopsService } from './workshops.service';
+import { readTogether } from '../db/read-together';
 
 export interface AttendanceMark {
   userId: string;
@@ -55,13 +56,15 @@ export class AttendanceService {
     workshopId: string,
   ): Promise<AttendanceRow[]> {
     await this.workshops.assertCanManage(manager, actor, workshopId);
-    const [registrations, marks] = await Promise.all([
-      manager.find(WorkshopRegistration, {
-        where: { workshopId, status: In(['registered', 'waitlisted']) },
-        relations: { user: true },
-      }),
-      manager.find(WorkshopAttendance, { where: { workshopId }, relations: { user: true } }),
-    ]);
+    const [registrations, marks] = await readTogether(
+      manager,
+      () =>
+        manager.find(WorkshopRegistration, {
+          where: { workshopId, status: In(['registered', 'waitlisted']) },
+          relations: { user: true },
+        }),
+      () => manager.find(WorkshopAttendance, { where: { workshopId }, relations: { user: true } }),
+    );
     const rows = new Map<string, AttendanceRow>();
     const rowFor = (user: User, registration: string | null): AttendanceRow => ({
       userId: user.id,
