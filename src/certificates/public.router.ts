@@ -150,10 +150,10 @@ function parseCredential(text: string): unknown {
   }
 }
 
-/** What partners use, without an account: certificate pages, the verifier, and our public keys. */
 /** Every path this router serves (for onlyFor in app.ts): keep in step with the routes below. */
 export const PUBLIC_CERTIFICATE_PATHS = /^\/(issuer|status|c|verify)(\/|$)/i;
 
+/** What partners use, without an account: certificate pages, the verifier, and our public keys. */
 export function publicCertificatesRouter(deps: PublicRouterDeps): Router {
   const { dataSource, catalog, certificates, keys, lists, verification, counter } = deps;
   const router = Router();

@@ -1,10 +1,10 @@
 import { Router } from 'express';
 import type { DataSource } from 'typeorm';
 
-/** /healthz: the process answers. /readyz: it can reach its database right now. */
 /** Every path this router serves (for onlyFor in app.ts). */
 export const HEALTH_PATHS = /^\/(healthz|readyz)\/?$/i;
 
+/** /healthz: the process answers. /readyz: it can reach its database right now. */
 export function healthRouter(dataSource: DataSource, readyTimeoutMs = 2000): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
