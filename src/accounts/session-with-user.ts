@@ -47,7 +47,7 @@ export interface SessionCaching {
  * Every signed-in request needs its session and its person, fresh (so sign-out, role changes and
  * deactivation apply at once, in every process). This reads both in one round trip, one statement
  * and so one snapshot: the store's `get` joins the person, and `createSession` (which
- * express-session calls with the request) hands it on as `req.sessionUser`, which
+ * the session layer calls with the request) hands it on as `req.sessionUser`, which
  * restoreSignedInPerson (passport.ts) makes `req.user`.
  *
  * With `caching`, what was read is kept in this process until the database announces a change to

@@ -1,6 +1,7 @@
 import connectPgSimple from 'connect-pg-simple';
 import session from 'express-session';
 import type { Request, RequestHandler } from 'express';
+import { sessionLayer } from './session-middleware';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
@@ -29,15 +30,10 @@ export function createSessionMiddleware(
     pruneSessionInterval: pruneIntervalSeconds,
     errorLog: (message: string, error: unknown) => logger.warn({ err: error }, message),
   });
-  // The stored expiry moves when the session is saved (renewWhenDue), not on every request.
-  (store as session.Store).touch = undefined;
-  const handler = session({
+  const layer = sessionLayer({
     store,
     name: config.secureCookies ? '__Host-academy.sid' : 'academy.sid',
     secret: config.sessionSecret,
-    resave: false,
-    saveUninitialized: false,
-    rolling: false,
     cookie: {
       httpOnly: true,
       sameSite: 'lax',
@@ -45,20 +41,10 @@ export function createSessionMiddleware(
       path: '/',
       maxAge: config.sessionIdleMs,
     },
+    logger,
   });
   const middleware: RequestHandler = (req, res, next) =>
-    handler(req, res, (error?: unknown) => {
-      // express-session saves a changed session (a flash message shown, a renewed expiry) as the page
-      // ends, and reports a failed save by calling this again once the whole page has gone out. Passed
-      // on, Express would drop the connection (the person's next request on it gets no answer).
-      // They have their page; only the change is lost, and it shows again next time.
-      if (error && res.writableEnded) {
-        logger.warn(
-          { err: error, url: req.originalUrl },
-          'the page was sent, but the session could not be saved',
-        );
-        return;
-      }
+    layer(req, res, (error?: unknown) => {
       if (!error) renewWhenDue(req, config.sessionIdleMs);
       next(error);
     });
@@ -81,10 +67,10 @@ export function enforceAbsoluteLifetime(maxMs: number): RequestHandler {
 const RENEW_EVERY_MS = 60_000;
 
 /**
- * Sessions expire after the idle timeout. Moving the expiry on every request (express-session's
- * `rolling`) signs and sends a new cookie, and writes the stored expiry, each time; the expiry only
- * needs to follow activity to within a minute. So once a minute a request marks its session changed:
- * express-session then saves it (new stored expiry) and sends the cookie with the new expiry.
+ * Sessions expire after the idle timeout. Moving the expiry on every request would sign and send a
+ * new cookie, and write the stored expiry, each time; the expiry only needs to follow activity to
+ * within a minute. So once a minute a request marks its session changed: the session layer then
+ * saves it (new stored expiry) and sends the cookie with the new expiry.
  */
 function renewWhenDue(req: Request, idleMs: number): void {
   const expires = req.session?.cookie.expires;

@@ -11,10 +11,11 @@ interface Answer {
 }
 
 /**
- * express-session saves a changed session only as the page ends; here PostgreSQL refuses that save
+ * The session layer saves a changed session as the page ends; here PostgreSQL refuses that save
  * (a trigger raising what a shutting-down server says), as it does while the database is stopping.
+ * (Under express-session the failure arrived after the page went out, and Express dropped the connection.)
  */
-describe('when the session cannot be saved after the page went out', () => {
+describe('when the session cannot be saved as the page ends', () => {
   let t: TestApp;
   let server: http.Server;
   let keepAlive: http.Agent;
