@@ -40,8 +40,8 @@ export function sessionChanged(req: Request): boolean {
  * connect-pg-simple see what they expect) but not its middleware, which hashed the whole session
  * with SHA-1 three times per request and wrapped every response to decide whether to save it.
  * Here the session's JSON is kept as loaded and compared once as the response ends:
- * - a changed session is saved before the response ends (a failed save is logged and the page
- *   still goes out: the change is lost, as when the person's next request would have made it);
+ * - a changed session is saved before the response ends (if the save fails, that is logged and the
+ *   page still goes out, without a new cookie; the change is lost);
  * - every write moves the idle expiry forward, and a session written during the request, or about to
  *   be, gets a fresh cookie (new id after sign-in, later expiry); an unchanged one gets none;
  * - a new session is stored only once something is put in it (no rows for passing visitors).
