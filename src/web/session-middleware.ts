@@ -102,12 +102,17 @@ function saveAsResponseEnds(
   { name, secret, logger }: Pick<SessionLayerOptions, 'name' | 'secret' | 'logger'>,
 ): void {
   let saveFailed = false;
+  // Set once res.end found the session unchanged: headers written from there on need not compare again.
+  let unchangedAtEnd = false;
   const writeHead = res.writeHead.bind(res) as Callable;
   res.writeHead = ((...args: unknown[]) => {
     const sess = req.session;
     const state = sess && stored.get(sess);
     // Written during this request, or changed and about to be (a streamed response ends later).
-    const cookieDue = state !== undefined && !saveFailed && (state.writtenNow || state.json !== dataOf(sess));
+    const cookieDue =
+      state !== undefined &&
+      !saveFailed &&
+      (state.writtenNow || (!unchangedAtEnd && state.json !== dataOf(sess)));
     // Browsers drop a Secure cookie sent over plain HTTP; the session is still saved.
     if (cookieDue && (!sess.cookie.secure || req.secure)) {
       if (!state.writtenNow) sess.touch();
@@ -129,7 +134,10 @@ function saveAsResponseEnds(
   res.end = ((...args: unknown[]) => {
     if (ending) return res;
     ending = true;
-    if (!sessionChanged(req)) return end(...args);
+    if (!sessionChanged(req)) {
+      unchangedAtEnd = true;
+      return end(...args);
+    }
     req.session.save((error?: unknown) => {
       saveFailed = Boolean(error);
       if (error)
