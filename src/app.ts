@@ -44,7 +44,7 @@ import { onlyFor } from './web/only-for';
 import { requestLogger } from './web/logger';
 import { saveSessionBeforeRedirect } from './web/save-before-redirect';
 import { securityHeaders } from './web/security';
-import { createSessionMiddleware, enforceAbsoluteLifetime } from './web/session';
+import { createSessionMiddleware, enforceAbsoluteLifetime, sessionCookieName } from './web/session';
 import { ejsEngine } from './web/view-engine';
 import { viewLocals } from './web/view-locals';
 import { forgetCachesOnWrite } from './web/forget-on-write';
@@ -132,7 +132,7 @@ export function createApp({
   // Public pages anonymous visitors load most need no session: without a session cookie, skip the
   // session machinery, which would otherwise make (and hash) an id per request only to drop it.
   // Neither page shows a form to anonymous visitors, so no CSRF token (which needs a session) is made.
-  const sessionCookie = `${config.secureCookies ? '__Host-academy.sid' : 'academy.sid'}=`;
+  const sessionCookie = `${sessionCookieName(config)}=`;
   const unlessAnonymousRead =
     (handler: RequestHandler): RequestHandler =>
     (req, res, next) =>

@@ -12,6 +12,11 @@ export interface SessionSetup {
   close(): void;
 }
 
+/** `__Host-` binds the cookie to this exact host and path, and is only allowed on Secure cookies. */
+export function sessionCookieName(config: Pick<Config, 'secureCookies'>): string {
+  return config.secureCookies ? '__Host-academy.sid' : 'academy.sid';
+}
+
 /**
  * Sessions live in PostgreSQL (table "sessions"), so every app process sees the same ones.
  * The cookie expires after the idle timeout (renewed while the person is active, see renewWhenDue);
@@ -32,7 +37,7 @@ export function createSessionMiddleware(
   });
   const layer = sessionLayer({
     store,
-    name: config.secureCookies ? '__Host-academy.sid' : 'academy.sid',
+    name: sessionCookieName(config),
     secret: config.sessionSecret,
     cookie: {
       httpOnly: true,
