@@ -4,6 +4,7 @@ import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { DataSource } from 'typeorm';
 import type { CurriculumCatalog } from '../curriculum/catalog';
 import { SharedCache, type ChangeFeed } from '../db/change-feed';
+import { bytesToKeep } from '../web/bytes-to-keep';
 import { weakEtag } from '../web/etag';
 import { TooManyRequests, ValidationFailed } from '../web/errors';
 import type * as PdfTools from './certificate-pdf';
@@ -95,7 +96,7 @@ class BodyCache {
   }
 
   set(key: string, text: string): CachedBody {
-    const body = Buffer.from(text);
+    const body = bytesToKeep(text);
     const entry = { at: Date.now(), body, etag: weakEtag(body) };
     if (this.entries.size >= this.limit) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(key, entry);

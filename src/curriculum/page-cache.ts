@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import ejs from 'ejs';
 import type { Request, Response } from 'express';
+import { bytesToKeep } from '../web/bytes-to-keep';
 import { weakEtag } from '../web/etag';
 
 /** A page rendered once, with its ETag; reused while the curriculum version is the same. */
@@ -39,7 +40,7 @@ export function anonymousPageCache() {
     ): Promise<void> {
       let page = pages.get(key);
       if (page?.version !== version) {
-        const body = Buffer.from(await renderToString(res, view, locals()));
+        const body = bytesToKeep(await renderToString(res, view, locals()));
         page = { version, body, etag: weakEtag(body) };
         pages.set(key, page);
       }
@@ -92,7 +93,7 @@ export function readerPageCache({ max }: { max: number }) {
           csrfToken: () => TOKEN_SLOT,
         });
         // split() with a capturing pattern keeps the markers (strings, at odd positions); the rest is text.
-        parts = html.split(SLOTS).map((part, i) => (i % 2 ? part : Buffer.from(part)));
+        parts = html.split(SLOTS).map((part, i) => (i % 2 ? part : bytesToKeep(part)));
         if (pages.size >= max) pages.delete(pages.keys().next().value!);
         pages.set(key, parts);
       }
