@@ -33,6 +33,11 @@ export class VerificationService {
    * Our own published documents, looked up in the database. A lookup that fails (the database,
    * not the document) is recorded in `failures`: the checks would report it as a document that
    * could not be loaded, but the caller must not show a genuine credential as not verified.
+   *
+   * One check asks for the issuer document six times (key, signature, proof purpose) and the
+   * status list once: each loader reads a document once and hands out that copy after, so make a
+   * new loader per check. Fewer database round trips also leave less of a check's working memory
+   * alive across them, which under load was promoted to the old heap and grew it.
    */
   documentLoader(manager: EntityManager, failures: unknown[] = []): DocumentLoader {
     const statusPrefix = this.lists.listUrl(0).replace(/0$/, '');
@@ -44,7 +49,7 @@ export class VerificationService {
         throw error;
       }
     };
-    return createDocumentLoader(async (url) => {
+    const lookUp = async (url: string): Promise<JsonLdObject | null> => {
       if (url === this.keys.issuer.id)
         return (await recorded(() => this.keys.issuerDocument(manager))) as unknown as JsonLdObject;
       if (url.startsWith(statusPrefix)) {
@@ -53,6 +58,12 @@ export class VerificationService {
         return recorded(() => this.lists.credential(manager, listId, this.documentLoader(manager, failures)));
       }
       return null;
+    };
+    const read = new Map<string, Promise<JsonLdObject | null>>();
+    return createDocumentLoader((url) => {
+      let document = read.get(url);
+      if (!document) read.set(url, (document = lookUp(url)));
+      return document;
     });
   }
 

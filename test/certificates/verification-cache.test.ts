@@ -43,6 +43,22 @@ describe('verification results', () => {
     expect(together).toBe(once);
   });
 
+  it('reads the issuer document and the status list once per check, though the check asks for them again', async () => {
+    const manager = t.dataSource.manager;
+    const issuerReads = jest.spyOn(kit.keys, 'issuerDocument');
+    const listReads = jest.spyOn(kit.lists, 'credential');
+    try {
+      const result = await new VerificationService(kit.keys, kit.lists).verify(manager, credential);
+      expect(result.verified).toBe(true);
+      expect(result.checks.map((check) => check.passed)).toEqual([true, true, true, true, true]);
+      expect(issuerReads).toHaveBeenCalledTimes(1);
+      expect(listReads).toHaveBeenCalledTimes(1);
+    } finally {
+      issuerReads.mockRestore();
+      listReads.mockRestore();
+    }
+  });
+
   it('answers a database failure with an error, not "not verified", and keeps nothing', async () => {
     const manager = t.dataSource.manager;
     const service = new VerificationService(kit.keys, kit.lists);
