@@ -165,18 +165,19 @@ function serverEnv(
 }
 
 /**
- * Runtime settings under test, for the server and the baselines alike (NODE_OPTIONS of the
- * benchmark itself is left alone): BENCH_SERVER_NODE_OPTIONS, BENCH_SERVER_UV_THREADPOOL_SIZE.
+ * Runtime settings under test, for the server and the baselines alike (the benchmark's own
+ * environment is left alone): BENCH_SERVER_NODE_OPTIONS, BENCH_SERVER_UV_THREADPOOL_SIZE and
+ * BENCH_SERVER_MALLOC_ARENA_MAX become NODE_OPTIONS, UV_THREADPOOL_SIZE and MALLOC_ARENA_MAX.
  */
 function runtimeEnv(): NodeJS.ProcessEnv {
-  return {
-    ...(process.env.BENCH_SERVER_NODE_OPTIONS !== undefined && {
-      NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS,
-    }),
-    ...(process.env.BENCH_SERVER_UV_THREADPOOL_SIZE && {
-      UV_THREADPOOL_SIZE: process.env.BENCH_SERVER_UV_THREADPOOL_SIZE,
-    }),
-  };
+  const env: NodeJS.ProcessEnv = {};
+  if (process.env.BENCH_SERVER_NODE_OPTIONS !== undefined)
+    env.NODE_OPTIONS = process.env.BENCH_SERVER_NODE_OPTIONS;
+  for (const name of ['UV_THREADPOOL_SIZE', 'MALLOC_ARENA_MAX']) {
+    const value = process.env[`BENCH_SERVER_${name}`];
+    if (value) env[name] = value;
+  }
+  return env;
 }
 
 async function startServer(

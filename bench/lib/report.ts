@@ -52,7 +52,7 @@ export interface BenchResults {
     pairs?: number;
     connections: number;
     cases: string[];
-    /** NODE_OPTIONS / UV_THREADPOOL_SIZE given to the server and baselines, if any. */
+    /** NODE_OPTIONS / UV_THREADPOOL_SIZE / MALLOC_ARENA_MAX given to the server and baselines, if any. */
     runtime: NodeJS.ProcessEnv;
   };
   database: string;
