@@ -8,6 +8,7 @@ import {
   type JsonLdObject,
 } from './credentials';
 import type { IssuerKeysService } from './issuer-keys.service';
+import { ProofResults } from './proof-results';
 import type { StatusListsService } from './status-lists.service';
 
 const CACHE_LIMIT = 2_000;
@@ -27,6 +28,7 @@ export class VerificationService {
   constructor(
     private readonly keys: IssuerKeysService,
     private readonly lists: StatusListsService,
+    private readonly proofs = new ProofResults(),
   ) {}
 
   /**
@@ -79,7 +81,12 @@ export class VerificationService {
     let check = this.running.get(key);
     if (!check) {
       const failures: unknown[] = [];
-      check = verifyCredential(credential, { documentLoader: this.documentLoader(manager, failures) })
+      const documentLoader = this.documentLoader(manager, failures);
+      const issuerDocument = async () => (await documentLoader(this.keys.issuer.id)).document;
+      check = verifyCredential(credential, {
+        documentLoader,
+        verifyProof: this.proofs.verifier(issuerDocument, failures),
+      })
         .then((result) => {
           // Our own database failed: an error (503 when it is unreachable), not a verdict, and not kept.
           if (failures.length) throw failures[0];

@@ -1,4 +1,6 @@
-import { VerificationService } from '../../src/certificates/verification.service';
+import { verifyProof } from '../../src/certificates/credentials';
+import { ProofResults } from '../../src/certificates/proof-results';
+import { VERIFICATION_CACHE_MS, VerificationService } from '../../src/certificates/verification.service';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { createUser } from '../helpers/factories';
 import { certificateKit } from './kit';
@@ -57,6 +59,43 @@ describe('verification results', () => {
       issuerReads.mockRestore();
       listReads.mockRestore();
     }
+  });
+
+  it('re-checks an expired result without redoing the JSON-LD proofs, and still sees a revocation at once', async () => {
+    const manager = t.dataSource.manager;
+    const proofsChecked: string[] = [];
+    const service = new VerificationService(
+      kit.keys,
+      kit.lists,
+      new ProofResults((document, loader) => {
+        proofsChecked.push(String(document.type));
+        return verifyProof(document, loader);
+      }),
+    );
+    const holder = await createUser(manager);
+    const certificate = await kit.certify(holder.id);
+
+    expect((await service.verify(manager, certificate.credential)).verified).toBe(true);
+    expect(proofsChecked).toHaveLength(2); // the credential's and its status list's
+    const aMinuteLater = Date.now() + VERIFICATION_CACHE_MS + 1_000;
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(aMinuteLater);
+    try {
+      const again = await service.verify(manager, certificate.credential);
+      expect(again.verified).toBe(true);
+      expect(again.checks.map((check) => check.passed)).toEqual([true, true, true, true, true]);
+      expect(proofsChecked).toHaveLength(2);
+    } finally {
+      clock.mockRestore();
+    }
+
+    const admin = await createUser(manager, { role: 'admin' });
+    await t.dataSource.transaction((m) =>
+      kit.certificates.revoke(m, { ...admin, scopeChapterId: null }, certificate.id, 'Test revocation'),
+    );
+    const revoked = await service.verify(manager, certificate.credential);
+    expect(revoked.verified).toBe(false);
+    expect(revoked.checks.find((check) => check.check === 'status')?.passed).toBe(false);
+    expect(proofsChecked).toHaveLength(3); // the new list's proof, checked for real
   });
 
   it('answers a database failure with an error, not "not verified", and keeps nothing', async () => {

@@ -16,4 +16,5 @@ export { signCredential } from './sign-credential';
 export * from './status-entry';
 export * from './status-list';
 export * from './status-list-credential';
+export { verifyProof, type ProofVerification, type ProofVerifier } from './checks/verify-proof';
 export { verifyCredential, type CredentialVerification } from './verify-credential';

@@ -2,12 +2,13 @@ import { isJsonObject, type DocumentLoader } from '../json-ld';
 import { CRYPTOSUITE, PROOF_TYPE } from '../proof-suite';
 import { failed, passed, type CheckResult } from './check-result';
 import { proofOf } from './proof-of';
-import { verifyProof } from './verify-proof';
+import { verifyProof, type ProofVerifier } from './verify-proof';
 
 export async function checkSignature(
   credential: unknown,
   documentLoader: DocumentLoader,
   issuerKey: CheckResult,
+  verify: ProofVerifier = verifyProof,
 ): Promise<CheckResult> {
   const proof = proofOf(credential);
   if (!isJsonObject(credential) || !proof) return failed('signature', 'The credential is not signed.');
@@ -24,7 +25,7 @@ export async function checkSignature(
       'The signature was not checked, because the signing key is not a known issuer key.',
     );
   }
-  const result = await verifyProof(credential, documentLoader);
+  const result = await verify(credential, documentLoader);
   if (!result.verified) return failed('signature', result.reason);
   return passed('signature', `The ${CRYPTOSUITE} signature matches the credential's contents.`);
 }

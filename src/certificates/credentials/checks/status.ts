@@ -1,13 +1,14 @@
 import { idOf, isDateTimeStamp, isJsonObject, typesOf, type DocumentLoader } from '../json-ld';
 import { decodeStatusList, isStatusBitSet, statusListLength } from '../status-list';
 import { failed, passed, type CheckResult } from './check-result';
-import { verifyProof } from './verify-proof';
+import { verifyProof, type ProofVerifier } from './verify-proof';
 
 /** Not revoked, according to the issuer's own signed Bitstring Status List. */
 export async function checkStatus(
   credential: unknown,
   documentLoader: DocumentLoader,
   now: Date,
+  verify: ProofVerifier = verifyProof,
 ): Promise<CheckResult> {
   if (!isJsonObject(credential)) return failed('status', 'The credential is not a JSON object.');
   const entry = credential.credentialStatus;
@@ -27,7 +28,7 @@ export async function checkStatus(
   const listUrl = entry.statusListCredential;
   const index = Number(entry.statusListIndex);
 
-  const list = await loadTrustedList(listUrl, idOf(credential.issuer), documentLoader, now);
+  const list = await loadTrustedList(listUrl, idOf(credential.issuer), documentLoader, now, verify);
   if ('problem' in list) return failed('status', list.problem);
   const bits = decodeStatusList(list.encodedList);
   if (index >= statusListLength(bits)) {
@@ -43,6 +44,7 @@ async function loadTrustedList(
   issuerId: string | undefined,
   documentLoader: DocumentLoader,
   now: Date,
+  verify: ProofVerifier,
 ): Promise<{ encodedList: string } | { problem: string }> {
   let list;
   try {
@@ -69,6 +71,6 @@ async function loadTrustedList(
   if (isDateTimeStamp(list.validUntil) && Date.parse(list.validUntil) < now.getTime()) {
     return untrusted(`it expired on ${list.validUntil}.`);
   }
-  const proof = await verifyProof(list, documentLoader);
+  const proof = await verify(list, documentLoader);
   return proof.verified ? { encodedList: subject.encodedList } : untrusted(proof.reason);
 }

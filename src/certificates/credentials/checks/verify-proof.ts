@@ -5,6 +5,12 @@ import { verifyingSuite } from '../proof-suite';
 
 export type ProofVerification = { verified: true } | { verified: false; reason: string };
 
+/** Checks one document's proof: `verifyProof`, or a caller's stand-in that remembers its answers. */
+export type ProofVerifier = (
+  document: JsonLdObject,
+  documentLoader: DocumentLoader,
+) => Promise<ProofVerification>;
+
 /**
  * Checks the eddsa-rdfc-2022 proof and that its key is the issuer's assertion key. Dates are
  * left to our own validity check, which is why this is not @digitalbazaar/vc's verifyCredential.

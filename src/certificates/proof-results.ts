@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+import { verifyProof, type ProofVerification, type ProofVerifier } from './credentials';
+
+const LIMIT = 4_000;
+
+const digest = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('base64url');
+
+/**
+ * Answers of proof checks, kept by the exact JSON of the document and of our issuer document. A
+ * proof check (JSON-LD canonicalisation and Ed25519, the costly part of verifying) can load nothing
+ * but our issuer document, our status lists and the bundled contexts, and a document that names a
+ * status list as its key fails whatever the list says; so the answer stays the same while those two
+ * JSON texts do. Verification results expire after a minute (validity periods, status lists, keys);
+ * checking a credential again then re-runs the cheap checks, not the JSON-LD.
+ */
+export class ProofResults {
+  private readonly answers = new Map<string, ProofVerification>();
+
+  /** `check` does the real work (tests pass one that counts). */
+  constructor(private readonly check: ProofVerifier = verifyProof) {}
+
+  /**
+   * A verifier for one check. `issuerDocument` is our issuer document as that check sees it;
+   * `failures` collects the check's database failures, and no answer given during one is kept.
+   */
+  verifier(issuerDocument: () => Promise<unknown>, failures: readonly unknown[]): ProofVerifier {
+    return async (document, documentLoader) => {
+      let key: string;
+      try {
+        key = `${digest(document)}.${digest(await issuerDocument())}`;
+      } catch {
+        return this.check(document, documentLoader);
+      }
+      const known = this.answers.get(key);
+      if (known) return known;
+      const answer = await this.check(document, documentLoader);
+      if (!failures.length) {
+        if (this.answers.size >= LIMIT) this.answers.delete(this.answers.keys().next().value!);
+        this.answers.set(key, answer);
+      }
+      return answer;
+    };
+  }
+}
