@@ -8,10 +8,11 @@ const digest = (value: unknown) => createHash('sha256').update(JSON.stringify(va
 /**
  * Answers of proof checks, kept by the exact JSON of the document and of our issuer document. A
  * proof check (JSON-LD canonicalisation and Ed25519, the costly part of verifying) can load nothing
- * but our issuer document, our status lists and the bundled contexts, and a document that names a
- * status list as its key fails whatever the list says; so the answer stays the same while those two
- * JSON texts do. Verification results expire after a minute (validity periods, status lists, keys);
- * checking a credential again then re-runs the cheap checks, not the JSON-LD.
+ * but our issuer document, our status lists and the bundled contexts. What a status list could add
+ * does not change from one version to the next: named as a key it fails whatever it says, and named
+ * as a context only its `@context` counts, which is always the same. So the answer stays the same
+ * while those two JSON texts do. Verification results expire after a minute (validity periods,
+ * status lists, keys); checking a credential again then re-runs the cheap checks, not the JSON-LD.
  */
 export class ProofResults {
   private readonly answers = new Map<string, ProofVerification>();
