@@ -25,10 +25,12 @@ export class ProofResults {
    * `failures` collects the check's database failures, and no answer given during one is kept.
    */
   verifier(issuerDocument: () => Promise<unknown>, failures: readonly unknown[]): ProofVerifier {
+    // A check verifies two proofs (the credential's, its status list's) against the same issuer document.
+    let issuerDigest: Promise<string> | undefined;
     return async (document, documentLoader) => {
       let key: string;
       try {
-        key = `${digest(document)}.${digest(await issuerDocument())}`;
+        key = `${digest(document)}.${await (issuerDigest ??= issuerDocument().then(digest))}`;
       } catch {
         return this.check(document, documentLoader);
       }
