@@ -14,7 +14,7 @@ import {
   type RunningApp,
 } from './helpers';
 
-const MILESTONE_TITLE = /^Practise incident response/;
+const MILESTONE_TITLE = /^Practice incident response/;
 const TITLE = 'Incident response practice night';
 
 describe('workshops in a real browser (axe on every page)', () => {
