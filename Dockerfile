@@ -10,7 +10,7 @@ COPY scripts ./scripts
 RUN npm run build && npm prune --omit=dev
 
 FROM node:24-bookworm-slim
-# MALLOC_ARENA_MAX=2: glibc keeps two C heaps instead of one per thread (about 10 MB less; README, Resident memory).
+# MALLOC_ARENA_MAX=2: glibc keeps two C heaps instead of one per thread (about 10 MB less; docs/benchmarks.md, Memory).
 ENV NODE_ENV=production DATA_DIR=/data PORT=3000 MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules

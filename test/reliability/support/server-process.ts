@@ -7,7 +7,7 @@ import { projectRoot } from '../../../src/paths';
 
 /** What the global setup builds; every process under test runs it, as `npm start` does. */
 export const SERVER_ENTRY = path.join(projectRoot, 'dist', 'src', 'server.js');
-/** Several processes must share it (README, "Several processes"). */
+/** Several processes must share it (docs/operators.md, "Scaling past one process"). */
 export const SHARED_SESSION_SECRET = 'reliability-suite-session-secret-shared-0123456789';
 /** The public origin every process is given; links and credential ids use it, clients never do. */
 export const SHARED_BASE_URL = 'http://academy.reliability.test';
