@@ -18,3 +18,10 @@ export * from './status-list';
 export * from './status-list-credential';
 export { verifyProof, type ProofVerification, type ProofVerifier } from './checks/verify-proof';
 export { verifyCredential, type CredentialVerification } from './verify-credential';
+export {
+  compactInProcess,
+  readClaims,
+  spellingProblem,
+  type ClaimsReading,
+  type Compactor,
+} from './checks/claims';
