@@ -1,6 +1,6 @@
 export * from './contexts';
 export type * from './credential-types';
-export type { CheckName, CheckResult } from './checks/check-result';
+export { CheckNotMade, type CheckName, type CheckResult } from './checks/check-result';
 export { createDocumentLoader, type AppDocumentResolver } from './document-loader';
 export { createIdentitySalt, hashEmailIdentity } from './identity-hash';
 export {

@@ -1,5 +1,6 @@
 import jsonld from 'jsonld';
 import { OPEN_BADGES_V3_CONTEXT_URL, OPEN_BADGES_V3_CONTEXT_URLS, VC_V2_CONTEXT_URL } from '../contexts';
+import { CheckNotMade } from './check-result';
 import { isJsonObject, valuesOf, type DocumentLoader, type JsonLdObject } from '../json-ld';
 
 /**
@@ -39,13 +40,18 @@ export function acceptedContexts(credential: JsonLdObject): string[] {
   return [VC_V2_CONTEXT_URL, named ?? OPEN_BADGES_V3_CONTEXT_URL];
 }
 
-/** In-process compaction (tests, scripts); the app hands the same work to its worker pool. */
-export const compactInProcess: Compactor = async (credential, documentLoader) =>
-  (await jsonld.compact(
+/**
+ * In-process compaction (tests, scripts; the app hands the same work to its worker pool). Only the
+ * checked terms are kept: the rest (evidence, proof) is not read from it, and need not be kept.
+ */
+export const compactInProcess: Compactor = async (credential, documentLoader) => {
+  const compacted = (await jsonld.compact(
     credential,
     { '@context': acceptedContexts(credential) },
     { documentLoader },
   )) as JsonLdObject;
+  return Object.fromEntries(CHECKED_TERMS.filter((term) => term in compacted).map((t) => [t, compacted[t]]));
+};
 
 /**
  * Reads what the credential means in the terms we check, and refuses any other way of writing
@@ -65,7 +71,7 @@ export async function readClaims(
   try {
     claims = await compact(credential, documentLoader, signal);
   } catch (error) {
-    if (signal?.aborted) throw error;
+    if (signal?.aborted || error instanceof CheckNotMade) throw error;
     const why = error instanceof Error ? error.message : String(error);
     return { problem: spelling ?? `its JSON-LD meaning could not be read (${why})` };
   }
