@@ -46,12 +46,16 @@ export function verifyRouter(deps: VerifyRouterDeps): Router {
       const ours = await certificates.findByCredential(manager, credential);
       if (ours) counter.count(ours.id, 'paste');
       const supersededBy = ours?.supersededByCode ? certificates.urlOf(ours.supersededByCode) : null;
+      // Not a well-formed credential, or written in a way we refuse: a client error, with the reasons.
+      const status = result.checks[0]?.passed === false ? 422 : 200;
       if (input.json) {
-        res.json({ verified: result.verified && !supersededBy, supersededBy, checks: result.checks });
+        res
+          .status(status)
+          .json({ verified: result.verified && !supersededBy, supersededBy, checks: result.checks });
         return;
       }
       const claims = claimsOf(credential);
-      res.render('certificates/verify', {
+      res.status(status).render('certificates/verify', {
         ...formView({ credential: input.pasted }),
         pageTitle: result.verified && !supersededBy ? 'Credential verified' : 'Credential not verified',
         result: { ...result, claims, awarded: dateOnly(claims.awarded), supersededBy },

@@ -57,7 +57,7 @@ describe('the verifier reads what a credential means, however its JSON is writte
     expect(byName.structure.reason).toContain(`Refused: it names a field by the IRI "${VC}credentialStatus"`);
 
     const page = await verifyPage(disguised);
-    expect(page.status).toBe(200);
+    expect(page.status).toBe(422);
     expect(page.text).toContain('Not verified');
     expect(page.text).not.toContain('genuine and in force');
     expect(page.text).toContain('The issuer has revoked this credential.');
