@@ -225,14 +225,17 @@ export function publicCertificatesRouter(deps: PublicRouterDeps): Router {
           claims,
           status: statusView(certificate),
           check,
-          linkedInUrl: linkedInUrl({
-            name: claims.achievementName,
-            organization: keys.issuer.name,
-            issued: certificate.awardedAt,
-            expires: certificate.validUntil,
-            url,
-            code: certificate.code,
-          }),
+          // Only a certificate in force is offered for a profile: not a revoked, expired or superseded one.
+          linkedInUrl:
+            stateOf(certificate) === 'valid' &&
+            linkedInUrl({
+              name: claims.achievementName,
+              organization: keys.issuer.name,
+              issued: certificate.awardedAt,
+              expires: certificate.validUntil,
+              url,
+              code: certificate.code,
+            }),
           trackTitle: track?.title ?? certificate.trackId,
         },
         (error: Error | null, rendered: string) => (error ? reject(error) : resolve(rendered)),
@@ -256,6 +259,7 @@ export function publicCertificatesRouter(deps: PublicRouterDeps): Router {
       issuerName: claims.issuerName,
       issuerUrl: claims.issuerUrl,
       verifyUrl: certificates.urlOf(certificate.code),
+      notInForce: notInForce(statusView(certificate), certificates.urlOf.bind(certificates)),
     });
     res.type('application/pdf').attachment(`certificate-${certificate.code}.pdf`).send(pdf);
   });
@@ -273,6 +277,27 @@ export function publicCertificatesRouter(deps: PublicRouterDeps): Router {
   );
 
   return router;
+}
+
+/** What a printed certificate that is no longer in force says instead of "Valid until"; null when in force. */
+function notInForce(
+  status: ReturnType<typeof statusView>,
+  urlOf: (code: string) => string,
+): { label: string; detail: string } | null {
+  if (status.state === 'revoked') {
+    return {
+      label: `REVOKED on ${status.revokedOn ?? 'an earlier date'}`,
+      detail: 'The issuer has revoked this certificate: it is no longer valid.',
+    };
+  }
+  if (status.state === 'expired') {
+    return { label: `EXPIRED on ${status.expiredOn}`, detail: 'This certificate is no longer valid.' };
+  }
+  if (status.state === 'superseded') {
+    const newer = status.supersededByCode ? `: see ${urlOf(status.supersededByCode)}` : '.';
+    return { label: 'SUPERSEDED', detail: `The issuer replaced this certificate with a newer one${newer}` };
+  }
+  return null;
 }
 
 /** LinkedIn's documented "Add to profile" link for a certification. */
