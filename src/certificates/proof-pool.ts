@@ -11,6 +11,9 @@ import {
 import { idOf, isJsonObject, valuesOf } from './credentials/json-ld';
 import type { ProofTask, ProofTaskAnswer } from './proof-worker';
 
+/** The most memory one worker's heap may take. */
+const WORKER_HEAP_MB = 256;
+
 const WARM_UP: JsonLdObject = {
   '@context': 'https://www.w3.org/ns/credentials/v2',
   type: 'VerifiableCredential',
@@ -61,6 +64,8 @@ export class ProofPool {
       maxThreads: threads,
       maxQueue: threads * 32,
       idleTimeout: 60_000,
+      // A hostile document may not grow a worker without bound: past this, the worker is stopped.
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
     });
   }
 
@@ -98,6 +103,8 @@ export class ProofPool {
       return await this.pool.run(task, { signal });
     } catch (error) {
       if (signal?.aborted) throw new CheckOutOfTime();
+      if ((error as { code?: unknown } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY')
+        throw new CheckOutOfTime();
       throw error;
     }
   }
