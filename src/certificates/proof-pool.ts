@@ -53,20 +53,23 @@ function workerScript(): { filename: string; execArgv: string[] } {
  * process alive and exit after a minute.
  */
 export class ProofPool {
-  private readonly pool: Piscina<ProofTask, ProofTaskAnswer>;
+  private started: Piscina<ProofTask, ProofTaskAnswer> | undefined;
   private warm: Promise<void> | undefined;
 
-  constructor(threads: number) {
-    this.pool = new Piscina({
+  constructor(private readonly threads: number) {}
+
+  /** The workers start on first use: a process that never verifies (a script, most tests) starts none. */
+  private get pool(): Piscina<ProofTask, ProofTaskAnswer> {
+    return (this.started ??= new Piscina({
       ...workerScript(),
       // One worker stays loaded (and is replaced when a task over budget stops it); more start on demand.
       minThreads: 1,
-      maxThreads: threads,
-      maxQueue: threads * 32,
+      maxThreads: this.threads,
+      maxQueue: this.threads * 32,
       idleTimeout: 60_000,
       // A hostile document may not grow a worker without bound: past this, the worker is stopped.
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
-    });
+    }));
   }
 
   /** Checks a proof in a worker; the key and its controller are looked up here first. */
@@ -93,7 +96,9 @@ export class ProofPool {
 
   /** Stops the workers (server shutdown). */
   async close(): Promise<void> {
-    await this.pool.close({ force: true });
+    await this.started?.close({ force: true });
+    this.started = undefined;
+    this.warm = undefined;
   }
 
   private async run(task: ProofTask, signal?: AbortSignal): Promise<ProofTaskAnswer> {
