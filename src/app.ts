@@ -126,8 +126,11 @@ export function createApp({
   app.use(forgetCachesOnWrite(feed, new Set(['/verify'])));
 
   const parseForms = express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 });
+  // /verify reads its own body (forms, uploads and JSON), all held to the credential size cap.
   app.use((req, res, next) =>
-    req.method === 'GET' || req.method === 'HEAD' ? next() : parseForms(req, res, next),
+    req.method === 'GET' || req.method === 'HEAD' || req.path === '/verify'
+      ? next()
+      : parseForms(req, res, next),
   );
   // Public pages anonymous visitors load most need no session: without a session cookie, skip the
   // session machinery, which would otherwise make (and hash) an id per request only to drop it.
@@ -180,6 +183,7 @@ export function createApp({
         counter,
         feed,
         ratePerMinute: config.publicRateLimitPerMinute,
+        verifyLimits: config.verifyLimits,
       }),
     ),
   );

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_VERIFY_LIMITS, type VerifyLimits } from './certificates/verify-limits';
 import { projectRoot } from './paths';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -64,6 +65,9 @@ const envSchema = z.object({
   STALLED_AFTER_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   ISSUER_NAME: z.string().trim().min(1).max(200).default('Organizer Academy'),
   PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  VERIFY_MAX_KB: z.coerce.number().int().min(16).max(4096).default(256),
+  VERIFY_TIME_BUDGET_MS: z.coerce.number().int().min(200).max(60_000).default(4000),
+  VERIFY_WORKER_THREADS: z.coerce.number().int().min(1).max(16).default(2),
 });
 
 export type Config = Readonly<{
@@ -93,6 +97,10 @@ export type Config = Readonly<{
   issuerName: string;
   /** Requests per minute one address may make to the public certificate pages, per app process. */
   publicRateLimitPerMinute: number;
+  /** What one credential check may cost: size, JSON-LD work, time (see verify-limits.ts). */
+  verifyLimits: VerifyLimits;
+  /** Worker threads for the JSON-LD work of verifying, per app process. */
+  verifyWorkerThreads: number;
 }>;
 
 export class ConfigError extends Error {
@@ -158,5 +166,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stalledAfterDays: e.STALLED_AFTER_DAYS,
     issuerName: e.ISSUER_NAME,
     publicRateLimitPerMinute: e.PUBLIC_RATE_LIMIT_PER_MINUTE,
+    verifyLimits: Object.freeze({
+      ...DEFAULT_VERIFY_LIMITS,
+      maxBytes: e.VERIFY_MAX_KB * 1024,
+      timeBudgetMs: e.VERIFY_TIME_BUDGET_MS,
+    }),
+    verifyWorkerThreads: e.VERIFY_WORKER_THREADS,
   });
 }

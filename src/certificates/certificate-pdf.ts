@@ -10,6 +10,8 @@ export interface PrintableCertificate {
   issuerName: string;
   issuerUrl: string;
   verifyUrl: string;
+  /** Set when the certificate is revoked, expired or superseded: printed prominently instead of "Valid until". */
+  notInForce?: { label: string; detail: string } | null;
 }
 
 /** A PNG QR code that leads to the certificate's public page. */
@@ -70,7 +72,19 @@ export async function certificatePdf(c: PrintableCertificate): Promise<Buffer> {
     .fontSize(13)
     .fillColor('#333333')
     .text(`for completing the ${c.trackTitle} track on ${c.awardedOn}.`, { align: 'center', width });
-  if (c.validUntil) doc.moveDown(0.3).text(`Valid until ${c.validUntil}.`, { align: 'center', width });
+  if (c.notInForce) {
+    doc
+      .moveDown(0.6)
+      .font('Helvetica-Bold')
+      .fontSize(22)
+      .fillColor('#b00020')
+      .text(c.notInForce.label, { align: 'center', width })
+      .font('Helvetica')
+      .fontSize(13)
+      .text(c.notInForce.detail, { align: 'center', width });
+  } else if (c.validUntil) {
+    doc.moveDown(0.3).text(`Valid until ${c.validUntil}.`, { align: 'center', width });
+  }
   const qrSize = 120;
   const bottom = doc.page.height - 56 - qrSize;
   doc.image(qr, 56 + 8, bottom, { width: qrSize, height: qrSize });

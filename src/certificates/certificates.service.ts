@@ -375,19 +375,24 @@ export class CertificatesService {
   }
 
   /** The id of our certificate whose URL the pasted credential carries (for counting checks), if any. */
-  async findByCredential(manager: EntityManager, credential: unknown): Promise<{ id: string } | null> {
+  /** Our certificate a credential names by its id (with the code of the one that superseded it), if any. */
+  async findByCredential(
+    manager: EntityManager,
+    credential: unknown,
+  ): Promise<{ id: string; supersededByCode: string | null } | null> {
     const id = (credential as { id?: unknown } | null)?.id;
     const prefix = `${this.baseUrl}/c/`;
     if (typeof id !== 'string' || !id.startsWith(prefix)) return null;
     const code = id.slice(prefix.length);
     if (!/^[A-Za-z0-9_-]{22,64}$/.test(code)) return null;
-    const [row] = await preparedRead<{ id: string }>(
+    const [row] = await preparedRead<{ id: string; superseded_by_code: string | null }>(
       manager,
-      'certificates-id-by-code',
-      'SELECT id FROM certificates WHERE code = $1',
+      'certificates-id-and-successor-by-code',
+      `SELECT c.id, s.code AS superseded_by_code FROM certificates c
+         LEFT JOIN certificates s ON s.id = c.superseded_by_id WHERE c.code = $1`,
       [code],
     );
-    return row ?? null;
+    return row ? { id: row.id, supersededByCode: row.superseded_by_code } : null;
   }
 
   async byId(

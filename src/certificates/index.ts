@@ -3,6 +3,8 @@ import type { Curriculum } from '../curriculum/curriculum.types';
 import type { CompletionHooks } from '../curriculum/progress.service';
 import { CertificatesService } from './certificates.service';
 import { IssuerKeysService, issuerProfile } from './issuer-keys.service';
+import { sharedProofPool } from './proof-pool';
+import { ProofResults } from './proof-results';
 import { StatusListsService } from './status-lists.service';
 import { VerificationService } from './verification.service';
 
@@ -10,13 +12,20 @@ export type CertificateServices = ReturnType<typeof createCertificateServices>;
 
 /** The certificate feature's services, wired once (the app and the tests use the same wiring). */
 export function createCertificateServices(
-  config: Pick<Config, 'baseUrl' | 'issuerName'>,
+  config: Pick<Config, 'baseUrl' | 'issuerName' | 'verifyLimits' | 'verifyWorkerThreads'>,
   curriculum: () => Curriculum,
 ) {
   const keys = new IssuerKeysService(issuerProfile(config));
   const lists = new StatusListsService(keys, config.baseUrl);
   const certificates = new CertificatesService(curriculum, keys, lists, config.baseUrl);
-  const verification = new VerificationService(keys, lists);
+  // The JSON-LD work of verifying runs in a worker pool, within a time budget per check.
+  const pool = sharedProofPool(config.verifyWorkerThreads);
+  const verification = new VerificationService(
+    keys,
+    lists,
+    new ProofResults(pool.verifyProof, pool.compact),
+    { timeBudgetMs: config.verifyLimits.timeBudgetMs, ready: pool.ready },
+  );
   /** Completing a track issues its certificate; a certificate freezes the track's completions. */
   const hooks: CompletionHooks = {
     afterCompletion: async (manager, userId, trackId) => {

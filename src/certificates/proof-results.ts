@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { verifyProof, type ProofVerification, type ProofVerifier } from './credentials';
+import {
+  compactInProcess,
+  verifyProof,
+  type Compactor,
+  type JsonLdObject,
+  type ProofVerification,
+  type ProofVerifier,
+} from './credentials';
 
 const LIMIT = 4_000;
 
@@ -16,9 +23,30 @@ const digest = (value: unknown) => createHash('sha256').update(JSON.stringify(va
  */
 export class ProofResults {
   private readonly answers = new Map<string, ProofVerification>();
+  private readonly readings = new Map<string, JsonLdObject>();
 
-  /** `check` does the real work (tests pass one that counts). */
-  constructor(private readonly check: ProofVerifier = verifyProof) {}
+  /**
+   * `check` does the real work (tests pass one that counts); `compact` reads a credential's checked
+   * terms in our contexts. Either may run in the worker pool.
+   */
+  constructor(
+    private readonly check: ProofVerifier = verifyProof,
+    private readonly compact: Compactor = compactInProcess,
+  ) {}
+
+  /**
+   * Compaction, remembered by the document's exact JSON: it depends on nothing else (contexts
+   * come from the installed packages). The answer is shared: callers must not change it.
+   */
+  readonly compacting: Compactor = async (document, documentLoader, signal) => {
+    const key = digest(document);
+    const known = this.readings.get(key);
+    if (known) return known;
+    const reading = await this.compact(document, documentLoader, signal);
+    if (this.readings.size >= LIMIT) this.readings.delete(this.readings.keys().next().value!);
+    this.readings.set(key, reading);
+    return reading;
+  };
 
   /**
    * A verifier for one check. `issuerDocument` is our issuer document as that check sees it;
@@ -27,16 +55,16 @@ export class ProofResults {
   verifier(issuerDocument: () => Promise<unknown>, failures: readonly unknown[]): ProofVerifier {
     // A check verifies two proofs (the credential's, its status list's) against the same issuer document.
     let issuerDigest: Promise<string> | undefined;
-    return async (document, documentLoader) => {
+    return async (document, documentLoader, signal) => {
       let key: string;
       try {
         key = `${digest(document)}.${await (issuerDigest ??= issuerDocument().then(digest))}`;
       } catch {
-        return this.check(document, documentLoader);
+        return this.check(document, documentLoader, signal);
       }
       const known = this.answers.get(key);
       if (known) return known;
-      const answer = await this.check(document, documentLoader);
+      const answer = await this.check(document, documentLoader, signal);
       if (!failures.length) {
         if (this.answers.size >= LIMIT) this.answers.delete(this.answers.keys().next().value!);
         this.answers.set(key, answer);

@@ -1,19 +1,20 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import multer from 'multer';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { DataSource } from 'typeorm';
 import type { CurriculumCatalog } from '../curriculum/catalog';
 import { SharedCache, type ChangeFeed } from '../db/change-feed';
 import { bytesToKeep } from '../web/bytes-to-keep';
 import { weakEtag } from '../web/etag';
-import { TooManyRequests, ValidationFailed } from '../web/errors';
+import { TooManyRequests } from '../web/errors';
 import type * as PdfTools from './certificate-pdf';
 import { stateOf, type CertificatesService, type PublicCertificateSummary } from './certificates.service';
 import type { IssuerKeysService } from './issuer-keys.service';
 import type { StatusListsService } from './status-lists.service';
 import type { VerificationCounter } from './verification-counter';
 import { VERIFICATION_CACHE_MS, type VerificationService } from './verification.service';
-import { checksView, claimsOf, dateOnly, statusView } from './view-models';
+import type { VerifyLimits } from './verify-limits';
+import { verifyRouter } from './verify.router';
+import { checksView, claimsOf, statusView } from './view-models';
 
 /**
  * The PDF and QR code makers (pdfkit, fontkit, qrcode: about 35 MB of memory) load on the first PDF
@@ -37,9 +38,9 @@ interface PublicRouterDeps {
   counter: VerificationCounter;
   feed: ChangeFeed;
   ratePerMinute: number;
+  verifyLimits: VerifyLimits;
 }
 
-const MAX_CREDENTIAL_BYTES = 256 * 1024;
 const JSON_TYPES = ['application/json', 'application/ld+json', 'application/vc+ld+json', 'application/vc'];
 
 function wantsJson(req: Request): boolean {
@@ -139,18 +140,6 @@ function fixedPageKey(certificate: PublicCertificateSummary, curriculumVersion: 
   ]);
 }
 
-/** Reads a pasted or uploaded credential; a person gets a message they can act on. */
-function parseCredential(text: string): unknown {
-  if (!text.trim()) throw new ValidationFailed({ credential: 'Paste the credential JSON or choose a file.' });
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new ValidationFailed({
-      credential: 'This is not valid JSON. Paste the whole credential, from the first { to the last }.',
-    });
-  }
-}
-
 /** Every path this router serves (for onlyFor in app.ts): keep in step with the routes below. */
 export const PUBLIC_CERTIFICATE_PATHS = /^\/(issuer|status|c|verify)(\/|$)/i;
 
@@ -170,10 +159,6 @@ export function publicCertificatesRouter(deps: PublicRouterDeps): Router {
     const code = String(req.params.code);
     return summaries.get(code, () => certificates.publicSummary(manager, code));
   };
-  const upload = multer({
-    storage: multer.memoryStorage(),
-    limits: { fileSize: MAX_CREDENTIAL_BYTES, files: 1 },
-  });
 
   router.get('/issuer', limited, async (_req, res) => {
     res
@@ -240,14 +225,17 @@ export function publicCertificatesRouter(deps: PublicRouterDeps): Router {
           claims,
           status: statusView(certificate),
           check,
-          linkedInUrl: linkedInUrl({
-            name: claims.achievementName,
-            organization: keys.issuer.name,
-            issued: certificate.awardedAt,
-            expires: certificate.validUntil,
-            url,
-            code: certificate.code,
-          }),
+          // Only a certificate in force is offered for a profile: not a revoked, expired or superseded one.
+          linkedInUrl:
+            stateOf(certificate) === 'valid' &&
+            linkedInUrl({
+              name: claims.achievementName,
+              organization: keys.issuer.name,
+              issued: certificate.awardedAt,
+              expires: certificate.validUntil,
+              url,
+              code: certificate.code,
+            }),
           trackTitle: track?.title ?? certificate.trackId,
         },
         (error: Error | null, rendered: string) => (error ? reject(error) : resolve(rendered)),
@@ -271,6 +259,7 @@ export function publicCertificatesRouter(deps: PublicRouterDeps): Router {
       issuerName: claims.issuerName,
       issuerUrl: claims.issuerUrl,
       verifyUrl: certificates.urlOf(certificate.code),
+      notInForce: notInForce(statusView(certificate), certificates.urlOf.bind(certificates)),
     });
     res.type('application/pdf').attachment(`certificate-${certificate.code}.pdf`).send(pdf);
   });
@@ -283,43 +272,32 @@ export function publicCertificatesRouter(deps: PublicRouterDeps): Router {
       .send(await pdfTools().qrPng(certificates.urlOf(certificate.code)));
   });
 
-  router.get('/verify', (_req, res) => {
-    res.render('certificates/verify', {
-      pageTitle: 'Verify a credential',
-      values: {},
-      errors: {},
-      result: null,
-    });
-  });
-  // Verifying changes nothing, so it needs no CSRF token (and partners get no session).
-  router.post('/verify', limited, upload.single('file'), async (req, res) => {
-    const body = (req.body ?? {}) as { credential?: unknown };
-    const pasted = typeof body.credential === 'string' ? body.credential : '';
-    const text = req.file ? req.file.buffer.toString('utf8') : pasted;
-    try {
-      const credential = parseCredential(text);
-      const result = checksView(await verification.verify(manager, credential));
-      const claims = claimsOf(credential);
-      const ours = await certificates.findByCredential(manager, credential);
-      if (ours) counter.count(ours.id, 'paste');
-      res.render('certificates/verify', {
-        pageTitle: result.verified ? 'Credential verified' : 'Credential not verified',
-        values: { credential: pasted },
-        errors: {},
-        result: { ...result, claims, awarded: dateOnly(claims.awarded) },
-      });
-    } catch (error) {
-      if (!(error instanceof ValidationFailed)) throw error;
-      res.status(400).render('certificates/verify', {
-        pageTitle: 'Verify a credential',
-        values: { credential: pasted.slice(0, 10_000) },
-        errors: error.fieldErrors,
-        result: null,
-      });
-    }
-  });
+  router.use(
+    verifyRouter({ dataSource, certificates, verification, counter, limits: deps.verifyLimits, limited }),
+  );
 
   return router;
+}
+
+/** What a printed certificate that is no longer in force says instead of "Valid until"; null when in force. */
+function notInForce(
+  status: ReturnType<typeof statusView>,
+  urlOf: (code: string) => string,
+): { label: string; detail: string } | null {
+  if (status.state === 'revoked') {
+    return {
+      label: `REVOKED on ${status.revokedOn ?? 'an earlier date'}`,
+      detail: 'The issuer has revoked this certificate: it is no longer valid.',
+    };
+  }
+  if (status.state === 'expired') {
+    return { label: `EXPIRED on ${status.expiredOn}`, detail: 'This certificate is no longer valid.' };
+  }
+  if (status.state === 'superseded') {
+    const newer = status.supersededByCode ? `: see ${urlOf(status.supersededByCode)}` : '.';
+    return { label: 'SUPERSEDED', detail: `The issuer replaced this certificate with a newer one${newer}` };
+  }
+  return null;
 }
 
 /** LinkedIn's documented "Add to profile" link for a certification. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import {
+  CheckNotMade,
   createDocumentLoader,
   verifyCredential,
   type CredentialVerification,
@@ -10,10 +11,19 @@ import {
 import type { IssuerKeysService } from './issuer-keys.service';
 import { ProofResults } from './proof-results';
 import type { StatusListsService } from './status-lists.service';
+import { CouldNotCheckInTime } from './verify-limits';
 
 const CACHE_LIMIT = 2_000;
 /** Results are reused this long at most, so expiry is noticed soon after it happens. */
 export const VERIFICATION_CACHE_MS = 60_000;
+
+/** Where and how long the JSON-LD work of a check runs (the app: a worker pool; tests may leave it out). */
+export interface VerificationWork {
+  /** How long one check may take; no limit when unset. */
+  timeBudgetMs?: number;
+  /** Resolves once the workers that do the JSON-LD work are ready. */
+  ready?: () => Promise<void>;
+}
 
 /**
  * Checks credentials (ours, or pasted by anyone) against the issuer keys and status lists in the
@@ -29,6 +39,7 @@ export class VerificationService {
     private readonly keys: IssuerKeysService,
     private readonly lists: StatusListsService,
     private readonly proofs = new ProofResults(),
+    private readonly work: VerificationWork = {},
   ) {}
 
   /**
@@ -80,23 +91,35 @@ export class VerificationService {
     // once for all of them keeps that from becoming dozens of concurrent signature checks.
     let check = this.running.get(key);
     if (!check) {
-      const failures: unknown[] = [];
-      const documentLoader = this.documentLoader(manager, failures);
-      const issuerDocument = async () => (await documentLoader(this.keys.issuer.id)).document;
-      check = verifyCredential(credential, {
-        documentLoader,
-        verifyProof: this.proofs.verifier(issuerDocument, failures),
-      })
-        .then((result) => {
-          // Our own database failed: an error (503 when it is unreachable), not a verdict, and not kept.
-          if (failures.length) throw failures[0];
-          if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
-          this.cache.set(key, { at: Date.now(), result });
-          return result;
-        })
-        .finally(() => this.running.delete(key));
+      check = this.check(manager, credential, key).finally(() => this.running.delete(key));
       this.running.set(key, check);
     }
     return check;
+  }
+
+  private async check(manager: EntityManager, credential: unknown, key: string) {
+    // The budget counts the check, not the start of a worker that the pool had to replace.
+    await this.work.ready?.();
+    const failures: unknown[] = [];
+    const documentLoader = this.documentLoader(manager, failures);
+    const issuerDocument = async () => (await documentLoader(this.keys.issuer.id)).document;
+    const signal = this.work.timeBudgetMs ? AbortSignal.timeout(this.work.timeBudgetMs) : undefined;
+    let result: CredentialVerification;
+    try {
+      result = await verifyCredential(credential, {
+        documentLoader,
+        verifyProof: this.proofs.verifier(issuerDocument, failures),
+        compact: this.proofs.compacting,
+        signal,
+      });
+    } catch (error) {
+      // Out of time or of free checkers: not a verdict, so nothing is kept.
+      throw error instanceof CheckNotMade || signal?.aborted ? new CouldNotCheckInTime() : error;
+    }
+    // Our own database failed: an error (503 when it is unreachable), not a verdict, and not kept.
+    if (failures.length) throw failures[0];
+    if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(key, { at: Date.now(), result });
+    return result;
   }
 }

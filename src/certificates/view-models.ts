@@ -2,24 +2,6 @@ import type { CredentialVerification } from './credentials';
 import type { Certificate } from './certificate.entities';
 import { stateOf } from './certificates.service';
 
-interface CredentialClaims {
-  name?: string;
-  issuer?: { id?: string; name?: string; url?: string };
-  validFrom?: string;
-  validUntil?: string;
-  credentialSubject?: {
-    name?: string;
-    achievement?: {
-      id?: string;
-      name?: string;
-      description?: string;
-      version?: string;
-      criteria?: { narrative?: string };
-    };
-  };
-  evidence?: { id?: string; name?: string; description?: string; genre?: string }[];
-}
-
 const CHECK_LABELS: Record<string, string> = {
   structure: 'Structure',
   'known-issuer-key': 'Issuer key',
@@ -42,26 +24,40 @@ export function dateOnly(iso: string | Date | null | undefined): string | null {
   return Number.isNaN(date.getTime()) ? null : DAY_MONTH_YEAR.format(date);
 }
 
-/** What the signed credential itself claims, for display (the page shows the claims, not our database). */
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+const object = (value: unknown): Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+
+/**
+ * What the signed credential itself claims, for display (the page shows the claims, not our
+ * database). Any JSON is accepted: a field of the wrong type reads as empty.
+ */
 export function claimsOf(credential: unknown) {
-  const c = (credential ?? {}) as CredentialClaims;
-  const achievement = c.credentialSubject?.achievement ?? {};
+  const c = object(credential);
+  const subject = object(c.credentialSubject);
+  const achievement = object(subject.achievement);
+  const issuer = object(c.issuer);
   return {
-    holder: c.credentialSubject?.name ?? '',
-    achievementName: achievement.name ?? c.name ?? '',
-    achievementDescription: achievement.description ?? '',
-    criteria: achievement.criteria?.narrative ?? '',
-    curriculumVersion: achievement.version ?? '',
-    issuerName: c.issuer?.name ?? '',
-    issuerUrl: c.issuer?.url ?? '',
-    awarded: dateOnly(c.validFrom),
-    expires: dateOnly(c.validUntil),
-    evidence: (c.evidence ?? []).map((e) => ({
-      name: e.name ?? '',
-      description: e.description ?? '',
-      kind: e.genre ?? '',
-      url: e.id ?? null,
-    })),
+    holder: text(subject.name),
+    achievementName: text(achievement.name) || text(c.name),
+    achievementDescription: text(achievement.description),
+    criteria: text(object(achievement.criteria).narrative),
+    curriculumVersion: text(achievement.version),
+    issuerName: text(issuer.name),
+    issuerUrl: text(issuer.url),
+    awarded: dateOnly(text(c.validFrom)),
+    expires: dateOnly(text(c.validUntil)),
+    evidence: (Array.isArray(c.evidence) ? (c.evidence as unknown[]) : []).map((item) => {
+      const e = object(item);
+      return {
+        name: text(e.name),
+        description: text(e.description),
+        kind: text(e.genre),
+        url: text(e.id) || null,
+      };
+    }),
   };
 }
 

@@ -1,6 +1,6 @@
 export * from './contexts';
 export type * from './credential-types';
-export type { CheckName, CheckResult } from './checks/check-result';
+export { CheckNotMade, type CheckName, type CheckResult } from './checks/check-result';
 export { createDocumentLoader, type AppDocumentResolver } from './document-loader';
 export { createIdentitySalt, hashEmailIdentity } from './identity-hash';
 export {
@@ -18,3 +18,10 @@ export * from './status-list';
 export * from './status-list-credential';
 export { verifyProof, type ProofVerification, type ProofVerifier } from './checks/verify-proof';
 export { verifyCredential, type CredentialVerification } from './verify-credential';
+export {
+  compactInProcess,
+  readClaims,
+  spellingProblem,
+  type ClaimsReading,
+  type Compactor,
+} from './checks/claims';

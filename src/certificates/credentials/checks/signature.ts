@@ -9,6 +9,7 @@ export async function checkSignature(
   documentLoader: DocumentLoader,
   issuerKey: CheckResult,
   verify: ProofVerifier = verifyProof,
+  signal?: AbortSignal,
 ): Promise<CheckResult> {
   const proof = proofOf(credential);
   if (!isJsonObject(credential) || !proof) return failed('signature', 'The credential is not signed.');
@@ -25,7 +26,7 @@ export async function checkSignature(
       'The signature was not checked, because the signing key is not a known issuer key.',
     );
   }
-  const result = await verify(credential, documentLoader);
+  const result = await verify(credential, documentLoader, signal);
   if (!result.verified) return failed('signature', result.reason);
   return passed('signature', `The ${CRYPTOSUITE} signature matches the credential's contents.`);
 }

@@ -9,6 +9,7 @@ export async function checkStatus(
   documentLoader: DocumentLoader,
   now: Date,
   verify: ProofVerifier = verifyProof,
+  signal?: AbortSignal,
 ): Promise<CheckResult> {
   if (!isJsonObject(credential)) return failed('status', 'The credential is not a JSON object.');
   const entry = credential.credentialStatus;
@@ -28,7 +29,7 @@ export async function checkStatus(
   const listUrl = entry.statusListCredential;
   const index = Number(entry.statusListIndex);
 
-  const list = await loadTrustedList(listUrl, idOf(credential.issuer), documentLoader, now, verify);
+  const list = await loadTrustedList(listUrl, idOf(credential.issuer), documentLoader, now, verify, signal);
   if ('problem' in list) return failed('status', list.problem);
   const bits = decodeStatusList(list.encodedList);
   if (index >= statusListLength(bits)) {
@@ -45,6 +46,7 @@ async function loadTrustedList(
   documentLoader: DocumentLoader,
   now: Date,
   verify: ProofVerifier,
+  signal?: AbortSignal,
 ): Promise<{ encodedList: string } | { problem: string }> {
   let list;
   try {
@@ -71,6 +73,6 @@ async function loadTrustedList(
   if (isDateTimeStamp(list.validUntil) && Date.parse(list.validUntil) < now.getTime()) {
     return untrusted(`it expired on ${list.validUntil}.`);
   }
-  const proof = await verify(list, documentLoader);
+  const proof = await verify(list, documentLoader, signal);
   return proof.verified ? { encodedList: subject.encodedList } : untrusted(proof.reason);
 }

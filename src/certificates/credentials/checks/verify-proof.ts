@@ -5,10 +5,15 @@ import { verifyingSuite } from '../proof-suite';
 
 export type ProofVerification = { verified: true } | { verified: false; reason: string };
 
-/** Checks one document's proof: `verifyProof`, or a caller's stand-in that remembers its answers. */
+/**
+ * Checks one document's proof: `verifyProof`, or a caller's stand-in that remembers its answers or
+ * runs the work elsewhere. `signal`, when given, is the check's time budget: a verifier that runs
+ * out of it throws rather than answering.
+ */
 export type ProofVerifier = (
   document: JsonLdObject,
   documentLoader: DocumentLoader,
+  signal?: AbortSignal,
 ) => Promise<ProofVerification>;
 
 /**
