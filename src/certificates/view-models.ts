@@ -18,6 +18,11 @@ interface CredentialClaims {
     };
   };
   evidence?: { id?: string; name?: string; description?: string; genre?: string }[];
+  proof?: ProofClaims | ProofClaims[];
+}
+
+interface ProofClaims {
+  created?: string;
 }
 
 const CHECK_LABELS: Record<string, string> = {
@@ -42,6 +47,10 @@ export function dateOnly(iso: string | Date | null | undefined): string | null {
   return Number.isNaN(date.getTime()) ? null : DAY_MONTH_YEAR.format(date);
 }
 
+function firstProof(proof: CredentialClaims['proof']): ProofClaims | undefined {
+  return Array.isArray(proof) ? proof[0] : proof;
+}
+
 /** What the signed credential itself claims, for display (the page shows the claims, not our database). */
 export function claimsOf(credential: unknown) {
   const c = (credential ?? {}) as CredentialClaims;
@@ -52,6 +61,8 @@ export function claimsOf(credential: unknown) {
     achievementDescription: achievement.description ?? '',
     criteria: achievement.criteria?.narrative ?? '',
     curriculumVersion: achievement.version ?? '',
+    // The version names the curriculum as it stood when this credential was signed.
+    curriculumDate: dateOnly(firstProof(c.proof)?.created),
     issuerName: c.issuer?.name ?? '',
     issuerUrl: c.issuer?.url ?? '',
     awarded: dateOnly(c.validFrom),
