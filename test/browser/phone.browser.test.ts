@@ -13,6 +13,8 @@ import { seedPhonePages, type PhoneData } from './phone-data';
 
 /** A phone held upright (iPhone 12–15 size); every page must fit it without sideways scrolling. */
 const PHONE = { width: 390, height: 844 };
+/** The narrowest phone still in common use; pages are measured again at this width (without axe). */
+const SMALL_PHONE = { width: 360, height: 800 };
 
 type Viewer = 'anonymous' | 'organizer' | 'coach' | 'admin' | 'holder';
 
@@ -105,8 +107,8 @@ function fill(path: string, data: PhoneData): string {
  * What sticks out past the right edge of the window, outside any element that scrolls or clips
  * (run in the page as a string: the tests are compiled without the DOM's types).
  */
-const MEASURE_OVERFLOW = `(() => {
-  const width = ${PHONE.width};
+const measureOverflow = (width: number) => `(() => {
+  const width = ${width};
   const clipped = (element) => {
     for (let parent = element.parentElement; parent && parent !== document.body; parent = parent.parentElement)
       if (getComputedStyle(parent).overflowX !== 'visible') return true;
@@ -122,11 +124,11 @@ const MEASURE_OVERFLOW = `(() => {
   return { scrollWidth: document.documentElement.scrollWidth, offenders: offenders.slice(0, 8) };
 })()`;
 
-function overflowOf(page: Page): Promise<{ scrollWidth: number; offenders: string[] }> {
-  return page.evaluate(MEASURE_OVERFLOW);
+function overflowOf(page: Page, width: number): Promise<{ scrollWidth: number; offenders: string[] }> {
+  return page.evaluate(measureOverflow(width));
 }
 
-describe('every page on a phone (390×844): fits the width, passes axe', () => {
+describe('every page on a phone (390×844, and 360 wide): fits the width, passes axe', () => {
   let running: RunningApp;
   let browser: Browser;
   let data: PhoneData;
@@ -173,9 +175,15 @@ describe('every page on a phone (390×844): fits the width, passes axe', () => {
         .replace(/[^a-z0-9]+/gi, '-')
         .replace(/^-|-$/g, '') || 'home';
     await checkAccessibility(page, `${who}-${slug}`).catch((error: unknown) => problems.push(String(error)));
-    const { scrollWidth, offenders } = await overflowOf(page);
-    if (scrollWidth > PHONE.width || offenders.length)
-      problems.push(`${path} as ${who}: ${scrollWidth} px wide\n    ${offenders.join('\n    ')}`);
+    for (const size of [PHONE, SMALL_PHONE]) {
+      if (size !== PHONE) await page.setViewportSize(size);
+      const { scrollWidth, offenders } = await overflowOf(page, size.width);
+      if (scrollWidth > size.width || offenders.length)
+        problems.push(
+          `${path} as ${who} at ${size.width} px: ${scrollWidth} px wide\n    ${offenders.join('\n    ')}`,
+        );
+    }
+    await page.setViewportSize(PHONE);
     return problems;
   }
 
@@ -183,7 +191,7 @@ describe('every page on a phone (390×844): fits the width, passes axe', () => {
     expect(pageRoutes().filter((route) => route.includes(':') && !listed.has(route))).toEqual([]);
   });
 
-  it.each(PAGES)('$route as $as fits 390 px and passes axe', async ({ route, as, path }) => {
+  it.each(PAGES)('$route as $as fits 390 and 360 px and passes axe', async ({ route, as, path }) => {
     expect(await problemsOf(as, fill(path, data), route)).toEqual([]);
   });
 
