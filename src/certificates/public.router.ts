@@ -191,10 +191,12 @@ export function publicCertificatesRouter(deps: PublicRouterDeps): Router {
     );
   };
 
-  const sendJson = async (req: Request, res: Response) => {
+  /** The signed JSON: inline for programs asking `/c/<code>` for JSON, a file to save from the download link. */
+  const sendJson = async (req: Request, res: Response, download = false) => {
     const certificate = await summaryOf(req);
     counter.count(certificate.id, 'json');
     res.set('Cache-Control', 'no-cache');
+    if (download) res.attachment(`certificate-${certificate.code}.json`);
     sendCached(res, 'application/json; charset=utf-8', await credentialJson(certificate));
   };
 
@@ -244,7 +246,7 @@ export function publicCertificatesRouter(deps: PublicRouterDeps): Router {
     if (cacheable) return sendCached(res, 'html', pages.set(key, html));
     res.type('html').send(html);
   });
-  router.get('/c/:code/credential.json', limited, sendJson);
+  router.get('/c/:code/credential.json', limited, (req, res) => sendJson(req, res, true));
 
   router.get('/c/:code/certificate.pdf', limited, async (req, res) => {
     const certificate = await certificates.byCode(manager, String(req.params.code));

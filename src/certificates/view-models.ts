@@ -30,6 +30,11 @@ const object = (value: unknown): Record<string, unknown> =>
     ? (value as Record<string, unknown>)
     : {};
 
+/** The first proof's object, whether `proof` is one object or an array of them. */
+function firstProof(proof: unknown): Record<string, unknown> {
+  return object(Array.isArray(proof) ? (proof as unknown[])[0] : proof);
+}
+
 /**
  * What the signed credential itself claims, for display (the page shows the claims, not our
  * database). Any JSON is accepted: a field of the wrong type reads as empty.
@@ -45,6 +50,8 @@ export function claimsOf(credential: unknown) {
     achievementDescription: text(achievement.description),
     criteria: text(object(achievement.criteria).narrative),
     curriculumVersion: text(achievement.version),
+    // The version names the curriculum as it stood when this credential was signed.
+    curriculumDate: dateOnly(text(firstProof(c.proof).created)),
     issuerName: text(issuer.name),
     issuerUrl: text(issuer.url),
     awarded: dateOnly(text(c.validFrom)),

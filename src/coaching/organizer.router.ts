@@ -1,4 +1,5 @@
 import { Router, type Request } from 'express';
+import { tracksOpenTo } from '../curriculum/audience';
 import { withTransaction } from '../db/transaction';
 import { NotFound } from '../web/errors';
 import { flash } from '../web/flash';
@@ -30,10 +31,9 @@ export function organizerRouter({
       .innerJoinAndSelect('review.submission', 'submission')
       .where('submission.organizer_id = :id AND review.read_by_organizer_at IS NULL', { id: user.id })
       .getMany();
+    const ownTracks = await tracksOpenTo(manager, catalog.current().tracks, user);
     const tracks = await Promise.all(
-      catalog
-        .current()
-        .tracks.map((track) => progress.trackProgress(manager, user.id, track).then((p) => ({ track, p }))),
+      ownTracks.map((track) => progress.trackProgress(manager, user.id, track).then((p) => ({ track, p }))),
     );
     const sessions = await records.sessions(manager, user, user.id);
     res.render('coaching/me', {

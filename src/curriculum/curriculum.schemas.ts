@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ROLES } from '../accounts/roles';
 
 /** "is required" when the key is missing, "must be text" when it holds something else. */
 const textError = (issue: { input: unknown }) => (issue.input === undefined ? 'is required' : 'must be text');
@@ -44,6 +45,14 @@ export const trackFrontMatter = z.strictObject({
   certificateName: text(120),
   criteria: text(2000),
   validityMonths: z.number().int().min(1).max(240).optional(),
+  /** Whose track it is (on "Your progress"): anyone with one of the roles or in one of the cohorts. Unset: everyone's. */
+  openTo: z
+    .strictObject({
+      roles: z.array(z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` })).default([]),
+      cohorts: z.array(text(120)).default([]),
+    })
+    .refine((open) => open.roles.length + open.cohorts.length > 0, 'must name at least one role or cohort')
+    .optional(),
   modules: z.array(id).min(1, 'a track needs at least one module'),
 });
 

@@ -1,3 +1,4 @@
+import type { Role } from '../accounts/roles';
 import type { Milestone } from './curriculum.schemas';
 import type { TocEntry } from './markdown';
 
@@ -28,6 +29,8 @@ export interface CurriculumTrack {
   certificateName: string;
   criteria: string;
   validityMonths: number | undefined;
+  /** Whose track it is: people with one of these roles or in one of these cohorts; undefined: everyone's. */
+  openTo: { roles: Role[]; cohorts: string[] } | undefined;
   introHtml: string;
   modules: CurriculumModule[];
   contentHash: string;

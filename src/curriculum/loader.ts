@@ -175,6 +175,7 @@ function assemble(
       certificateName: meta.certificateName,
       criteria: meta.criteria,
       validityMonths: meta.validityMonths,
+      openTo: meta.openTo,
       introHtml: intro.html,
       modules: ordered,
       contentHash,

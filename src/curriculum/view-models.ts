@@ -80,7 +80,6 @@ export function modulePageModel(
       html: module.html,
       toc: module.toc,
       readUrl: `${moduleUrl(module)}/read`,
-      version: module.contentHash.slice(0, 12),
     },
     prerequisites: module.prerequisites.map((id) => {
       const prerequisite = curriculum.moduleById.get(id)!;

@@ -63,7 +63,7 @@ describe('program insight in a real browser (axe on every page)', () => {
     await mainOf(page).getByRole('img', { name: 'Milestones completed per week' }).waitFor();
     await checkAccessibility(page, 'reports');
 
-    await page.getByLabel('Chapter').selectOption({ label: 'Harbor Civic Tech' });
+    await page.getByLabel('Chapter', { exact: true }).selectOption({ label: 'Harbor Civic Tech' });
     await mainOf(page).getByRole('button', { name: 'Show' }).click();
     await page.waitForURL(/chapterId=/);
     expect(new URL(page.url()).searchParams.get('from')).toBeTruthy();

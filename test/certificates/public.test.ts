@@ -65,6 +65,10 @@ describe('certificates for partners', () => {
     const { certificate } = await certified();
     const fetched = await fetch(`${running.baseUrl}/c/${certificate.code}/credential.json`);
     expect(fetched.headers.get('content-type')).toContain('application/json');
+    // The page's download link saves a file instead of opening JSON in the tab.
+    expect(fetched.headers.get('content-disposition')).toBe(
+      `attachment; filename=certificate-${certificate.code}.json`,
+    );
     const credential = (await fetched.json()) as Record<string, unknown>;
     const result = await independentlyVerify(credential);
     expect(result.error).toBeUndefined();
@@ -73,6 +77,7 @@ describe('certificates for partners', () => {
     expect(revokedBit(result)).toBe(false);
     const negotiated = await http().get(`/c/${certificate.code}`).set('Accept', 'application/json');
     expect(negotiated.body).toEqual(credential);
+    expect(negotiated.headers['content-disposition']).toBeUndefined();
     // Key order and whitespace do not matter.
     expect(
       (await independentlyVerify(JSON.parse(JSON.stringify(reshuffled(credential), null, 3)) as object))
@@ -87,7 +92,14 @@ describe('certificates for partners', () => {
     expect(page.text).toContain('Lin Partnerview');
     expect(page.text).toContain('Status: Valid');
     expect(page.text).toContain('Checked just now: genuine and in force');
-    expect(page.text).toContain(kit.track.version);
+    // The curriculum in words (the day the credential was signed); the exact hash only on request.
+    const signedOn = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(
+      certificate.issuedAt,
+    );
+    expect(page.text).toMatch(new RegExp(`The Civic Tech Organizer curriculum of ${signedOn}\\s*<details`));
+    expect(page.text).toContain(
+      `<summary>Exact version</summary><code class="details-code">${kit.track.version}</code>`,
+    );
     expect(page.text).toContain('✓ Passed: Signature.');
     expect(page.text).toContain(kit.track.modules[0].milestones[0].title);
     expect(page.text).toContain('https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME');

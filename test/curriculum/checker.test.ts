@@ -185,6 +185,16 @@ describe('curriculum checker', () => {
         edit('alpha/two.md', '    kind: workshop\n', '    kind: workshop\n    points: 10\n'),
         'curriculum/alpha/two.md:18: milestones.1: Unrecognized key: "points"',
       ],
+      [
+        'a track open to an unknown role',
+        edit('alpha/track.md', 'modules:\n', 'openTo:\n  roles: [partner]\nmodules:\n'),
+        'curriculum/alpha/track.md:8: openTo.roles.0: must be one of organizer, coach, admin',
+      ],
+      [
+        'a track open to nobody',
+        edit('alpha/track.md', 'modules:\n', 'openTo: {}\nmodules:\n'),
+        'curriculum/alpha/track.md:7: openTo: must name at least one role or cohort',
+      ],
     ])('reports a schema error: %s', (_name, changes, expected) => {
       expect(check(changes)).toEqual([expected]);
     });

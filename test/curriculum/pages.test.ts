@@ -60,6 +60,9 @@ describe('curriculum pages', () => {
     expect(page.text).toContain('Before this module, read:');
     expect(page.text).toContain('media="print"');
     expect(page.text).not.toContain('Mark as read');
+    // Versions matter on certificates, not to readers.
+    expect(page.text).toContain(`About ${module.estimatedMinutes} minutes</p>`);
+    expect(page.text).not.toContain(module.contentHash.slice(0, 12));
   });
 
   it('serves curriculum images from curriculum/assets/', async () => {
