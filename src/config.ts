@@ -64,6 +64,17 @@ const envSchema = z.object({
   STALLED_AFTER_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   ISSUER_NAME: z.string().trim().min(1).max(200).default('Organizer Academy'),
   PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  ISSUER_EMAIL: z
+    .email({ message: 'must be an email address such as academy@example.org' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  ISSUER_LOGO_URL: z
+    .url({
+      protocol: /^https?$/,
+      message: 'must be an http(s) URL of an image, such as https://example.org/logo.png',
+    })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
 });
 
 export type Config = Readonly<{
@@ -93,6 +104,10 @@ export type Config = Readonly<{
   issuerName: string;
   /** Requests per minute one address may make to the public certificate pages, per app process. */
   publicRateLimitPerMinute: number;
+  /** The issuer's contact address, shown in credentials when set. */
+  issuerEmail: string | undefined;
+  /** The issuer's logo in credentials (issuer.image): ISSUER_LOGO_URL, or the bundled logo. */
+  issuerLogoUrl: string;
 }>;
 
 export class ConfigError extends Error {
@@ -158,5 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stalledAfterDays: e.STALLED_AFTER_DAYS,
     issuerName: e.ISSUER_NAME,
     publicRateLimitPerMinute: e.PUBLIC_RATE_LIMIT_PER_MINUTE,
+    issuerEmail: e.ISSUER_EMAIL,
+    issuerLogoUrl: e.ISSUER_LOGO_URL ?? `${baseUrl}/static/img/issuer-logo.png`,
   });
 }

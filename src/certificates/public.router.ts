@@ -9,7 +9,9 @@ import { weakEtag } from '../web/etag';
 import { TooManyRequests, ValidationFailed } from '../web/errors';
 import type * as PdfTools from './certificate-pdf';
 import { stateOf, type CertificatesService, type PublicCertificateSummary } from './certificates.service';
+import { didDocumentAppPath } from './credentials';
 import type { IssuerKeysService } from './issuer-keys.service';
+import { wantsJson } from './open-documents';
 import type { StatusListsService } from './status-lists.service';
 import type { VerificationCounter } from './verification-counter';
 import { VERIFICATION_CACHE_MS, type VerificationService } from './verification.service';
@@ -40,15 +42,6 @@ interface PublicRouterDeps {
 }
 
 const MAX_CREDENTIAL_BYTES = 256 * 1024;
-const JSON_TYPES = ['application/json', 'application/ld+json', 'application/vc+ld+json', 'application/vc'];
-
-function wantsJson(req: Request): boolean {
-  // Every JSON type we serve has "json" in its name: without it in Accept, the answer is HTML.
-  if (!req.headers.accept?.includes('json')) return false;
-  const best = req.accepts(['text/html', ...JSON_TYPES]);
-  return typeof best === 'string' && best !== 'text/html';
-}
-
 /** Per-address limit on the public endpoints (in memory: cheap enough for every request). */
 function rateLimit(perMinute: number): RequestHandler {
   const limiter = new RateLimiterMemory({ keyPrefix: 'public', points: perMinute, duration: 60 });
@@ -152,7 +145,8 @@ function parseCredential(text: string): unknown {
 }
 
 /** Every path this router serves (for onlyFor in app.ts): keep in step with the routes below. */
-export const PUBLIC_CERTIFICATE_PATHS = /^\/(issuer|status|c|verify)(\/|$)/i;
+export const PUBLIC_CERTIFICATE_PATHS =
+  /^\/(issuer|status|c|verify|\.well-known\/did\.json$|did\.json$)(\/|$)/i;
 
 /** What partners use, without an account: certificate pages, the verifier, and our public keys. */
 export function publicCertificatesRouter(deps: PublicRouterDeps): Router {
@@ -175,6 +169,15 @@ export function publicCertificatesRouter(deps: PublicRouterDeps): Router {
     limits: { fileSize: MAX_CREDENTIAL_BYTES, files: 1 },
   });
 
+  // The DID document, where did:web resolution looks for it.
+  router.get(didDocumentAppPath(keys.issuer.url), limited, async (_req, res) => {
+    res
+      .type('application/did+json')
+      .set('Cache-Control', 'public, max-age=300')
+      .send(JSON.stringify(await keys.didDocument(manager)));
+  });
+
+  // The issuer document of credentials issued before the DID.
   router.get('/issuer', limited, async (_req, res) => {
     res
       .type('application/json')
@@ -214,10 +217,11 @@ export function publicCertificatesRouter(deps: PublicRouterDeps): Router {
   };
 
   router.get('/c/:code', limited, async (req, res) => {
+    // One URL, two types (the page, or the credential for Accept: application/json).
+    res.set('Vary', 'Accept');
     if (wantsJson(req)) return sendJson(req, res);
     const certificate = await summaryOf(req);
     counter.count(certificate.id, 'page');
-    res.set('Vary', 'Accept');
     // The header shows a signed-in viewer's name and sign-out form (with their CSRF token), so
     // only anonymous views without a one-time message are cached, and only in production.
     const flash = res.locals.flash as unknown[] | undefined;
