@@ -165,7 +165,7 @@ export function createApp({
   const cohorts = new CohortsService();
   const workshops = new WorkshopsService(() => catalog.current(), config.baseUrl);
   const assignments = new AssignmentsService(config.baseUrl);
-  const { keys, lists, certificates, verification, hooks } = createCertificateServices(config, () =>
+  const { keys, lists, certificates, verification, badges, hooks } = createCertificateServices(config, () =>
     catalog.current(),
   );
   progress.useHooks(hooks);
@@ -183,6 +183,7 @@ export function createApp({
         keys,
         lists,
         verification,
+        badges,
         counter,
         feed,
         ratePerMinute: config.publicRateLimitPerMinute,

@@ -10,6 +10,8 @@ export interface PrintableCertificate {
   issuerName: string;
   issuerUrl: string;
   verifyUrl: string;
+  /** The track's badge artwork (PNG), drawn in the top right corner. */
+  badgePng?: Buffer;
 }
 
 /** A PNG QR code that leads to the certificate's public page. */
@@ -71,6 +73,7 @@ export async function certificatePdf(c: PrintableCertificate): Promise<Buffer> {
     .fillColor('#333333')
     .text(`for completing the ${c.trackTitle} track on ${c.awardedOn}.`, { align: 'center', width });
   if (c.validUntil) doc.moveDown(0.3).text(`Valid until ${c.validUntil}.`, { align: 'center', width });
+  if (c.badgePng) doc.image(c.badgePng, doc.page.width - 56 - 110, 48, { width: 110, height: 110 });
   const qrSize = 120;
   const bottom = doc.page.height - 56 - qrSize;
   doc.image(qr, 56 + 8, bottom, { width: qrSize, height: qrSize });

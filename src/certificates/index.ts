@@ -1,6 +1,7 @@
 import type { Config } from '../config';
 import type { Curriculum } from '../curriculum/curriculum.types';
 import type { CompletionHooks } from '../curriculum/progress.service';
+import { BadgeImages } from './badges/badge-images';
 import { CertificatesService } from './certificates.service';
 import { IssuerKeysService } from './issuer-keys.service';
 import { StatusListsService } from './status-lists.service';
@@ -17,6 +18,7 @@ export function createCertificateServices(
   const lists = new StatusListsService(keys, config.baseUrl);
   const certificates = new CertificatesService(curriculum, keys, lists, config.baseUrl);
   const verification = new VerificationService(keys, lists);
+  const badges = new BadgeImages(config.issuerName);
   /** Completing a track issues its certificate; a certificate freezes the track's completions. */
   const hooks: CompletionHooks = {
     afterCompletion: async (manager, userId, trackId) => {
@@ -25,5 +27,5 @@ export function createCertificateServices(
     completionsAreLocked: (manager, userId, trackId) =>
       certificates.holdsCertificate(manager, userId, trackId),
   };
-  return { keys, lists, certificates, verification, hooks };
+  return { keys, lists, certificates, verification, badges, hooks };
 }

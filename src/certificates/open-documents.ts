@@ -17,8 +17,8 @@ export function wantsJson(req: Request): boolean {
 export function openDocumentPaths(didPath: string): RegExp {
   const escaped = didPath.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   return new RegExp(
-    `^(?:${escaped}|/issuer|/status/[^/]+|/c/[^/]+/(?:credential\\.json|badge\\.(?:png|svg)|baked\\.(?:png|svg))` +
-      `|/tracks/[^/]+/badge\\.(?:png|svg)|/static/img/[^/]+)$`,
+    `^(?:${escaped}|/issuer|/status/[^/]+|/c/[^/]+/(?:credential\\.json|badge\\.(?:png|svg))` +
+      `|/badges/[^/]+\\.(?:png|svg)|/static/img/[^/]+)$`,
   );
 }
 

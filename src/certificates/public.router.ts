@@ -9,6 +9,8 @@ import { weakEtag } from '../web/etag';
 import { TooManyRequests, ValidationFailed } from '../web/errors';
 import type * as PdfTools from './certificate-pdf';
 import { stateOf, type CertificatesService, type PublicCertificateSummary } from './certificates.service';
+import type { BadgeImages } from './badges/badge-images';
+import { badgesRouter } from './badges/badges.router';
 import { didDocumentAppPath } from './credentials';
 import type { IssuerKeysService } from './issuer-keys.service';
 import { wantsJson } from './open-documents';
@@ -35,6 +37,7 @@ interface PublicRouterDeps {
   certificates: CertificatesService;
   keys: IssuerKeysService;
   lists: StatusListsService;
+  badges: BadgeImages;
   verification: VerificationService;
   counter: VerificationCounter;
   feed: ChangeFeed;
@@ -146,11 +149,11 @@ function parseCredential(text: string): unknown {
 
 /** Every path this router serves (for onlyFor in app.ts): keep in step with the routes below. */
 export const PUBLIC_CERTIFICATE_PATHS =
-  /^\/(issuer|status|c|verify|\.well-known\/did\.json$|did\.json$)(\/|$)/i;
+  /^\/(issuer|status|c|verify|badges|\.well-known\/did\.json$|did\.json$)(\/|$)/i;
 
 /** What partners use, without an account: certificate pages, the verifier, and our public keys. */
 export function publicCertificatesRouter(deps: PublicRouterDeps): Router {
-  const { dataSource, catalog, certificates, keys, lists, verification, counter } = deps;
+  const { dataSource, catalog, certificates, keys, lists, verification, counter, badges } = deps;
   const router = Router();
   const manager = dataSource.manager;
   const limited = rateLimit(deps.ratePerMinute);
@@ -184,6 +187,8 @@ export function publicCertificatesRouter(deps: PublicRouterDeps): Router {
       .set('Cache-Control', 'public, max-age=300')
       .send(await keys.issuerDocument(manager));
   });
+
+  router.use(badgesRouter({ dataSource, catalog, certificates, badges, limited }));
 
   router.get('/status/:listId', limited, async (req, res) => {
     const listId = Number(req.params.listId);
@@ -253,6 +258,7 @@ export function publicCertificatesRouter(deps: PublicRouterDeps): Router {
             code: certificate.code,
           }),
           trackTitle: track?.title ?? certificate.trackId,
+          badgeImage: `/badges/${certificate.trackId}.png`,
         },
         (error: Error | null, rendered: string) => (error ? reject(error) : resolve(rendered)),
       ),
@@ -266,6 +272,7 @@ export function publicCertificatesRouter(deps: PublicRouterDeps): Router {
     const certificate = await certificates.byCode(manager, String(req.params.code));
     counter.count(certificate.id, 'pdf');
     const claims = claimsOf(certificate.credential);
+    const badgeTrack = catalog.current().trackById.get(certificate.trackId);
     const pdf = await pdfTools().certificatePdf({
       holderName: claims.holder,
       certificateName: claims.achievementName,
@@ -275,6 +282,7 @@ export function publicCertificatesRouter(deps: PublicRouterDeps): Router {
       issuerName: claims.issuerName,
       issuerUrl: claims.issuerUrl,
       verifyUrl: certificates.urlOf(certificate.code),
+      badgePng: badgeTrack ? badges.png(badgeTrack) : undefined,
     });
     res.type('application/pdf').attachment(`certificate-${certificate.code}.pdf`).send(pdf);
   });

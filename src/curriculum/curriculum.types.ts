@@ -28,6 +28,8 @@ export interface CurriculumTrack {
   certificateName: string;
   criteria: string;
   validityMonths: number | undefined;
+  /** The certificate badge's colours (front matter `badge`, or the academy's defaults). */
+  badge: { background: string; text: string; accent: string };
   introHtml: string;
   modules: CurriculumModule[];
   contentHash: string;

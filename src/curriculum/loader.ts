@@ -6,6 +6,7 @@ import {
   trackFrontMatter,
   type ModuleFrontMatter,
   type TrackFrontMatter,
+  DEFAULT_BADGE_COLOURS,
 } from './curriculum.schemas';
 import type { Curriculum, CurriculumModule, CurriculumTrack } from './curriculum.types';
 import { parseFrontMatter, type ParsedFile } from './front-matter';
@@ -175,6 +176,7 @@ function assemble(
       certificateName: meta.certificateName,
       criteria: meta.criteria,
       validityMonths: meta.validityMonths,
+      badge: meta.badge ?? DEFAULT_BADGE_COLOURS,
       introHtml: intro.html,
       modules: ordered,
       contentHash,
