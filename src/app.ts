@@ -235,7 +235,7 @@ export function createApp({
     }),
   );
   app.use(coachRouter({ ...coachingDeps, feed }));
-  app.use(certificatesRouter({ dataSource, catalog, certificates, people }));
+  app.use(certificatesRouter({ dataSource, catalog, certificates, people, keys }));
   app.use(adminCoachingRouter({ dataSource, people, assignments, submissions }));
   app.use(
     adminRouter({

@@ -1,9 +1,12 @@
 import type { EntityManager } from 'typeorm';
+import { assertAcademyAdmin } from '../accounts/policy';
+import type { SessionUser } from '../accounts/session-user';
 import { recordAudit } from '../audit/audit';
 import type { Config } from '../config';
 import {
   buildDidDocument,
   buildIssuerDocument,
+  didDocumentUrl,
   didWebFromBaseUrl,
   generateIssuerKey,
   importIssuerKey,
@@ -45,6 +48,15 @@ export interface KeyHistoryEntry {
   legacyUrl: string;
   publicKeyMultibase: string;
   signsNow: boolean;
+}
+
+export interface IssuerOverview {
+  did: string;
+  didDocumentUrl: string;
+  legacyIssuerUrl: string;
+  /** BASE_URL is plain http: did:web resolvers, which use HTTPS only, cannot resolve the DID. */
+  plainHttp: boolean;
+  keys: KeyHistoryEntry[];
 }
 
 /** Serialises key creation and rotation across every app process sharing the database. */
@@ -167,8 +179,22 @@ export class IssuerKeysService {
     );
   }
 
-  /** Admins: every key with when it was made, newest first (the newest signs). */
-  async keyHistory(manager: EntityManager): Promise<KeyHistoryEntry[]> {
+  /**
+   * Academy-wide admins: the issuer's DID, where its DID document is published, and every key with
+   * when it was made, newest first (the newest signs). Throws Forbidden for anyone else.
+   */
+  async overview(manager: EntityManager, actor: SessionUser | undefined): Promise<IssuerOverview> {
+    assertAcademyAdmin(actor);
+    return {
+      did: this.issuer.id,
+      didDocumentUrl: didDocumentUrl(this.issuer.id),
+      legacyIssuerUrl: this.legacyIssuerId,
+      plainHttp: this.issuer.url.startsWith('http://'),
+      keys: await this.keyHistory(manager),
+    };
+  }
+
+  private async keyHistory(manager: EntityManager): Promise<KeyHistoryEntry[]> {
     const rows = await this.rows(manager);
     const newest = Math.max(...rows.map((row) => row.keyNumber));
     return rows
