@@ -19,3 +19,4 @@ export * from './status-list-credential';
 export { verifyProof, type ProofVerification, type ProofVerifier } from './checks/verify-proof';
 export { verifyCredential, type CredentialVerification } from './verify-credential';
 export * from './did-web';
+export { upgradeCredential } from './upgrade-credential';

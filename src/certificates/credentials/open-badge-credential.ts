@@ -106,7 +106,8 @@ export function buildOpenBadgeCredential(input: OpenBadgeCredentialInput): OpenB
   };
 }
 
-function profileJson(issuer: IssuerProfile): ProfileJson {
+/** The issuer as an Open Badges Profile (email and logo when set). */
+export function profileJson(issuer: IssuerProfile): ProfileJson {
   return {
     id: issuer.id,
     type: ['Profile'],

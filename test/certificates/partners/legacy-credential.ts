@@ -18,6 +18,7 @@ export async function makeLegacy(
   manager: EntityManager,
   keys: IssuerKeysService,
   certificate: Certificate,
+  options: { sharedEvidenceIds?: boolean } = {},
 ): Promise<Record<string, unknown>> {
   const row = await manager
     .createQueryBuilder(IssuerKey, 'key')
@@ -35,8 +36,13 @@ export async function makeLegacy(
   delete rest.proof;
   delete rest.credentialSchema;
   const issuer = { id: legacy, type: ['Profile'], name: keys.issuer.name, url: keys.issuer.url };
+  // Before the DID, the evidence entries of one module shared its page as their id.
+  const evidence = (rest.evidence as { id: string }[]).map((entry) =>
+    options.sharedEvidenceIds ? { ...entry, id: entry.id.replace(/#.*$/, '') } : entry,
+  );
   const unsigned = {
     ...rest,
+    evidence,
     '@context': [
       'https://www.w3.org/ns/credentials/v2',
       'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
