@@ -8,7 +8,11 @@ import { publicPartOf, type PublicIssuerKey } from './issuer-keys';
  */
 export function didWebFromBaseUrl(baseUrl: string): string {
   const url = new URL(baseUrl);
-  const segments = url.pathname.split('/').filter(Boolean).map(encodeURIComponent);
+  // The URL's path is already percent-encoded: decode each segment before encoding it for the DID.
+  const segments = url.pathname
+    .split('/')
+    .filter(Boolean)
+    .map((segment) => encodeURIComponent(decodeURIComponent(segment)));
   return ['did:web', encodeURIComponent(url.host), ...segments].join(':');
 }
 
