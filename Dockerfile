@@ -12,6 +12,9 @@ RUN npm run build && npm prune --omit=dev
 FROM node:24-bookworm-slim
 # MALLOC_ARENA_MAX=2: glibc keeps two C heaps instead of one per thread (about 10 MB less; docs/benchmarks.md, Memory).
 ENV NODE_ENV=production DATA_DIR=/data PORT=3000 MALLOC_ARENA_MAX=2
+# DejaVu Sans: the font the certificate badge artwork is rendered with (resvg reads system fonts).
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core \
+  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

@@ -3,6 +3,17 @@
 const esmOnly = [
   'marked',
   '@digitalbazaar',
+  // The DCC's verifier libraries (tests verify credentials with them, as partners do).
+  '@digitalcredentials',
+  '@interop',
+  'ky',
+  'klona',
+  'jwt-decode',
+  'jsonld-document-loader',
+  'credentials-context',
+  'did-context',
+  'ed25519-signature-2020-context',
+  'x25519-key-agreement-2020-context',
   'base58-universal',
   'base64url-universal',
   // sanitize-html >= 2.18 parses with htmlparser2 12, which is ESM-only, as are its DOM helpers.

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { IssuerKeysService, issuerProfile } from '../src/certificates/issuer-keys.service';
+import { IssuerKeysService } from '../src/certificates/issuer-keys.service';
 import { loadConfig } from '../src/config';
 import { connectDatabase } from '../src/db/connect';
 import { runCli } from './run-cli';
@@ -12,7 +12,7 @@ runCli(async () => {
   const config = loadConfig();
   const db = await connectDatabase(config, { migrate: true });
   try {
-    const keys = new IssuerKeysService(issuerProfile(config));
+    const keys = IssuerKeysService.forConfig(config);
     const key = await db.dataSource.transaction(async (manager) => {
       await keys.ensureKey(manager);
       return keys.rotate(manager, null);

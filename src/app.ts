@@ -54,6 +54,8 @@ import { createCertificateServices } from './certificates';
 import { certificatesRouter } from './certificates/certificates.router';
 import { PUBLIC_CERTIFICATE_PATHS, publicCertificatesRouter } from './certificates/public.router';
 import { VerificationCounter } from './certificates/verification-counter';
+import { didDocumentAppPath } from './certificates/credentials';
+import { isOpenDocumentRequest, openDocumentPaths, openToOtherOrigins } from './certificates/open-documents';
 import { AttendanceService } from './workshops/attendance.service';
 import { CalendarService } from './workshops/calendar.service';
 import { workshopsRouter } from './workshops/workshops.router';
@@ -117,6 +119,9 @@ export function createApp({
   app.engine('ejs', ejsEngine(viewsDir, app.enabled('view cache')));
 
   app.use(securityHeaders(config.secureCookies));
+  // Verifiers and wallets on any origin read credentials, keys and status lists, without cookies.
+  const openDocuments = openDocumentPaths(didDocumentAppPath(config.baseUrl));
+  app.use(openToOtherOrigins(openDocuments));
   app.use(requestLogger(logger));
   app.use(
     '/static',
@@ -139,9 +144,10 @@ export function createApp({
   const unlessAnonymousRead =
     (handler: RequestHandler): RequestHandler =>
     (req, res, next) =>
-      (req.method === 'GET' || req.method === 'HEAD') &&
-      !req.headers.cookie?.includes(sessionCookie) &&
-      (req.path.startsWith('/tracks/') || req.path.startsWith('/c/'))
+      isOpenDocumentRequest(req, openDocuments) ||
+      ((req.method === 'GET' || req.method === 'HEAD') &&
+        !req.headers.cookie?.includes(sessionCookie) &&
+        (req.path.startsWith('/tracks/') || req.path.startsWith('/c/')))
         ? next()
         : handler(req, res, next);
   app.use(unlessAnonymousRead(sessions.middleware));
@@ -162,7 +168,7 @@ export function createApp({
   const cohorts = new CohortsService();
   const workshops = new WorkshopsService(() => catalog.current(), config.baseUrl);
   const assignments = new AssignmentsService(config.baseUrl);
-  const { keys, lists, certificates, verification, hooks } = createCertificateServices(config, () =>
+  const { keys, lists, certificates, verification, badges, hooks } = createCertificateServices(config, () =>
     catalog.current(),
   );
   progress.useHooks(hooks);
@@ -180,6 +186,7 @@ export function createApp({
         keys,
         lists,
         verification,
+        badges,
         counter,
         feed,
         ratePerMinute: config.publicRateLimitPerMinute,
@@ -232,7 +239,7 @@ export function createApp({
     }),
   );
   app.use(coachRouter({ ...coachingDeps, feed }));
-  app.use(certificatesRouter({ dataSource, catalog, certificates, people }));
+  app.use(certificatesRouter({ dataSource, catalog, certificates, people, keys }));
   app.use(adminCoachingRouter({ dataSource, people, assignments, submissions }));
   app.use(
     adminRouter({

@@ -68,6 +68,17 @@ const envSchema = z.object({
   VERIFY_MAX_KB: z.coerce.number().int().min(16).max(4096).default(256),
   VERIFY_TIME_BUDGET_MS: z.coerce.number().int().min(200).max(60_000).default(4000),
   VERIFY_WORKER_THREADS: z.coerce.number().int().min(1).max(16).default(2),
+  ISSUER_EMAIL: z
+    .email({ message: 'must be an email address such as academy@example.org' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  ISSUER_LOGO_URL: z
+    .url({
+      protocol: /^https?$/,
+      message: 'must be an http(s) URL of an image, such as https://example.org/logo.png',
+    })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
 });
 
 export type Config = Readonly<{
@@ -101,6 +112,10 @@ export type Config = Readonly<{
   verifyLimits: VerifyLimits;
   /** Worker threads for the JSON-LD work of verifying, per app process. */
   verifyWorkerThreads: number;
+  /** The issuer's contact address, shown in credentials when set. */
+  issuerEmail: string | undefined;
+  /** The issuer's logo in credentials (issuer.image): ISSUER_LOGO_URL, or the bundled logo. */
+  issuerLogoUrl: string;
 }>;
 
 export class ConfigError extends Error {
@@ -172,5 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timeBudgetMs: e.VERIFY_TIME_BUDGET_MS,
     }),
     verifyWorkerThreads: e.VERIFY_WORKER_THREADS,
+    issuerEmail: e.ISSUER_EMAIL,
+    issuerLogoUrl: e.ISSUER_LOGO_URL ?? `${baseUrl}/static/img/issuer-logo.png`,
   });
 }

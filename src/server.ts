@@ -6,7 +6,7 @@ import { createApp } from './app';
 import { AccountsService } from './accounts/accounts.service';
 import { LoginThrottle } from './accounts/login-throttle';
 import { passwordHashLoad } from './accounts/passwords';
-import { IssuerKeysService, issuerProfile } from './certificates/issuer-keys.service';
+import { IssuerKeysService } from './certificates/issuer-keys.service';
 import { ConfigError, loadConfig } from './config';
 import { CurriculumCatalog } from './curriculum/catalog';
 import { InvalidCurriculum } from './curriculum/problems';
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const { dataSource } = db;
   logger.info({ database: db.embedded ? 'embedded' : 'DATABASE_URL' }, 'database ready, migrations applied');
 
-  await dataSource.transaction((manager) => new IssuerKeysService(issuerProfile(config)).ensureKey(manager));
+  await dataSource.transaction((manager) => IssuerKeysService.forConfig(config).ensureKey(manager));
 
   const search = new SearchService();
   await search.ensureIndex(dataSource, catalog.current());

@@ -12,6 +12,8 @@ export interface PrintableCertificate {
   verifyUrl: string;
   /** Set when the certificate is revoked, expired or superseded: printed prominently instead of "Valid until". */
   notInForce?: { label: string; detail: string } | null;
+  /** The track's badge artwork (PNG), drawn in the top right corner. */
+  badgePng?: Buffer;
 }
 
 /** A PNG QR code that leads to the certificate's public page. */
@@ -85,6 +87,7 @@ export async function certificatePdf(c: PrintableCertificate): Promise<Buffer> {
   } else if (c.validUntil) {
     doc.moveDown(0.3).text(`Valid until ${c.validUntil}.`, { align: 'center', width });
   }
+  if (c.badgePng) doc.image(c.badgePng, doc.page.width - 56 - 110, 48, { width: 110, height: 110 });
   const qrSize = 120;
   const bottom = doc.page.height - 56 - qrSize;
   doc.image(qr, 56 + 8, bottom, { width: qrSize, height: qrSize });

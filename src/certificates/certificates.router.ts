@@ -11,6 +11,7 @@ import { requireRole, requireSignedIn } from '../web/guards';
 import { idOf } from '../web/params';
 import { Conflict, ValidationFailed } from '../web/errors';
 import type { CertificatesService } from './certificates.service';
+import type { IssuerKeysService } from './issuer-keys.service';
 import { dateOnly, statusView } from './view-models';
 
 interface CertificatesRouterDeps {
@@ -18,6 +19,7 @@ interface CertificatesRouterDeps {
   catalog: CurriculumCatalog;
   certificates: CertificatesService;
   people: PeopleService;
+  keys: IssuerKeysService;
 }
 
 const revokeForm = z.object({ reason: fields.text('Reason', { max: 500 }) });
@@ -30,6 +32,7 @@ export function certificatesRouter({
   catalog,
   certificates,
   people,
+  keys,
 }: CertificatesRouterDeps): Router {
   const router = Router();
   const manager = dataSource.manager;
@@ -114,6 +117,14 @@ export function certificatesRouter({
       outcome.result === 'issued' ? 'Certificate issued.' : 'The person already holds this certificate.',
     );
     res.redirect(303, `/admin/people/${idOf(req)}/certificates`);
+  });
+  router.get('/admin/issuer', requireRole('admin'), async (req, res) => {
+    const overview = await keys.overview(manager, req.user);
+    res.render('certificates/issuer', {
+      pageTitle: 'Issuer identity and keys',
+      ...overview,
+      keys: overview.keys.map((key) => ({ ...key, created: dateOnly(key.createdAt) })),
+    });
   });
   router.post('/admin/certificates/:id/reissue', requireRole('admin'), async (req, res) => {
     const replacement = await tx((m) => certificates.reissue(m, req.user, idOf(req)));

@@ -16,6 +16,7 @@ import {
   signCredential,
   type DocumentLoader,
 } from './credentials';
+import { badgeUrl } from './badges/badge-images';
 import { evidenceFor, missingMilestones } from './evidence';
 import type { IssuerKeysService } from './issuer-keys.service';
 import type { StatusListsService } from './status-lists.service';
@@ -154,6 +155,7 @@ export class CertificatesService {
         description: track.summary,
         criteriaNarrative: track.criteria,
         version: track.version,
+        imageUrl: badgeUrl(this.baseUrl, track.id),
       },
       awardedAt,
       validUntil,

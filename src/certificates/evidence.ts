@@ -53,7 +53,8 @@ export async function evidenceFor(
     track.modules.flatMap((module) =>
       module.milestones.map((m) => [
         m.id,
-        { title: m.title, url: `${baseUrl}/tracks/${track.id}/${module.id}` },
+        // The milestone's own anchor on its module page: each evidence entry needs its own id.
+        { title: m.title, url: `${baseUrl}/tracks/${track.id}/${module.id}#milestone-${m.id}` },
       ]),
     ),
   );

@@ -1,10 +1,17 @@
 import type { EntityManager } from 'typeorm';
+import { assertAcademyAdmin } from '../accounts/policy';
+import type { SessionUser } from '../accounts/session-user';
 import { recordAudit } from '../audit/audit';
 import type { Config } from '../config';
 import {
+  buildDidDocument,
   buildIssuerDocument,
+  didDocumentUrl,
+  didWebFromBaseUrl,
   generateIssuerKey,
   importIssuerKey,
+  verificationMethodId,
+  type DidDocument,
   type IssuerDocument,
   type IssuerProfile,
   type IssuerSigningKey,
@@ -12,9 +19,44 @@ import {
 } from './credentials';
 import { IssuerKey } from './certificate.entities';
 
-/** The issuer named in every credential; its id serves the issuer document (keys included). */
-export function issuerProfile(config: Pick<Config, 'baseUrl' | 'issuerName'>): IssuerProfile {
-  return { id: `${config.baseUrl}/issuer`, name: config.issuerName, url: config.baseUrl };
+type IssuerConfig = Pick<Config, 'baseUrl' | 'issuerName'> &
+  Partial<Pick<Config, 'issuerEmail' | 'issuerLogoUrl'>>;
+
+/** The issuer named in every credential: its id is the did:web DID derived from BASE_URL. */
+export function issuerProfile(config: IssuerConfig): IssuerProfile {
+  return {
+    id: didWebFromBaseUrl(config.baseUrl),
+    name: config.issuerName,
+    url: config.baseUrl,
+    ...(config.issuerEmail && { email: config.issuerEmail }),
+    ...(config.issuerLogoUrl && { imageUrl: config.issuerLogoUrl }),
+  };
+}
+
+/** The issuer id of credentials issued before the DID: a URL that still serves their keys. */
+export function legacyIssuerId(config: Pick<Config, 'baseUrl'>): string {
+  return `${config.baseUrl}/issuer`;
+}
+
+/** One signing key as the admin page lists it. */
+export interface KeyHistoryEntry {
+  keyNumber: number;
+  createdAt: Date;
+  /** The key's DID URL (what new credentials name). */
+  didUrl: string;
+  /** The key's id under /issuer (what credentials issued before the DID name). */
+  legacyUrl: string;
+  publicKeyMultibase: string;
+  signsNow: boolean;
+}
+
+export interface IssuerOverview {
+  did: string;
+  didDocumentUrl: string;
+  legacyIssuerUrl: string;
+  /** BASE_URL is plain http: did:web resolvers, which use HTTPS only, cannot resolve the DID. */
+  plainHttp: boolean;
+  keys: KeyHistoryEntry[];
 }
 
 /** Serialises key creation and rotation across every app process sharing the database. */
@@ -22,17 +64,26 @@ const KEY_LOCK = "pg_advisory_xact_lock(hashtext('organizer-academy:issuer-keys'
 
 /**
  * The issuer's Ed25519 keys, kept in PostgreSQL so every app process signs with the same one. The
- * newest key signs; all keys stay published in the issuer document.
+ * newest key signs; all keys stay published, in the DID document (as did:web:…#key-N) and in the
+ * /issuer document (as …/issuer#key-N, for credentials issued before the DID).
  */
 export class IssuerKeysService {
   private loaded?: { keyNumber: number; key: IssuerSigningKey };
 
-  constructor(readonly issuer: IssuerProfile) {}
+  constructor(
+    readonly issuer: IssuerProfile,
+    readonly legacyIssuerId: string,
+  ) {}
 
-  private toPublic(row: IssuerKey): PublicIssuerKey {
+  /** The keys of the issuer the configuration names. */
+  static forConfig(config: IssuerConfig): IssuerKeysService {
+    return new IssuerKeysService(issuerProfile(config), legacyIssuerId(config));
+  }
+
+  private toPublic(row: IssuerKey, controller = this.issuer.id): PublicIssuerKey {
     return {
-      id: row.verificationMethod,
-      controller: this.issuer.id,
+      id: verificationMethodId(controller, row.keyNumber),
+      controller,
       publicKeyMultibase: row.publicKeyMultibase,
     };
   }
@@ -83,7 +134,7 @@ export class IssuerKeysService {
     return this.toPublic(row);
   }
 
-  /** The newest key, ready to sign. Cached per process until another process rotates. */
+  /** The newest key, ready to sign under the DID. Cached per process until another process rotates. */
   async signingKey(manager: EntityManager): Promise<IssuerSigningKey> {
     await this.ensureKey(manager);
     const [{ max }] = await manager.query<{ max: number }[]>(
@@ -100,14 +151,61 @@ export class IssuerKeysService {
     return key;
   }
 
-  async publicKeys(manager: EntityManager): Promise<PublicIssuerKey[]> {
-    const rows = await manager.find(IssuerKey, { order: { keyNumber: 'ASC' } });
-    return rows.map((row) => this.toPublic(row));
+  private async rows(manager: EntityManager): Promise<IssuerKey[]> {
+    if (!(await manager.exists(IssuerKey))) await manager.transaction((m) => this.ensureKey(m));
+    return manager.find(IssuerKey, { order: { keyNumber: 'ASC' } });
   }
 
-  /** The issuer Profile that is also the controller document of every key, old and new. */
+  /** Every key, oldest first, under the DID. */
+  async publicKeys(manager: EntityManager): Promise<PublicIssuerKey[]> {
+    return (await this.rows(manager)).map((row) => this.toPublic(row));
+  }
+
+  /** The DID document: every key ever used, each an assertionMethod. */
+  async didDocument(manager: EntityManager): Promise<DidDocument> {
+    return buildDidDocument(this.issuer.id, await this.publicKeys(manager), [this.legacyIssuerId]);
+  }
+
+  /**
+   * The document at /issuer, for credentials issued before the DID: the issuer Profile under its
+   * old id, listing the same keys under that id, and naming the DID as the same issuer.
+   */
   async issuerDocument(manager: EntityManager): Promise<IssuerDocument> {
-    if (!(await manager.exists(IssuerKey))) await manager.transaction((m) => this.ensureKey(m));
-    return buildIssuerDocument(this.issuer, await this.publicKeys(manager));
+    const rows = await this.rows(manager);
+    return buildIssuerDocument(
+      { id: this.legacyIssuerId, name: this.issuer.name, url: this.issuer.url },
+      rows.map((row) => this.toPublic(row, this.legacyIssuerId)),
+      [this.issuer.id],
+    );
+  }
+
+  /**
+   * Academy-wide admins: the issuer's DID, where its DID document is published, and every key with
+   * when it was made, newest first (the newest signs). Throws Forbidden for anyone else.
+   */
+  async overview(manager: EntityManager, actor: SessionUser | undefined): Promise<IssuerOverview> {
+    assertAcademyAdmin(actor);
+    return {
+      did: this.issuer.id,
+      didDocumentUrl: didDocumentUrl(this.issuer.id),
+      legacyIssuerUrl: this.legacyIssuerId,
+      plainHttp: this.issuer.url.startsWith('http://'),
+      keys: await this.keyHistory(manager),
+    };
+  }
+
+  private async keyHistory(manager: EntityManager): Promise<KeyHistoryEntry[]> {
+    const rows = await this.rows(manager);
+    const newest = Math.max(...rows.map((row) => row.keyNumber));
+    return rows
+      .map((row) => ({
+        keyNumber: row.keyNumber,
+        createdAt: row.createdAt,
+        didUrl: verificationMethodId(this.issuer.id, row.keyNumber),
+        legacyUrl: verificationMethodId(this.legacyIssuerId, row.keyNumber),
+        publicKeyMultibase: row.publicKeyMultibase,
+        signsNow: row.keyNumber === newest,
+      }))
+      .reverse();
   }
 }

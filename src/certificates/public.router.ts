@@ -8,7 +8,11 @@ import { weakEtag } from '../web/etag';
 import { TooManyRequests } from '../web/errors';
 import type * as PdfTools from './certificate-pdf';
 import { stateOf, type CertificatesService, type PublicCertificateSummary } from './certificates.service';
+import type { BadgeImages } from './badges/badge-images';
+import { badgesRouter } from './badges/badges.router';
+import { didDocumentAppPath } from './credentials';
 import type { IssuerKeysService } from './issuer-keys.service';
+import { wantsJson } from './open-documents';
 import type { StatusListsService } from './status-lists.service';
 import type { VerificationCounter } from './verification-counter';
 import { VERIFICATION_CACHE_MS, type VerificationService } from './verification.service';
@@ -34,6 +38,7 @@ interface PublicRouterDeps {
   certificates: CertificatesService;
   keys: IssuerKeysService;
   lists: StatusListsService;
+  badges: BadgeImages;
   verification: VerificationService;
   counter: VerificationCounter;
   feed: ChangeFeed;
@@ -41,15 +46,7 @@ interface PublicRouterDeps {
   verifyLimits: VerifyLimits;
 }
 
-const JSON_TYPES = ['application/json', 'application/ld+json', 'application/vc+ld+json', 'application/vc'];
-
-function wantsJson(req: Request): boolean {
-  // Every JSON type we serve has "json" in its name: without it in Accept, the answer is HTML.
-  if (!req.headers.accept?.includes('json')) return false;
-  const best = req.accepts(['text/html', ...JSON_TYPES]);
-  return typeof best === 'string' && best !== 'text/html';
-}
-
+const MAX_CREDENTIAL_BYTES = 256 * 1024;
 /** Per-address limit on the public endpoints (in memory: cheap enough for every request). */
 function rateLimit(perMinute: number): RequestHandler {
   const limiter = new RateLimiterMemory({ keyPrefix: 'public', points: perMinute, duration: 60 });
@@ -141,11 +138,12 @@ function fixedPageKey(certificate: PublicCertificateSummary, curriculumVersion: 
 }
 
 /** Every path this router serves (for onlyFor in app.ts): keep in step with the routes below. */
-export const PUBLIC_CERTIFICATE_PATHS = /^\/(issuer|status|c|verify)(\/|$)/i;
+export const PUBLIC_CERTIFICATE_PATHS =
+  /^\/(issuer|status|c|verify|badges|\.well-known\/did\.json$|did\.json$)(\/|$)/i;
 
 /** What partners use, without an account: certificate pages, the verifier, and our public keys. */
 export function publicCertificatesRouter(deps: PublicRouterDeps): Router {
-  const { dataSource, catalog, certificates, keys, lists, verification, counter } = deps;
+  const { dataSource, catalog, certificates, keys, lists, verification, counter, badges } = deps;
   const router = Router();
   const manager = dataSource.manager;
   const limited = rateLimit(deps.ratePerMinute);
@@ -160,12 +158,23 @@ export function publicCertificatesRouter(deps: PublicRouterDeps): Router {
     return summaries.get(code, () => certificates.publicSummary(manager, code));
   };
 
+  // The DID document, where did:web resolution looks for it.
+  router.get(didDocumentAppPath(keys.issuer.url), limited, async (_req, res) => {
+    res
+      .type('application/did+json')
+      .set('Cache-Control', 'public, max-age=300')
+      .send(JSON.stringify(await keys.didDocument(manager)));
+  });
+
+  // The issuer document of credentials issued before the DID.
   router.get('/issuer', limited, async (_req, res) => {
     res
       .type('application/json')
       .set('Cache-Control', 'public, max-age=300')
       .send(await keys.issuerDocument(manager));
   });
+
+  router.use(badgesRouter({ dataSource, catalog, certificates, badges, limited }));
 
   router.get('/status/:listId', limited, async (req, res) => {
     const listId = Number(req.params.listId);
@@ -201,10 +210,11 @@ export function publicCertificatesRouter(deps: PublicRouterDeps): Router {
   };
 
   router.get('/c/:code', limited, async (req, res) => {
+    // One URL, two types (the page, or the credential for Accept: application/json).
+    res.set('Vary', 'Accept');
     if (wantsJson(req)) return sendJson(req, res);
     const certificate = await summaryOf(req);
     counter.count(certificate.id, 'page');
-    res.set('Vary', 'Accept');
     // The header shows a signed-in viewer's name and sign-out form (with their CSRF token), so
     // only anonymous views without a one-time message are cached, and only in production.
     const flash = res.locals.flash as unknown[] | undefined;
@@ -239,6 +249,7 @@ export function publicCertificatesRouter(deps: PublicRouterDeps): Router {
               code: certificate.code,
             }),
           trackTitle: track?.title ?? certificate.trackId,
+          badgeImage: `/badges/${certificate.trackId}.png`,
         },
         (error: Error | null, rendered: string) => (error ? reject(error) : resolve(rendered)),
       ),
@@ -252,6 +263,7 @@ export function publicCertificatesRouter(deps: PublicRouterDeps): Router {
     const certificate = await certificates.byCode(manager, String(req.params.code));
     counter.count(certificate.id, 'pdf');
     const claims = claimsOf(certificate.credential);
+    const badgeTrack = catalog.current().trackById.get(certificate.trackId);
     const pdf = await pdfTools().certificatePdf({
       holderName: claims.holder,
       certificateName: claims.achievementName,
@@ -262,6 +274,7 @@ export function publicCertificatesRouter(deps: PublicRouterDeps): Router {
       issuerUrl: claims.issuerUrl,
       verifyUrl: certificates.urlOf(certificate.code),
       notInForce: notInForce(statusView(certificate), certificates.urlOf.bind(certificates)),
+      badgePng: badgeTrack ? badges.png(badgeTrack) : undefined,
     });
     res.type('application/pdf').attachment(`certificate-${certificate.code}.pdf`).send(pdf);
   });

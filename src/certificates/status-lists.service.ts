@@ -9,6 +9,7 @@ import {
   type DocumentLoader,
 } from './credentials';
 import { StatusList } from './certificate.entities';
+import { idOf } from './credentials/json-ld';
 import type { IssuerKeysService } from './issuer-keys.service';
 
 export interface StatusSlot {
@@ -116,7 +117,8 @@ export class StatusListsService {
   ): Promise<Record<string, unknown> | null> {
     const list = await manager.findOne(StatusList, { where: { id: listId } });
     if (!list) return null;
-    if (list.credential) return list.credential;
+    // A list signed under the issuer's earlier id (before its DID) is signed again under the DID.
+    if (list.credential && idOf(list.credential.issuer) === this.keys.issuer.id) return list.credential;
     await manager.transaction((m) => this.publish(m, listId, documentLoader));
     return (await manager.findOneOrFail(StatusList, { where: { id: listId } })).credential;
   }

@@ -92,7 +92,34 @@ export function unbakeSvg(bytes: Buffer): string | null {
     ([name, value]) => name.startsWith('@xmlns:') && value === OB3_NAMESPACE,
   )?.[0];
   if (!prefix) return null;
-  return findText(root, `${prefix.slice('@xmlns:'.length)}:credential`);
+  const element = `${prefix.slice('@xmlns:'.length)}:credential`;
+  if (findText(root, element) === null) return null;
+  return rawElementText(svg, element);
+}
+
+/**
+ * The text of the first `element` in the (already validated) SVG: CDATA sections as they are,
+ * other character data with XML's predefined and numeric character references decoded. No
+ * DTD entity is ever expanded.
+ */
+function rawElementText(svg: string, element: string): string | null {
+  const name = element.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const match = new RegExp(`<${name}\\b[^>]*?(?:/>|>([\\s\\S]*?)</${name}\\s*>)`).exec(svg);
+  if (!match) return null;
+  return (match[1] ?? '')
+    .split(/(<!\[CDATA\[[\s\S]*?\]\]>)/)
+    .map((part) => (part.startsWith('<![CDATA[') ? part.slice(9, -3) : decodeCharacterReferences(part)))
+    .join('')
+    .trim();
+}
+
+function decodeCharacterReferences(text: string): string {
+  const named: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+  return text.replace(/&(#x[0-9a-f]+|#\d+|lt|gt|amp|quot|apos);/gi, (_, ref: string) => {
+    if (ref[0] !== '#') return named[ref.toLowerCase()];
+    const code = ref[1].toLowerCase() === 'x' ? parseInt(ref.slice(2), 16) : Number(ref.slice(1));
+    return code <= 0x10ffff ? String.fromCodePoint(code) : '';
+  });
 }
 
 function objectAt(node: unknown, key: string): Record<string, unknown> | undefined {

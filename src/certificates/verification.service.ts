@@ -63,7 +63,10 @@ export class VerificationService {
       }
     };
     const lookUp = async (url: string): Promise<JsonLdObject | null> => {
+      // The issuer's DID (credentials issued now) and its /issuer URL (credentials issued before).
       if (url === this.keys.issuer.id)
+        return (await recorded(() => this.keys.didDocument(manager))) as unknown as JsonLdObject;
+      if (url === this.keys.legacyIssuerId)
         return (await recorded(() => this.keys.issuerDocument(manager))) as unknown as JsonLdObject;
       if (url.startsWith(statusPrefix)) {
         const listId = Number(url.slice(statusPrefix.length));

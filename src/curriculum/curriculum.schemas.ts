@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../accounts/roles';
+import { AA_NORMAL_TEXT, contrastRatio } from '../certificates/badges/contrast';
 
 /** "is required" when the key is missing, "must be text" when it holds something else. */
 const textError = (issue: { input: unknown }) => (issue.input === undefined ? 'is required' : 'must be text');
@@ -38,6 +39,19 @@ export const moduleFrontMatter = z.strictObject({
   milestones: z.array(milestoneSchema).min(1, 'a module needs at least one milestone'),
 });
 
+const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #163a78');
+
+/** The badge artwork's colours; its text must be readable on its background (WCAG AA, 4.5:1). */
+const badgeColours = z
+  .strictObject({ background: colour, text: colour, accent: colour })
+  .refine((badge) => contrastRatio(badge.text, badge.background) >= AA_NORMAL_TEXT, {
+    message: 'text and background need a contrast of at least 4.5:1 (WCAG AA)',
+    path: ['text'],
+  });
+
+/** Badge colours of a track whose front matter names none (the academy's blue, white, gold). */
+export const DEFAULT_BADGE_COLOURS = { background: '#163a78', text: '#ffffff', accent: '#ffbf47' } as const;
+
 export const trackFrontMatter = z.strictObject({
   id,
   title: text(120),
@@ -53,6 +67,7 @@ export const trackFrontMatter = z.strictObject({
     })
     .refine((open) => open.roles.length + open.cohorts.length > 0, 'must name at least one role or cohort')
     .optional(),
+  badge: badgeColours.optional(),
   modules: z.array(id).min(1, 'a track needs at least one module'),
 });
 

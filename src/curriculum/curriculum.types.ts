@@ -31,6 +31,8 @@ export interface CurriculumTrack {
   validityMonths: number | undefined;
   /** Whose track it is: people with one of these roles or in one of these cohorts; undefined: everyone's. */
   openTo: { roles: Role[]; cohorts: string[] } | undefined;
+  /** The certificate badge's colours (front matter `badge`, or the academy's defaults). */
+  badge: { background: string; text: string; accent: string };
   introHtml: string;
   modules: CurriculumModule[];
   contentHash: string;

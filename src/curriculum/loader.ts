@@ -6,6 +6,7 @@ import {
   trackFrontMatter,
   type ModuleFrontMatter,
   type TrackFrontMatter,
+  DEFAULT_BADGE_COLOURS,
 } from './curriculum.schemas';
 import type { Curriculum, CurriculumModule, CurriculumTrack } from './curriculum.types';
 import { parseFrontMatter, type ParsedFile } from './front-matter';
@@ -176,6 +177,7 @@ function assemble(
       criteria: meta.criteria,
       validityMonths: meta.validityMonths,
       openTo: meta.openTo,
+      badge: meta.badge ?? DEFAULT_BADGE_COLOURS,
       introHtml: intro.html,
       modules: ordered,
       contentHash,

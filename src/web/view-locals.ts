@@ -31,6 +31,7 @@ export function navigationFor(user: SessionUser | undefined): NavLink[] {
         { href: '/admin/chapters', label: 'Chapters' },
         { href: '/admin/audit', label: 'Audit log' },
         { href: '/admin/outbox', label: 'Outbox' },
+        { href: '/admin/issuer', label: 'Issuer' },
       );
   }
   links.push({ href: '/account', label: 'Your account' });

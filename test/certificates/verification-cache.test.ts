@@ -20,7 +20,7 @@ describe('verification results', () => {
 
   /** How often the issuer key is looked up (once per real signature check) while `action` runs. */
   async function keyLookupsDuring(action: (service: VerificationService) => Promise<unknown>) {
-    const spy = jest.spyOn(kit.keys, 'issuerDocument');
+    const spy = jest.spyOn(kit.keys, 'didDocument');
     try {
       await action(new VerificationService(kit.keys, kit.lists));
       return spy.mock.calls.length;
@@ -47,7 +47,7 @@ describe('verification results', () => {
 
   it('reads the issuer document and the status list once per check, though the check asks for them again', async () => {
     const manager = t.dataSource.manager;
-    const issuerReads = jest.spyOn(kit.keys, 'issuerDocument');
+    const issuerReads = jest.spyOn(kit.keys, 'didDocument');
     const listReads = jest.spyOn(kit.lists, 'credential');
     try {
       const result = await new VerificationService(kit.keys, kit.lists).verify(manager, credential);
@@ -101,7 +101,7 @@ describe('verification results', () => {
   it('answers a database failure with an error, not "not verified", and keeps nothing', async () => {
     const manager = t.dataSource.manager;
     const service = new VerificationService(kit.keys, kit.lists);
-    const outage = jest.spyOn(kit.keys, 'issuerDocument').mockRejectedValueOnce(new Error('database gone'));
+    const outage = jest.spyOn(kit.keys, 'didDocument').mockRejectedValueOnce(new Error('database gone'));
     await expect(service.verify(manager, credential)).rejects.toThrow('database gone');
     outage.mockRestore();
     expect((await service.verify(manager, credential)).verified).toBe(true);

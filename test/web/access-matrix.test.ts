@@ -97,6 +97,10 @@ const ACCESS: Record<string, Who[]> = {
   'POST /admin/import': ADMINS,
   // Partners check certificates without an account.
   'GET /issuer': EVERYONE,
+  'GET /.well-known/did.json': EVERYONE,
+  'GET /badges/:file': EVERYONE,
+  'GET /c/:code/badge.:type': EVERYONE,
+  'GET /admin/issuer': ADMINS,
   'GET /status/:listId': EVERYONE,
   'GET /c/:code': EVERYONE,
   'GET /c/:code/credential.json': EVERYONE,

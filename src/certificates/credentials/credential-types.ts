@@ -1,12 +1,30 @@
-import type { OPEN_BADGES_V3_CONTEXT_URL, VC_V2_CONTEXT_URL } from './contexts';
+import type {
+  OB_V3_JSON_SCHEMA_URL,
+  OPEN_BADGES_V3_CONTEXT_URL,
+  OPEN_BADGES_V3_EXTENSIONS_CONTEXT_URL,
+  VC_V2_CONTEXT_URL,
+} from './contexts';
 
 /** JSON shapes of what we issue, per Open Badges 3.0 on the W3C VC Data Model 2.0. */
+
+export interface ImageJson {
+  id: string;
+  type: 'Image';
+  caption?: string;
+}
 
 export interface ProfileJson {
   id: string;
   type: ['Profile'];
   name: string;
   url: string;
+  email?: string;
+  image?: ImageJson;
+}
+
+export interface CredentialSchemaJson {
+  id: typeof OB_V3_JSON_SCHEMA_URL;
+  type: '1EdTechJsonSchemaValidator2019';
 }
 
 export interface IdentityObjectJson {
@@ -20,11 +38,13 @@ export interface IdentityObjectJson {
 export interface AchievementJson {
   id: string;
   type: ['Achievement'];
+  achievementType: 'CertificateOfCompletion';
   name: string;
   description: string;
   criteria: { narrative: string };
   /** The curriculum version the track was completed on. */
   version: string;
+  image?: ImageJson;
 }
 
 export interface AchievementSubjectJson {
@@ -35,7 +55,8 @@ export interface AchievementSubjectJson {
 }
 
 export interface EvidenceJson {
-  id?: string;
+  /** Unique within the credential: JSON-LD merges entries that share an id into one node. */
+  id: string;
   type: ['Evidence'];
   name: string;
   description: string;
@@ -52,7 +73,11 @@ export interface BitstringStatusListEntryJson {
 }
 
 export interface OpenBadgeCredentialJson {
-  '@context': [typeof VC_V2_CONTEXT_URL, typeof OPEN_BADGES_V3_CONTEXT_URL];
+  '@context': [
+    typeof VC_V2_CONTEXT_URL,
+    typeof OPEN_BADGES_V3_CONTEXT_URL,
+    typeof OPEN_BADGES_V3_EXTENSIONS_CONTEXT_URL,
+  ];
   id: string;
   type: ['VerifiableCredential', 'OpenBadgeCredential'];
   issuer: ProfileJson;
@@ -61,6 +86,7 @@ export interface OpenBadgeCredentialJson {
   validUntil?: string;
   credentialSubject: AchievementSubjectJson;
   evidence?: EvidenceJson[];
+  credentialSchema: [CredentialSchemaJson];
   credentialStatus: BitstringStatusListEntryJson;
 }
 
@@ -93,4 +119,5 @@ export interface UnsignedCredential {
   issuer: string | { id: string };
 }
 
-export type Signed<T extends UnsignedCredential> = T & { proof: DataIntegrityProofJson };
+/** Signed: `proof` is always an array (the 1EdTech schema requires one; VC 2.0 allows it). */
+export type Signed<T extends UnsignedCredential> = T & { proof: DataIntegrityProofJson[] };

@@ -25,3 +25,5 @@ export {
   type ClaimsReading,
   type Compactor,
 } from './checks/claims';
+export * from './did-web';
+export { upgradeCredential } from './upgrade-credential';

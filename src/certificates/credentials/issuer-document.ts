@@ -1,11 +1,15 @@
 import { CONTROLLER_TERMS_CONTEXT, MULTIKEY_V1_CONTEXT_URL, OPEN_BADGES_V3_CONTEXT_URL } from './contexts';
 import { publicPartOf, type PublicIssuerKey } from './issuer-keys';
 
-/** The issuing organisation. Its id is an HTTPS URL that serves the issuer document. */
+/** The issuing organisation. Its id is its DID (credentials issued before the DID: its /issuer URL). */
 export interface IssuerProfile {
   id: string;
   name: string;
   url: string;
+  /** A contact address shown in credentials, when set. */
+  email?: string;
+  /** The logo's URL, shown as the Profile's image, when set. */
+  imageUrl?: string;
 }
 
 export interface VerificationMethod extends PublicIssuerKey {
@@ -18,6 +22,7 @@ export interface IssuerDocument {
   type: ['Profile'];
   name: string;
   url: string;
+  alsoKnownAs?: string[];
   verificationMethod: VerificationMethod[];
   assertionMethod: string[];
 }
@@ -28,7 +33,11 @@ export interface IssuerDocument {
  * verify (old and new); leave out a key only to invalidate everything it signed. Only public key
  * fields are copied, whatever is passed in.
  */
-export function buildIssuerDocument(issuer: IssuerProfile, keys: readonly PublicIssuerKey[]): IssuerDocument {
+export function buildIssuerDocument(
+  issuer: IssuerProfile,
+  keys: readonly PublicIssuerKey[],
+  alsoKnownAs: readonly string[] = [],
+): IssuerDocument {
   if (keys.length === 0) throw new Error('An issuer document needs at least one key');
   const ids = new Set<string>();
   for (const key of keys) {
@@ -44,6 +53,7 @@ export function buildIssuerDocument(issuer: IssuerProfile, keys: readonly Public
     type: ['Profile'],
     name: issuer.name,
     url: issuer.url,
+    ...(alsoKnownAs.length > 0 && { alsoKnownAs: [...alsoKnownAs] }),
     verificationMethod: keys.map((key) => ({ ...publicPartOf(key), type: 'Multikey' })),
     assertionMethod: keys.map((key) => key.id),
   };

@@ -1,5 +1,10 @@
-import { OPEN_BADGES_V3_CONTEXT_URL, VC_V2_CONTEXT_URL } from './contexts';
-import type { EvidenceJson, OpenBadgeCredentialJson } from './credential-types';
+import {
+  OB_V3_JSON_SCHEMA_URL,
+  OPEN_BADGES_V3_CONTEXT_URL,
+  OPEN_BADGES_V3_EXTENSIONS_CONTEXT_URL,
+  VC_V2_CONTEXT_URL,
+} from './contexts';
+import type { EvidenceJson, OpenBadgeCredentialJson, ProfileJson } from './credential-types';
 import { hashEmailIdentity } from './identity-hash';
 import type { IssuerProfile } from './issuer-document';
 import { toXsdDateTime } from './json-ld';
@@ -38,6 +43,8 @@ export interface OpenBadgeCredentialInput {
     criteriaNarrative: string;
     /** Curriculum version the holder completed the track on. */
     version: string;
+    /** The badge artwork's URL (a PNG). */
+    imageUrl?: string;
   };
   awardedAt: Date;
   validUntil?: Date;
@@ -59,12 +66,12 @@ export function buildOpenBadgeCredential(input: OpenBadgeCredentialInput): OpenB
   if (input.validUntil && input.validUntil <= input.awardedAt) {
     throw new RangeError('validUntil must be after awardedAt');
   }
-  const evidence = input.evidence.map(toEvidenceJson);
+  const evidence = withUniqueIds(input.evidence, input.credentialUrl);
   return {
-    '@context': [VC_V2_CONTEXT_URL, OPEN_BADGES_V3_CONTEXT_URL],
+    '@context': [VC_V2_CONTEXT_URL, OPEN_BADGES_V3_CONTEXT_URL, OPEN_BADGES_V3_EXTENSIONS_CONTEXT_URL],
     id: input.credentialUrl,
     type: ['VerifiableCredential', 'OpenBadgeCredential'],
-    issuer: { id: input.issuer.id, type: ['Profile'], name: input.issuer.name, url: input.issuer.url },
+    issuer: profileJson(input.issuer),
     name: input.track.name,
     validFrom: toXsdDateTime(input.awardedAt),
     ...(input.validUntil && { validUntil: toXsdDateTime(input.validUntil) }),
@@ -83,19 +90,52 @@ export function buildOpenBadgeCredential(input: OpenBadgeCredentialInput): OpenB
       achievement: {
         id: input.track.id,
         type: ['Achievement'],
+        achievementType: 'CertificateOfCompletion',
         name: input.track.name,
         description: input.track.description,
         criteria: { narrative: input.track.criteriaNarrative },
         version: input.track.version,
+        ...(input.track.imageUrl && {
+          image: { id: input.track.imageUrl, type: 'Image', caption: `${input.track.name} badge` },
+        }),
       },
     },
     ...(evidence.length > 0 && { evidence }),
+    credentialSchema: [{ id: OB_V3_JSON_SCHEMA_URL, type: '1EdTechJsonSchemaValidator2019' }],
     credentialStatus: buildStatusEntry(input.status),
   };
 }
 
-function toEvidenceJson(item: CredentialEvidence): EvidenceJson {
-  const common = { ...(item.url && { id: item.url }), type: ['Evidence'] as ['Evidence'], name: item.name };
+/** The issuer as an Open Badges Profile (email and logo when set). */
+export function profileJson(issuer: IssuerProfile): ProfileJson {
+  return {
+    id: issuer.id,
+    type: ['Profile'],
+    name: issuer.name,
+    url: issuer.url,
+    ...(issuer.email && { email: issuer.email }),
+    ...(issuer.imageUrl && { image: { id: issuer.imageUrl, type: 'Image', caption: `${issuer.name} logo` } }),
+  };
+}
+
+/**
+ * Every entry gets its own id: JSON-LD merges nodes that share an id, and the signature would then
+ * no longer bind an entry's name to its description. An entry keeps its own URL as id when no
+ * other entry uses it; otherwise it gets a fragment of the credential's URL.
+ */
+function withUniqueIds(items: readonly CredentialEvidence[], credentialUrl: string): EvidenceJson[] {
+  const uses = new Map<string, number>();
+  for (const item of items) if (item.url) uses.set(item.url, (uses.get(item.url) ?? 0) + 1);
+  return items.map((item, index) =>
+    toEvidenceJson(
+      item,
+      item.url && uses.get(item.url) === 1 ? item.url : `${credentialUrl}#evidence-${index + 1}`,
+    ),
+  );
+}
+
+function toEvidenceJson(item: CredentialEvidence, id: string): EvidenceJson {
+  const common = { id, type: ['Evidence'] as ['Evidence'], name: item.name };
   if (item.kind === 'milestone') {
     return {
       ...common,

@@ -1,5 +1,5 @@
 import { issue } from '@digitalbazaar/vc';
-import type { Signed, UnsignedCredential } from './credential-types';
+import type { DataIntegrityProofJson, Signed, UnsignedCredential } from './credential-types';
 import type { IssuerSigningKey } from './issuer-keys';
 import { idOf, type DocumentLoader } from './json-ld';
 import { signingSuite } from './proof-suite';
@@ -19,10 +19,11 @@ export async function signCredential<T extends UnsignedCredential>(
   if (issuerId !== key.controller) {
     throw new Error(`Key ${key.id} belongs to ${key.controller}, not to the credential's issuer ${issuerId}`);
   }
-  const signed = await issue({
+  const signed = (await issue({
     credential: structuredClone(unsigned),
     suite: signingSuite(key, options.now ?? new Date()),
     documentLoader,
-  });
-  return signed as Signed<T>;
+  })) as T & { proof: DataIntegrityProofJson | DataIntegrityProofJson[] };
+  // The proof is not part of what is signed, so making it a one-item set changes nothing it proves.
+  return { ...signed, proof: Array.isArray(signed.proof) ? signed.proof : [signed.proof] };
 }

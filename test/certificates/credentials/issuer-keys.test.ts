@@ -86,6 +86,7 @@ describe('buildIssuerDocument', () => {
             '@container': '@set',
           },
           verificationMethod: { '@id': 'https://w3id.org/security#verificationMethod', '@type': '@id' },
+          alsoKnownAs: { '@id': 'https://www.w3.org/ns/activitystreams#alsoKnownAs', '@type': '@id' },
         },
       ],
       id: ISSUER.id,

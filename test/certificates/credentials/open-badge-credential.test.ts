@@ -16,6 +16,7 @@ describe('buildOpenBadgeCredential', () => {
       '@context': [
         'https://www.w3.org/ns/credentials/v2',
         'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
+        'https://purl.imsglobal.org/spec/ob/v3p0/extensions.json',
       ],
       id: 'https://academy.example.org/credentials/3f6c2a',
       type: ['VerifiableCredential', 'OpenBadgeCredential'],
@@ -42,6 +43,7 @@ describe('buildOpenBadgeCredential', () => {
         achievement: {
           id: 'https://academy.example.org/tracks/chapter-lead',
           type: ['Achievement'],
+          achievementType: 'CertificateOfCompletion',
           name: 'Chapter Lead',
           description: 'Runs a civic-tech chapter: recruiting, meetings and partnerships.',
           criteria: {
@@ -52,6 +54,7 @@ describe('buildOpenBadgeCredential', () => {
       },
       evidence: [
         {
+          id: 'https://academy.example.org/credentials/3f6c2a#evidence-1',
           type: ['Evidence'],
           name: 'Ran a first project night',
           description: 'Completed 2025-03-14; approved by Grace Coach.',
@@ -65,6 +68,12 @@ describe('buildOpenBadgeCredential', () => {
           genre: 'Workshop attendance',
         },
       ],
+      credentialSchema: [
+        {
+          id: 'https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json',
+          type: '1EdTechJsonSchemaValidator2019',
+        },
+      ],
       credentialStatus: {
         id: `${LIST_URL}#42`,
         type: 'BitstringStatusListEntry',
@@ -73,6 +82,31 @@ describe('buildOpenBadgeCredential', () => {
         statusListCredential: LIST_URL,
       },
     });
+  });
+
+  it('gives every evidence entry its own id, even when two share a page', () => {
+    const shared = 'https://academy.example.org/tracks/chapter-lead/people-first';
+    const credential = buildOpenBadgeCredential(
+      credentialInput({
+        evidence: [
+          { kind: 'milestone', name: 'A', completedAt: new Date(), approvedBy: 'C', url: shared },
+          { kind: 'milestone', name: 'B', completedAt: new Date(), approvedBy: 'C', url: shared },
+          {
+            kind: 'workshop',
+            name: 'W',
+            startsAt: new Date(),
+            url: 'https://academy.example.org/workshops/w',
+          },
+        ],
+      }),
+    );
+    const ids = credential.evidence!.map((entry) => entry.id);
+    expect(new Set(ids).size).toBe(3);
+    expect(ids).toEqual([
+      'https://academy.example.org/credentials/3f6c2a#evidence-1',
+      'https://academy.example.org/credentials/3f6c2a#evidence-2',
+      'https://academy.example.org/workshops/w',
+    ]);
   });
 
   it('adds validUntil when given and leaves out an empty evidence list', () => {
@@ -151,7 +185,7 @@ describe('Open Badges 3.0 structure', () => {
     for (const evidence of signed.evidence ?? []) expect(evidence.type).toContain('Evidence');
     expect(signed.evidence).toHaveLength(2);
 
-    expect(signed.proof).toMatchObject({ type: 'DataIntegrityProof', proofPurpose: 'assertionMethod' });
+    expect(signed.proof[0]).toMatchObject({ type: 'DataIntegrityProof', proofPurpose: 'assertionMethod' });
     expect(checkStructure(signed)).toEqual({
       check: 'structure',
       passed: true,
@@ -216,7 +250,7 @@ describe('Open Badges 3.0 structure', () => {
     ],
     ['credentialStatus.statusListIndex', 42, 'statusListIndex must be a string of digits'],
     ['proof', REMOVE, 'proof is missing'],
-    ['proof.proofPurpose', 'authentication', 'proof.proofPurpose must be "assertionMethod"'],
+    ['proof.0.proofPurpose', 'authentication', 'proof.proofPurpose must be "assertionMethod"'],
   ])('fails the structure check when %s is %p', (path, value, problem) => {
     const result = checkStructure(edited(signed, path, value));
     expect(result.passed).toBe(false);

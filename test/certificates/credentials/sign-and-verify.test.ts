@@ -42,13 +42,13 @@ describe('signing and verifying an Open Badges 3.0 credential', () => {
   });
 
   it('adds an eddsa-rdfc-2022 DataIntegrityProof made with the issuer key', () => {
-    expect(signed.proof).toMatchObject({
+    expect(signed.proof[0]).toMatchObject({
       type: 'DataIntegrityProof',
       cryptosuite: 'eddsa-rdfc-2022',
       proofPurpose: 'assertionMethod',
       verificationMethod: `${ISSUER.id}#key-1`,
     });
-    expect(signed.proof.proofValue).toMatch(/^z/);
+    expect(signed.proof[0].proofValue).toMatch(/^z/);
   });
 
   it('verifies, with every check passing and a reason for each', async () => {
@@ -110,7 +110,7 @@ describe('signing and verifying an Open Badges 3.0 credential', () => {
 
   it('fails when the proof claims another cryptosuite', async () => {
     const altered = copyOf(signed);
-    altered.proof.cryptosuite = 'eddsa-jcs-2022';
+    altered.proof[0].cryptosuite = 'eddsa-jcs-2022';
     const result = await verify(altered);
     expect(result.verified).toBe(false);
     expect(check(result, 'signature').reason).toMatch(
@@ -253,8 +253,8 @@ describe('key rotation', () => {
     const old = await issuer.issue();
     await issuer.rotateKey();
     const fresh = await issuer.issue();
-    expect(old.proof.verificationMethod).toBe(`${ISSUER.id}#key-1`);
-    expect(fresh.proof.verificationMethod).toBe(`${ISSUER.id}#key-2`);
+    expect(old.proof[0].verificationMethod).toBe(`${ISSUER.id}#key-1`);
+    expect(fresh.proof[0].verificationMethod).toBe(`${ISSUER.id}#key-2`);
 
     const verify = (subject: unknown) =>
       verifyCredential(subject, { documentLoader: issuer.documentLoader, now: NOW });

@@ -87,7 +87,9 @@ describe('status list credential', () => {
       type: ['VerifiableCredential', 'BitstringStatusListCredential'],
       issuer: ISSUER.id,
       credentialSubject: { id: `${LIST_URL}#list`, type: 'BitstringStatusList', statusPurpose: 'revocation' },
-      proof: { type: 'DataIntegrityProof', cryptosuite: 'eddsa-rdfc-2022', proofPurpose: 'assertionMethod' },
+      proof: [
+        { type: 'DataIntegrityProof', cryptosuite: 'eddsa-rdfc-2022', proofPurpose: 'assertionMethod' },
+      ],
     });
     const decoded = await decodeList({ encodedList: list.credentialSubject.encodedList });
     expect(decoded.length).toBeGreaterThanOrEqual(131_072);

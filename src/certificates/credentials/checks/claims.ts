@@ -1,5 +1,10 @@
 import jsonld from 'jsonld';
-import { OPEN_BADGES_V3_CONTEXT_URL, OPEN_BADGES_V3_CONTEXT_URLS, VC_V2_CONTEXT_URL } from '../contexts';
+import {
+  OPEN_BADGES_V3_CONTEXT_URL,
+  OPEN_BADGES_V3_CONTEXT_URLS,
+  OPEN_BADGES_V3_EXTENSIONS_CONTEXT_URL,
+  VC_V2_CONTEXT_URL,
+} from '../contexts';
 import { CheckNotMade } from './check-result';
 import { isJsonObject, valuesOf, type DocumentLoader, type JsonLdObject } from '../json-ld';
 
@@ -32,12 +37,20 @@ const CHECKED_TERMS = [
   'validUntil',
 ] as const;
 
-/** The one context list we read claims with: VC 2.0, then the Open Badges 3.0 context the credential names. */
+/**
+ * The one context list we read claims with: VC 2.0, then the Open Badges 3.0 context the credential
+ * names, then 1EdTech's extensions context when the credential names it (it defines the type of
+ * `credentialSchema` and nothing we check).
+ */
 export function acceptedContexts(credential: JsonLdObject): string[] {
-  const named = valuesOf(credential['@context']).find(
+  const contexts = valuesOf(credential['@context']);
+  const named = contexts.find(
     (context): context is string => typeof context === 'string' && OPEN_BADGES_V3_CONTEXT_URLS.has(context),
   );
-  return [VC_V2_CONTEXT_URL, named ?? OPEN_BADGES_V3_CONTEXT_URL];
+  const accepted = [VC_V2_CONTEXT_URL, named ?? OPEN_BADGES_V3_CONTEXT_URL];
+  if (contexts.includes(OPEN_BADGES_V3_EXTENSIONS_CONTEXT_URL))
+    accepted.push(OPEN_BADGES_V3_EXTENSIONS_CONTEXT_URL);
+  return accepted;
 }
 
 /**
@@ -80,18 +93,21 @@ export async function readClaims(
 
 /**
  * Why the credential is not written the one way we read, or undefined. Pure JSON, no JSON-LD:
- * the top-level `@context` must be exactly VC 2.0 then one Open Badges 3.0 context, no object
+ * the top-level `@context` must be exactly VC 2.0, one Open Badges 3.0 context and optionally
+ * 1EdTech's extensions context; no object
  * may carry its own `@context`, and no field name may be a JSON-LD keyword or an IRI.
  */
 export function spellingProblem(credential: JsonLdObject): string | undefined {
   const contexts = valuesOf(credential['@context']);
   if (
-    contexts.length !== 2 ||
+    contexts.length < 2 ||
+    contexts.length > 3 ||
     contexts[0] !== VC_V2_CONTEXT_URL ||
     typeof contexts[1] !== 'string' ||
-    !OPEN_BADGES_V3_CONTEXT_URLS.has(contexts[1])
+    !OPEN_BADGES_V3_CONTEXT_URLS.has(contexts[1]) ||
+    (contexts.length === 3 && contexts[2] !== OPEN_BADGES_V3_EXTENSIONS_CONTEXT_URL)
   ) {
-    return `its @context must be exactly ${VC_V2_CONTEXT_URL} and one Open Badges 3.0 context; extra or inline contexts could change what its fields mean`;
+    return `its @context must be exactly ${VC_V2_CONTEXT_URL}, one Open Badges 3.0 context and optionally ${OPEN_BADGES_V3_EXTENSIONS_CONTEXT_URL}; other or inline contexts could change what its fields mean`;
   }
   const fields = Object.entries(credential).filter(([key]) => key !== '@context');
   const pending: [unknown, string][] = [[Object.fromEntries(fields), '']];

@@ -1,6 +1,7 @@
 import { idOf, isDateTimeStamp, isJsonObject, typesOf, type DocumentLoader } from '../json-ld';
 import { decodeStatusList, isStatusBitSet, statusListLength } from '../status-list';
 import { failed, passed, type CheckResult } from './check-result';
+import { sameIssuer } from './same-issuer';
 import { verifyProof, type ProofVerifier } from './verify-proof';
 
 /** Not revoked, according to the issuer's own signed Bitstring Status List. */
@@ -69,7 +70,9 @@ async function loadTrustedList(
   ) {
     return untrusted('it is not a revocation Bitstring Status List credential.');
   }
-  if (idOf(list.issuer) !== issuerId) return untrusted("it was not issued by the credential's issuer.");
+  if (!(await sameIssuer(idOf(list.issuer), issuerId, documentLoader))) {
+    return untrusted("it was not issued by the credential's issuer.");
+  }
   if (isDateTimeStamp(list.validUntil) && Date.parse(list.validUntil) < now.getTime()) {
     return untrusted(`it expired on ${list.validUntil}.`);
   }
