@@ -46,7 +46,6 @@ interface PublicRouterDeps {
   verifyLimits: VerifyLimits;
 }
 
-const MAX_CREDENTIAL_BYTES = 256 * 1024;
 /** Per-address limit on the public endpoints (in memory: cheap enough for every request). */
 function rateLimit(perMinute: number): RequestHandler {
   const limiter = new RateLimiterMemory({ keyPrefix: 'public', points: perMinute, duration: 60 });
