@@ -4,7 +4,9 @@ import express, { type Express, type RequestHandler } from 'express';
 import { csrfSync } from 'csrf-sync';
 import type { Logger } from 'pino';
 import type { Pool } from 'pg';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { SessionUser } from './accounts/session-user';
+import { takeCelebrations } from './certificates/celebration';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { AccountsService } from './accounts/accounts.service';
 import { accountsRouter } from './accounts/accounts.router';
@@ -58,6 +60,9 @@ import { AttendanceService } from './workshops/attendance.service';
 import { CalendarService } from './workshops/calendar.service';
 import { workshopsRouter } from './workshops/workshops.router';
 import { WorkshopsService } from './workshops/workshops.service';
+import { NotificationsService } from './notifications/notifications.service';
+import { notificationsRouter } from './notifications/notifications.router';
+import { unreadCountLocals } from './notifications/unread-count';
 
 export interface AppDeps {
   config: Config;
@@ -147,11 +152,16 @@ export function createApp({
   app.use(unlessAnonymousRead(enforceAbsoluteLifetime(config.sessionMaxMs)));
   // Checking a pasted credential changes nothing, so partners need neither a session nor a token.
   // The bulk import form is multipart: its router checks the token after parsing the body.
+  // One-click unsubscribes (RFC 8058) come from mail clients: the link's signed token is the proof.
   const csrfLater = new Set(['/verify', '/admin/import']);
   app.use((req, res, next) =>
-    req.method === 'POST' && csrfLater.has(req.path) ? next() : csrfSynchronisedProtection(req, res, next),
+    req.method === 'POST' && (csrfLater.has(req.path) || req.path.startsWith('/notifications/unsubscribe/'))
+      ? next()
+      : csrfSynchronisedProtection(req, res, next),
   );
   app.use(viewLocals((req) => generateToken(req)));
+  const notifications = new NotificationsService(config.sessionSecret);
+  app.use(unreadCountLocals(dataSource, notifications, { feed, enabled: () => app.enabled('view cache') }));
 
   const progress = new ProgressService(() => catalog.current());
   const people = new PeopleService();
@@ -203,6 +213,8 @@ export function createApp({
     submissions,
     records: new RecordsService(() => catalog.current()),
     stalledAfterDays: config.stalledAfterDays,
+    celebrations: (m: EntityManager, actor: SessionUser | undefined) =>
+      takeCelebrations(m, actor, catalog.current(), config.baseUrl, keys.issuer.name),
   };
   app.use(organizerRouter(coachingDeps));
   app.use(
@@ -228,6 +240,7 @@ export function createApp({
     }),
   );
   app.use(coachRouter({ ...coachingDeps, feed }));
+  app.use(notificationsRouter({ dataSource, notifications }));
   app.use(certificatesRouter({ dataSource, catalog, certificates, people }));
   app.use(adminCoachingRouter({ dataSource, people, assignments, submissions }));
   app.use(

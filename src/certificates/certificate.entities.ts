@@ -141,6 +141,10 @@ export class Certificate {
 
   @CreateDateColumn({ name: 'issued_at', type: 'timestamptz' })
   issuedAt!: Date;
+
+  /** When "Your progress" congratulated the holder; null until their next visit after it was earned. */
+  @Column({ name: 'celebrated_at', type: 'timestamptz', nullable: true })
+  celebratedAt!: Date | null;
 }
 
 export const VERIFICATION_CHANNELS = ['page', 'json', 'pdf', 'paste'] as const;

@@ -16,6 +16,7 @@ import {
   signCredential,
   type DocumentLoader,
 } from './credentials';
+import { announceCertificate } from './celebration';
 import { evidenceFor, missingMilestones } from './evidence';
 import type { IssuerKeysService } from './issuer-keys.service';
 import type { StatusListsService } from './status-lists.service';
@@ -132,6 +133,7 @@ export class CertificatesService {
       subjectId: certificate.id,
       details: { userId, trackId },
     });
+    await announceCertificate(manager, this.baseUrl, holder, certificate, track.certificateName);
     return { certificate, created: true };
   }
 
@@ -240,6 +242,8 @@ export class CertificatesService {
     const holder = await manager.findOneByOrFail(User, { id: old.userId });
     const replacement = await this.sign(manager, holder, track, old.awardedAt);
     await manager.update(Certificate, old.id, { supersededById: replacement.id });
+    // The holder was congratulated on the first one; a re-issue is not a new achievement.
+    await manager.update(Certificate, replacement.id, { celebratedAt: new Date() });
     await this.lists.publish(manager, old.statusListId, contextsOnly);
     await recordAudit(manager, {
       actorId: admin.id,

@@ -7,7 +7,7 @@ import type { SessionUser } from '../accounts/session-user';
 import { User } from '../accounts/user.entity';
 import { recordAudit } from '../audit/audit';
 import type { Curriculum } from '../curriculum/curriculum.types';
-import { queueEmail } from '../mail/outbox';
+import { notify } from '../notifications/notify';
 import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldErrors } from '../web/errors';
 import {
   Workshop,
@@ -201,10 +201,13 @@ export class WorkshopsService {
     what: string,
   ): Promise<void> {
     for (const person of await this.people(manager, workshop.id)) {
-      await queueEmail(manager, {
-        to: person.email,
-        subject,
-        text: `Hello ${person.displayName},\n\nThe workshop “${workshop.title}” ${what}:\n\n${this.baseUrl}/workshops/${workshop.id}\n`,
+      await notify(manager, this.baseUrl, {
+        to: person,
+        kind: 'workshops',
+        title: subject,
+        body: `The workshop “${workshop.title}” ${what}.`,
+        link: `/workshops/${workshop.id}`,
+        emailText: `Hello ${person.displayName},\n\nThe workshop “${workshop.title}” ${what}:\n\n${this.baseUrl}/workshops/${workshop.id}\n`,
       });
     }
   }
@@ -275,10 +278,13 @@ export class WorkshopsService {
         status: 'registered',
         updatedAt: new Date(),
       });
-      await queueEmail(manager, {
-        to: registration.user!.email,
-        subject: `You have a seat: ${workshop.title}`,
-        text: `Hello ${registration.user!.displayName},\n\nA seat opened up and it is yours:\n\n${this.baseUrl}/workshops/${workshop.id}\n`,
+      await notify(manager, this.baseUrl, {
+        to: registration.user!,
+        kind: 'workshops',
+        title: `You have a seat: ${workshop.title}`,
+        body: `A seat opened up in “${workshop.title}” and it is yours.`,
+        link: `/workshops/${workshop.id}`,
+        emailText: `Hello ${registration.user!.displayName},\n\nA seat opened up and it is yours:\n\n${this.baseUrl}/workshops/${workshop.id}\n`,
       });
     }
   }

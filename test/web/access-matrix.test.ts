@@ -111,6 +111,15 @@ const ACCESS: Record<string, Who[]> = {
   'POST /admin/people/:id/certificates/issue': ADMINS,
   'POST /admin/certificates/:id/reissue': ADMINS,
   'POST /admin/certificates/:id/revoke': ADMINS,
+  'GET /notifications': SIGNED_IN,
+  'POST /notifications/read-all': SIGNED_IN,
+  'POST /notifications/:id/read': SIGNED_IN,
+  'GET /account/notifications': SIGNED_IN,
+  'POST /account/notifications': SIGNED_IN,
+  // Digest emails' one-click unsubscribe: the signed token is the credential; unknown tokens get 404.
+  'GET /notifications/unsubscribe/:token': EVERYONE,
+  'POST /notifications/unsubscribe/:token': EVERYONE,
+  'POST /me/feedback/read': SIGNED_IN,
 };
 
 /**
@@ -133,6 +142,7 @@ const DECIDED_PER_RECORD = new Set([
   'POST /workshops/:id/facilitators',
   'POST /workshops/:id/facilitators/:userId/remove',
   'POST /me/certificates/:id/visibility',
+  'POST /notifications/:id/read',
 ]);
 
 function isDenied(who: Who, response: Response): boolean {
