@@ -10,6 +10,8 @@ import { takeCelebrations } from './certificates/celebration';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { AccountsService } from './accounts/accounts.service';
 import { accountsRouter } from './accounts/accounts.router';
+import { profileRouter } from './accounts/profile.router';
+import { ProfileService } from './accounts/profile.service';
 import { InvitesService } from './accounts/invites.service';
 import { LoginThrottle, type ThrottleLimits } from './accounts/login-throttle';
 import { createPassport, extendRequests, restoreSignedInPerson } from './accounts/passport';
@@ -205,6 +207,8 @@ export function createApp({
     }),
   );
   app.use(accountsRouter({ dataSource, accounts, invites, passport }));
+  const profiles = new ProfileService(config.baseUrl);
+  app.use(profileRouter({ dataSource, profiles }));
   const coachingDeps = {
     dataSource,
     catalog,
@@ -252,6 +256,8 @@ export function createApp({
       invites,
       outbox: new OutboxService(),
       mailConfigured: Boolean(config.smtpUrl),
+      profiles,
+      assignments,
     }),
   );
 

@@ -161,9 +161,6 @@ export function accountsRouter({ dataSource, accounts, invites, passport }: Acco
     }),
   );
 
-  router.get('/account', requireSignedIn, (req, res) => {
-    res.render('accounts/account', { pageTitle: 'Your account', person: req.user });
-  });
   const changeModel = () => ({ pageTitle: 'Change your password' });
   router.get('/account/password', requireSignedIn, showForm('accounts/change-password', changeModel));
   router.post(

@@ -120,6 +120,13 @@ const ACCESS: Record<string, Who[]> = {
   'GET /notifications/unsubscribe/:token': EVERYONE,
   'POST /notifications/unsubscribe/:token': EVERYONE,
   'POST /me/feedback/read': SIGNED_IN,
+  'POST /account/name': SIGNED_IN,
+  'POST /account/email': SIGNED_IN,
+  // The confirmation link's token is its credential (it may be opened on another device).
+  'GET /account/email/:token': EVERYONE,
+  'POST /account/email/:token': EVERYONE,
+  'POST /admin/people/:id/identity': ADMINS,
+  'POST /me/certificates/:id/reissue': SIGNED_IN,
 };
 
 /**
@@ -143,6 +150,7 @@ const DECIDED_PER_RECORD = new Set([
   'POST /workshops/:id/facilitators/:userId/remove',
   'POST /me/certificates/:id/visibility',
   'POST /notifications/:id/read',
+  'POST /me/certificates/:id/reissue',
 ]);
 
 function isDenied(who: Who, response: Response): boolean {
