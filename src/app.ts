@@ -12,6 +12,7 @@ import { AccountsService } from './accounts/accounts.service';
 import { accountsRouter } from './accounts/accounts.router';
 import { profileRouter } from './accounts/profile.router';
 import { ProfileService } from './accounts/profile.service';
+import { setupWaitingCheck } from './accounts/setup-state';
 import { InvitesService } from './accounts/invites.service';
 import { LoginThrottle, type ThrottleLimits } from './accounts/login-throttle';
 import { createPassport, extendRequests, restoreSignedInPerson } from './accounts/passport';
@@ -204,6 +205,7 @@ export function createApp({
       curriculumPublic: config.curriculumPublic,
       curriculumDir: config.curriculumDir,
       feed,
+      setupWaiting: setupWaitingCheck(dataSource),
     }),
   );
   app.use(accountsRouter({ dataSource, accounts, invites, passport }));

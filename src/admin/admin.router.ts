@@ -201,14 +201,26 @@ export function adminRouter({
       model: invitesModel,
       submit: async (req, res, input) => {
         await tx((m) => invites.create(m, req.user, input));
-        flash(req, 'success', `Invite sent to ${input.email}.`);
+        flash(
+          req,
+          'success',
+          mailConfigured
+            ? `Invite sent to ${input.email}.`
+            : `Invite created for ${input.email}: no mail server is set up, so copy the link from the Outbox.`,
+        );
         res.redirect(303, '/admin/invites');
       },
     }),
   );
   router.post('/admin/invites/:id/resend', async (req, res) => {
     const email = await tx((m) => invites.resend(m, req.user, idOf(req)));
-    flash(req, 'success', `A new invite link was sent to ${email}.`);
+    flash(
+      req,
+      'success',
+      mailConfigured
+        ? `A new invite link was sent to ${email}.`
+        : `A new invite link for ${email} is in the Outbox: no mail server is set up, so copy it from there.`,
+    );
     res.redirect(303, '/admin/invites');
   });
   router.post('/admin/invites/:id/revoke', async (req, res) => {
