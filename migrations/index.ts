@@ -19,6 +19,7 @@ import { RandomStatusSlots1795870400000 } from './1795870400000-RandomStatusSlot
 import { Notifications1795886000000 } from './1795886000000-Notifications';
 import { CertificateCelebration1795886100000 } from './1795886100000-CertificateCelebration';
 import { EmailChanges1795886200000 } from './1795886200000-EmailChanges';
+import { CertificateListIndex1795886300000 } from './1795886300000-CertificateListIndex';
 
 export const migrations: (new () => MigrationInterface)[] = [
   Accounts1795856333076,
@@ -40,4 +41,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   Notifications1795886000000,
   CertificateCelebration1795886100000,
   EmailChanges1795886200000,
+  CertificateListIndex1795886300000,
 ];

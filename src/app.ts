@@ -19,6 +19,7 @@ import { createPassport, extendRequests, restoreSignedInPerson } from './account
 import { setPasswordHashConcurrency } from './accounts/passwords';
 import { readSessionsWithTheirUser } from './accounts/session-with-user';
 import { adminRouter } from './admin/admin.router';
+import { confirmationsRouter } from './admin/confirmations.router';
 import { ChaptersService } from './admin/chapters.service';
 import { CohortsService } from './admin/cohorts.service';
 import { reportsRouter } from './admin/reports.router';
@@ -57,6 +58,7 @@ import { AttemptLimiter } from './web/attempt-limiter';
 import { ChangeFeed } from './db/change-feed';
 import { createCertificateServices } from './certificates';
 import { certificatesRouter } from './certificates/certificates.router';
+import { adminCertificatesRouter } from './certificates/admin-list.router';
 import { PUBLIC_CERTIFICATE_PATHS, publicCertificatesRouter } from './certificates/public.router';
 import { VerificationCounter } from './certificates/verification-counter';
 import { AttendanceService } from './workshops/attendance.service';
@@ -248,7 +250,9 @@ export function createApp({
   app.use(coachRouter({ ...coachingDeps, feed }));
   app.use(notificationsRouter({ dataSource, notifications }));
   app.use(certificatesRouter({ dataSource, catalog, certificates, people }));
+  app.use(adminCertificatesRouter({ dataSource, catalog, certificates, chapters, cohorts }));
   app.use(adminCoachingRouter({ dataSource, people, assignments, submissions }));
+  app.use(confirmationsRouter({ dataSource, catalog, workshops }));
   app.use(
     adminRouter({
       dataSource,
@@ -282,7 +286,7 @@ export function createApp({
       cohorts,
     }),
   );
-  app.use(auditLogRouter({ dataSource, pool, audit: new AuditLogService() }));
+  app.use(auditLogRouter({ dataSource, pool, audit: new AuditLogService(), catalog }));
   app.use(
     importRouter({
       dataSource,

@@ -1,7 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { assertSignedIn } from '../accounts/policy';
 import type { SessionUser } from '../accounts/session-user';
-import type { Curriculum } from '../curriculum/curriculum.types';
+import type { Curriculum, CurriculumTrack } from '../curriculum/curriculum.types';
+import { User } from '../accounts/user.entity';
 import { notify, type Recipient } from '../notifications/notify';
 import type { Certificate } from './certificate.entities';
 import { linkedInUrl } from './linkedin';
@@ -22,6 +23,24 @@ export async function announceCertificate(
     body: `Your certificate “${certificateName}” was issued. Anyone can check it at ${shareLink}`,
     link: '/me',
     emailText: `Hello ${holder.displayName},\n\nCongratulations: you earned “${certificateName}”.\n\nShare your certificate with this link (anyone can check it there, and download the PDF):\n\n${shareLink}\n\nYour progress and the certificate: ${baseUrl}/me\n`,
+  });
+}
+
+/** Tells the holder that an admin revoked their certificate, and why. */
+export async function announceRevocation(
+  manager: EntityManager,
+  baseUrl: string,
+  certificate: Pick<Certificate, 'userId'>,
+  track: Pick<CurriculumTrack, 'certificateName'>,
+  reason: string,
+): Promise<void> {
+  const holder = await manager.findOneByOrFail(User, { id: certificate.userId });
+  await notify(manager, baseUrl, {
+    to: holder,
+    kind: 'certificates',
+    title: `Certificate revoked: ${track.certificateName}`,
+    body: `An admin revoked your certificate “${track.certificateName}”. The reason given: ${reason}`,
+    link: '/me/certificates',
   });
 }
 

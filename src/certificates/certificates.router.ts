@@ -146,6 +146,7 @@ export function certificatesRouter({
         'error',
         'Say why the certificate is revoked (up to 500 characters); it is shown on its page.',
       );
+      return res.redirect(303, `/admin/certificates/${certificate.id}/revoke`);
     } else {
       await tx((m) => certificates.revoke(m, req.user, certificate.id, input.data.reason));
       flash(req, 'success', 'The certificate was revoked; its page and the status list say so now.');

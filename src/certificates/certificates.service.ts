@@ -16,7 +16,7 @@ import {
   signCredential,
   type DocumentLoader,
 } from './credentials';
-import { announceCertificate } from './celebration';
+import { announceCertificate, announceRevocation } from './celebration';
 import { evidenceFor, missingMilestones } from './evidence';
 import type { IssuerKeysService } from './issuer-keys.service';
 import type { StatusListsService } from './status-lists.service';
@@ -305,6 +305,7 @@ export class CertificatesService {
       subjectId: certificate.id,
       details: { reason, userId: certificate.userId, trackId: certificate.trackId },
     });
+    await announceRevocation(manager, this.baseUrl, certificate, this.track(certificate.trackId), reason);
     return manager.findOneByOrFail(Certificate, { id: certificate.id });
   }
 

@@ -265,6 +265,15 @@ export class SubmissionsService {
       subjectId: submission.id,
       details: { reason, ...(keptCertified && { completionKept: 'certificate already issued' }) },
     });
+    const title =
+      this.curriculum().milestoneById.get(submission.milestoneId)?.milestone.title ?? submission.milestoneId;
+    await notify(manager, this.baseUrl, {
+      to: organizer,
+      kind: 'feedback',
+      title: `Approval withdrawn: ${title}`,
+      body: `An admin withdrew the approval of your evidence for “${title}”. The reason given: ${reason}`,
+      link: `/me/milestones/${submission.milestoneId}`,
+    });
     return { submission, keptCertified };
   }
 

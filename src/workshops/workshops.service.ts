@@ -122,7 +122,8 @@ export class WorkshopsService {
     return workshop;
   }
 
-  private async people(manager: EntityManager, workshopId: string): Promise<User[]> {
+  /** Everyone registered or waitlisted: the people told when the workshop moves, is cancelled or reinstated. */
+  async people(manager: EntityManager, workshopId: string): Promise<User[]> {
     const registrations = await manager.find(WorkshopRegistration, {
       where: { workshopId, status: In(['registered', 'waitlisted']) },
       relations: { user: true },
@@ -189,6 +190,29 @@ export class WorkshopsService {
     await recordAudit(manager, {
       actorId: editor.id,
       action: 'workshop.cancelled',
+      subjectType: 'workshop',
+      subjectId: workshop.id,
+    });
+  }
+
+  /** Undoes a cancellation of a workshop that has not ended; everyone registered or waitlisted is told. */
+  async reinstate(manager: EntityManager, actor: SessionUser | undefined, workshopId: string): Promise<void> {
+    const editor = await this.assertCanManage(manager, actor, workshopId);
+    const workshop = await this.lock(manager, workshopId);
+    if (!workshop.cancelledAt) throw new Conflict('This workshop is not cancelled.');
+    if (workshop.endsAt <= new Date())
+      throw new Conflict('This workshop has ended; it cannot be reinstated.');
+    workshop.cancelledAt = null;
+    await manager.save(workshop);
+    await this.notifyAll(
+      manager,
+      workshop,
+      `Workshop back on: ${workshop.title}`,
+      'takes place after all. Details',
+    );
+    await recordAudit(manager, {
+      actorId: editor.id,
+      action: 'workshop.reinstated',
       subjectType: 'workshop',
       subjectId: workshop.id,
     });

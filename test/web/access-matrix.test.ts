@@ -127,6 +127,12 @@ const ACCESS: Record<string, Who[]> = {
   'POST /account/email/:token': EVERYONE,
   'POST /admin/people/:id/identity': ADMINS,
   'POST /me/certificates/:id/reissue': SIGNED_IN,
+  'GET /admin/certificates': ADMINS,
+  'GET /admin/certificates/:id/revoke': ADMINS,
+  'GET /workshops/:id/cancel': ['coach', 'admin'],
+  'POST /workshops/:id/reinstate': ['coach', 'admin'],
+  'GET /admin/submissions/:id/withdraw': ADMINS,
+  'GET /admin/people/:id/deactivate': ADMINS,
 };
 
 /**
@@ -151,6 +157,8 @@ const DECIDED_PER_RECORD = new Set([
   'POST /me/certificates/:id/visibility',
   'POST /notifications/:id/read',
   'POST /me/certificates/:id/reissue',
+  'GET /workshops/:id/cancel',
+  'POST /workshops/:id/reinstate',
 ]);
 
 function isDenied(who: Who, response: Response): boolean {
