@@ -11,6 +11,7 @@ import { notify } from '../notifications/notify';
 import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldErrors } from '../web/errors';
 import {
   Workshop,
+  WorkshopAttendance,
   WorkshopFacilitator,
   WorkshopRegistration,
   type RegistrationStatus,
@@ -275,6 +276,13 @@ export class WorkshopsService {
       throw new Conflict('The workshop has started; registrations can no longer change.');
     const registration = await this.registrationOf(manager, workshopId, person.id);
     if (!registration) return;
+    // The row lock above also serialises this against a check-in of the same workshop.
+    if (
+      await manager.exists(WorkshopAttendance, {
+        where: { workshopId, userId: person.id, status: 'present' },
+      })
+    )
+      throw new Conflict('You are checked in, so your registration can no longer be cancelled.');
     await manager.update(WorkshopRegistration, registration.id, {
       status: 'cancelled',
       updatedAt: new Date(),
