@@ -105,7 +105,7 @@ describe('workshop fixes', () => {
       awardedAt: new Date('2026-12-20T00:00:00Z'),
       evidence: [{ kind: 'workshop', name: 'Evening lab', startsAt, endsAt, timeZone: 'America/New_York' }],
       status: { listUrl: 'https://academy.test/status/1', index: 3 },
-    } as Parameters<typeof buildOpenBadgeCredential>[0]);
+    });
     expect(JSON.stringify(credential)).toContain('Attended on 2026-12-11.');
   });
 });
