@@ -36,6 +36,8 @@ import { AssignmentsService } from './coaching/assignments.service';
 import { coachRouter } from './coaching/coach.router';
 import { organizerRouter } from './coaching/organizer.router';
 import { RecordsService } from './coaching/records.service';
+import { AttachmentsService } from './coaching/attachments.service';
+import { ATTACHMENT_UPLOAD_PATH, attachmentsRouter } from './coaching/attachments.router';
 import { SubmissionsService } from './coaching/submissions.service';
 import { PeopleService } from './admin/people.service';
 import type { Config } from './config';
@@ -160,7 +162,10 @@ export function createApp({
   // One-click unsubscribes (RFC 8058) come from mail clients: the link's signed token is the proof.
   const csrfLater = new Set(['/verify', '/admin/import']);
   app.use((req, res, next) =>
-    req.method === 'POST' && (csrfLater.has(req.path) || req.path.startsWith('/notifications/unsubscribe/'))
+    req.method === 'POST' &&
+    (csrfLater.has(req.path) ||
+      req.path.startsWith('/notifications/unsubscribe/') ||
+      ATTACHMENT_UPLOAD_PATH.test(req.path))
       ? next()
       : csrfSynchronisedProtection(req, res, next),
   );
@@ -213,6 +218,15 @@ export function createApp({
   app.use(accountsRouter({ dataSource, accounts, invites, passport }));
   const profiles = new ProfileService(config.baseUrl);
   app.use(profileRouter({ dataSource, profiles }));
+  const attachments = new AttachmentsService(config.attachments);
+  app.use(
+    attachmentsRouter({
+      dataSource,
+      attachments,
+      limits: config.attachments,
+      csrfProtection: csrfSynchronisedProtection,
+    }),
+  );
   const coachingDeps = {
     dataSource,
     catalog,
@@ -221,6 +235,7 @@ export function createApp({
     submissions,
     records: new RecordsService(() => catalog.current()),
     stalledAfterDays: config.stalledAfterDays,
+    attachments,
     celebrations: (m: EntityManager, actor: SessionUser | undefined) =>
       takeCelebrations(m, actor, catalog.current(), config.baseUrl, keys.issuer.name),
   };

@@ -64,6 +64,9 @@ const envSchema = z.object({
   STALLED_AFTER_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   ISSUER_NAME: z.string().trim().min(1).max(200).default('Organizer Academy'),
   PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  ATTACHMENT_MAX_MB: z.coerce.number().min(0.01).max(100).default(10),
+  ATTACHMENTS_PER_SUBMISSION: z.coerce.number().int().min(0).max(20).default(5),
+  ATTACHMENT_QUOTA_MB: z.coerce.number().min(0).max(100_000).default(200),
 });
 
 export type Config = Readonly<{
@@ -93,6 +96,8 @@ export type Config = Readonly<{
   issuerName: string;
   /** Requests per minute one address may make to the public certificate pages, per app process. */
   publicRateLimitPerMinute: number;
+  /** Evidence files: largest file, files per submission, and all of one person's files together. */
+  attachments: Readonly<{ maxBytes: number; perSubmission: number; quotaBytes: number }>;
 }>;
 
 export class ConfigError extends Error {
@@ -158,5 +163,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stalledAfterDays: e.STALLED_AFTER_DAYS,
     issuerName: e.ISSUER_NAME,
     publicRateLimitPerMinute: e.PUBLIC_RATE_LIMIT_PER_MINUTE,
+    attachments: Object.freeze({
+      maxBytes: Math.round(e.ATTACHMENT_MAX_MB * 1024 * 1024),
+      perSubmission: e.ATTACHMENTS_PER_SUBMISSION,
+      quotaBytes: Math.round(e.ATTACHMENT_QUOTA_MB * 1024 * 1024),
+    }),
   });
 }

@@ -19,6 +19,7 @@ export function organizerRouter({
   submissions,
   records,
   celebrations,
+  attachments,
 }: CoachingRouterDeps): Router {
   const router = Router();
   const manager = dataSource.manager;
@@ -93,7 +94,13 @@ export function organizerRouter({
     const milestone = milestoneInfo(catalog.current(), milestoneId);
     if (!milestone) throw new NotFound('There is no such milestone.');
     const thread = await submissions.thread(manager, req.user, req.user!.id, milestoneId);
-    const items = threadModel(thread.submissions, thread.reviews);
+    const files = attachments
+      ? await attachments.of(
+          manager,
+          thread.submissions.map((s) => s.id),
+        )
+      : undefined;
+    const items = threadModel(thread.submissions, thread.reviews, files);
     const latest = items.at(-1);
     return {
       pageTitle: milestone.title,
@@ -101,6 +108,8 @@ export function organizerRouter({
       thread: items,
       canSubmit: !latest || latest.status === 'changes_requested' || latest.status === 'withdrawn',
       pending: latest?.status === 'pending' ? latest : undefined,
+      filesAllowed: Boolean(attachments),
+      fileLimits: attachments?.describeLimits(),
     };
   };
   router.get('/me/milestones/:milestoneId', requireSignedIn, async (req, res) => {

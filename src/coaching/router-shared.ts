@@ -4,6 +4,7 @@ import type { Celebration } from '../certificates/celebration';
 import type { CurriculumCatalog } from '../curriculum/catalog';
 import type { ProgressService } from '../curriculum/progress.service';
 import type { AssignmentsService } from './assignments.service';
+import type { AttachmentsService } from './attachments.service';
 import type { RecordsService } from './records.service';
 import type { SubmissionsService } from './submissions.service';
 
@@ -15,6 +16,8 @@ export interface CoachingRouterDeps {
   submissions: SubmissionsService;
   records: RecordsService;
   stalledAfterDays: number;
+  /** Evidence files; without it, threads show no files. */
+  attachments?: AttachmentsService;
   /** Certificates earned since the person's last visit to "Your progress" (each returned once). */
   celebrations?: (manager: EntityManager, actor: SessionUser | undefined) => Promise<Celebration[]>;
 }

@@ -26,6 +26,7 @@ import {
 import { OutboxMessage } from '../mail/outbox-message.entity';
 import { Notification, NotificationPreference } from '../notifications/notification.entities';
 import { EmailChange } from '../accounts/email-change.entity';
+import { EvidenceAttachment } from '../coaching/attachment.entity';
 import {
   CalendarFeed,
   Workshop,
@@ -65,4 +66,5 @@ export const entities = [
   Notification,
   NotificationPreference,
   EmailChange,
+  EvidenceAttachment,
 ];

@@ -133,6 +133,9 @@ const ACCESS: Record<string, Who[]> = {
   'POST /workshops/:id/reinstate': ['coach', 'admin'],
   'GET /admin/submissions/:id/withdraw': ADMINS,
   'GET /admin/people/:id/deactivate': ADMINS,
+  'POST /me/submissions/:id/attachments': SIGNED_IN,
+  'POST /me/attachments/:id/delete': SIGNED_IN,
+  'GET /attachments/:id': SIGNED_IN,
 };
 
 /**
@@ -159,6 +162,8 @@ const DECIDED_PER_RECORD = new Set([
   'POST /me/certificates/:id/reissue',
   'GET /workshops/:id/cancel',
   'POST /workshops/:id/reinstate',
+  'POST /me/attachments/:id/delete',
+  'GET /attachments/:id',
 ]);
 
 function isDenied(who: Who, response: Response): boolean {
