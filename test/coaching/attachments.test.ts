@@ -137,3 +137,32 @@ describe('files as evidence', () => {
     expect((await postForm(organizerAgent, `/me/attachments/${kept.id}/delete`)).status).toBe(409);
   });
 });
+
+describe('files as evidence under concurrent uploads', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ env: { ATTACHMENTS_PER_SUBMISSION: '3' } });
+  });
+  afterAll(() => t.close());
+
+  it('never lets simultaneous uploads pass the per-evidence limit', async () => {
+    const organizer = await createUser(t.dataSource.manager);
+    const agent = await signedInAgent(t.app, organizer.email);
+    await postForm(agent, `/me/milestones/${MILESTONE}`, { body: 'Burst.', links: '' });
+    const [{ id }] = await t.dataSource.query<{ id: string }[]>(
+      'SELECT id FROM evidence_submissions WHERE organizer_id = $1',
+      [organizer.id],
+    );
+    const token = csrfFrom((await agent.get(`/me/milestones/${MILESTONE}`)).text);
+    const responses = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        agent
+          .post(`/me/submissions/${id}/attachments`)
+          .field('_csrf', token)
+          .attach('files', PNG, `burst-${i}.png`),
+      ),
+    );
+    expect(responses.every((r) => r.status === 303)).toBe(true);
+    expect(await t.dataSource.manager.countBy(EvidenceAttachment, { submissionId: id })).toBe(3);
+  });
+});
