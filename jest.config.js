@@ -23,6 +23,13 @@ const esmOnly = [
   'dom-serializer',
   'domelementtype',
   'entities',
+  // file-type (evidence attachments) and the tokenizers it reads with.
+  'file-type',
+  'strtok3',
+  'token-types',
+  '@tokenizer',
+  'uint8array-extras',
+  '@borewit',
 ];
 module.exports = {
   testEnvironment: 'node',

@@ -79,6 +79,9 @@ const envSchema = z.object({
     })
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  ATTACHMENT_MAX_MB: z.coerce.number().min(0.01).max(100).default(10),
+  ATTACHMENTS_PER_SUBMISSION: z.coerce.number().int().min(0).max(20).default(5),
+  ATTACHMENT_QUOTA_MB: z.coerce.number().min(0).max(100_000).default(200),
 });
 
 export type Config = Readonly<{
@@ -116,6 +119,8 @@ export type Config = Readonly<{
   issuerEmail: string | undefined;
   /** The issuer's logo in credentials (issuer.image): ISSUER_LOGO_URL, or the bundled logo. */
   issuerLogoUrl: string;
+  /** Evidence files: largest file, files per submission, and all of one person's files together. */
+  attachments: Readonly<{ maxBytes: number; perSubmission: number; quotaBytes: number }>;
 }>;
 
 export class ConfigError extends Error {
@@ -189,5 +194,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     verifyWorkerThreads: e.VERIFY_WORKER_THREADS,
     issuerEmail: e.ISSUER_EMAIL,
     issuerLogoUrl: e.ISSUER_LOGO_URL ?? `${baseUrl}/static/img/issuer-logo.png`,
+    attachments: Object.freeze({
+      maxBytes: Math.round(e.ATTACHMENT_MAX_MB * 1024 * 1024),
+      perSubmission: e.ATTACHMENTS_PER_SUBMISSION,
+      quotaBytes: Math.round(e.ATTACHMENT_QUOTA_MB * 1024 * 1024),
+    }),
   });
 }

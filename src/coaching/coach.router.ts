@@ -33,6 +33,7 @@ export function coachRouter({
   records,
   stalledAfterDays,
   feed,
+  attachments,
 }: CoachingRouterDeps & { feed: ChangeFeed }): Router {
   const router = Router();
   const manager = dataSource.manager;
@@ -153,7 +154,16 @@ export function coachRouter({
       pageTitle: 'Review evidence',
       organizer: submission.organizer.displayName,
       milestone: milestoneInfo(catalog.current(), submission.milestoneId),
-      thread: threadModel(thread.submissions, thread.reviews),
+      thread: threadModel(
+        thread.submissions,
+        thread.reviews,
+        attachments
+          ? await attachments.of(
+              manager,
+              thread.submissions.map((s) => s.id),
+            )
+          : undefined,
+      ),
       submission: { id: submission.id, revision: submission.revision, status: submission.status },
       canReview: submission.status === 'pending' && (access === 'coach' || access === 'admin'),
       canWithdraw: submission.status === 'approved' && access === 'admin',

@@ -6,6 +6,7 @@ import { flash } from '../web/flash';
 import { handleForm } from '../web/forms';
 import { requireSignedIn } from '../web/guards';
 import { SubmissionReview } from './coaching.entities';
+import { markAllFeedbackRead } from './feedback';
 import { coachRequestForm, evidenceForm } from './coaching.schemas';
 import type { CoachingRouterDeps } from './router-shared';
 import { milestoneInfo, threadModel } from './view-models';
@@ -18,6 +19,8 @@ export function organizerRouter({
   assignments,
   submissions,
   records,
+  celebrations,
+  attachments,
 }: CoachingRouterDeps): Router {
   const router = Router();
   const manager = dataSource.manager;
@@ -36,8 +39,10 @@ export function organizerRouter({
       ownTracks.map((track) => progress.trackProgress(manager, user.id, track).then((p) => ({ track, p }))),
     );
     const sessions = await records.sessions(manager, user, user.id);
+    const earned = celebrations ? await tx((m) => celebrations(m, user)) : [];
     res.render('coaching/me', {
       pageTitle: 'Your progress',
+      earned,
       nextSteps: sessions.filter((session) => session.nextStep).slice(0, 3),
       coach: assignment ? { name: assignment.coach.displayName, email: assignment.coach.email } : null,
       coachRequested: assignment ? false : Boolean(await assignments.openRequest(manager, user.id)),
@@ -63,6 +68,12 @@ export function organizerRouter({
     });
   });
 
+  router.post('/me/feedback/read', requireSignedIn, async (req, res) => {
+    await tx((m) => markAllFeedbackRead(m, req.user));
+    flash(req, 'success', 'All feedback marked read.');
+    res.redirect(303, '/me');
+  });
+
   router.post(
     '/me/coach-request',
     requireSignedIn,
@@ -83,7 +94,13 @@ export function organizerRouter({
     const milestone = milestoneInfo(catalog.current(), milestoneId);
     if (!milestone) throw new NotFound('There is no such milestone.');
     const thread = await submissions.thread(manager, req.user, req.user!.id, milestoneId);
-    const items = threadModel(thread.submissions, thread.reviews);
+    const files = attachments
+      ? await attachments.of(
+          manager,
+          thread.submissions.map((s) => s.id),
+        )
+      : undefined;
+    const items = threadModel(thread.submissions, thread.reviews, files);
     const latest = items.at(-1);
     return {
       pageTitle: milestone.title,
@@ -91,6 +108,8 @@ export function organizerRouter({
       thread: items,
       canSubmit: !latest || latest.status === 'changes_requested' || latest.status === 'withdrawn',
       pending: latest?.status === 'pending' ? latest : undefined,
+      filesAllowed: Boolean(attachments),
+      fileLimits: attachments?.describeLimits(),
     };
   };
   router.get('/me/milestones/:milestoneId', requireSignedIn, async (req, res) => {

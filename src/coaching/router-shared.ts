@@ -1,7 +1,10 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { SessionUser } from '../accounts/session-user';
+import type { Celebration } from '../certificates/celebration';
 import type { CurriculumCatalog } from '../curriculum/catalog';
 import type { ProgressService } from '../curriculum/progress.service';
 import type { AssignmentsService } from './assignments.service';
+import type { AttachmentsService } from './attachments.service';
 import type { RecordsService } from './records.service';
 import type { SubmissionsService } from './submissions.service';
 
@@ -13,6 +16,10 @@ export interface CoachingRouterDeps {
   submissions: SubmissionsService;
   records: RecordsService;
   stalledAfterDays: number;
+  /** Evidence files; without it, threads show no files. */
+  attachments?: AttachmentsService;
+  /** Certificates earned since the person's last visit to "Your progress" (each returned once). */
+  celebrations?: (manager: EntityManager, actor: SessionUser | undefined) => Promise<Celebration[]>;
 }
 
 export { idOf } from '../web/params';

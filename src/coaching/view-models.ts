@@ -1,3 +1,5 @@
+import type { EvidenceAttachment } from './attachment.entity';
+import { isImage, sizeText } from './attachment-types';
 import type { Curriculum } from '../curriculum/curriculum.types';
 import type { EvidenceSubmission, SubmissionReview } from './coaching.entities';
 import { renderUserMarkdown } from './user-markdown';
@@ -20,6 +22,7 @@ const STATUS_LABELS = {
 export function threadModel(
   submissions: EvidenceSubmission[],
   reviews: (SubmissionReview & { reviewer?: { displayName: string } })[],
+  files: Map<string, EvidenceAttachment[]> = new Map(),
 ) {
   return submissions.map((submission) => {
     const review = reviews.find((r) => r.submissionId === submission.id);
@@ -33,6 +36,13 @@ export function threadModel(
       bodyHtml: renderUserMarkdown(submission.body),
       body: submission.body,
       links: submission.links,
+      files: (files.get(submission.id) ?? []).map((file) => ({
+        id: file.id,
+        name: file.filename,
+        size: sizeText(file.size),
+        image: isImage(file.mediaType),
+        url: `/attachments/${file.id}`,
+      })),
       review: review && {
         decision: review.decision,
         reviewer: review.reviewer?.displayName ?? 'a reviewer',

@@ -24,6 +24,9 @@ import {
   StatusList,
 } from '../certificates/certificate.entities';
 import { OutboxMessage } from '../mail/outbox-message.entity';
+import { Notification, NotificationPreference } from '../notifications/notification.entities';
+import { EmailChange } from '../accounts/email-change.entity';
+import { EvidenceAttachment } from '../coaching/attachment.entity';
 import {
   CalendarFeed,
   Workshop,
@@ -60,4 +63,8 @@ export const entities = [
   StatusList,
   Certificate,
   CertificateVerification,
+  Notification,
+  NotificationPreference,
+  EmailChange,
+  EvidenceAttachment,
 ];

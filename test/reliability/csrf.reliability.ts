@@ -3,8 +3,12 @@ import { pathFor, startWorld, type Session, type World } from './support/app-wor
 import { multipartBody } from './support/encoding';
 import type { WebResponse } from './support/web-client';
 
-/** Deliberately exempt: it changes nothing, so partners need neither a session nor a token. */
-const EXEMPT = new Set(['POST /verify']);
+/**
+ * Deliberately exempt: checking a credential changes nothing, so partners need neither a session nor
+ * a token; a digest's one-click unsubscribe (RFC 8058) is posted by mail apps, and its signed token
+ * is the proof (an unknown token changes nothing and gets 404).
+ */
+const EXEMPT = new Set(['POST /verify', 'POST /notifications/unsubscribe/:token']);
 /** Tables whose rows change on every request (session expiry is rolled forward). */
 const VOLATILE_TABLES = new Set(['sessions']);
 /** Fields a real form would send: enough for most handlers to act if the token check let them. */

@@ -1,3 +1,4 @@
+import { calendarDateIn } from '../../web/time-zones';
 import {
   OB_V3_JSON_SCHEMA_URL,
   OPEN_BADGES_V3_CONTEXT_URL,
@@ -25,6 +26,8 @@ export interface WorkshopEvidence {
   name: string;
   startsAt: Date;
   endsAt?: Date;
+  /** The workshop's own zone: its dates are the days it took place there. */
+  timeZone?: string;
   url?: string;
 }
 
@@ -144,8 +147,9 @@ function toEvidenceJson(item: CredentialEvidence, id: string): EvidenceJson {
       ...(item.narrative && { narrative: item.narrative }),
     };
   }
-  const start = calendarDate(item.startsAt);
-  const end = item.endsAt ? calendarDate(item.endsAt) : start;
+  const day = (date: Date) => (item.timeZone ? calendarDateIn(date, item.timeZone) : calendarDate(date));
+  const start = day(item.startsAt);
+  const end = item.endsAt ? day(item.endsAt) : start;
   return {
     ...common,
     description: end === start ? `Attended on ${start}.` : `Attended from ${start} to ${end}.`,
