@@ -217,6 +217,7 @@ export function createApp({
         new AttemptLimiter(pool, {
           prefix: 'check_in',
           attempts: 5,
+          inFlight: 2,
           windowSeconds: 10 * 60,
           blockSeconds: 10 * 60,
           message:

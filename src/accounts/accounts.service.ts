@@ -36,10 +36,11 @@ export class AccountsService {
   ) {}
 
   /**
-   * Checks credentials, throttled per account+address and per address. Throws TooManyRequests while
-   * blocked and ValidationFailed (the same message whether or not the account exists) on failure.
-   * When `signal` aborts before the password check starts, rejects with RequestAbandoned and records
-   * nothing (no password was checked).
+   * Checks credentials, throttled per account+address and per address: the attempt is counted before
+   * the password is checked. Throws TooManyRequests while blocked or while another attempt for the
+   * account runs, and ValidationFailed (the same message whether or not the account exists) on
+   * failure. When `signal` aborts before the password check starts, rejects with RequestAbandoned
+   * (the attempt stays counted: nothing about the password was learnt, but a burst cannot dodge it).
    */
   async signIn(
     manager: EntityManager,
@@ -48,18 +49,19 @@ export class AccountsService {
     ip: string,
     signal?: AbortSignal,
   ): Promise<SessionUser> {
-    await this.throttle.assertAllowed(email, ip);
-    const user = await manager.findOne(User, { where: { email: email.toLowerCase(), active: true } });
-    const valid = user
-      ? await verifyPassword(user.passwordHash, password, signal)
-      : (await verifyAgainstDummy(password, signal), false);
-    if (!user || !valid) {
-      await this.throttle.recordFailure(email, ip);
-      throw new ValidationFailed({}, WRONG_CREDENTIALS);
+    const attempt = await this.throttle.begin(email, ip);
+    try {
+      const user = await manager.findOne(User, { where: { email: email.toLowerCase(), active: true } });
+      const valid = user
+        ? await verifyPassword(user.passwordHash, password, signal)
+        : (await verifyAgainstDummy(password, signal), false);
+      if (!user || !valid) throw new ValidationFailed({}, WRONG_CREDENTIALS);
+      await attempt.succeeded();
+      await manager.update(User, user.id, { lastLoginAt: new Date() });
+      return toSessionUser(user);
+    } finally {
+      await attempt.release();
     }
-    await this.throttle.recordSuccess(email, ip);
-    await manager.update(User, user.id, { lastLoginAt: new Date() });
-    return toSessionUser(user);
   }
 
   async needsSetup(manager: EntityManager): Promise<boolean> {

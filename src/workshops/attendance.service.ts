@@ -213,13 +213,16 @@ export class AttendanceService {
     const workshop = await this.withSecret(manager, workshopId);
     if (!checkInIsOpen(workshop))
       throw new Conflict('Check-in is open from 15 minutes before the start until the workshop ends.');
-    const throttleKey = `${person.id}_${workshop.id}`;
-    await this.throttle.assertAllowed(throttleKey);
-    if (!isValidCheckInCode(workshop.checkInSecret, workshop.id, code)) {
-      await this.throttle.recordFailure(throttleKey);
-      throw new ValidationFailed({
-        code: 'That code is not the current one. Check the code shown in the room.',
-      });
+    // The attempt is counted before the code is compared, so a burst tests no more codes than the limit.
+    const attempt = await this.throttle.take(`${person.id}_${workshop.id}`);
+    try {
+      if (!isValidCheckInCode(workshop.checkInSecret, workshop.id, code)) {
+        throw new ValidationFailed({
+          code: 'That code is not the current one. Check the code shown in the room.',
+        });
+      }
+    } finally {
+      await attempt.release();
     }
     return manager.transaction(async (m) => {
       const registered = await this.workshops.registrationOf(m, workshop.id, person.id);
