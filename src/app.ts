@@ -194,7 +194,7 @@ export function createApp({
       feed,
     }),
   );
-  app.use(accountsRouter({ dataSource, accounts, invites, passport }));
+  app.use(accountsRouter({ dataSource, accounts, invites, passport, logger }));
   const coachingDeps = {
     dataSource,
     catalog,

@@ -8,6 +8,12 @@ export interface ThrottleLimits {
   perIp: number;
   windowSeconds: number;
   blockSeconds: number;
+  /** Password reset requests per address per hour (more get 429). Default 20. */
+  resetsPerIp?: number;
+  /** Password reset emails per account per hour (more are dropped without a word). Default 3. */
+  resetsPerAccount?: number;
+  /** Current-password checks per person (changing a password) per window. Default 5. */
+  passwordChecks?: number;
 }
 
 export const DEFAULT_THROTTLE_LIMITS: ThrottleLimits = {
@@ -29,6 +35,12 @@ const BLOCKED = 'Too many failed sign-in attempts. Please wait {wait} and try ag
 export class LoginThrottle {
   private readonly byAccountAndIp: AttemptLimiter;
   private readonly byIp: AttemptLimiter;
+  /** Password reset requests from one address (answered 429 over the limit). */
+  readonly resetRequestsByIp: AttemptLimiter;
+  /** Password reset emails to one address (silently skipped over the limit: the answer is the same). */
+  readonly resetRequestsByAccount: AttemptLimiter;
+  /** Checks of the current password when changing it, per person. */
+  readonly passwordChecks: AttemptLimiter;
 
   constructor(pool: Pool, limits: ThrottleLimits = DEFAULT_THROTTLE_LIMITS) {
     const common = {
@@ -43,6 +55,28 @@ export class LoginThrottle {
       inFlight: 2,
     });
     this.byIp = new AttemptLimiter(pool, { ...common, prefix: 'login_ip', attempts: limits.perIp });
+    const hourly = { windowSeconds: 3600, blockSeconds: 3600 };
+    this.resetRequestsByIp = new AttemptLimiter(pool, {
+      ...hourly,
+      prefix: 'reset_ip',
+      attempts: limits.resetsPerIp ?? 20,
+      inFlight: 5,
+      message: 'Too many password reset requests from your address. Please wait {wait} and try again.',
+    });
+    this.resetRequestsByAccount = new AttemptLimiter(pool, {
+      ...hourly,
+      prefix: 'reset_account',
+      attempts: limits.resetsPerAccount ?? 3,
+      message: 'Too many password reset requests for this account.',
+    });
+    this.passwordChecks = new AttemptLimiter(pool, {
+      windowSeconds: limits.windowSeconds,
+      blockSeconds: limits.blockSeconds,
+      prefix: 'password_check',
+      attempts: limits.passwordChecks ?? 5,
+      inFlight: 1,
+      message: 'Too many wrong current passwords. Please wait {wait}, or sign out and reset your password.',
+    });
   }
 
   private static accountKey(email: string, ip: string): string {

@@ -4,6 +4,7 @@ import { Chapter } from '../accounts/chapter.entity';
 import { Cohort } from '../accounts/cohort.entity';
 import { assertAdmin, assertInScope, scopeOf } from '../accounts/policy';
 import type { Role } from '../accounts/roles';
+import { endLinksOf } from '../accounts/links';
 import { endSessionsOf } from '../accounts/sessions';
 import type { SessionUser } from '../accounts/session-user';
 import { User } from '../accounts/user.entity';
@@ -199,7 +200,10 @@ export class PeopleService {
     });
   }
 
-  /** Deactivating ends every session of that person at once; reactivating lets them sign in again. */
+  /**
+   * Deactivating ends every session, reset link and calendar link of that person at once;
+   * reactivating lets them sign in again.
+   */
   async setActive(
     manager: EntityManager,
     actor: SessionUser | undefined,
@@ -216,7 +220,10 @@ export class PeopleService {
     }
     if (user.active !== active) {
       await manager.update(User, user.id, { active });
-      if (!active) await endSessionsOf(manager, user.id);
+      if (!active) {
+        await endSessionsOf(manager, user.id);
+        await endLinksOf(manager, user.id);
+      }
       await recordAudit(manager, {
         actorId: admin.id,
         action: active ? 'user.reactivated' : 'user.deactivated',

@@ -1,4 +1,8 @@
 import request from 'supertest';
+import { IsNull } from 'typeorm';
+import { PasswordReset } from '../../src/accounts/one-time-token.entities';
+import { User } from '../../src/accounts/user.entity';
+import { OutboxMessage } from '../../src/mail/outbox-message.entity';
 import * as passwords from '../../src/accounts/passwords';
 import { currentCheckInCode } from '../../src/workshops/check-in-codes';
 import { Workshop, WorkshopAttendance } from '../../src/workshops/workshop.entities';
@@ -7,7 +11,15 @@ import { createUser, TEST_PASSWORD } from '../helpers/factories';
 import { csrfFrom, signedInAgent } from '../helpers/http';
 
 const BURST = 50;
-const limits = { perAccountAndIp: 5, perIp: 10, windowSeconds: 600, blockSeconds: 600 };
+const limits = {
+  perAccountAndIp: 5,
+  perIp: 10,
+  windowSeconds: 600,
+  blockSeconds: 600,
+  resetsPerIp: 10,
+  resetsPerAccount: 3,
+  passwordChecks: 5,
+};
 
 /**
  * Bursts of concurrent attempts split over two app processes on one database: every limit consumes
@@ -121,5 +133,61 @@ describe('attempt limits under a burst across two processes', () => {
       .send({ code, _csrf: tokens[1] });
     expect(right.status).toBe(429);
     expect(await manager.countBy(WorkshopAttendance, { workshopId: workshop.id })).toBe(0);
+  });
+
+  it('answers at most the per-address limit of 50 concurrent reset requests and emails at most three links, of which only the newest works', async () => {
+    const user = await createUser(first.dataSource.manager);
+    const ip = '203.0.113.52';
+    const forms = await Promise.all(
+      Array.from({ length: BURST }, async (_, i) => {
+        const agent = request.agent(apps()[i % 2].app);
+        const token = csrfFrom((await agent.get('/password/forgot').set('X-Forwarded-For', ip)).text);
+        return () =>
+          agent
+            .post('/password/forgot')
+            .set('X-Forwarded-For', ip)
+            .type('form')
+            .send({ email: user.email, _csrf: token });
+      }),
+    );
+    const responses = await Promise.all(forms.map((send) => send()));
+    expect(responses.filter((r) => r.status === 200).length).toBeLessThanOrEqual(limits.resetsPerIp);
+    expect(responses.filter((r) => r.status === 429).length).toBeGreaterThanOrEqual(
+      BURST - limits.resetsPerIp,
+    );
+    // The emails are written after answering: wait until they settle.
+    const manager = first.dataSource.manager;
+    let sent = 0;
+    for (let waited = 0; waited < 3000; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      sent = await manager.countBy(OutboxMessage, { toAddress: user.email });
+    }
+    expect(sent).toBeGreaterThan(0);
+    expect(sent).toBeLessThanOrEqual(limits.resetsPerAccount);
+    expect(await manager.countBy(PasswordReset, { userId: user.id, usedAt: IsNull() })).toBe(1);
+  });
+
+  it('checks at most five of 50 concurrent current-password guesses, then refuses the right one', async () => {
+    const user = await createUser(first.dataSource.manager);
+    const agents = [await signedInAgent(first.app, user.email), await signedInAgent(second.app, user.email)];
+    const tokens = await Promise.all(
+      agents.map(async (agent) => csrfFrom((await agent.get('/account/password')).text)),
+    );
+    const change = (i: number, currentPassword: string) =>
+      agents[i % 2]
+        .post('/account/password')
+        .type('form')
+        .send({ currentPassword, newPassword: 'a brand new and long passphrase', _csrf: tokens[i % 2] });
+    const checks = jest.spyOn(passwords, 'verifyPassword');
+    const responses = await Promise.all(
+      Array.from({ length: BURST }, (_, i) => change(i, `wrong current password ${i}`)),
+    );
+    expect(responses.filter((r) => r.status === 400).length).toBeLessThanOrEqual(limits.passwordChecks);
+    expect(checks.mock.calls.length).toBeLessThanOrEqual(limits.passwordChecks);
+    const right = await change(1, TEST_PASSWORD);
+    expect(right.status).toBe(429);
+    expect(right.text).toContain('Too many wrong current passwords');
+    const stored = await first.dataSource.manager.findOneByOrFail(User, { id: user.id });
+    expect(await passwords.verifyPassword(stored.passwordHash, TEST_PASSWORD)).toBe(true);
   });
 });
