@@ -230,7 +230,7 @@ export function createApp({
   );
   app.use(coachRouter({ ...coachingDeps, feed }));
   app.use(certificatesRouter({ dataSource, catalog, certificates, people }));
-  app.use(adminCoachingRouter({ dataSource, people, assignments, submissions }));
+  app.use(adminCoachingRouter({ dataSource, catalog, people, assignments, submissions }));
   app.use(
     adminRouter({
       dataSource,

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { assertAdmin, assertInScope, assertSignedIn } from '../accounts/policy';
+import { assertAdmin, assertInScope, assertNotSubject, assertSignedIn } from '../accounts/policy';
 import type { SessionUser } from '../accounts/session-user';
 import { User } from '../accounts/user.entity';
 import { recordAudit } from '../audit/audit';
@@ -19,6 +19,8 @@ import {
 import { evidenceFor, missingMilestones } from './evidence';
 import type { IssuerKeysService } from './issuer-keys.service';
 import type { StatusListsService } from './status-lists.service';
+
+const SELF = 'You cannot issue, re-issue or revoke your own certificates; another admin can.';
 
 /** Signing only needs the bundled contexts. */
 const contextsOnly: DocumentLoader = createDocumentLoader(() => Promise.resolve(null));
@@ -191,6 +193,7 @@ export class CertificatesService {
     const person = await manager.findOne(User, { where: { id: userId } });
     if (!person) throw new NotFound('That person does not exist.');
     assertInScope(admin, person.chapterId, 'That person');
+    assertNotSubject(admin, userId, SELF);
     const outcomes: RecheckOutcome[] = [];
     for (const track of this.curriculum().tracks) {
       const issued = await this.issueIfEligible(manager, userId, track.id);
@@ -231,6 +234,7 @@ export class CertificatesService {
   ): Promise<Certificate> {
     const admin = assertAdmin(actor);
     const old = await this.lockCertificate(manager, admin, certificateId);
+    assertNotSubject(admin, old.userId, SELF);
     if (old.supersededAt)
       throw new Conflict('This certificate was already superseded; re-issue the newest one.');
     if (old.revokedAt) throw new Conflict('A revoked certificate cannot be re-issued.');
@@ -240,6 +244,11 @@ export class CertificatesService {
     const holder = await manager.findOneByOrFail(User, { id: old.userId });
     const replacement = await this.sign(manager, holder, track, old.awardedAt);
     await manager.update(Certificate, old.id, { supersededById: replacement.id });
+    // A hidden certificate stays hidden in every version.
+    if (old.hidden) {
+      await manager.update(Certificate, replacement.id, { hidden: true });
+      replacement.hidden = true;
+    }
     await this.lists.publish(manager, old.statusListId, contextsOnly);
     await recordAudit(manager, {
       actorId: admin.id,
@@ -260,6 +269,7 @@ export class CertificatesService {
   ): Promise<Certificate> {
     const admin = assertAdmin(actor);
     const certificate = await this.lockCertificate(manager, admin, certificateId);
+    assertNotSubject(admin, certificate.userId, SELF);
     if (certificate.revokedAt) throw new Conflict('This certificate is already revoked.');
     await manager.update(Certificate, certificate.id, { revokedAt: new Date(), revokedReason: reason });
     await this.lists.publish(manager, certificate.statusListId, contextsOnly);
@@ -273,7 +283,7 @@ export class CertificatesService {
     return manager.findOneByOrFail(Certificate, { id: certificate.id });
   }
 
-  /** Holders hide or show their public page. */
+  /** Holders hide or show their public page: every version of that track's certificate at once. */
   async setHidden(
     manager: EntityManager,
     actor: SessionUser | undefined,
@@ -284,7 +294,8 @@ export class CertificatesService {
     const certificate = await manager.findOneBy(Certificate, { id: certificateId });
     if (!certificate || certificate.userId !== holder.id)
       throw new NotFound('That certificate does not exist.');
-    await manager.update(Certificate, certificate.id, { hidden });
+    // Every version (superseded ones included) shares the holder's choice: none stays public.
+    await manager.update(Certificate, { userId: holder.id, trackId: certificate.trackId }, { hidden });
     await recordAudit(manager, {
       actorId: holder.id,
       action: hidden ? 'certificate.hidden' : 'certificate.shown',

@@ -7,6 +7,7 @@ import { requireSignedIn } from '../web/guards';
 import { SubmissionReview } from './coaching.entities';
 import { coachRequestForm, evidenceForm } from './coaching.schemas';
 import type { CoachingRouterDeps } from './router-shared';
+import { reviewersFor } from './reviewers';
 import { milestoneInfo, threadModel } from './view-models';
 
 /** The organizer's side: their progress, coach requests and evidence. */
@@ -85,7 +86,9 @@ export function organizerRouter({
     const thread = await submissions.thread(manager, req.user, req.user!.id, milestoneId);
     const items = threadModel(thread.submissions, thread.reviews);
     const latest = items.at(-1);
+    const reviewers = await reviewersFor(manager, req.user!.id);
     return {
+      reviewer: reviewers[0]?.as === 'coach' ? 'coach' : reviewers.length ? 'admin' : 'nobody',
       pageTitle: milestone.title,
       milestone,
       thread: items,
@@ -123,7 +126,13 @@ export function organizerRouter({
         flash(
           req,
           'success',
-          model.pending ? 'Your evidence was updated.' : 'Your evidence was sent to your coach.',
+          model.pending
+            ? 'Your evidence was updated.'
+            : model.reviewer === 'coach'
+              ? 'Your evidence was sent to your coach.'
+              : model.reviewer === 'admin'
+                ? 'Your evidence was sent to the admins for review.'
+                : 'Your evidence was saved. Nobody else can review it yet, so it waits until someone can.',
         );
         res.redirect(303, `/me/milestones/${String(req.params.milestoneId)}`);
       },

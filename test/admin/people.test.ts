@@ -185,7 +185,9 @@ describe('admin: people', () => {
         chapterId: '',
       });
       expect(response.status).toBe(409);
-      expect(response.text).toContain('This is the only active admin; make someone else an admin first.');
+      expect(response.text).toContain(
+        'This is the only active admin of the whole academy; make someone else an academy-wide admin first.',
+      );
       expect((await db().findOneByOrFail(User, { id: admin.id })).role).toBe('admin');
       expect(await db().countBy(AuditEvent, { action: 'user.updated' })).toBe(0);
       expect((await adminAgent.get('/admin/people')).status).toBe(200);
@@ -208,6 +210,33 @@ describe('admin: people', () => {
       });
       expect(response.status).toBe(409);
       expect((await db().findOneByOrFail(User, { id: admin.id })).role).toBe('admin');
+    });
+
+    it('cannot limit themselves to one chapter, and a chapter admin does not count as another', async () => {
+      const chapter = await createChapter(db());
+      await createUser(db(), { role: 'admin', scopeChapterId: chapter.id, chapterId: chapter.id });
+      const response = await postForm(adminAgent, `/admin/people/${admin.id}`, {
+        role: 'admin',
+        chapterId: '',
+        scopeChapterId: chapter.id,
+      });
+      expect(response.status).toBe(409);
+      expect(response.text).toContain('This is the only active admin of the whole academy');
+      expect((await db().findOneByOrFail(User, { id: admin.id })).scopeChapterId).toBeNull();
+      expect((await adminAgent.get('/admin/chapters')).status).toBe(200);
+    });
+
+    it('is kept by the database too: a direct update that removes the last one is refused at commit', async () => {
+      await expect(
+        t.dataSource.transaction((m) => m.update(User, admin.id, { role: 'coach' })),
+      ).rejects.toThrow('At least one active admin of the whole academy must remain.');
+      await expect(
+        t.dataSource.transaction((m) => m.update(User, admin.id, { active: false })),
+      ).rejects.toThrow('At least one active admin of the whole academy must remain.');
+      expect(await db().findOneByOrFail(User, { id: admin.id })).toMatchObject({
+        role: 'admin',
+        active: true,
+      });
     });
 
     it('can step down once another active admin exists', async () => {
