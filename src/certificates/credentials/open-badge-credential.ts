@@ -13,6 +13,8 @@ export interface MilestoneEvidence {
   approvedBy: string;
   url?: string;
   narrative?: string;
+  /** What happened, in a sentence; the default says when and by whom it was approved. */
+  description?: string;
 }
 
 export interface WorkshopEvidence {
@@ -21,6 +23,8 @@ export interface WorkshopEvidence {
   startsAt: Date;
   endsAt?: Date;
   url?: string;
+  /** What happened, in a sentence; the default says when it was attended. */
+  description?: string;
 }
 
 export type CredentialEvidence = MilestoneEvidence | WorkshopEvidence;
@@ -99,7 +103,8 @@ function toEvidenceJson(item: CredentialEvidence): EvidenceJson {
   if (item.kind === 'milestone') {
     return {
       ...common,
-      description: `Completed ${calendarDate(item.completedAt)}; approved by ${item.approvedBy}.`,
+      description:
+        item.description ?? `Completed ${calendarDate(item.completedAt)}; approved by ${item.approvedBy}.`,
       genre: 'Milestone',
       ...(item.narrative && { narrative: item.narrative }),
     };
@@ -108,7 +113,8 @@ function toEvidenceJson(item: CredentialEvidence): EvidenceJson {
   const end = item.endsAt ? calendarDate(item.endsAt) : start;
   return {
     ...common,
-    description: end === start ? `Attended on ${start}.` : `Attended from ${start} to ${end}.`,
+    description:
+      item.description ?? (end === start ? `Attended on ${start}.` : `Attended from ${start} to ${end}.`),
     genre: 'Workshop attendance',
   };
 }
