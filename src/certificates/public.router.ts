@@ -1,12 +1,12 @@
-import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import multer from 'multer';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { DataSource } from 'typeorm';
 import type { CurriculumCatalog } from '../curriculum/catalog';
 import { SharedCache, type ChangeFeed } from '../db/change-feed';
 import { bytesToKeep } from '../web/bytes-to-keep';
 import { weakEtag } from '../web/etag';
-import { TooManyRequests, ValidationFailed } from '../web/errors';
+import { ValidationFailed } from '../web/errors';
+import { addressLimit } from '../web/address-limit';
 import type * as PdfTools from './certificate-pdf';
 import { stateOf, type CertificatesService, type PublicCertificateSummary } from './certificates.service';
 import type { IssuerKeysService } from './issuer-keys.service';
@@ -47,24 +47,6 @@ function wantsJson(req: Request): boolean {
   if (!req.headers.accept?.includes('json')) return false;
   const best = req.accepts(['text/html', ...JSON_TYPES]);
   return typeof best === 'string' && best !== 'text/html';
-}
-
-/** Per-address limit on the public endpoints (in memory: cheap enough for every request). */
-function rateLimit(perMinute: number): RequestHandler {
-  const limiter = new RateLimiterMemory({ keyPrefix: 'public', points: perMinute, duration: 60 });
-  return async (req, _res, next) => {
-    try {
-      await limiter.consume(req.ip ?? 'unknown');
-      next();
-    } catch (error) {
-      if (!(error instanceof RateLimiterRes)) throw error;
-      const seconds = Math.ceil(error.msBeforeNext / 1000);
-      throw new TooManyRequests(
-        `Too many requests from your address. Please wait ${seconds} seconds.`,
-        seconds,
-      );
-    }
-  };
 }
 
 /** A response body kept in memory with its ETag. */
@@ -159,7 +141,7 @@ export function publicCertificatesRouter(deps: PublicRouterDeps): Router {
   const { dataSource, catalog, certificates, keys, lists, verification, counter } = deps;
   const router = Router();
   const manager = dataSource.manager;
-  const limited = rateLimit(deps.ratePerMinute);
+  const limited = addressLimit({ name: 'public', perMinute: deps.ratePerMinute, inFlight: 8 });
   // Partners load the same certificates again and again: keep each summary until a certificate,
   // status list or holder name changes in any process (then every summary is read again).
   const summaries = new SharedCache<PublicCertificateSummary>(deps.feed, CERTIFICATES_TOPIC, {
