@@ -7,13 +7,7 @@ import type { ProgressService } from '../curriculum/progress.service';
 import type { AttemptLimiter } from '../web/attempt-limiter';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../web/errors';
 import { assertSignedIn, scopeOf } from '../accounts/policy';
-import {
-  CHECK_IN_OPENS_BEFORE_MS,
-  checkInIsOpen,
-  currentCheckInCode,
-  isValidCheckInCode,
-  type ShownCode,
-} from './check-in-codes';
+import { checkInIsOpen, currentCheckInCode, isValidCheckInCode, type ShownCode } from './check-in-codes';
 import {
   Workshop,
   WorkshopAttendance,
@@ -21,22 +15,10 @@ import {
   type AttendanceStatus,
 } from './workshop.entities';
 import type { WorkshopsService } from './workshops.service';
+import { assertMarkingOpen, assertOnTheList, NOT_YOURSELF } from './attendance.rules';
+
+export { markingIsOpen } from './attendance.rules';
 import { readTogether } from '../db/read-together';
-
-const NOT_YOURSELF =
-  'You cannot mark your own attendance; another facilitator or an admin can mark you present.';
-
-/** True from the check-in window (15 minutes before the start) on: attendance before that would be a claim about the future. */
-export function markingIsOpen(workshop: { startsAt: Date }, at = new Date()): boolean {
-  return at.getTime() >= workshop.startsAt.getTime() - CHECK_IN_OPENS_BEFORE_MS;
-}
-
-function assertMarkingOpen(workshop: Workshop): void {
-  if (!markingIsOpen(workshop))
-    throw new Conflict(
-      'Attendance can be marked from 15 minutes before the workshop starts; corrections stay possible afterwards.',
-    );
-}
 
 export interface AttendanceMark {
   userId: string;
@@ -131,7 +113,7 @@ export class AttendanceService {
     const workshop = await this.workshops.get(manager, workshopId);
     assertMarkingOpen(workshop);
     if (marks.some((m) => m.userId === facilitator.id)) throw new Forbidden(NOT_YOURSELF);
-    if (!walkIn) await this.assertOnTheList(manager, workshopId, marks);
+    if (!walkIn) await assertOnTheList(manager, workshopId, marks);
     const result: MarkResult = { changed: 0, keptCertified: [] };
     for (const { userId, status } of marks) {
       const outcome = await this.record(manager, workshop, {
@@ -146,25 +128,6 @@ export class AttendanceService {
         result.keptCertified.push((await manager.findOneByOrFail(User, { id: userId })).displayName);
     }
     return result;
-  }
-
-  /** Only people registered, waitlisted or already marked are on the sheet; others come as walk-ins. */
-  private async assertOnTheList(manager: EntityManager, workshopId: string, marks: AttendanceMark[]) {
-    if (!marks.length) return;
-    const ids = marks.map((m) => m.userId);
-    const [registered, marked] = await Promise.all([
-      manager.find(WorkshopRegistration, {
-        where: { workshopId, userId: In(ids), status: In(['registered', 'waitlisted']) },
-        select: { userId: true },
-      }),
-      manager.find(WorkshopAttendance, { where: { workshopId, userId: In(ids) }, select: { userId: true } }),
-    ]);
-    const listed = new Set([...registered, ...marked].map((row) => row.userId));
-    if (ids.some((id) => !listed.has(id)))
-      throw new ValidationFailed(
-        {},
-        'Someone in this list is not registered for this workshop; add people who came without registering as walk-ins.',
-      );
   }
 
   /**
