@@ -147,7 +147,7 @@ export function accountsRouter({
         await accounts.countResetRequest(req.ip ?? 'unknown');
         // The answer goes out first, the same for every address; the lookup and email come after,
         // so neither the answer nor its timing tells whether an account exists.
-        res.once('finish', () => {
+        res.once('close', () => {
           const work = async () => {
             if (await accounts.takeResetEmail(input.email))
               await tx((manager) => accounts.requestPasswordReset(manager, input.email));
