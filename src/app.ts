@@ -226,7 +226,7 @@ export function createApp({
       setupWaiting: setupWaitingCheck(dataSource),
     }),
   );
-  app.use(accountsRouter({ dataSource, accounts, invites, passport }));
+  app.use(accountsRouter({ dataSource, accounts, invites, passport, logger }));
   const profiles = new ProfileService(config.baseUrl);
   app.use(profileRouter({ dataSource, profiles }));
   const attachments = new AttachmentsService(config.attachments);
@@ -263,6 +263,7 @@ export function createApp({
         new AttemptLimiter(pool, {
           prefix: 'check_in',
           attempts: 5,
+          inFlight: 2,
           windowSeconds: 10 * 60,
           blockSeconds: 10 * 60,
           message:
@@ -277,7 +278,7 @@ export function createApp({
   app.use(notificationsRouter({ dataSource, notifications }));
   app.use(certificatesRouter({ dataSource, catalog, certificates, people, keys }));
   app.use(adminCertificatesRouter({ dataSource, catalog, certificates, chapters, cohorts }));
-  app.use(adminCoachingRouter({ dataSource, people, assignments, submissions }));
+  app.use(adminCoachingRouter({ dataSource, catalog, people, assignments, submissions }));
   app.use(confirmationsRouter({ dataSource, catalog, workshops }));
   app.use(
     adminRouter({

@@ -1,5 +1,6 @@
 import { Router, type Request } from 'express';
 import type { PassportStatic } from 'passport';
+import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { withTransaction } from '../db/transaction';
 import { flash } from '../web/flash';
@@ -25,13 +26,20 @@ interface AccountsRouterDeps {
   accounts: AccountsService;
   invites: InvitesService;
   passport: PassportStatic;
+  logger: Logger;
 }
 
 function paramToken(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
-export function accountsRouter({ dataSource, accounts, invites, passport }: AccountsRouterDeps): Router {
+export function accountsRouter({
+  dataSource,
+  accounts,
+  invites,
+  passport,
+  logger,
+}: AccountsRouterDeps): Router {
   const router = Router();
   const tx = <T>(work: Parameters<typeof withTransaction<T>>[1]) => withTransaction(dataSource, work);
 
@@ -136,8 +144,17 @@ export function accountsRouter({ dataSource, accounts, invites, passport }: Acco
       view: 'accounts/forgot-password',
       schema: forgotPasswordForm,
       model: forgotModel,
-      submit: async (_req, res, input) => {
-        await tx((manager) => accounts.requestPasswordReset(manager, input.email));
+      submit: async (req, res, input) => {
+        await accounts.countResetRequest(req.ip ?? 'unknown');
+        // The answer goes out first, the same for every address; the lookup and email come after,
+        // so neither the answer nor its timing tells whether an account exists.
+        res.once('close', () => {
+          const work = async () => {
+            if (await accounts.takeResetEmail(input.email))
+              await tx((manager) => accounts.requestPasswordReset(manager, input.email));
+          };
+          work().catch((error: unknown) => logger.error({ err: error }, 'password reset request failed'));
+        });
         res.render('accounts/forgot-password-sent', { pageTitle: 'Check your email' });
       },
     }),
@@ -172,7 +189,9 @@ export function accountsRouter({ dataSource, accounts, invites, passport }: Acco
       schema: changePasswordForm,
       model: changeModel,
       submit: async (req, res, input) => {
-        await tx((manager) => accounts.changePassword(manager, req.user!, input, req.sessionID));
+        await accounts.limitPasswordChecks(req.user!, () =>
+          tx((manager) => accounts.changePassword(manager, req.user!, input, req.sessionID)),
+        );
         flash(req, 'success', 'Your password was changed. Other devices were signed out.');
         res.redirect(303, '/account');
       },

@@ -2,7 +2,8 @@ import type { EntityManager } from 'typeorm';
 import { IsNull, LessThan } from 'typeorm';
 import { recordAudit } from '../audit/audit';
 import { queueEmail } from '../mail/outbox';
-import { Conflict, Gone, ValidationFailed } from '../web/errors';
+import { Conflict, Gone, TooManyRequests, ValidationFailed } from '../web/errors';
+import { endLinksOf } from './links';
 import type { LoginThrottle } from './login-throttle';
 import { PasswordReset, SetupToken } from './one-time-token.entities';
 import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from './passwords';
@@ -36,10 +37,11 @@ export class AccountsService {
   ) {}
 
   /**
-   * Checks credentials, throttled per account+address and per address. Throws TooManyRequests while
-   * blocked and ValidationFailed (the same message whether or not the account exists) on failure.
-   * When `signal` aborts before the password check starts, rejects with RequestAbandoned and records
-   * nothing (no password was checked).
+   * Checks credentials, throttled per account+address and per address: the attempt is counted before
+   * the password is checked. Throws TooManyRequests while blocked or while another attempt for the
+   * account runs, and ValidationFailed (the same message whether or not the account exists) on
+   * failure. When `signal` aborts before the password check starts, rejects with RequestAbandoned
+   * (the attempt stays counted: nothing about the password was learnt, but a burst cannot dodge it).
    */
   async signIn(
     manager: EntityManager,
@@ -48,18 +50,19 @@ export class AccountsService {
     ip: string,
     signal?: AbortSignal,
   ): Promise<SessionUser> {
-    await this.throttle.assertAllowed(email, ip);
-    const user = await manager.findOne(User, { where: { email: email.toLowerCase(), active: true } });
-    const valid = user
-      ? await verifyPassword(user.passwordHash, password, signal)
-      : (await verifyAgainstDummy(password, signal), false);
-    if (!user || !valid) {
-      await this.throttle.recordFailure(email, ip);
-      throw new ValidationFailed({}, WRONG_CREDENTIALS);
+    const attempt = await this.throttle.begin(email, ip);
+    try {
+      const user = await manager.findOne(User, { where: { email: email.toLowerCase(), active: true } });
+      const valid = user
+        ? await verifyPassword(user.passwordHash, password, signal)
+        : (await verifyAgainstDummy(password, signal), false);
+      if (!user || !valid) throw new ValidationFailed({}, WRONG_CREDENTIALS);
+      await attempt.succeeded();
+      await manager.update(User, user.id, { lastLoginAt: new Date() });
+      return toSessionUser(user);
+    } finally {
+      await attempt.release();
     }
-    await this.throttle.recordSuccess(email, ip);
-    await manager.update(User, user.id, { lastLoginAt: new Date() });
-    return toSessionUser(user);
   }
 
   async needsSetup(manager: EntityManager): Promise<boolean> {
@@ -111,11 +114,40 @@ export class AccountsService {
     return toSessionUser(user);
   }
 
-  /** Emails a reset link when an active account has this address; the caller answers the same either way. */
+  /**
+   * Counts a reset request from `ip` before anything else happens. Throws TooManyRequests over the
+   * per-address limit (the same answer for every email address).
+   */
+  async countResetRequest(ip: string): Promise<void> {
+    await this.throttle.resetRequestsByIp.consume(ip);
+  }
+
+  /**
+   * Takes one of the per-account reset emails (call outside a transaction, after answering). False
+   * over the limit: then nothing is sent, and nobody is told, as the answer was already given.
+   */
+  async takeResetEmail(email: string): Promise<boolean> {
+    try {
+      await this.throttle.resetRequestsByAccount.consume(email.toLowerCase());
+      return true;
+    } catch (error) {
+      if (error instanceof TooManyRequests) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Emails a reset link when an active account has this address; the caller answers the same either
+   * way (before calling this). The new link replaces every older one of that person.
+   */
   async requestPasswordReset(manager: EntityManager, email: string): Promise<void> {
-    const user = await manager.findOne(User, { where: { email, active: true } });
+    const user = await manager.findOne(User, {
+      where: { email: email.toLowerCase(), active: true },
+      lock: { mode: 'pessimistic_write' },
+    });
     if (!user) return;
     const { token, tokenHash } = newToken();
+    await manager.update(PasswordReset, { userId: user.id, usedAt: IsNull() }, { usedAt: new Date() });
     await manager.insert(PasswordReset, {
       userId: user.id,
       tokenHash,
@@ -144,13 +176,16 @@ export class AccountsService {
     await this.usableReset(manager, token, false);
   }
 
-  /** Sets a new password from a reset link, uses the link up and ends every session of that person. */
+  /**
+   * Sets a new password from a reset link; every reset link, calendar link and session of that
+   * person ends.
+   */
   async resetPassword(manager: EntityManager, token: string, password: string): Promise<void> {
     const reset = await this.usableReset(manager, token, true);
     const user = await manager.findOneOrFail(User, { where: { id: reset.userId } });
     assertAcceptablePassword(password, user.email);
     await manager.update(User, user.id, { passwordHash: await hashPassword(password) });
-    await manager.update(PasswordReset, { userId: user.id, usedAt: IsNull() }, { usedAt: new Date() });
+    await endLinksOf(manager, user.id);
     await endSessionsOf(manager, user.id);
     await recordAudit(manager, {
       actorId: null,
@@ -160,7 +195,26 @@ export class AccountsService {
     });
   }
 
-  /** Changes the actor's password after checking the current one; their other sessions end. */
+  /**
+   * Runs a current-password check (`work`, e.g. a transaction calling changePassword) as one counted
+   * attempt, taken before the work and outside any transaction. Throws TooManyRequests over the
+   * limit or while another check of this person runs; a success starts the count over.
+   */
+  async limitPasswordChecks<T>(actor: SessionUser, work: () => Promise<T>): Promise<T> {
+    const attempt = await this.throttle.passwordChecks.take(actor.id);
+    try {
+      const result = await work();
+      await attempt.succeeded();
+      return result;
+    } finally {
+      await attempt.release();
+    }
+  }
+
+  /**
+   * Changes the actor's password after checking the current one (call it inside
+   * limitPasswordChecks); their other sessions, reset links and calendar link end.
+   */
   async changePassword(
     manager: EntityManager,
     actor: SessionUser,
@@ -173,6 +227,7 @@ export class AccountsService {
     }
     assertAcceptablePassword(input.newPassword, user.email, 'newPassword');
     await manager.update(User, user.id, { passwordHash: await hashPassword(input.newPassword) });
+    await endLinksOf(manager, user.id);
     await endSessionsOf(manager, user.id, currentSessionId);
     await recordAudit(manager, {
       actorId: user.id,

@@ -44,3 +44,15 @@ export function assertInScope(
   const scope = scopeOf(actor);
   if (scope && chapterId !== scope) throw new NotFound(`${what} does not exist.`);
 }
+
+/**
+ * Throws Forbidden when the actor is the subject: nobody reviews, signs off, certifies or marks
+ * attendance for themselves, whatever their role.
+ */
+export function assertNotSubject(
+  actor: SessionUser,
+  subjectId: string | null | undefined,
+  message: string,
+): void {
+  if (subjectId && actor.id === subjectId) throw new Forbidden(message);
+}

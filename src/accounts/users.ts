@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { IsNull } from 'typeorm';
 import type { SessionUser } from './session-user';
 import { User } from './user.entity';
 
@@ -56,4 +57,9 @@ export async function lockAdminSet(manager: EntityManager): Promise<void> {
 
 export async function countActiveAdmins(manager: EntityManager): Promise<number> {
   return manager.count(User, { where: { role: 'admin', active: true } });
+}
+
+/** Active admins of the whole academy (not limited to a chapter): there must always be one. */
+export async function countActiveAcademyAdmins(manager: EntityManager): Promise<number> {
+  return manager.count(User, { where: { role: 'admin', active: true, scopeChapterId: IsNull() } });
 }

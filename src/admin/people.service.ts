@@ -4,10 +4,11 @@ import { Chapter } from '../accounts/chapter.entity';
 import { Cohort } from '../accounts/cohort.entity';
 import { assertAdmin, assertInScope, scopeOf } from '../accounts/policy';
 import type { Role } from '../accounts/roles';
+import { endLinksOf } from '../accounts/links';
 import { endSessionsOf } from '../accounts/sessions';
 import type { SessionUser } from '../accounts/session-user';
 import { User } from '../accounts/user.entity';
-import { countActiveAdmins, lockAdminSet } from '../accounts/users';
+import { countActiveAcademyAdmins, lockAdminSet } from '../accounts/users';
 import { recordAudit } from '../audit/audit';
 import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldErrors } from '../web/errors';
 
@@ -63,6 +64,19 @@ function toPersonView(user: User): PersonView {
     lastLoginAt: user.lastLoginAt,
     createdAt: user.createdAt,
   };
+}
+
+/**
+ * Throws Conflict (with a reason, on `field` when given) when `user` is the last active admin of
+ * the whole academy: without one, nobody could reach chapters, the outbox or the audit log. Call
+ * with the admin set locked. The database refuses it too (trigger users_keep_an_academy_admin).
+ */
+async function assertAnotherAcademyAdmin(manager: EntityManager, user: User, field?: string): Promise<void> {
+  if (user.role !== 'admin' || user.scopeChapterId !== null || !user.active) return;
+  if ((await countActiveAcademyAdmins(manager)) > 1) return;
+  const reason =
+    'This is the only active admin of the whole academy; make someone else an academy-wide admin first.';
+  throw new Conflict(reason, field ? { [field]: reason } : {});
 }
 
 /** Admin view of people: search, role and chapter changes, deactivation (records always stay). */
@@ -143,7 +157,10 @@ export class PeopleService {
       throw new Forbidden('Only admins of the whole academy can change another admin.');
   }
 
-  /** Changes role and chapter. Throws Conflict when it would leave the academy without an active admin. */
+  /**
+   * Changes role, chapter and scope. Throws Conflict when it would leave the academy without an
+   * active academy-wide admin (demoting or limiting the last one, oneself included).
+   */
   async update(
     manager: EntityManager,
     actor: SessionUser | undefined,
@@ -153,16 +170,6 @@ export class PeopleService {
     const admin = assertAdmin(actor);
     const user = await this.lockPerson(manager, admin, userId);
     await this.checkInput(manager, admin, user, input);
-    if (
-      user.role === 'admin' &&
-      input.role !== 'admin' &&
-      user.active &&
-      (await countActiveAdmins(manager)) <= 1
-    ) {
-      throw new Conflict('This is the only active admin; make someone else an admin first.', {
-        role: 'This is the only active admin; make someone else an admin first.',
-      });
-    }
     const coachCapacity = input.coachCapacity ?? user.coachCapacity;
     const cohortId = input.cohortId === undefined ? user.cohortId : input.cohortId;
     // Scope is an admin-only setting that only academy-wide admins change.
@@ -172,6 +179,8 @@ export class PeopleService {
         : scopeOf(admin) || input.scopeChapterId === undefined
           ? user.scopeChapterId
           : input.scopeChapterId;
+    const staysAcademyAdmin = input.role === 'admin' && scopeChapterId === null;
+    if (!staysAcademyAdmin) await assertAnotherAcademyAdmin(manager, user, 'role');
     const changes = {
       role: { from: user.role, to: input.role },
       chapterId: { from: user.chapterId, to: input.chapterId },
@@ -199,7 +208,10 @@ export class PeopleService {
     });
   }
 
-  /** Deactivating ends every session of that person at once; reactivating lets them sign in again. */
+  /**
+   * Deactivating ends every session, reset link and calendar link of that person at once;
+   * reactivating lets them sign in again.
+   */
   async setActive(
     manager: EntityManager,
     actor: SessionUser | undefined,
@@ -211,12 +223,13 @@ export class PeopleService {
     if (!active && user.id === admin.id) throw new Conflict('You cannot deactivate your own account.');
     if (scopeOf(admin) && user.role === 'admin')
       throw new Forbidden('Only admins of the whole academy can change another admin.');
-    if (!active && user.role === 'admin' && user.active && (await countActiveAdmins(manager)) <= 1) {
-      throw new Conflict('This is the only active admin; make someone else an admin first.');
-    }
+    if (!active) await assertAnotherAcademyAdmin(manager, user);
     if (user.active !== active) {
       await manager.update(User, user.id, { active });
-      if (!active) await endSessionsOf(manager, user.id);
+      if (!active) {
+        await endSessionsOf(manager, user.id);
+        await endLinksOf(manager, user.id);
+      }
       await recordAudit(manager, {
         actorId: admin.id,
         action: active ? 'user.reactivated' : 'user.deactivated',

@@ -96,6 +96,7 @@ export function certificatesRouter({
       pageTitle: `Certificates of ${person.displayName}`,
       person,
       certificates: await rows(req, person.id),
+      isSelf: person.id === req.user!.id,
       tracks: catalog.current().tracks.map((t) => ({ id: t.id, title: t.title })),
       outcomes: null,
     };

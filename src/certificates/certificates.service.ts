@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { assertAdmin, assertInScope, assertSignedIn } from '../accounts/policy';
+import { assertAdmin, assertInScope, assertNotSubject, assertSignedIn } from '../accounts/policy';
 import type { SessionUser } from '../accounts/session-user';
 import { User } from '../accounts/user.entity';
 import { recordAudit } from '../audit/audit';
@@ -21,6 +21,8 @@ import { announceCertificate, announceRevocation } from './celebration';
 import { evidenceFor, missingMilestones } from './evidence';
 import type { IssuerKeysService } from './issuer-keys.service';
 import type { StatusListsService } from './status-lists.service';
+
+const SELF = 'You cannot issue, re-issue or revoke your own certificates; another admin can.';
 
 /** Signing only needs the bundled contexts. */
 const contextsOnly: DocumentLoader = createDocumentLoader(() => Promise.resolve(null));
@@ -201,6 +203,7 @@ export class CertificatesService {
     const person = await manager.findOne(User, { where: { id: userId } });
     if (!person) throw new NotFound('That person does not exist.');
     assertInScope(admin, person.chapterId, 'That person');
+    assertNotSubject(admin, userId, SELF);
     const outcomes: RecheckOutcome[] = [];
     for (const track of this.curriculum().tracks) {
       const issued = await this.issueIfEligible(manager, userId, track.id);
@@ -241,6 +244,7 @@ export class CertificatesService {
   ): Promise<Certificate> {
     const admin = assertAdmin(actor);
     const old = await this.lockCertificate(manager, admin, certificateId);
+    assertNotSubject(admin, old.userId, SELF);
     return this.replace(manager, admin.id, old);
   }
 
@@ -277,6 +281,11 @@ export class CertificatesService {
     await manager.update(Certificate, old.id, { supersededById: replacement.id });
     // The holder was congratulated on the first one; a re-issue is not a new achievement.
     await manager.update(Certificate, replacement.id, { celebratedAt: new Date() });
+    // A hidden certificate stays hidden in every version.
+    if (old.hidden) {
+      await manager.update(Certificate, replacement.id, { hidden: true });
+      replacement.hidden = true;
+    }
     await this.lists.publish(manager, old.statusListId, contextsOnly);
     await recordAudit(manager, {
       actorId,
@@ -297,6 +306,7 @@ export class CertificatesService {
   ): Promise<Certificate> {
     const admin = assertAdmin(actor);
     const certificate = await this.lockCertificate(manager, admin, certificateId);
+    assertNotSubject(admin, certificate.userId, SELF);
     if (certificate.revokedAt) throw new Conflict('This certificate is already revoked.');
     await manager.update(Certificate, certificate.id, { revokedAt: new Date(), revokedReason: reason });
     await this.lists.publish(manager, certificate.statusListId, contextsOnly);
@@ -311,7 +321,7 @@ export class CertificatesService {
     return manager.findOneByOrFail(Certificate, { id: certificate.id });
   }
 
-  /** Holders hide or show their public page. */
+  /** Holders hide or show their public page: every version of that track's certificate at once. */
   async setHidden(
     manager: EntityManager,
     actor: SessionUser | undefined,
@@ -322,7 +332,8 @@ export class CertificatesService {
     const certificate = await manager.findOneBy(Certificate, { id: certificateId });
     if (!certificate || certificate.userId !== holder.id)
       throw new NotFound('That certificate does not exist.');
-    await manager.update(Certificate, certificate.id, { hidden });
+    // Every version (superseded ones included) shares the holder's choice: none stays public.
+    await manager.update(Certificate, { userId: holder.id, trackId: certificate.trackId }, { hidden });
     await recordAudit(manager, {
       actorId: holder.id,
       action: hidden ? 'certificate.hidden' : 'certificate.shown',

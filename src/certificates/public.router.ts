@@ -1,13 +1,12 @@
-import { linkedInUrl } from './linkedin';
-import { Router, type Request, type RequestHandler, type Response } from 'express';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { Router, type Request, type Response } from 'express';
 import type { DataSource } from 'typeorm';
 import type { CurriculumCatalog } from '../curriculum/catalog';
 import { SharedCache, type ChangeFeed } from '../db/change-feed';
 import { bytesToKeep } from '../web/bytes-to-keep';
 import { weakEtag } from '../web/etag';
-import { TooManyRequests } from '../web/errors';
+import { addressLimit } from '../web/address-limit';
 import type * as PdfTools from './certificate-pdf';
+import { linkedInUrl } from './linkedin';
 import { stateOf, type CertificatesService, type PublicCertificateSummary } from './certificates.service';
 import type { BadgeImages } from './badges/badge-images';
 import { badgesRouter } from './badges/badges.router';
@@ -45,24 +44,6 @@ interface PublicRouterDeps {
   feed: ChangeFeed;
   ratePerMinute: number;
   verifyLimits: VerifyLimits;
-}
-
-/** Per-address limit on the public endpoints (in memory: cheap enough for every request). */
-function rateLimit(perMinute: number): RequestHandler {
-  const limiter = new RateLimiterMemory({ keyPrefix: 'public', points: perMinute, duration: 60 });
-  return async (req, _res, next) => {
-    try {
-      await limiter.consume(req.ip ?? 'unknown');
-      next();
-    } catch (error) {
-      if (!(error instanceof RateLimiterRes)) throw error;
-      const seconds = Math.ceil(error.msBeforeNext / 1000);
-      throw new TooManyRequests(
-        `Too many requests from your address. Please wait ${seconds} seconds.`,
-        seconds,
-      );
-    }
-  };
 }
 
 /** A response body kept in memory with its ETag. */
@@ -146,7 +127,7 @@ export function publicCertificatesRouter(deps: PublicRouterDeps): Router {
   const { dataSource, catalog, certificates, keys, lists, verification, counter, badges } = deps;
   const router = Router();
   const manager = dataSource.manager;
-  const limited = rateLimit(deps.ratePerMinute);
+  const limited = addressLimit({ name: 'public', perMinute: deps.ratePerMinute, inFlight: 8 });
   // Partners load the same certificates again and again: keep each summary until a certificate,
   // status list or holder name changes in any process (then every summary is read again).
   const summaries = new SharedCache<PublicCertificateSummary>(deps.feed, CERTIFICATES_TOPIC, {

@@ -9,9 +9,13 @@ import type { PeopleService } from '../admin/people.service';
 import type { AssignmentsService } from './assignments.service';
 import { assignForm, withdrawForm } from './coaching.schemas';
 import type { SubmissionsService } from './submissions.service';
+import type { CurriculumCatalog } from '../curriculum/catalog';
+import { waitingForAnAdmin } from './reviewers';
+import { milestoneInfo } from './view-models';
 
 interface AdminCoachingDeps {
   dataSource: DataSource;
+  catalog: CurriculumCatalog;
   people: PeopleService;
   assignments: AssignmentsService;
   submissions: SubmissionsService;
@@ -20,6 +24,7 @@ interface AdminCoachingDeps {
 /** Admin side of coaching: assigning coaches, the request queue, withdrawing approvals. */
 export function adminCoachingRouter({
   dataSource,
+  catalog,
   people,
   assignments,
   submissions,
@@ -64,8 +69,15 @@ export function adminCoachingRouter({
 
   router.get('/admin/coach-requests', async (req, res) => {
     const requests = await assignments.openRequests(manager, req.user);
+    const waiting = await waitingForAnAdmin(manager, req.user!);
     res.render('coaching/requests', {
       pageTitle: 'Coach requests',
+      waiting: waiting.map((w) => ({
+        id: w.id,
+        name: w.submitterName,
+        milestone: milestoneInfo(catalog.current(), w.milestoneId)?.title ?? w.milestoneId,
+        since: w.submittedAt.toISOString().slice(0, 10),
+      })),
       requests: requests.map((r) => ({
         organizerId: r.organizerId,
         name: r.organizer.displayName,

@@ -10,7 +10,7 @@ import { SharedCache, type ChangeFeed } from '../db/change-feed';
 import { EvidenceSubmission } from './coaching.entities';
 import { isStalled, type OrganizerSummary } from './records.service';
 import { reviewForm, sessionForm } from './coaching.schemas';
-import { organizerAccess } from './coaching.policy';
+import { organizerAccess, visibleToFormerCoach } from './coaching.policy';
 import { type CoachingRouterDeps, idOf } from './router-shared';
 import { milestoneInfo, threadModel, waitingText } from './view-models';
 
@@ -93,10 +93,13 @@ export function coachRouter({
     const access = await organizerAccess(manager, req.user, organizerId);
     const organizer = await manager.findOneBy(User, { id: organizerId });
     if (!organizer) throw new NotFound('That organizer does not exist.');
-    const all = await manager.find(EvidenceSubmission, {
-      where: { organizerId },
-      order: { submittedAt: 'DESC' },
-    });
+    const visible = await visibleToFormerCoach(manager, access, req.user, organizerId);
+    const all = (
+      await manager.find(EvidenceSubmission, {
+        where: { organizerId },
+        order: { submittedAt: 'DESC' },
+      })
+    ).filter((s) => visible(s.submittedAt));
     // Newest first: keep the first (latest) attempt seen for each milestone.
     const latest = all.filter(
       (s, index) => all.findIndex((other) => other.milestoneId === s.milestoneId) === index,

@@ -9,6 +9,7 @@ import { SubmissionReview } from './coaching.entities';
 import { markAllFeedbackRead } from './feedback';
 import { coachRequestForm, evidenceForm } from './coaching.schemas';
 import type { CoachingRouterDeps } from './router-shared';
+import { reviewersFor } from './reviewers';
 import { milestoneInfo, threadModel } from './view-models';
 
 /** The organizer's side: their progress, coach requests and evidence. */
@@ -102,7 +103,9 @@ export function organizerRouter({
       : undefined;
     const items = threadModel(thread.submissions, thread.reviews, files);
     const latest = items.at(-1);
+    const reviewers = await reviewersFor(manager, req.user!.id);
     return {
+      reviewer: reviewers[0]?.as === 'coach' ? 'coach' : reviewers.length ? 'admin' : 'nobody',
       pageTitle: milestone.title,
       milestone,
       thread: items,
@@ -142,7 +145,13 @@ export function organizerRouter({
         flash(
           req,
           'success',
-          model.pending ? 'Your evidence was updated.' : 'Your evidence was sent to your coach.',
+          model.pending
+            ? 'Your evidence was updated.'
+            : model.reviewer === 'coach'
+              ? 'Your evidence was sent to your coach.'
+              : model.reviewer === 'admin'
+                ? 'Your evidence was sent to the admins for review.'
+                : 'Your evidence was saved. Nobody else can review it yet, so it waits until someone can.',
         );
         res.redirect(303, `/me/milestones/${String(req.params.milestoneId)}`);
       },

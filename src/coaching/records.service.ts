@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { SessionUser } from '../accounts/session-user';
 import { recordAudit } from '../audit/audit';
 import type { Curriculum } from '../curriculum/curriculum.types';
-import { assertCanReview, organizerAccess } from './coaching.policy';
+import { assertCanReview, organizerAccess, visibleToFormerCoach } from './coaching.policy';
 import { CoachSession } from './coaching.entities';
 
 export interface SessionInput {
@@ -30,7 +30,7 @@ export function isStalled(lastActivity: Date | null, stalledAfterDays: number, n
 export class RecordsService {
   constructor(private readonly curriculum: () => Curriculum) {}
 
-  /** Logs a 1:1 conversation; only the organizer's current coach or an admin. */
+  /** Logs a 1:1 conversation; only the organizer's current coach or an admin, never about oneself. */
   async logSession(
     manager: EntityManager,
     actor: SessionUser | undefined,
@@ -51,14 +51,20 @@ export class RecordsService {
     return session;
   }
 
-  /** Sessions as `actor` may see them: private notes only for the coach who wrote them and admins. */
+  /**
+   * Sessions as `actor` may see them: private notes only for the coach who wrote them and admins;
+   * a former coach sees only sessions logged while they coached.
+   */
   async sessions(manager: EntityManager, actor: SessionUser | undefined, organizerId: string) {
     const access = await organizerAccess(manager, actor, organizerId);
-    const sessions = await manager.find(CoachSession, {
-      where: { organizerId },
-      relations: { coach: true },
-      order: { heldOn: 'DESC', createdAt: 'DESC' },
-    });
+    const visible = await visibleToFormerCoach(manager, access, actor, organizerId);
+    const sessions = (
+      await manager.find(CoachSession, {
+        where: { organizerId },
+        relations: { coach: true },
+        order: { heldOn: 'DESC', createdAt: 'DESC' },
+      })
+    ).filter((session) => visible(session.createdAt));
     return sessions.map((session) => ({
       heldOn: session.heldOn,
       durationMinutes: session.durationMinutes,

@@ -1,6 +1,5 @@
 import { preparedRead } from '../db/prepared-read';
 import type { EntityManager } from 'typeorm';
-import { IsNull } from 'typeorm';
 import { assertAdmin, assertInScope, assertSignedIn } from '../accounts/policy';
 import type { SessionUser } from '../accounts/session-user';
 import { User } from '../accounts/user.entity';
@@ -10,8 +9,9 @@ import type { ProgressService } from '../curriculum/progress.service';
 import { notify } from '../notifications/notify';
 import { uniqueViolation } from '../web/database-errors';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../web/errors';
-import { assertCanReview, organizerAccess } from './coaching.policy';
-import { CoachAssignment, EvidenceSubmission, SubmissionReview } from './coaching.entities';
+import { assertCanReview, organizerAccess, visibleToFormerCoach } from './coaching.policy';
+import { EvidenceSubmission, SubmissionReview } from './coaching.entities';
+import { reviewersFor } from './reviewers';
 
 export interface EvidenceInput {
   body: string;
@@ -52,10 +52,13 @@ export class SubmissionsService {
   ) {
     const access = await organizerAccess(manager, actor, organizerId);
     this.coachMilestone(milestoneId);
-    const submissions = await manager.find(EvidenceSubmission, {
-      where: { organizerId, milestoneId },
-      order: { attempt: 'ASC' },
-    });
+    const visible = await visibleToFormerCoach(manager, access, actor, organizerId);
+    const submissions = (
+      await manager.find(EvidenceSubmission, {
+        where: { organizerId, milestoneId },
+        order: { attempt: 'ASC' },
+      })
+    ).filter((s) => visible(s.submittedAt));
     const reviews = submissions.length
       ? await manager
           .createQueryBuilder(SubmissionReview, 'review')
@@ -66,7 +69,11 @@ export class SubmissionsService {
     return { access, submissions, reviews };
   }
 
-  /** Submits evidence (a new attempt). Throws Conflict while an earlier one is waiting or approved. */
+  /**
+   * Submits evidence (a new attempt) and emails whoever may review it: the current coach, or else
+   * every other admin in scope (see reviewersFor). Throws Conflict while an earlier one is waiting
+   * or approved.
+   */
   async submit(
     manager: EntityManager,
     actor: SessionUser | undefined,
@@ -104,18 +111,15 @@ export class SubmissionsService {
       subjectId: submission.id,
       details: { milestoneId, attempt: submission.attempt },
     });
-    const assignment = await manager.findOne(CoachAssignment, {
-      where: { organizerId: organizer.id, endedAt: IsNull() },
-      relations: { coach: true },
-    });
-    if (assignment?.coach) {
+    // Their coach reviews it; people without one (admins and coaches learning too) get another admin.
+    for (const reviewer of await reviewersFor(manager, organizer.id)) {
       await notify(manager, this.baseUrl, {
-        to: assignment.coach,
+        to: reviewer,
         kind: 'evidence',
         title: `${organizer.displayName} submitted evidence: ${milestone.title}`,
         body: `${organizer.displayName} submitted evidence for “${milestone.title}”. It waits for your review.`,
         link: `/coach/submissions/${submission.id}`,
-        emailText: `Hello ${assignment.coach.displayName},\n\n${organizer.displayName} submitted evidence for “${milestone.title}”. Review it here:\n\n${this.baseUrl}/coach/submissions/${submission.id}\n`,
+        emailText: `Hello ${reviewer.displayName},\n\n${organizer.displayName} submitted evidence for “${milestone.title}”. Review it here:\n\n${this.baseUrl}/coach/submissions/${submission.id}\n`,
       });
     }
     return submission;
@@ -156,6 +160,9 @@ export class SubmissionsService {
     });
     if (!submission) throw new NotFound('That submission does not exist.');
     const access = await organizerAccess(manager, actor, submission.organizerId);
+    const visible = await visibleToFormerCoach(manager, access, actor, submission.organizerId);
+    if (!visible(submission.submittedAt))
+      throw new Forbidden('This evidence was submitted after you stopped coaching this organizer.');
     return { submission: submission as EvidenceSubmission & { organizer: User }, access };
   }
 
@@ -228,7 +235,7 @@ export class SubmissionsService {
     return submission;
   }
 
-  /** An admin withdraws an approval with a reason; the milestone is no longer complete. */
+  /** An admin (never the person whose evidence it is) withdraws an approval with a reason; the milestone is no longer complete. */
   async withdrawApproval(
     manager: EntityManager,
     actor: SessionUser | undefined,
@@ -241,6 +248,8 @@ export class SubmissionsService {
       lock: { mode: 'pessimistic_write' },
     });
     if (!submission) throw new NotFound('That submission does not exist.');
+    if (submission.organizerId === admin.id)
+      throw new Forbidden('You cannot withdraw the approval of your own evidence; another admin can.');
     const organizer = await manager.findOneByOrFail(User, { id: submission.organizerId });
     assertInScope(admin, organizer.chapterId, 'That submission');
     if (submission.status !== 'approved')

@@ -12,6 +12,7 @@ import { anonymousPageCache, pageCacheUsable, readerPageCache } from './page-cac
 import { ASSETS_URL } from './loader';
 import { moduleStateFrom, PROGRESS_TOPIC, type ProgressService, type ReadingRecord } from './progress.service';
 import type { SearchService } from './search.service';
+import { addressLimit } from '../web/address-limit';
 import { modulePageModel, readOn, trackPageModel } from './view-models';
 
 interface CurriculumRouterDeps {
@@ -119,7 +120,9 @@ export function curriculumRouter({
     res.redirect(303, `/tracks/${module.trackId}/${module.id}`);
   });
 
-  router.get('/search', readers, async (req, res) => {
+  // Full-text search is the costliest page anyone (even anonymous readers) can ask for.
+  const searchLimit = addressLimit({ name: 'search', perMinute: 60, inFlight: 3 });
+  router.get('/search', readers, searchLimit, async (req, res) => {
     const { q } = searchQuery.parse(req.query);
     const hits = q ? await search.search(manager, q) : [];
     const titles = catalog.current().trackById;

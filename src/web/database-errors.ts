@@ -37,3 +37,15 @@ export function uniqueViolation(error: unknown): string | undefined {
   const driverError = error.driverError as { code?: string; constraint?: string };
   return driverError.code === '23505' ? (driverError.constraint ?? 'unique') : undefined;
 }
+
+/**
+ * True when the database refused a change because it would leave no active admin of the whole
+ * academy (trigger users_keep_an_academy_admin, checked at commit). Services refuse it first; this
+ * turns a rare race into a 409 instead of a 500.
+ */
+export function wouldLeaveNoAcademyAdmin(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { constraint, driverError } = error as { constraint?: unknown; driverError?: unknown };
+  if (constraint === 'users_keep_an_academy_admin') return true;
+  return driverError ? wouldLeaveNoAcademyAdmin(driverError) : false;
+}

@@ -9,7 +9,7 @@ import {
   TooManyRequests,
   ValidationFailed,
 } from './errors';
-import { isDatabaseUnavailable } from './database-errors';
+import { isDatabaseUnavailable, wouldLeaveNoAcademyAdmin } from './database-errors';
 import { navigationFor } from './view-locals';
 
 interface ErrorView {
@@ -60,6 +60,13 @@ function httpClientError(error: unknown): ErrorView | undefined {
 
 function describe(error: unknown): ErrorView | undefined {
   if (error instanceof AppError) return { status: error.status, title: error.title, message: error.message };
+  if (wouldLeaveNoAcademyAdmin(error))
+    return {
+      status: 409,
+      title: 'That clashes with something already saved',
+      message:
+        'At least one active admin of the whole academy must remain; make someone else an academy-wide admin first.',
+    };
   if (isDatabaseUnavailable(error)) {
     const unavailable = new ServiceUnavailable();
     return { status: unavailable.status, title: unavailable.title, message: unavailable.message };

@@ -4,9 +4,9 @@ import type { SessionUser } from '../accounts/session-user';
 import { User } from '../accounts/user.entity';
 import { recordAudit } from '../audit/audit';
 import type { ProgressService } from '../curriculum/progress.service';
-import { assertSignedIn } from '../accounts/policy';
 import type { AttemptLimiter } from '../web/attempt-limiter';
-import { Conflict, NotFound, ValidationFailed } from '../web/errors';
+import { Conflict, Forbidden, NotFound, ValidationFailed } from '../web/errors';
+import { assertSignedIn, scopeOf } from '../accounts/policy';
 import { checkInIsOpen, currentCheckInCode, isValidCheckInCode, type ShownCode } from './check-in-codes';
 import {
   Workshop,
@@ -15,6 +15,9 @@ import {
   type AttendanceStatus,
 } from './workshop.entities';
 import type { WorkshopsService } from './workshops.service';
+import { assertMarkingOpen, assertOnTheList, NOT_YOURSELF } from './attendance.rules';
+
+export { markingIsOpen } from './attendance.rules';
 import { readTogether } from '../db/read-together';
 
 export interface AttendanceMark {
@@ -94,7 +97,8 @@ export class AttendanceService {
   }
 
   /**
-   * Records marks (corrections allowed, each audited). Becoming present completes the workshop's
+   * Records marks (corrections allowed, each audited), from 15 minutes before the start on; never
+   * one's own, and only for people on the list (others come as walk-ins). Becoming present completes the workshop's
    * milestones in this transaction; leaving present undoes that completion unless the person already
    * holds a certificate for the track (those names come back in keptCertified).
    */
@@ -107,6 +111,9 @@ export class AttendanceService {
   ): Promise<MarkResult> {
     const facilitator = await this.workshops.assertCanManage(manager, actor, workshopId);
     const workshop = await this.workshops.get(manager, workshopId);
+    assertMarkingOpen(workshop);
+    if (marks.some((m) => m.userId === facilitator.id)) throw new Forbidden(NOT_YOURSELF);
+    if (!walkIn) await assertOnTheList(manager, workshopId, marks);
     const result: MarkResult = { changed: 0, keptCertified: [] };
     for (const { userId, status } of marks) {
       const outcome = await this.record(manager, workshop, {
@@ -211,15 +218,27 @@ export class AttendanceService {
   ): Promise<'checked-in' | 'already'> {
     const person = assertSignedIn(actor);
     const workshop = await this.withSecret(manager, workshopId);
+    // Whoever can see the code (facilitators, admins of the workshop) would be vouching for themselves.
+    const canManage = await this.workshops.assertCanManage(manager, person, workshopId).then(
+      () => true,
+      () => false,
+    );
+    if (canManage)
+      throw new Forbidden(
+        'You can see this workshop’s check-in code, so you cannot check yourself in. Another facilitator can mark you present.',
+      );
     if (!checkInIsOpen(workshop))
       throw new Conflict('Check-in is open from 15 minutes before the start until the workshop ends.');
-    const throttleKey = `${person.id}_${workshop.id}`;
-    await this.throttle.assertAllowed(throttleKey);
-    if (!isValidCheckInCode(workshop.checkInSecret, workshop.id, code)) {
-      await this.throttle.recordFailure(throttleKey);
-      throw new ValidationFailed({
-        code: 'That code is not the current one. Check the code shown in the room.',
-      });
+    // The attempt is counted before the code is compared, so a burst tests no more codes than the limit.
+    const attempt = await this.throttle.take(`${person.id}_${workshop.id}`);
+    try {
+      if (!isValidCheckInCode(workshop.checkInSecret, workshop.id, code)) {
+        throw new ValidationFailed({
+          code: 'That code is not the current one. Check the code shown in the room.',
+        });
+      }
+    } finally {
+      await attempt.release();
     }
     return manager.transaction(async (m) => {
       const registered = await this.workshops.registrationOf(m, workshop.id, person.id);
@@ -252,17 +271,34 @@ export class AttendanceService {
     return workshop;
   }
 
-  /** Marks someone who came without registering as present, found by their account email. */
+  /**
+   * Marks someone who came without registering as present, found by their account email: from the
+   * check-in window on, never oneself, and (unless an admin of the whole academy) only people of the
+   * workshop's chapter. Throws Forbidden, Conflict or ValidationFailed.
+   */
   async walkIn(
     manager: EntityManager,
     actor: SessionUser | undefined,
     workshopId: string,
     email: string,
   ): Promise<User> {
-    await this.workshops.assertCanManage(manager, actor, workshopId);
+    const facilitator = await this.workshops.assertCanManage(manager, actor, workshopId);
+    const workshop = await this.workshops.get(manager, workshopId);
     const person = await manager.findOne(User, { where: { email, active: true } });
-    if (!person)
-      throw new ValidationFailed({ email: 'No active account has this email; invite the person first.' });
+    // Facilitators and chapter admins reach the people of the workshop's chapter only; an account of
+    // another chapter is answered like a missing one.
+    const outOfScope =
+      person &&
+      (scopeOf(facilitator) !== null || facilitator.role !== 'admin') &&
+      workshop.chapterId !== null &&
+      person.chapterId !== workshop.chapterId;
+    if (!person || outOfScope)
+      throw new ValidationFailed({
+        email: workshop.chapterId
+          ? 'No active account of this workshop’s chapter has this email; invite the person first.'
+          : 'No active account has this email; invite the person first.',
+      });
+    if (person.id === facilitator.id) throw new Forbidden(NOT_YOURSELF);
     await this.mark(manager, actor, workshopId, [{ userId: person.id, status: 'present' }], true);
     return person;
   }

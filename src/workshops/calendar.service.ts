@@ -40,7 +40,9 @@ export class CalendarService {
 
   /** The workshops behind a feed token where the person has a seat (cancelled ones stay, marked cancelled). */
   async feedWorkshops(manager: EntityManager, token: string): Promise<Workshop[]> {
-    const feed = await manager.findOne(CalendarFeed, { where: { tokenHash: hashToken(token) } });
+    const feed = await manager.findOne(CalendarFeed, {
+      where: { tokenHash: hashToken(token), user: { active: true } },
+    });
     if (!feed) throw new NotFound('This calendar link does not exist or was revoked.');
     const registrations = await manager.find(WorkshopRegistration, {
       where: { userId: feed.userId, status: 'registered' },

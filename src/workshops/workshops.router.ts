@@ -12,7 +12,7 @@ import { requireRole, requireSignedIn } from '../web/guards';
 import { csvLine } from '../web/csv';
 import { idOf } from '../web/params';
 import { z } from 'zod';
-import type { AttendanceMark, AttendanceService } from './attendance.service';
+import { markingIsOpen, type AttendanceMark, type AttendanceService } from './attendance.service';
 import type { CalendarService } from './calendar.service';
 import { workshopsToIcs } from './ics';
 import { formatTime, TIME_ZONES } from '../web/time-zones';
@@ -302,6 +302,8 @@ export function workshopsRouter({
       workshop: workshopSummary(workshop, catalog.current()),
       rows: await attendance.sheet(manager, req.user, workshop.id),
       statuses: ATTENDANCE_STATUSES,
+      markingOpen: markingIsOpen(workshop),
+      viewerId: req.user!.id,
     };
   };
   router.get(

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { User } from '../../src/accounts/user.entity';
 import { AuditEvent } from '../../src/audit/audit-event.entity';
 import { PEOPLE_PAGE_SIZE } from '../../src/admin/people.service';
+import { wouldLeaveNoAcademyAdmin } from '../../src/web/database-errors';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { createChapter, createUser } from '../helpers/factories';
 import { anonymousAgent, postForm, signedInAgent, signIn, type Agent } from '../helpers/http';
@@ -187,7 +188,9 @@ describe('admin: people', () => {
         chapterId: '',
       });
       expect(response.status).toBe(409);
-      expect(response.text).toContain('This is the only active admin; make someone else an admin first.');
+      expect(response.text).toContain(
+        'This is the only active admin of the whole academy; make someone else an academy-wide admin first.',
+      );
       expect((await db().findOneByOrFail(User, { id: admin.id })).role).toBe('admin');
       expect(await db().countBy(AuditEvent, { action: 'user.updated' })).toBe(0);
       expect((await adminAgent.get('/admin/people')).status).toBe(200);
@@ -210,6 +213,36 @@ describe('admin: people', () => {
       });
       expect(response.status).toBe(409);
       expect((await db().findOneByOrFail(User, { id: admin.id })).role).toBe('admin');
+    });
+
+    it('cannot limit themselves to one chapter, and a chapter admin does not count as another', async () => {
+      const chapter = await createChapter(db());
+      await createUser(db(), { role: 'admin', scopeChapterId: chapter.id, chapterId: chapter.id });
+      const response = await postForm(adminAgent, `/admin/people/${admin.id}`, {
+        role: 'admin',
+        chapterId: '',
+        scopeChapterId: chapter.id,
+      });
+      expect(response.status).toBe(409);
+      expect(response.text).toContain('This is the only active admin of the whole academy');
+      expect((await db().findOneByOrFail(User, { id: admin.id })).scopeChapterId).toBeNull();
+      expect((await adminAgent.get('/admin/chapters')).status).toBe(200);
+    });
+
+    it('is kept by the database too: a direct update that removes the last one is refused at commit', async () => {
+      await expect(
+        t.dataSource.transaction((m) => m.update(User, admin.id, { role: 'coach' })),
+      ).rejects.toThrow('At least one active admin of the whole academy must remain.');
+      const refused: unknown = await t.dataSource
+        .transaction((m) => m.update(User, admin.id, { active: false }))
+        .catch((error: unknown) => error);
+      expect(String(refused)).toContain('At least one active admin of the whole academy must remain.');
+      // The error handler answers it with 409, never 500.
+      expect(wouldLeaveNoAcademyAdmin(refused)).toBe(true);
+      expect(await db().findOneByOrFail(User, { id: admin.id })).toMatchObject({
+        role: 'admin',
+        active: true,
+      });
     });
 
     it('can step down once another active admin exists', async () => {

@@ -206,6 +206,13 @@ describe('journey: from setup to a revoked certificate', () => {
     await status(organizer, 'You have a seat.');
     await checkAccessibility(organizer, 'workshop-registered');
 
+    // Attendance is marked once the workshop is under way (from 15 minutes before its start): let
+    // tomorrow's workshop begin now.
+    await running.t.dataSource.query(
+      `UPDATE workshops SET starts_at = now() - interval '5 minutes', ends_at = now() + interval '115 minutes'
+        WHERE id = $1`,
+      [workshopPath.split('/').pop()],
+    );
     await coach.goto(`${workshopPath}/attendance`);
     await coach.getByLabel(`Attendance for ${ORGANIZERS[0].name}`).selectOption('present');
     await mainOf(coach).getByRole('button', { name: 'Save attendance' }).click();
@@ -242,6 +249,30 @@ describe('journey: from setup to a revoked certificate', () => {
     const json = await partner.request.get(`${certificateUrl}/credential.json`);
     const credential = await json.text();
     expect(JSON.parse(credential)).toMatchObject({ type: ['VerifiableCredential', 'OpenBadgeCredential'] });
+    // Each evidence entry says what happened, taken from its source.
+    const today = new Date().toISOString().slice(0, 10);
+    const evidence = (JSON.parse(credential) as { evidence: { name: string; description: string }[] })
+      .evidence;
+    expect(evidence.map((e) => [e.name, e.description])).toEqual(
+      expect.arrayContaining([
+        [MILESTONE, `Evidence reviewed and signed off by ${COACH.name} on ${today}.`],
+        [
+          'Attend a practice workshop',
+          expect.stringMatching(
+            new RegExp(
+              `^Completed through the workshop “${WORKSHOP}” \\(\\d{4}-\\d{2}-\\d{2} to \\d{4}-\\d{2}-\\d{2}\\): marked present by ${COACH.name} on ${today}\\.$`,
+            ),
+          ),
+        ],
+        [
+          WORKSHOP,
+          expect.stringMatching(
+            new RegExp(`^Attended (on|from) .*; marked present by ${COACH.name} on ${today}\\.$`),
+          ),
+        ],
+      ]),
+    );
+    expect(evidence).toHaveLength(3);
 
     await partner.goto('/verify');
     await checkAccessibility(partner, 'verify');

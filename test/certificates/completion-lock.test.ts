@@ -4,6 +4,7 @@ import { MilestoneCompletion } from '../../src/curriculum/progress.entities';
 import { WorkshopsService } from '../../src/workshops/workshops.service';
 import { startTestApp, testCatalog, type TestApp } from '../helpers/app';
 import { createUser } from '../helpers/factories';
+import { startWorkshop } from '../helpers/workshops';
 import { postForm, signedInAgent } from '../helpers/http';
 import { certificateKit } from './kit';
 
@@ -48,6 +49,8 @@ describe('completions after a certificate was issued', () => {
         chapterId: null,
       }),
     );
+    await t.dataSource.transaction((m) => workshops.register(m, organizer, workshop.id));
+    await startWorkshop(db(), workshop.id);
     const mark = (status: string) =>
       postForm(adminAgent, `/workshops/${workshop.id}/attendance`, { [`status:${organizer.id}`]: status });
     await mark('present');

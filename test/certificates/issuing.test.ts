@@ -160,7 +160,7 @@ describe('issuing certificates', () => {
     expect(months).toBe(kit.track.validityMonths);
     expect(credential.evidence).toHaveLength(kit.milestoneIds.length);
     expect(credential.evidence[0].description).toMatch(
-      /^Completed \d{4}-\d{2}-\d{2}; approved by a program admin\.$/,
+      /^Completed \d{4}-\d{2}-\d{2}; recorded by a program admin\.$/,
     );
   });
 });

@@ -130,6 +130,25 @@ describe('certificates for partners', () => {
     ).toBe(404);
   });
 
+  it('hides every version: a superseded page, JSON and PDF stay hidden with the current one, also after a re-issue', async () => {
+    const { holder, certificate } = await certified('Vera Versions');
+    const adminAgent = await signedInAgent(running.t.app, admin.email);
+    expect((await postForm(adminAgent, `/admin/certificates/${certificate.id}/reissue`)).status).toBe(303);
+    const current = (await kit.certificates.current(db(), holder.id, certificate.trackId))!;
+    const agent = await signedInAgent(running.t.app, holder.email);
+    await postForm(agent, `/me/certificates/${current.id}/visibility`, { hidden: 'true' });
+    for (const code of [certificate.code, current.code])
+      for (const suffix of ['', '/credential.json', '/certificate.pdf'])
+        expect((await http().get(`/c/${code}${suffix}`)).status).toBe(404);
+    // A re-issue of a hidden certificate stays hidden.
+    expect((await postForm(adminAgent, `/admin/certificates/${current.id}/reissue`)).status).toBe(303);
+    const newest = (await kit.certificates.current(db(), holder.id, certificate.trackId))!;
+    expect(newest.hidden).toBe(true);
+    expect((await http().get(`/c/${newest.code}`)).status).toBe(404);
+    await postForm(agent, `/me/certificates/${newest.id}/visibility`, { hidden: 'false' });
+    expect((await http().get(`/c/${certificate.code}`)).status).toBe(200);
+  });
+
   it('revokes with a reason: the page says so, the status list is re-signed, verifiers refuse it', async () => {
     const { certificate } = await certified();
     const adminAgent = await signedInAgent(running.t.app, admin.email);

@@ -70,6 +70,7 @@ describe('two app processes on one database under concurrent requests', () => {
     await scenario.completeAllButFinal([organizer.id]);
     const workshop = await scenario.workshop(admin, { capacity: 5, milestoneIds: [scenario.track.final.id] });
     await scenario.register(workshop.id, [organizer]);
+    await scenario.begin(workshop.id);
     const slotsBefore = await statusSlotsTaken(db.dataSource);
 
     // One admin session, used on both processes (sessions live in PostgreSQL).

@@ -63,6 +63,7 @@ describe('an app process killed (SIGKILL) with requests in flight', () => {
       milestoneIds: [scenario.track.final.id],
     });
     await scenario.register(finale.id, finishers);
+    await scenario.begin(finale.id);
     const small = await scenario.workshop(admin, { capacity: SEATS, milestoneIds: [] });
     const registrants = await scenario.organizers(REGISTRANTS);
 

@@ -4,6 +4,11 @@ import { startTestApp, type TestApp } from '../helpers/app';
 import { createUser } from '../helpers/factories';
 import { anonymousAgent, postForm, signedInAgent, type Agent } from '../helpers/http';
 import { listRoutes } from '../helpers/routes';
+import { AuditEvent } from '../../src/audit/audit-event.entity';
+import { EvidenceSubmission } from '../../src/coaching/coaching.entities';
+import { currentCheckInCode } from '../../src/workshops/check-in-codes';
+import { Workshop, WorkshopFacilitator, WorkshopRegistration } from '../../src/workshops/workshop.entities';
+import { certificateKit, TRACK_ID } from '../certificates/kit';
 
 type Who = 'anonymous' | 'organizer' | 'coach' | 'admin';
 const EVERYONE: Who[] = ['anonymous', 'organizer', 'coach', 'admin'];
@@ -217,5 +222,144 @@ describe('access matrix', () => {
       expect([400, 403, 404]).toContain(response.status);
     else expect(isDenied(who, response)).toBe(!allowed);
     expect(response.status).toBeLessThan(500);
+  });
+});
+
+/**
+ * The "subject = actor" column: requests whose subject is the person making them (their own
+ * evidence, record, attendance, certificate or account). Every one is refused, for every role
+ * that could otherwise make it, and changes nothing (no audit row is written).
+ */
+const SUBJECT_IS_ACTOR: Record<string, ('admin' | 'coach')[]> = {
+  'POST /coach/submissions/:id/review': ['admin', 'coach'],
+  'POST /admin/submissions/:id/withdraw': ['admin'],
+  'POST /coach/organizers/:id/sessions': ['admin', 'coach'],
+  'POST /workshops/:id/attendance': ['admin', 'coach'],
+  'POST /workshops/:id/walk-ins': ['admin', 'coach'],
+  'POST /workshops/:id/check-in': ['admin', 'coach'],
+  'POST /admin/people/:id/coach': ['admin'],
+  'POST /admin/people/:id/deactivate': ['admin'],
+  'POST /admin/people/:id/certificates/recheck': ['admin'],
+  'POST /admin/people/:id/certificates/issue': ['admin'],
+  'POST /admin/certificates/:id/reissue': ['admin'],
+  'POST /admin/certificates/:id/revoke': ['admin'],
+};
+
+describe('access matrix: subject = actor', () => {
+  let t: TestApp;
+  type Own = { path: string; fields: Record<string, string> };
+  const requests = {} as Record<'admin' | 'coach', Record<string, Own>>;
+  const agents = {} as Record<'admin' | 'coach', Agent>;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    const db = t.dataSource.manager;
+    const kit = certificateKit(t);
+    for (const role of ['admin', 'coach'] as const) {
+      const me = await createUser(db, { role });
+      agents[role] = await signedInAgent(t.app, me.email);
+      const submission = (milestoneId: string, status: EvidenceSubmission['status']) =>
+        db.save(
+          db.create(EvidenceSubmission, {
+            organizerId: me.id,
+            milestoneId,
+            attempt: 1,
+            body: 'Mine',
+            links: [],
+            status,
+          }),
+        );
+      const pending = await submission('people-first-listening-tour', 'pending');
+      const approved = await submission('people-first-personal-ask', 'approved');
+      const startsAt = new Date(Date.now() - 5 * 60_000);
+      const workshop = await db.save(
+        db.create(Workshop, {
+          title: 'Mine',
+          description: '',
+          milestoneIds: [],
+          startsAt,
+          endsAt: new Date(startsAt.getTime() + 3_600_000),
+          timeZone: 'UTC',
+          location: 'Here',
+          onlineUrl: null,
+          capacity: 5,
+          chapterId: null,
+          createdById: me.id,
+          checkInSecret: `own-${role}`,
+        }),
+      );
+      await db.insert(WorkshopFacilitator, { workshopId: workshop.id, userId: me.id });
+      await db.insert(WorkshopRegistration, { workshopId: workshop.id, userId: me.id, status: 'registered' });
+      const certificate = role === 'admin' ? await kit.certify(me.id) : undefined;
+      const coach = await createUser(db, { role: 'coach' });
+      requests[role] = {
+        'POST /coach/submissions/:id/review': {
+          path: `/coach/submissions/${pending.id}/review`,
+          fields: { decision: 'approved', feedback: '', revision: '1' },
+        },
+        'POST /admin/submissions/:id/withdraw': {
+          path: `/admin/submissions/${approved.id}/withdraw`,
+          fields: { reason: 'Mine' },
+        },
+        'POST /coach/organizers/:id/sessions': {
+          path: `/coach/organizers/${me.id}/sessions`,
+          fields: {
+            heldOn: new Date().toISOString().slice(0, 10),
+            durationMinutes: '30',
+            privateNotes: '',
+            nextStep: '',
+          },
+        },
+        'POST /workshops/:id/attendance': {
+          path: `/workshops/${workshop.id}/attendance`,
+          fields: { [`status:${me.id}`]: 'present' },
+        },
+        'POST /workshops/:id/walk-ins': {
+          path: `/workshops/${workshop.id}/walk-ins`,
+          fields: { email: me.email },
+        },
+        'POST /workshops/:id/check-in': {
+          path: `/workshops/${workshop.id}/check-in`,
+          fields: { code: currentCheckInCode(`own-${role}`, workshop.id).code },
+        },
+        'POST /admin/people/:id/coach': {
+          path: `/admin/people/${me.id}/coach`,
+          fields: { coachId: coach.id, reason: '' },
+        },
+        'POST /admin/people/:id/deactivate': { path: `/admin/people/${me.id}/deactivate`, fields: {} },
+        'POST /admin/people/:id/certificates/recheck': {
+          path: `/admin/people/${me.id}/certificates/recheck`,
+          fields: {},
+        },
+        'POST /admin/people/:id/certificates/issue': {
+          path: `/admin/people/${me.id}/certificates/issue`,
+          fields: { trackId: TRACK_ID },
+        },
+        'POST /admin/certificates/:id/reissue': {
+          path: `/admin/certificates/${certificate?.id}/reissue`,
+          fields: {},
+        },
+        'POST /admin/certificates/:id/revoke': {
+          path: `/admin/certificates/${certificate?.id}/revoke`,
+          fields: { reason: 'Mine' },
+        },
+      };
+    }
+  });
+  afterAll(() => t.close());
+
+  it('names only routes the app serves', () => {
+    for (const route of Object.keys(SUBJECT_IS_ACTOR)) expect(Object.keys(ACCESS)).toContain(route);
+  });
+
+  const cases = Object.entries(SUBJECT_IS_ACTOR).flatMap(([route, roles]) =>
+    roles.map((who) => ({ route, who })),
+  );
+  it.each(cases)('$route on oneself as $who is refused and changes nothing', async ({ route, who }) => {
+    const { path, fields } = requests[who][route];
+    const audits = await t.dataSource.manager.count(AuditEvent);
+    const response = await postForm(agents[who], path, fields);
+    expect([400, 403, 404, 409]).toContain(response.status);
+    expect(await t.dataSource.manager.count(AuditEvent)).toBe(audits);
   });
 });

@@ -6,6 +6,7 @@ import { WorkshopsService } from '../../src/workshops/workshops.service';
 import { startTestApp, testCatalog, type TestApp } from '../helpers/app';
 import { createUser } from '../helpers/factories';
 import { postForm, signedInAgent, type Agent } from '../helpers/http';
+import { startWorkshop } from '../helpers/workshops';
 
 const MILESTONE = 'inclusive-community-incident-response-workshop';
 const TRACK_URL = '/tracks/civic-tech-organizer';
@@ -45,6 +46,7 @@ describe('workshop attendance', () => {
     );
     organizer = await createUser(db());
     await t.dataSource.transaction((m) => service.register(m, organizer, workshop.id));
+    await startWorkshop(db(), workshop.id);
   });
 
   const mark = (agent: Agent, user: User, status: string) =>
@@ -114,7 +116,7 @@ describe('workshop attendance', () => {
 
   it('exports attendance as CSV with correct quoting and formulas neutralised', async () => {
     const tricky = await createUser(db(), { displayName: '=HYPERLINK("evil"), "Zoë"' });
-    await t.dataSource.transaction((m) => service.register(m, tricky, workshop.id));
+    await postForm(coachAgent, `/workshops/${workshop.id}/walk-ins`, { email: tricky.email });
     await mark(coachAgent, organizer, 'present');
     const response = await coachAgent.get(`/workshops/${workshop.id}/attendance.csv`);
     expect(response.status).toBe(200);

@@ -19,6 +19,8 @@ export interface MilestoneEvidence {
   approvedBy: string;
   url?: string;
   narrative?: string;
+  /** What happened, in a sentence; the default says when and by whom it was approved. */
+  description?: string;
 }
 
 export interface WorkshopEvidence {
@@ -29,6 +31,8 @@ export interface WorkshopEvidence {
   /** The workshop's own zone: its dates are the days it took place there. */
   timeZone?: string;
   url?: string;
+  /** What happened, in a sentence; the default says when it was attended. */
+  description?: string;
 }
 
 export type CredentialEvidence = MilestoneEvidence | WorkshopEvidence;
@@ -142,7 +146,8 @@ function toEvidenceJson(item: CredentialEvidence, id: string): EvidenceJson {
   if (item.kind === 'milestone') {
     return {
       ...common,
-      description: `Completed ${calendarDate(item.completedAt)}; approved by ${item.approvedBy}.`,
+      description:
+        item.description ?? `Completed ${calendarDate(item.completedAt)}; approved by ${item.approvedBy}.`,
       genre: 'Milestone',
       ...(item.narrative && { narrative: item.narrative }),
     };
@@ -152,7 +157,8 @@ function toEvidenceJson(item: CredentialEvidence, id: string): EvidenceJson {
   const end = item.endsAt ? day(item.endsAt) : start;
   return {
     ...common,
-    description: end === start ? `Attended on ${start}.` : `Attended from ${start} to ${end}.`,
+    description:
+      item.description ?? (end === start ? `Attended on ${start}.` : `Attended from ${start} to ${end}.`),
     genre: 'Workshop attendance',
   };
 }

@@ -128,6 +128,15 @@ export class Scenario {
     );
   }
 
+  /** Lets a workshop begin now (attendance is marked from its check-in window on). */
+  async begin(workshopId: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE workshops SET starts_at = now() - interval '5 minutes', ends_at = now() + interval '115 minutes'
+        WHERE id = $1`,
+      [workshopId],
+    );
+  }
+
   async register(workshopId: string, people: User[]): Promise<void> {
     for (const person of people)
       await this.dataSource.transaction((m) => this.workshops.register(m, person, workshopId));
