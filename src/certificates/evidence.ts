@@ -57,9 +57,9 @@ export function milestoneText(row: CompletionRow, now = new Date()): string {
   if (row.source === 'coach' && row.reviewer && row.reviewed_at)
     return `Evidence reviewed and signed off by ${row.reviewer} on ${day(row.reviewed_at)}.`;
   if (row.source === 'workshop' && row.workshop_title && row.starts_at && row.ends_at && row.starts_at > now)
-    return `Checked in for the workshop “${row.workshop_title}” before it started (${span(row.starts_at, row.ends_at, row.time_zone)}): ${presenceText(row)}.`;
+    return `Checked in for the workshop “${row.workshop_title}” before it started (${day(row.starts_at, row.time_zone)} to ${day(row.ends_at, row.time_zone)}): ${presenceText(row)}.`;
   if (row.source === 'workshop' && row.workshop_title && row.starts_at && row.ends_at)
-    return `Completed through the workshop “${row.workshop_title}” (${span(row.starts_at, row.ends_at, row.time_zone)}): ${presenceText(row)}.`;
+    return `Completed through the workshop “${row.workshop_title}” (${day(row.starts_at, row.time_zone)} to ${day(row.ends_at, row.time_zone)}): ${presenceText(row)}.`;
   if (row.source === 'admin') return `Completed ${day(row.completed_at)}; recorded by a program admin.`;
   return `Completed ${day(row.completed_at)}.`;
 }

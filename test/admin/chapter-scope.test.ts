@@ -193,6 +193,8 @@ describe('chapter-scoped admins', () => {
     },
     'GET /admin/audit': async () => hidden(await get('/admin/audit')),
     'GET /admin/audit.csv': async () => hidden(await get('/admin/audit.csv')),
+    // The issuer's DID and keys are the whole academy's: not a chapter admin's page.
+    'GET /admin/issuer': async () => expect((await get('/admin/issuer')).status).toBe(403),
     'GET /admin/import': async () => expect((await get('/admin/import')).status).toBe(200),
     'POST /admin/import': async () => {
       const token = await csrfToken(scoped);
