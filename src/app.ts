@@ -41,6 +41,7 @@ import { publicDir, viewsDir } from './paths';
 import { errorHandler, notFoundHandler } from './web/error-handler';
 import { HEALTH_PATHS, healthRouter } from './web/health.router';
 import { onlyFor } from './web/only-for';
+import { cleanBody, parseCleanQuery } from './web/input-boundary';
 import { requestLogger } from './web/logger';
 import { saveSessionBeforeRedirect } from './web/save-before-redirect';
 import { securityHeaders } from './web/security';
@@ -111,6 +112,8 @@ export function createApp({
   // Hashing every dynamic page for an ETag cost more than the rare 304 saved; cached pages set their own.
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
+  // One input boundary: control characters (NUL among them) are removed from every query and body.
+  app.set('query parser', parseCleanQuery);
   app.set('view engine', 'ejs');
   app.set('views', viewsDir);
   if (config.env === 'production') app.enable('view cache');
@@ -129,6 +132,7 @@ export function createApp({
   app.use((req, res, next) =>
     req.method === 'GET' || req.method === 'HEAD' ? next() : parseForms(req, res, next),
   );
+  app.use(cleanBody);
   // Public pages anonymous visitors load most need no session: without a session cookie, skip the
   // session machinery, which would otherwise make (and hash) an id per request only to drop it.
   // Neither page shows a form to anonymous visitors, so no CSRF token (which needs a session) is made.

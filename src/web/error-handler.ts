@@ -11,6 +11,8 @@ import {
 } from './errors';
 import { isDatabaseUnavailable } from './database-errors';
 import { navigationFor } from './view-locals';
+import { redactUrl } from './logger';
+import { QueryFailedError } from 'typeorm';
 
 interface ErrorView {
   status: number;
@@ -41,6 +43,14 @@ function httpClientError(error: unknown): ErrorView | undefined {
           message: 'The upload could not be understood. Choose the file again and retry.',
         };
   }
+  // busboy (under multer) reports a cut-off or malformed multipart body with a plain Error.
+  if (error instanceof Error && BUSBOY_ERRORS.test(error.message)) {
+    return {
+      status: 400,
+      title: 'Bad request',
+      message: 'The upload arrived incomplete or malformed. Choose the file again and retry.',
+    };
+  }
   if (type === 'entity.too.large') {
     return {
       status: 413,
@@ -58,13 +68,40 @@ function httpClientError(error: unknown): ErrorView | undefined {
   return undefined;
 }
 
+const BUSBOY_ERRORS =
+  /^(Unexpected end of (form|file)|Malformed part header|Multipart: Boundary not found|Malformed urlencoded form|Malformed content type|Unsupported content type|Missing Content-Type)/;
+
+/**
+ * Database refusals caused by what was sent, not by our code: a form naming a row that does not
+ * exist (foreign key), a value PostgreSQL cannot hold. Services check ids first; this is the net.
+ */
+function databaseClientError(error: unknown): ErrorView | undefined {
+  if (!(error instanceof QueryFailedError)) return undefined;
+  const code = (error.driverError as { code?: string }).code;
+  if (code === '23503') {
+    return {
+      status: 409,
+      title: 'That clashes with something already saved',
+      message: 'Something this form refers to no longer exists. Reload the page and try again.',
+    };
+  }
+  if (code === '22021' || code === '22P02' || code === '22001' || code === '54001') {
+    return {
+      status: 400,
+      title: 'Bad request',
+      message: 'Some of what you sent cannot be stored. Check the text for unusual characters and retry.',
+    };
+  }
+  return undefined;
+}
+
 function describe(error: unknown): ErrorView | undefined {
   if (error instanceof AppError) return { status: error.status, title: error.title, message: error.message };
   if (isDatabaseUnavailable(error)) {
     const unavailable = new ServiceUnavailable();
     return { status: unavailable.status, title: unavailable.title, message: unavailable.message };
   }
-  return httpClientError(error);
+  return httpClientError(error) ?? databaseClientError(error);
 }
 
 function wantsJson(req: Parameters<RequestHandler>[0]): boolean {
@@ -85,7 +122,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error);
     if (error instanceof RequestAbandoned) {
-      logger.debug({ url: req.originalUrl }, 'client left before the work began; nothing was done');
+      logger.debug(
+        { url: redactUrl(req.originalUrl) },
+        'client left before the work began; nothing was done',
+      );
       return void res.destroy();
     }
     if (error instanceof NotSignedIn && req.method === 'GET' && !wantsJson(req)) {
@@ -97,7 +137,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       title: 'Something went wrong',
       message: 'An unexpected error happened on our side. It has been logged; please try again.',
     };
-    if (!known || view.status >= 500) logger.error({ err: error, url: req.originalUrl }, 'request failed');
+    const url = redactUrl(req.originalUrl);
+    if (!known || view.status >= 500) logger.error({ err: error, url }, 'request failed');
+    else if (error instanceof Error && !(error instanceof AppError))
+      logger.warn({ url, reason: error.message }, 'request refused');
     if (error instanceof TooManyRequests) res.set('Retry-After', String(error.retryAfterSeconds));
     else if (view.status === 503) res.set('Retry-After', String(RETRY_AFTER_UNAVAILABLE_SECONDS));
     res.status(view.status);

@@ -9,6 +9,13 @@ export const fields = {
       .min(min, min === 1 ? `Enter ${label.toLowerCase()}.` : `${label} needs at least ${min} characters.`)
       .max(max, `${label} can be at most ${max} characters.`),
 
+  /** One line of text (names, titles, places): line breaks are refused, they would leak into mail and calendars. */
+  line: (label: string, options: { min?: number; max?: number } = {}) =>
+    fields.text(label, options).refine((text) => !/[\r\n]/.test(text), `${label} must fit on one line.`),
+
+  optionalLine: (label: string, max = 200) =>
+    fields.optionalText(label, max).refine((text) => !/[\r\n]/.test(text), `${label} must fit on one line.`),
+
   optionalText: (label: string, max = 200) =>
     z
       .string({ error: `${label} must be plain text.` })

@@ -44,6 +44,8 @@ export async function startTestApp(
     throttleLimits?: ThrottleLimits;
     databaseName?: string;
     queryLogger?: Logger;
+    /** The app's logger (silent unless a test reads the log). */
+    logger?: pino.Logger;
   } = {},
 ): Promise<TestApp> {
   const ownsDatabase = !options.databaseName;
@@ -56,7 +58,7 @@ export async function startTestApp(
     config,
     dataSource,
     catalog,
-    logger: pino({ level: 'silent' }),
+    logger: options.logger ?? pino({ level: 'silent' }),
     throttleLimits: options.throttleLimits,
     sessionPruneSeconds: false,
   });
