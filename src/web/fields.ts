@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nestingWithinLimit, TOO_DEEPLY_NESTED } from './markdown-nesting';
 
 /** Reusable form fields with messages a person can act on. Form values always arrive as strings. */
 export const fields = {
@@ -15,6 +16,13 @@ export const fields = {
 
   optionalLine: (label: string, max = 200) =>
     fields.optionalText(label, max).refine((text) => !/[\r\n]/.test(text), `${label} must fit on one line.`),
+
+  /** Markdown the app renders later: too-deep nesting is refused now, while the person can fix it. */
+  markdown: (label: string, max: number) =>
+    fields.text(label, { max }).refine(nestingWithinLimit, `${label} ${TOO_DEEPLY_NESTED}`),
+
+  optionalMarkdown: (label: string, max: number) =>
+    fields.optionalText(label, max).refine(nestingWithinLimit, `${label} ${TOO_DEEPLY_NESTED}`),
 
   optionalText: (label: string, max = 200) =>
     z

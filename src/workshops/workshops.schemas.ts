@@ -11,7 +11,7 @@ const localDateTime = (label: string) =>
 export const workshopForm = z
   .object({
     title: fields.line('Title', { max: 200 }),
-    description: fields.optionalText('Description', 10_000),
+    description: fields.optionalMarkdown('Description', 10_000),
     milestoneIds: z
       .union([z.string(), z.array(z.string())])
       .optional()
