@@ -44,7 +44,7 @@ import { onlyFor } from './web/only-for';
 import { cleanBody, parseCleanQuery } from './web/input-boundary';
 import { requestLogger } from './web/logger';
 import { saveSessionBeforeRedirect } from './web/save-before-redirect';
-import { securityHeaders } from './web/security';
+import { noStoreWhenPrivate, permissionsPolicy, securityHeaders } from './web/security';
 import { createSessionMiddleware, enforceAbsoluteLifetime, sessionCookieName } from './web/session';
 import { ejsEngine } from './web/view-engine';
 import { viewLocals } from './web/view-locals';
@@ -120,6 +120,7 @@ export function createApp({
   app.engine('ejs', ejsEngine(viewsDir, app.enabled('view cache')));
 
   app.use(securityHeaders(config.secureCookies));
+  app.use(permissionsPolicy);
   app.use(requestLogger(logger));
   app.use(
     '/static',
@@ -149,6 +150,7 @@ export function createApp({
   app.use(saveSessionBeforeRedirect);
   app.use(unlessAnonymousRead(restoreSignedInPerson(dataSource)));
   app.use(unlessAnonymousRead(enforceAbsoluteLifetime(config.sessionMaxMs)));
+  app.use(noStoreWhenPrivate);
   // Checking a pasted credential changes nothing, so partners need neither a session nor a token.
   // The bulk import form is multipart: its router checks the token after parsing the body.
   const csrfLater = new Set(['/verify', '/admin/import']);
