@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { IsNull, LessThan } from 'typeorm';
 import { recordAudit } from '../audit/audit';
-import { queueEmail } from '../mail/outbox';
+import { mailText, queueEmail } from '../mail/outbox';
 import { Conflict, Gone, ValidationFailed } from '../web/errors';
 import type { LoginThrottle } from './login-throttle';
 import { PasswordReset, SetupToken } from './one-time-token.entities';
@@ -124,7 +124,7 @@ export class AccountsService {
     await queueEmail(manager, {
       to: user.email,
       subject: 'Reset your Organizer Academy password',
-      text: `Hello ${user.displayName},\n\nSomeone asked to reset the password of your Organizer Academy account. If it was you, open this link within an hour:\n\n${this.baseUrl}/password/reset/${token}\n\nIf it was not you, ignore this message; your password stays the same.\n`,
+      text: mailText`Hello ${user.displayName},\n\nSomeone asked to reset the password of your Organizer Academy account. If it was you, open this link within an hour:\n\n${this.baseUrl}/password/reset/${token}\n\nIf it was not you, ignore this message; your password stays the same.\n`,
     });
   }
 

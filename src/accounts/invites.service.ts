@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { IsNull } from 'typeorm';
 import { recordAudit } from '../audit/audit';
-import { queueEmail } from '../mail/outbox';
+import { mailText, queueEmail } from '../mail/outbox';
 import { Conflict, Gone, NotFound, ValidationFailed } from '../web/errors';
 import { uniqueViolation } from '../web/database-errors';
 import { assertAcceptablePassword } from './accounts.service';
@@ -54,8 +54,8 @@ export class InvitesService {
   private async sendInviteEmail(manager: EntityManager, invite: Invite, token: string, inviter: SessionUser) {
     await queueEmail(manager, {
       to: invite.email,
-      subject: `${inviter.displayName} invited you to Organizer Academy`,
-      text: `Hello,\n\n${inviter.displayName} invited you to join Organizer Academy as ${invite.role === 'admin' ? 'an' : 'a'} ${invite.role}.\n\nChoose your name and password here (the link works once and expires in 7 days):\n\n${this.baseUrl}/invites/${token}\n`,
+      subject: mailText`${inviter.displayName} invited you to Organizer Academy`,
+      text: mailText`Hello,\n\n${inviter.displayName} invited you to join Organizer Academy as ${invite.role === 'admin' ? 'an' : 'a'} ${invite.role}.\n\nChoose your name and password here (the link works once and expires in 7 days):\n\n${this.baseUrl}/invites/${token}\n`,
     });
   }
 

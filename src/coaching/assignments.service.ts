@@ -4,7 +4,7 @@ import { assertAdmin, assertInScope, assertRole, scopeOf } from '../accounts/pol
 import type { SessionUser } from '../accounts/session-user';
 import { User } from '../accounts/user.entity';
 import { recordAudit } from '../audit/audit';
-import { queueEmail } from '../mail/outbox';
+import { mailText, queueEmail } from '../mail/outbox';
 import { uniqueViolation } from '../web/database-errors';
 import { Conflict, NotFound, ValidationFailed } from '../web/errors';
 import { CoachAssignment, CoachRequest } from './coaching.entities';
@@ -181,13 +181,13 @@ export class AssignmentsService {
     const link = `${this.baseUrl}/coach/organizers/${organizer.id}`;
     await queueEmail(manager, {
       to: coach.email,
-      subject: `You are now coaching ${organizer.displayName}`,
-      text: `Hello ${coach.displayName},\n\nYou are now the coach of ${organizer.displayName}. Their progress and evidence so far:\n\n${link}\n`,
+      subject: mailText`You are now coaching ${organizer.displayName}`,
+      text: mailText`Hello ${coach.displayName},\n\nYou are now the coach of ${organizer.displayName}. Their progress and evidence so far:\n\n${link}\n`,
     });
     await queueEmail(manager, {
       to: organizer.email,
-      subject: `${coach.displayName} is your coach`,
-      text: `Hello ${organizer.displayName},\n\n${coach.displayName} (${coach.email}) is now your coach in Organizer Academy. Your progress:\n\n${this.baseUrl}/me\n`,
+      subject: mailText`${coach.displayName} is your coach`,
+      text: mailText`Hello ${organizer.displayName},\n\n${coach.displayName} (${coach.email}) is now your coach in Organizer Academy. Your progress:\n\n${this.baseUrl}/me\n`,
     });
   }
 

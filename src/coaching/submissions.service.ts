@@ -7,7 +7,7 @@ import { User } from '../accounts/user.entity';
 import { recordAudit } from '../audit/audit';
 import type { Curriculum } from '../curriculum/curriculum.types';
 import type { ProgressService } from '../curriculum/progress.service';
-import { queueEmail } from '../mail/outbox';
+import { mailText, queueEmail } from '../mail/outbox';
 import { uniqueViolation } from '../web/database-errors';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../web/errors';
 import { assertCanReview, organizerAccess } from './coaching.policy';
@@ -111,8 +111,8 @@ export class SubmissionsService {
     if (assignment?.coach) {
       await queueEmail(manager, {
         to: assignment.coach.email,
-        subject: `${organizer.displayName} submitted evidence: ${milestone.title}`,
-        text: `Hello ${assignment.coach.displayName},\n\n${organizer.displayName} submitted evidence for “${milestone.title}”. Review it here:\n\n${this.baseUrl}/coach/submissions/${submission.id}\n`,
+        subject: mailText`${organizer.displayName} submitted evidence: ${milestone.title}`,
+        text: mailText`Hello ${assignment.coach.displayName},\n\n${organizer.displayName} submitted evidence for “${milestone.title}”. Review it here:\n\n${this.baseUrl}/coach/submissions/${submission.id}\n`,
       });
     }
     return submission;
@@ -217,7 +217,7 @@ export class SubmissionsService {
     await queueEmail(manager, {
       to: organizer.email,
       subject: input.decision === 'approved' ? `Signed off: ${title}` : `Changes requested: ${title}`,
-      text: `Hello ${organizer.displayName},\n\n${reviewer.displayName} reviewed your evidence for “${title}”. Read the feedback here:\n\n${this.baseUrl}/me/milestones/${submission.milestoneId}\n`,
+      text: mailText`Hello ${organizer.displayName},\n\n${reviewer.displayName} reviewed your evidence for “${title}”. Read the feedback here:\n\n${this.baseUrl}/me/milestones/${submission.milestoneId}\n`,
     });
     return submission;
   }

@@ -7,7 +7,7 @@ import type { SessionUser } from '../accounts/session-user';
 import { User } from '../accounts/user.entity';
 import { recordAudit } from '../audit/audit';
 import type { Curriculum } from '../curriculum/curriculum.types';
-import { queueEmail } from '../mail/outbox';
+import { mailText, queueEmail } from '../mail/outbox';
 import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldErrors } from '../web/errors';
 import {
   Workshop,
@@ -204,7 +204,7 @@ export class WorkshopsService {
       await queueEmail(manager, {
         to: person.email,
         subject,
-        text: `Hello ${person.displayName},\n\nThe workshop “${workshop.title}” ${what}:\n\n${this.baseUrl}/workshops/${workshop.id}\n`,
+        text: mailText`Hello ${person.displayName},\n\nThe workshop “${workshop.title}” ${what}:\n\n${this.baseUrl}/workshops/${workshop.id}\n`,
       });
     }
   }
@@ -277,8 +277,8 @@ export class WorkshopsService {
       });
       await queueEmail(manager, {
         to: registration.user!.email,
-        subject: `You have a seat: ${workshop.title}`,
-        text: `Hello ${registration.user!.displayName},\n\nA seat opened up and it is yours:\n\n${this.baseUrl}/workshops/${workshop.id}\n`,
+        subject: mailText`You have a seat: ${workshop.title}`,
+        text: mailText`Hello ${registration.user!.displayName},\n\nA seat opened up and it is yours:\n\n${this.baseUrl}/workshops/${workshop.id}\n`,
       });
     }
   }
