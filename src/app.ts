@@ -11,7 +11,7 @@ import { accountsRouter } from './accounts/accounts.router';
 import { InvitesService } from './accounts/invites.service';
 import { LoginThrottle, type ThrottleLimits } from './accounts/login-throttle';
 import { createPassport, extendRequests, restoreSignedInPerson } from './accounts/passport';
-import { setPasswordHashConcurrency } from './accounts/passwords';
+import { setAcademyName, setPasswordHashConcurrency } from './accounts/passwords';
 import { readSessionsWithTheirUser } from './accounts/session-with-user';
 import { adminRouter } from './admin/admin.router';
 import { ChaptersService } from './admin/chapters.service';
@@ -88,6 +88,7 @@ export function createApp({
 }: AppDeps): App {
   const pool = (dataSource.driver as PostgresDriver).master as Pool;
   setPasswordHashConcurrency(config.passwordHashConcurrency);
+  setAcademyName(config.issuerName);
   const accounts = new AccountsService(new LoginThrottle(pool, throttleLimits), config.baseUrl);
   const invites = new InvitesService(config.baseUrl);
   const passport = createPassport(dataSource, accounts);

@@ -195,7 +195,7 @@ export class InvitesService {
     input: { displayName: string; password: string },
   ): Promise<SessionUser> {
     const invite = await this.findUsable(manager, token, true);
-    assertAcceptablePassword(input.password, invite.email);
+    assertAcceptablePassword(input.password, { email: invite.email, name: input.displayName });
     if (await manager.exists(User, { where: { email: invite.email } })) {
       throw new Conflict(
         'An account with this email already exists; sign in or reset your password instead.',
