@@ -111,6 +111,14 @@ function wantsJson(req: Parameters<RequestHandler>[0]): boolean {
 /** Retry-After on every 503: the database is down or restarting, usually briefly. */
 export const RETRY_AFTER_UNAVAILABLE_SECONDS = 30;
 
+/** Longest address kept for "back to where you were" after sign-in; encoded, it triples in a header. */
+const MAX_RETURN_PATH = 2_000;
+
+function returnPath(originalUrl: string, path: string): string {
+  if (originalUrl.length <= MAX_RETURN_PATH) return originalUrl;
+  return path.length <= MAX_RETURN_PATH ? path : '/';
+}
+
 /** The 404 for every path no router answered. */
 export const notFoundHandler: RequestHandler = (_req, _res, next) => next(new NotFound());
 
@@ -129,7 +137,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return void res.destroy();
     }
     if (error instanceof NotSignedIn && req.method === 'GET' && !wantsJson(req)) {
-      return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+      return res.redirect(303, `/login?next=${encodeURIComponent(returnPath(req.originalUrl, req.path))}`);
     }
     const known = describe(error);
     const view = known ?? {

@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { Chapter } from '../../src/accounts/chapter.entity';
 import { WorkshopAttendance } from '../../src/workshops/workshop.entities';
 import { WorkshopsService } from '../../src/workshops/workshops.service';
@@ -105,5 +106,15 @@ describe('the input boundary: control characters, line breaks, broken uploads, i
     }
     expect(await t.dataSource.manager.countBy(WorkshopAttendance, { workshopId: workshop.id })).toBe(0);
     expect(log.errors()).toEqual([]);
+  });
+
+  it('sends anonymous visitors of a very long address to sign in with a header clients can read', async () => {
+    const long = `/admin/reports?role=${'%5B'.repeat(2_000)}&page=${'%3E'.repeat(2_000)}`;
+    const response = await request(t.app).get(long);
+    expect(response.status).toBe(303);
+    expect(response.headers.location).toBe('/login?next=%2Fadmin%2Freports');
+    expect((await request(t.app).get('/admin/reports?x=1')).headers.location).toBe(
+      '/login?next=%2Fadmin%2Freports%3Fx%3D1',
+    );
   });
 });
