@@ -18,6 +18,7 @@ import { ChaptersService } from './admin/chapters.service';
 import { CohortsService } from './admin/cohorts.service';
 import { reportsRouter } from './admin/reports.router';
 import { auditLogRouter } from './admin/audit-log.router';
+import { auditRefused } from './audit/security-events';
 import { AuditLogService } from './admin/audit-log.service';
 import { exportsRouter } from './admin/exports.router';
 import { ExportsService } from './admin/exports.service';
@@ -277,7 +278,18 @@ export function createApp({
     }),
   );
   app.use(notFoundHandler);
-  app.use(errorHandler(logger));
+  app.use(
+    errorHandler(logger, {
+      onRefused: (req, error) =>
+        auditRefused(dataSource.manager, {
+          actorId: req.user?.id ?? null,
+          method: req.method,
+          url: req.originalUrl,
+          ip: req.ip ?? '',
+          error,
+        }),
+    }),
+  );
   app.closeResources = async () => {
     sessions.close();
     await feed.stop();

@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import {
   AppError,
@@ -126,7 +126,10 @@ export const notFoundHandler: RequestHandler = (_req, _res, next) => next(new No
  * The one place that chooses a status and a page for an error. Unknown errors are logged and shown
  * as a plain 500 page: no stack traces, no SQL.
  */
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+export function errorHandler(
+  logger: Logger,
+  { onRefused }: { onRefused?: (req: Request, error: unknown) => Promise<void> } = {},
+): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error);
     if (error instanceof RequestAbandoned) {
@@ -149,6 +152,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (!known || view.status >= 500) logger.error({ err: error, url }, 'request failed');
     else if (error instanceof Error && !(error instanceof AppError))
       logger.warn({ url, reason: error.message }, 'request refused');
+    if (view.status === 403 && onRefused) {
+      onRefused(req, error).catch((auditError: unknown) =>
+        logger.warn({ err: auditError, url }, 'could not audit a refused request'),
+      );
+    }
     if (error instanceof TooManyRequests) res.set('Retry-After', String(error.retryAfterSeconds));
     else if (view.status === 503) res.set('Retry-After', String(RETRY_AFTER_UNAVAILABLE_SECONDS));
     res.status(view.status);
