@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { IssuerKeysService, issuerProfile } from '../src/certificates/issuer-keys.service';
+import { keyWrapFor } from '../src/certificates/key-wrap';
 import { loadConfig } from '../src/config';
 import { connectDatabase } from '../src/db/connect';
 import { runCli } from './run-cli';
@@ -12,7 +13,7 @@ runCli(async () => {
   const config = loadConfig();
   const db = await connectDatabase(config, { migrate: true });
   try {
-    const keys = new IssuerKeysService(issuerProfile(config));
+    const keys = new IssuerKeysService(issuerProfile(config), keyWrapFor(config));
     const key = await db.dataSource.transaction(async (manager) => {
       await keys.ensureKey(manager);
       return keys.rotate(manager, null);

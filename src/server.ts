@@ -7,6 +7,7 @@ import { AccountsService } from './accounts/accounts.service';
 import { LoginThrottle } from './accounts/login-throttle';
 import { passwordHashLoad } from './accounts/passwords';
 import { IssuerKeysService, issuerProfile } from './certificates/issuer-keys.service';
+import { keyWrapFor } from './certificates/key-wrap';
 import { ConfigError, loadConfig } from './config';
 import { CurriculumCatalog } from './curriculum/catalog';
 import { InvalidCurriculum } from './curriculum/problems';
@@ -27,7 +28,13 @@ async function main(): Promise<void> {
   const { dataSource } = db;
   logger.info({ database: db.embedded ? 'embedded' : 'DATABASE_URL' }, 'database ready, migrations applied');
 
-  await dataSource.transaction((manager) => new IssuerKeysService(issuerProfile(config)).ensureKey(manager));
+  const issuerKeys = new IssuerKeysService(issuerProfile(config), keyWrapFor(config));
+  await dataSource.transaction(async (manager) => {
+    await issuerKeys.ensureKey(manager);
+    // Keys stored before they were encrypted at rest are encrypted now.
+    const encrypted = await issuerKeys.protectStoredKeys(manager);
+    if (encrypted) logger.info({ keys: encrypted }, 'issuer signing keys encrypted at rest');
+  });
 
   const search = new SearchService();
   await search.ensureIndex(dataSource, catalog.current());

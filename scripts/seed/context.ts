@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { createCertificateServices } from '../../src/certificates';
 import { IssuerKeysService, issuerProfile } from '../../src/certificates/issuer-keys.service';
+import { keyWrapFor } from '../../src/certificates/key-wrap';
 import { loadConfig, type Config } from '../../src/config';
 import { CurriculumCatalog } from '../../src/curriculum/catalog';
 import type { Curriculum } from '../../src/curriculum/curriculum.types';
@@ -30,7 +31,9 @@ export async function openSeedContext(): Promise<SeedContext> {
   const catalog = new CurriculumCatalog(config.curriculumDir);
   const db = await connectDatabase(config, { migrate: true });
   const { dataSource } = db;
-  await dataSource.transaction((manager) => new IssuerKeysService(issuerProfile(config)).ensureKey(manager));
+  await dataSource.transaction((manager) =>
+    new IssuerKeysService(issuerProfile(config), keyWrapFor(config)).ensureKey(manager),
+  );
   const curriculum = () => catalog.current();
   const certificateServices = createCertificateServices(config, curriculum);
   const progress = new ProgressService(curriculum);

@@ -11,6 +11,7 @@ import {
   type PublicIssuerKey,
 } from './credentials';
 import { IssuerKey } from './certificate.entities';
+import { KeyUnwrapFailed, KeyWrap } from './key-wrap';
 
 /** The issuer named in every credential; its id serves the issuer document (keys included). */
 export function issuerProfile(config: Pick<Config, 'baseUrl' | 'issuerName'>): IssuerProfile {
@@ -27,7 +28,10 @@ const KEY_LOCK = "pg_advisory_xact_lock(hashtext('organizer-academy:issuer-keys'
 export class IssuerKeysService {
   private loaded?: { keyNumber: number; key: IssuerSigningKey };
 
-  constructor(readonly issuer: IssuerProfile) {}
+  constructor(
+    readonly issuer: IssuerProfile,
+    private readonly wrap: KeyWrap,
+  ) {}
 
   private toPublic(row: IssuerKey): PublicIssuerKey {
     return {
@@ -44,7 +48,7 @@ export class IssuerKeysService {
         keyNumber,
         verificationMethod: record.id,
         publicKeyMultibase: record.publicKeyMultibase,
-        secretKeyMultibase: record.secretKeyMultibase,
+        secretKeyMultibase: this.wrap.wrap(record.secretKeyMultibase, record.id),
       }),
     );
   }
@@ -95,9 +99,44 @@ export class IssuerKeysService {
       .addSelect('key.secretKeyMultibase')
       .where('key.keyNumber = :max', { max })
       .getOneOrFail();
-    const key = await importIssuerKey({ ...this.toPublic(row), secretKeyMultibase: row.secretKeyMultibase });
+    const secretKeyMultibase = this.wrap.unwrap(row.secretKeyMultibase, row.verificationMethod);
+    const key = await importIssuerKey({ ...this.toPublic(row), secretKeyMultibase });
     this.loaded = { keyNumber: row.keyNumber, key };
     return key;
+  }
+
+  /**
+   * Encrypts every secret key still stored in plain text (written before keys were encrypted), and
+   * with `previous`, re-encrypts keys from the previous KEK under the current one (`keys:rewrap`).
+   * Returns how many rows changed. Run at start, after the migrations.
+   */
+  async protectStoredKeys(manager: EntityManager, previous?: KeyWrap): Promise<number> {
+    await manager.query(`SELECT ${KEY_LOCK}`);
+    const rows = await manager
+      .createQueryBuilder(IssuerKey, 'key')
+      .addSelect('key.secretKeyMultibase')
+      .getMany();
+    let changed = 0;
+    for (const row of rows) {
+      const stored = row.secretKeyMultibase;
+      let plain: string;
+      if (!KeyWrap.isWrapped(stored)) plain = stored;
+      else if (!previous) continue;
+      else {
+        try {
+          this.wrap.unwrap(stored, row.verificationMethod);
+          continue; // already under the current KEK
+        } catch (error) {
+          if (!(error instanceof KeyUnwrapFailed)) throw error;
+          plain = previous.unwrap(stored, row.verificationMethod);
+        }
+      }
+      const secretKeyMultibase = this.wrap.wrap(plain, row.verificationMethod);
+      await manager.update(IssuerKey, { keyNumber: row.keyNumber }, { secretKeyMultibase });
+      changed += 1;
+    }
+    this.loaded = undefined;
+    return changed;
   }
 
   async publicKeys(manager: EntityManager): Promise<PublicIssuerKey[]> {

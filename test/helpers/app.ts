@@ -30,6 +30,7 @@ export function testCatalog(dir: string): CurriculumCatalog {
 export const TEST_ENV = {
   NODE_ENV: 'test',
   SESSION_SECRET: 'test-session-secret-that-is-long-enough-0123456789',
+  ISSUER_KEY_SECRET: 'test-issuer-key-secret-that-is-long-enough-0123',
   BASE_URL: 'http://academy.test',
   LOG_LEVEL: 'silent',
 } as const;

@@ -222,5 +222,6 @@ describe('hostile input on every route (property-based, fast-check)', () => {
       }
     }
     expect(failures).toEqual([]);
-  });
+    // Every route × RUNS_PER_ROUTE requests: minutes on a busy two-core machine.
+  }, 300_000);
 });
