@@ -179,7 +179,8 @@ export async function startWorld(): Promise<World> {
     routes: listRoutes(running.t.app),
     freshSession,
     signIn,
-    errorLogs: () => log.errors().map((line) => `${line.msg} ${JSON.stringify(line.err ?? '')}`.slice(0, 400)),
+    errorLogs: () =>
+      log.errors().map((line) => `${line.msg} ${JSON.stringify(line.err ?? '')}`.slice(0, 400)),
     close: () => running.close(),
   };
 }
