@@ -107,7 +107,7 @@ export class AttendanceService {
   ): Promise<MarkResult> {
     const facilitator = await this.workshops.assertCanManage(manager, actor, workshopId);
     const workshop = await this.workshops.get(manager, workshopId);
-    if (!walkIn) await this.assertOnSheet(manager, workshopId, marks);
+    await this.assertPeopleExist(manager, marks);
     const result: MarkResult = { changed: 0, keptCertified: [] };
     for (const { userId, status } of marks) {
       const outcome = await this.record(manager, workshop, {
@@ -124,25 +124,14 @@ export class AttendanceService {
     return result;
   }
 
-  /** Marks only name people on this workshop's sheet (registered or already marked); walk-ins come by email. */
-  private async assertOnSheet(
-    manager: EntityManager,
-    workshopId: string,
-    marks: AttendanceMark[],
-  ): Promise<void> {
+  /** Marks only name people who have an active account: an unknown id is the form's mistake, not ours. */
+  private async assertPeopleExist(manager: EntityManager, marks: AttendanceMark[]): Promise<void> {
     const ids = [...new Set(marks.map((m) => m.userId))];
     if (!ids.length) return;
-    const [registered, marked] = await Promise.all([
-      manager.find(WorkshopRegistration, {
-        select: { userId: true },
-        where: { workshopId, userId: In(ids) },
-      }),
-      manager.find(WorkshopAttendance, { select: { userId: true }, where: { workshopId, userId: In(ids) } }),
-    ]);
-    const onSheet = new Set([...registered, ...marked].map((r) => r.userId));
-    if (ids.some((id) => !onSheet.has(id)))
+    const found = await manager.count(User, { where: { id: In(ids), active: true } });
+    if (found !== ids.length)
       throw new ValidationFailed({
-        form: 'Someone on the form is not on this attendance sheet. Reload the page; add walk-ins by email.',
+        form: 'Someone on the form has no active account. Reload the attendance sheet and try again.',
       });
   }
 

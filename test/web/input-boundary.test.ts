@@ -74,7 +74,7 @@ describe('the input boundary: control characters, line breaks, broken uploads, i
     expect(log.errors()).toEqual([]);
   });
 
-  it('refuses an attendance mark for someone not on the sheet (or not existing) with 400, writing nothing', async () => {
+  it('refuses an attendance mark for an unknown or deactivated person with 400, writing nothing', async () => {
     const coach = await createUser(t.dataSource.manager, { role: 'coach' });
     const coachAgent = await signedInAgent(t.app, coach.email);
     const start = new Date(Date.now() + 86_400_000);
@@ -96,13 +96,13 @@ describe('the input boundary: control characters, line breaks, broken uploads, i
         chapterId: null,
       }),
     );
-    const stranger = await createUser(t.dataSource.manager);
-    for (const userId of ['00000000-0000-4000-8000-000000000000', stranger.id]) {
+    const former = await createUser(t.dataSource.manager, { active: false });
+    for (const userId of ['00000000-0000-4000-8000-000000000000', former.id]) {
       const response = await postForm(coachAgent, `/workshops/${workshop.id}/attendance`, {
         [`status:${userId}`]: 'present',
       });
       expect(response.status).toBe(400);
-      expect(response.text).toContain('not on this attendance sheet');
+      expect(response.text).toContain('has no active account');
     }
     expect(await t.dataSource.manager.countBy(WorkshopAttendance, { workshopId: workshop.id })).toBe(0);
     expect(log.errors()).toEqual([]);
