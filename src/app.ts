@@ -16,7 +16,7 @@ import { setupWaitingCheck } from './accounts/setup-state';
 import { InvitesService } from './accounts/invites.service';
 import { LoginThrottle, type ThrottleLimits } from './accounts/login-throttle';
 import { createPassport, extendRequests, restoreSignedInPerson } from './accounts/passport';
-import { setPasswordHashConcurrency } from './accounts/passwords';
+import { setAcademyName, setPasswordHashConcurrency } from './accounts/passwords';
 import { readSessionsWithTheirUser } from './accounts/session-with-user';
 import { adminRouter } from './admin/admin.router';
 import { confirmationsRouter } from './admin/confirmations.router';
@@ -24,6 +24,7 @@ import { ChaptersService } from './admin/chapters.service';
 import { CohortsService } from './admin/cohorts.service';
 import { reportsRouter } from './admin/reports.router';
 import { auditLogRouter } from './admin/audit-log.router';
+import { auditRefused } from './audit/security-events';
 import { AuditLogService } from './admin/audit-log.service';
 import { exportsRouter } from './admin/exports.router';
 import { ExportsService } from './admin/exports.service';
@@ -49,9 +50,10 @@ import { publicDir, viewsDir } from './paths';
 import { errorHandler, notFoundHandler } from './web/error-handler';
 import { HEALTH_PATHS, healthRouter } from './web/health.router';
 import { onlyFor } from './web/only-for';
+import { cleanBody, parseCleanQuery } from './web/input-boundary';
 import { requestLogger } from './web/logger';
 import { saveSessionBeforeRedirect } from './web/save-before-redirect';
-import { securityHeaders } from './web/security';
+import { noStoreWhenPrivate, permissionsPolicy, securityHeaders } from './web/security';
 import { createSessionMiddleware, enforceAbsoluteLifetime, sessionCookieName } from './web/session';
 import { ejsEngine } from './web/view-engine';
 import { viewLocals } from './web/view-locals';
@@ -101,6 +103,7 @@ export function createApp({
 }: AppDeps): App {
   const pool = (dataSource.driver as PostgresDriver).master as Pool;
   setPasswordHashConcurrency(config.passwordHashConcurrency);
+  setAcademyName(config.issuerName);
   const accounts = new AccountsService(new LoginThrottle(pool, throttleLimits), config.baseUrl);
   const invites = new InvitesService(config.baseUrl);
   const passport = createPassport(dataSource, accounts);
@@ -125,6 +128,8 @@ export function createApp({
   // Hashing every dynamic page for an ETag cost more than the rare 304 saved; cached pages set their own.
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
+  // One input boundary: control characters (NUL among them) are removed from every query and body.
+  app.set('query parser', parseCleanQuery);
   app.set('view engine', 'ejs');
   app.set('views', viewsDir);
   if (config.env === 'production') app.enable('view cache');
@@ -134,6 +139,7 @@ export function createApp({
   // Verifiers and wallets on any origin read credentials, keys and status lists, without cookies.
   const openDocuments = openDocumentPaths(didDocumentAppPath(config.baseUrl));
   app.use(openToOtherOrigins(openDocuments));
+  app.use(permissionsPolicy);
   app.use(requestLogger(logger));
   app.use(
     '/static',
@@ -149,6 +155,7 @@ export function createApp({
       ? next()
       : parseForms(req, res, next),
   );
+  app.use(cleanBody);
   // Public pages anonymous visitors load most need no session: without a session cookie, skip the
   // session machinery, which would otherwise make (and hash) an id per request only to drop it.
   // Neither page shows a form to anonymous visitors, so no CSRF token (which needs a session) is made.
@@ -166,6 +173,7 @@ export function createApp({
   app.use(saveSessionBeforeRedirect);
   app.use(unlessAnonymousRead(restoreSignedInPerson(dataSource)));
   app.use(unlessAnonymousRead(enforceAbsoluteLifetime(config.sessionMaxMs)));
+  app.use(noStoreWhenPrivate);
   // Checking a pasted credential changes nothing, so partners need neither a session nor a token.
   // The bulk import form is multipart: its router checks the token after parsing the body.
   // One-click unsubscribes (RFC 8058) come from mail clients: the link's signed token is the proof.
@@ -322,7 +330,18 @@ export function createApp({
     }),
   );
   app.use(notFoundHandler);
-  app.use(errorHandler(logger));
+  app.use(
+    errorHandler(logger, {
+      onRefused: (req, error) =>
+        auditRefused(dataSource.manager, {
+          actorId: req.user?.id ?? null,
+          method: req.method,
+          url: req.originalUrl,
+          ip: req.ip ?? '',
+          error,
+        }),
+    }),
+  );
   app.closeResources = async () => {
     sessions.close();
     await feed.stop();

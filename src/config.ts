@@ -1,9 +1,8 @@
-import crypto from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_VERIFY_LIMITS, type VerifyLimits } from './certificates/verify-limits';
 import { projectRoot } from './paths';
+import { secretFromDataDir } from './web/secret-files';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -39,6 +38,10 @@ const envSchema = z.object({
     .or(z.literal('').transform(() => undefined)),
   DATA_DIR: z.string().min(1).default('.data'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Encrypts the issuer's signing keys in the database; unset: generated into DATA_DIR. */
+  ISSUER_KEY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** The secret being replaced, only while `npm run keys:rewrap` runs. */
+  ISSUER_KEY_SECRET_PREVIOUS: z.string().min(1).optional(),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(120),
   PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   SESSION_MAX_HOURS: z.coerce
@@ -92,6 +95,8 @@ export type Config = Readonly<{
   secureCookies: boolean;
   databaseUrl: string | undefined;
   dataDir: string;
+  issuerKeySecret: string | undefined;
+  issuerKeySecretPrevious: string | undefined;
   sessionSecret: string;
   sessionIdleMs: number;
   sessionMaxMs: number;
@@ -129,19 +134,9 @@ export class ConfigError extends Error {
   }
 }
 
-/** Reads the session secret from the data dir, creating it on first start so restarts keep sessions. */
-function sessionSecretFromDataDir(dataDir: string): string {
-  const file = path.join(dataDir, 'session-secret');
-  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const secret = crypto.randomBytes(32).toString('base64url');
-  fs.writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
-  return secret;
-}
-
 function readableSecret(dataDir: string): string {
   try {
-    return sessionSecretFromDataDir(dataDir);
+    return secretFromDataDir(dataDir, 'session-secret');
   } catch (error) {
     const reason = error instanceof Error && 'code' in error ? String(error.code) : 'unknown error';
     throw new ConfigError([
@@ -171,6 +166,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     dataDir,
     sessionSecret: e.SESSION_SECRET ?? readableSecret(dataDir),
+    issuerKeySecret: e.ISSUER_KEY_SECRET,
+    issuerKeySecretPrevious: e.ISSUER_KEY_SECRET_PREVIOUS,
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
     sessionMaxMs: e.SESSION_MAX_HOURS * 3_600_000,
     passwordHashConcurrency: e.PASSWORD_HASH_CONCURRENCY,

@@ -29,7 +29,13 @@ async function main(): Promise<void> {
   const { dataSource } = db;
   logger.info({ database: db.embedded ? 'embedded' : 'DATABASE_URL' }, 'database ready, migrations applied');
 
-  await dataSource.transaction((manager) => IssuerKeysService.forConfig(config).ensureKey(manager));
+  const issuerKeys = IssuerKeysService.forConfig(config);
+  await dataSource.transaction(async (manager) => {
+    await issuerKeys.ensureKey(manager);
+    // Keys stored before they were encrypted at rest are encrypted now.
+    const encrypted = await issuerKeys.protectStoredKeys(manager);
+    if (encrypted) logger.info({ keys: encrypted }, 'issuer signing keys encrypted at rest');
+  });
 
   const search = new SearchService();
   await search.ensureIndex(dataSource, catalog.current());

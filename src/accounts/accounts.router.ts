@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import type { PassportStatic } from 'passport';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
+import { auditSignIn, auditSignInRefused } from '../audit/security-events';
 import { withTransaction } from '../db/transaction';
 import { flash } from '../web/flash';
 import { handleForm, showForm } from '../web/forms';
@@ -65,8 +66,12 @@ export function accountsRouter({
       schema: signInForm,
       model: () => ({ pageTitle: 'Sign in', notice: undefined }),
       submit: async (req, res, input) => {
-        const user = await authenticateLocal(passport, req, res);
+        const user = await authenticateLocal(passport, req, res).catch(async (error: unknown) => {
+          await auditSignInRefused(dataSource.manager, input.email, req.ip ?? '', error);
+          throw error;
+        });
         await startSession(req, user);
+        await auditSignIn(dataSource.manager, user, req.ip ?? '');
         flash(req, 'success', `Welcome back, ${user.displayName}.`);
         res.redirect(303, safeLocalPath(input.next));
       },

@@ -9,12 +9,12 @@ export const signInForm = z.object({
 
 export const newAccountForm = z.object({
   email: fields.email(),
-  displayName: fields.text('Your name', { max: 100 }),
+  displayName: fields.line('Your name', { max: 100 }),
   password: fields.password(),
 });
 
 export const acceptInviteForm = z.object({
-  displayName: fields.text('Your name', { max: 100 }),
+  displayName: fields.line('Your name', { max: 100 }),
   password: fields.password(),
 });
 

@@ -1,12 +1,18 @@
 import type { EntityManager } from 'typeorm';
 import { IsNull, LessThan } from 'typeorm';
 import { recordAudit } from '../audit/audit';
-import { queueEmail } from '../mail/outbox';
+import { mailText, queueEmail } from '../mail/outbox';
 import { Conflict, Gone, TooManyRequests, ValidationFailed } from '../web/errors';
 import { endLinksOf } from './links';
 import type { LoginThrottle } from './login-throttle';
 import { PasswordReset, SetupToken } from './one-time-token.entities';
-import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from './passwords';
+import {
+  hashPassword,
+  passwordProblem,
+  verifyAgainstDummy,
+  verifyPassword,
+  type PasswordContext,
+} from './passwords';
 import { endSessionsOf } from './sessions';
 import type { SessionUser } from './session-user';
 import { hashToken, hoursFromNow, newToken } from './tokens';
@@ -24,8 +30,12 @@ export interface NewAccountInput {
 }
 
 /** Throws ValidationFailed on the password field when it breaks the password rules. */
-export function assertAcceptablePassword(password: string, email?: string, field = 'password'): void {
-  const problem = passwordProblem(password, { email });
+export function assertAcceptablePassword(
+  password: string,
+  context: PasswordContext,
+  field = 'password',
+): void {
+  const problem = passwordProblem(password, context);
   if (problem) throw new ValidationFailed({ [field]: problem });
 }
 
@@ -89,7 +99,7 @@ export class AccountsService {
     if (!(await this.isSetupTokenValid(manager, token))) {
       throw new Gone('This setup link has expired or was already used. Restart the server to get a new one.');
     }
-    assertAcceptablePassword(input.password, input.email);
+    assertAcceptablePassword(input.password, { email: input.email, name: input.displayName });
     if (await manager.exists(User, { where: { email: input.email } })) {
       throw new Conflict('An account with this email already exists.', {
         email: 'An account with this email already exists.',
@@ -156,7 +166,7 @@ export class AccountsService {
     await queueEmail(manager, {
       to: user.email,
       subject: 'Reset your Organizer Academy password',
-      text: `Hello ${user.displayName},\n\nSomeone asked to reset the password of your Organizer Academy account. If it was you, open this link within an hour:\n\n${this.baseUrl}/password/reset/${token}\n\nIf it was not you, ignore this message; your password stays the same.\n`,
+      text: mailText`Hello ${user.displayName},\n\nSomeone asked to reset the password of your Organizer Academy account. If it was you, open this link within an hour:\n\n${this.baseUrl}/password/reset/${token}\n\nIf it was not you, ignore this message; your password stays the same.\n`,
     });
   }
 
@@ -183,7 +193,7 @@ export class AccountsService {
   async resetPassword(manager: EntityManager, token: string, password: string): Promise<void> {
     const reset = await this.usableReset(manager, token, true);
     const user = await manager.findOneOrFail(User, { where: { id: reset.userId } });
-    assertAcceptablePassword(password, user.email);
+    assertAcceptablePassword(password, { email: user.email, name: user.displayName });
     await manager.update(User, user.id, { passwordHash: await hashPassword(password) });
     await endLinksOf(manager, user.id);
     await endSessionsOf(manager, user.id);
@@ -225,7 +235,7 @@ export class AccountsService {
     if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
       throw new ValidationFailed({ currentPassword: 'That is not your current password.' });
     }
-    assertAcceptablePassword(input.newPassword, user.email, 'newPassword');
+    assertAcceptablePassword(input.newPassword, { email: user.email, name: user.displayName }, 'newPassword');
     await manager.update(User, user.id, { passwordHash: await hashPassword(input.newPassword) });
     await endLinksOf(manager, user.id);
     await endSessionsOf(manager, user.id, currentSessionId);

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { IsNull } from 'typeorm';
 import { recordAudit } from '../audit/audit';
-import { queueEmail } from '../mail/outbox';
+import { mailText, queueEmail } from '../mail/outbox';
 import { withArticle } from './setup-state';
 import { Conflict, Gone, NotFound, ValidationFailed } from '../web/errors';
 import { uniqueViolation } from '../web/database-errors';
@@ -55,8 +55,8 @@ export class InvitesService {
   private async sendInviteEmail(manager: EntityManager, invite: Invite, token: string, inviter: SessionUser) {
     await queueEmail(manager, {
       to: invite.email,
-      subject: `${inviter.displayName} invited you to Organizer Academy`,
-      text: `Hello,\n\n${inviter.displayName} invited you to join Organizer Academy as ${withArticle(invite.role)}.\n\nChoose your name and password here (the link works once and expires in 7 days):\n\n${this.baseUrl}/invites/${token}\n`,
+      subject: mailText`${inviter.displayName} invited you to Organizer Academy`,
+      text: mailText`Hello,\n\n${inviter.displayName} invited you to join Organizer Academy as ${withArticle(invite.role)}.\n\nChoose your name and password here (the link works once and expires in 7 days):\n\n${this.baseUrl}/invites/${token}\n`,
     });
   }
 
@@ -196,7 +196,7 @@ export class InvitesService {
     input: { displayName: string; password: string },
   ): Promise<SessionUser> {
     const invite = await this.findUsable(manager, token, true);
-    assertAcceptablePassword(input.password, invite.email);
+    assertAcceptablePassword(input.password, { email: invite.email, name: input.displayName });
     if (await manager.exists(User, { where: { email: invite.email } })) {
       throw new Conflict(
         'An account with this email already exists; sign in or reset your password instead.',

@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Algorithm, hash, verify } from '@node-rs/argon2';
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
+import * as zxcvbnEnglish from '@zxcvbn-ts/language-en';
 import { dataFilesDir } from '../paths';
 import { RequestAbandoned } from '../web/errors';
 
@@ -25,14 +28,73 @@ function isCommonPassword(password: string): boolean {
   return commonPasswords.has(password.toLowerCase());
 }
 
+/** zxcvbn's scores run 0-4; 3 means "safely unguessable: moderate protection from offline attacks". */
+export const PASSWORD_MIN_SCORE = 3;
+
+const STRENGTH_CHECKED_LENGTH = 64;
+
+const PASSPHRASE_ADVICE =
+  'Try a passphrase: four or more unrelated words you can remember, like a short odd sentence.';
+
+let estimator: ZxcvbnFactory | undefined;
+let academyName = 'Organizer Academy';
+
+/** The academy's name (ISSUER_NAME) counts as a guessable word in passwords. */
+export function setAcademyName(name: string): void {
+  academyName = name;
+}
+
+/** Words an attacker who knows the person would try first: their name, email and the academy's name. */
+function contextWords({ email, name }: PasswordContext): string[] {
+  const words = [academyName, ...[name, email?.split('@')[0]].filter((w): w is string => Boolean(w))];
+  if (email) words.push(email);
+  return [...new Set(words.flatMap((w) => [w, w.replace(/[\s._-]+/g, ''), ...w.split(/[\s._-]+/)]))].filter(
+    (w) => w.length >= 3,
+  );
+}
+
+export interface PasswordContext {
+  email?: string;
+  name?: string;
+}
+
+/**
+ * How guessable a password is, by zxcvbn-ts with its common and English dictionaries (ASVS 5.0 §6.2):
+ * a maintained estimator instead of rules like "one digit and one symbol", which people satisfy with
+ * `Password1!`.
+ */
+function strength(password: string, context: PasswordContext): { score: number; warning: string | null } {
+  estimator ??= new ZxcvbnFactory({
+    dictionary: { ...zxcvbnCommon.dictionary, ...zxcvbnEnglish.dictionary },
+    graphs: zxcvbnCommon.adjacencyGraphs,
+    translations: zxcvbnEnglish.translations,
+    // The estimate runs on the event loop: l33t variants of a long password cost seconds, so fewer
+    // substitutions are tried and only the first 64 characters are judged (a lower bound: more
+    // characters only add strength).
+    l33tMaxSubstitutions: 8,
+    maxLength: STRENGTH_CHECKED_LENGTH,
+  });
+  const result = estimator.check(
+    [...password].slice(0, STRENGTH_CHECKED_LENGTH).join(''),
+    contextWords(context),
+  );
+  return { score: result.score, warning: result.feedback.warning };
+}
+
 /** Why `password` is not acceptable, or undefined when it is. */
-export function passwordProblem(password: string, context: { email?: string } = {}): string | undefined {
+export function passwordProblem(password: string, context: PasswordContext = {}): string | undefined {
   const length = [...password].length;
   if (length < PASSWORD_MIN_LENGTH) return `Use at least ${PASSWORD_MIN_LENGTH} characters.`;
   if (length > PASSWORD_MAX_LENGTH) return `Use at most ${PASSWORD_MAX_LENGTH} characters.`;
-  if (isCommonPassword(password)) return 'That password is one of the most common ones; choose another.';
+  if (isCommonPassword(password))
+    return `That password is one of the most common ones; choose another. ${PASSPHRASE_ADVICE}`;
   if (context.email && password.toLowerCase() === context.email.toLowerCase()) {
     return 'Do not use your email address as your password.';
+  }
+  const { score, warning } = strength(password, context);
+  if (score < PASSWORD_MIN_SCORE) {
+    const why = warning ? ` ${warning.replace(/\.?$/, '.')}` : '';
+    return `That password would be easy to guess.${why} ${PASSPHRASE_ADVICE}`;
   }
   return undefined;
 }

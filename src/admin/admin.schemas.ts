@@ -32,8 +32,8 @@ export const personForm = z.object({
 });
 
 export const chapterForm = z.object({
-  name: fields.text('Chapter name', { max: 120 }),
-  region: fields.optionalText('City or region', 120),
+  name: fields.line('Chapter name', { max: 120 }),
+  region: fields.optionalLine('City or region', 120),
   timeZone: z
     .string()
     .optional()
@@ -49,6 +49,6 @@ export const inviteForm = z.object({
 });
 
 export const cohortForm = z.object({
-  name: fields.text('Cohort name', { max: 120 }),
+  name: fields.line('Cohort name', { max: 120 }),
   chapterId: fields.optionalUuid('Chapter'),
 });

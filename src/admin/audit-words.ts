@@ -3,6 +3,8 @@ export interface AuditFacts {
   action: string;
   actor: string | null;
   subject: string | null;
+  /** The raw subject id: an email typed at a failed sign-in, a refused request's method and path. */
+  subject_id?: string;
   details: Record<string, unknown>;
   workshop_title: string | null;
   milestone_id: string | null;
@@ -22,7 +24,14 @@ const article = (word: string) => (/^[aeiou]/i.test(word) ? `an ${word}` : `a ${
 
 type Sentence = (f: AuditFacts, who: string, t: AuditTitles) => string;
 
+const from = (f: AuditFacts) => (text(f.details.ip) ? ` from ${text(f.details.ip)}` : '');
+
 const SENTENCES: Record<string, Sentence> = {
+  'security.sign_in': (f, who) => `${who} signed in${from(f)}`,
+  'security.sign_in_failed': (f) => `A sign-in as ${f.subject_id ?? 'someone'} failed${from(f)}`,
+  'security.locked_out': (f) =>
+    `Sign-in as ${f.subject_id ?? 'someone'} was refused: too many attempts${from(f)}`,
+  'security.refused': (f, who) => `${who} was refused ${f.subject_id ?? 'a request'}${from(f)}`,
   'coaching.submitted': (f, who, t) => `${who} submitted evidence for '${t.milestone(f.milestone_id ?? '')}'`,
   'coaching.submission_edited': (f, who, t) =>
     `${who} edited the evidence for '${t.milestone(f.milestone_id ?? '')}'`,

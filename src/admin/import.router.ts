@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { withTransaction } from '../db/transaction';
 import { ValidationFailed } from '../web/errors';
 import { flash } from '../web/flash';
+import { cleanBody, cleanText } from '../web/input-boundary';
 import { requireRole } from '../web/guards';
 import { IMPORT_COLUMNS, type ImportService } from './import.service';
 
@@ -37,10 +38,13 @@ export function importRouter({
     '/admin/import',
     requireRole('admin'),
     upload.single('file'),
+    cleanBody,
     csrfProtection,
     async (req, res) => {
       const body = (req.body ?? {}) as { csv?: unknown; step?: unknown };
-      const text = req.file ? req.file.buffer.toString('utf8') : typeof body.csv === 'string' ? body.csv : '';
+      const text = cleanText(
+        req.file ? req.file.buffer.toString('utf8') : typeof body.csv === 'string' ? body.csv : '',
+      );
       try {
         if (!text.trim()) throw new ValidationFailed({ csv: 'Choose a CSV file or paste its contents.' });
         if (body.step === 'import') {

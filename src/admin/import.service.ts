@@ -114,6 +114,7 @@ export class ImportService {
       if (seen.has(row.email)) errors.push(`This email is already on line ${seen.get(row.email)}.`);
       else seen.set(row.email, line);
       if (row.name.length > 100) errors.push('The name is longer than 100 characters.');
+      if (/[\r\n]/.test(row.name)) errors.push('The name must fit on one line.');
       if (!ROLES.includes(row.role as Role))
         errors.push(`Unknown role "${row.role}"; use ${ROLES.join(', ')}.`);
       if (scope && row.role === 'admin') errors.push('Only admins of the whole academy can invite admins.');
@@ -129,6 +130,7 @@ export class ImportService {
       if (cohort && scope && cohort.chapterId !== scope)
         errors.push(`The cohort "${row.cohort}" belongs to another chapter.`);
       if (row.cohort.length > 120) errors.push('The cohort name is longer than 120 characters.');
+      if (/[\r\n]/.test(row.cohort)) errors.push('The cohort name must fit on one line.');
       if (row.coach && !coaches.some((c) => c.email === row.coach))
         errors.push(`"${row.coach}" is not an active coach.`);
       if (row.coach && row.role !== 'organizer') errors.push('Only organizers get a coach.');

@@ -1,3 +1,4 @@
+import { mailText } from '../mail/outbox';
 import type { EntityManager } from 'typeorm';
 import { assertSignedIn } from '../accounts/policy';
 import type { SessionUser } from '../accounts/session-user';
@@ -22,7 +23,7 @@ export async function announceCertificate(
     title: `You earned it: ${certificateName}`,
     body: `Your certificate “${certificateName}” was issued. Anyone can check it at ${shareLink}`,
     link: '/me',
-    emailText: `Hello ${holder.displayName},\n\nCongratulations: you earned “${certificateName}”.\n\nShare your certificate with this link (anyone can check it there, and download the PDF):\n\n${shareLink}\n\nYour progress and the certificate: ${baseUrl}/me\n`,
+    emailText: mailText`Hello ${holder.displayName},\n\nCongratulations: you earned “${certificateName}”.\n\nShare your certificate with this link (anyone can check it there, and download the PDF):\n\n${shareLink}\n\nYour progress and the certificate: ${baseUrl}/me\n`,
   });
 }
 

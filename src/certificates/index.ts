@@ -13,7 +13,10 @@ export type CertificateServices = ReturnType<typeof createCertificateServices>;
 
 /** The certificate feature's services, wired once (the app and the tests use the same wiring). */
 export function createCertificateServices(
-  config: Pick<Config, 'baseUrl' | 'issuerName' | 'verifyLimits' | 'verifyWorkerThreads'> &
+  config: Pick<
+    Config,
+    'baseUrl' | 'issuerName' | 'verifyLimits' | 'verifyWorkerThreads' | 'issuerKeySecret' | 'dataDir'
+  > &
     Partial<Pick<Config, 'issuerEmail' | 'issuerLogoUrl'>>,
   curriculum: () => Curriculum,
 ) {

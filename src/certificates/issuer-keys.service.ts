@@ -18,6 +18,7 @@ import {
   type PublicIssuerKey,
 } from './credentials';
 import { IssuerKey } from './certificate.entities';
+import { KeyUnwrapFailed, KeyWrap, keyWrapFor } from './key-wrap';
 
 type IssuerConfig = Pick<Config, 'baseUrl' | 'issuerName'> &
   Partial<Pick<Config, 'issuerEmail' | 'issuerLogoUrl'>>;
@@ -73,11 +74,12 @@ export class IssuerKeysService {
   constructor(
     readonly issuer: IssuerProfile,
     readonly legacyIssuerId: string,
+    private readonly wrap: KeyWrap,
   ) {}
 
-  /** The keys of the issuer the configuration names. */
-  static forConfig(config: IssuerConfig): IssuerKeysService {
-    return new IssuerKeysService(issuerProfile(config), legacyIssuerId(config));
+  /** The keys of the issuer the configuration names, their secrets sealed with its key-encryption key. */
+  static forConfig(config: IssuerConfig & Pick<Config, 'issuerKeySecret' | 'dataDir'>): IssuerKeysService {
+    return new IssuerKeysService(issuerProfile(config), legacyIssuerId(config), keyWrapFor(config));
   }
 
   private toPublic(row: IssuerKey, controller = this.issuer.id): PublicIssuerKey {
@@ -95,7 +97,7 @@ export class IssuerKeysService {
         keyNumber,
         verificationMethod: record.id,
         publicKeyMultibase: record.publicKeyMultibase,
-        secretKeyMultibase: record.secretKeyMultibase,
+        secretKeyMultibase: this.wrap.wrap(record.secretKeyMultibase, record.id),
       }),
     );
   }
@@ -146,9 +148,44 @@ export class IssuerKeysService {
       .addSelect('key.secretKeyMultibase')
       .where('key.keyNumber = :max', { max })
       .getOneOrFail();
-    const key = await importIssuerKey({ ...this.toPublic(row), secretKeyMultibase: row.secretKeyMultibase });
+    const secretKeyMultibase = this.wrap.unwrap(row.secretKeyMultibase, row.verificationMethod);
+    const key = await importIssuerKey({ ...this.toPublic(row), secretKeyMultibase });
     this.loaded = { keyNumber: row.keyNumber, key };
     return key;
+  }
+
+  /**
+   * Encrypts every secret key still stored in plain text (written before keys were encrypted), and
+   * with `previous`, re-encrypts keys from the previous KEK under the current one (`keys:rewrap`).
+   * Returns how many rows changed. Run at start, after the migrations.
+   */
+  async protectStoredKeys(manager: EntityManager, previous?: KeyWrap): Promise<number> {
+    await manager.query(`SELECT ${KEY_LOCK}`);
+    const rows = await manager
+      .createQueryBuilder(IssuerKey, 'key')
+      .addSelect('key.secretKeyMultibase')
+      .getMany();
+    let changed = 0;
+    for (const row of rows) {
+      const stored = row.secretKeyMultibase;
+      let plain: string;
+      if (!KeyWrap.isWrapped(stored)) plain = stored;
+      else if (!previous) continue;
+      else {
+        try {
+          this.wrap.unwrap(stored, row.verificationMethod);
+          continue; // already under the current KEK
+        } catch (error) {
+          if (!(error instanceof KeyUnwrapFailed)) throw error;
+          plain = previous.unwrap(stored, row.verificationMethod);
+        }
+      }
+      const secretKeyMultibase = this.wrap.wrap(plain, row.verificationMethod);
+      await manager.update(IssuerKey, { keyNumber: row.keyNumber }, { secretKeyMultibase });
+      changed += 1;
+    }
+    this.loaded = undefined;
+    return changed;
   }
 
   private async rows(manager: EntityManager): Promise<IssuerKey[]> {

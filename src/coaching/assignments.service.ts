@@ -5,6 +5,7 @@ import type { SessionUser } from '../accounts/session-user';
 import { User } from '../accounts/user.entity';
 import { recordAudit } from '../audit/audit';
 import { notify } from '../notifications/notify';
+import { mailText } from '../mail/outbox';
 import { uniqueViolation } from '../web/database-errors';
 import { Conflict, NotFound, ValidationFailed } from '../web/errors';
 import { CoachAssignment, CoachRequest } from './coaching.entities';
@@ -185,7 +186,7 @@ export class AssignmentsService {
       title: `You are now coaching ${organizer.displayName}`,
       body: `You are now the coach of ${organizer.displayName}. Their progress and evidence so far are on their page.`,
       link: `/coach/organizers/${organizer.id}`,
-      emailText: `Hello ${coach.displayName},\n\nYou are now the coach of ${organizer.displayName}. Their progress and evidence so far:\n\n${link}\n`,
+      emailText: mailText`Hello ${coach.displayName},\n\nYou are now the coach of ${organizer.displayName}. Their progress and evidence so far:\n\n${link}\n`,
     });
     await notify(manager, this.baseUrl, {
       to: organizer,
@@ -193,7 +194,7 @@ export class AssignmentsService {
       title: `${coach.displayName} is your coach`,
       body: `${coach.displayName} (${coach.email}) is now your coach in Organizer Academy.`,
       link: '/me',
-      emailText: `Hello ${organizer.displayName},\n\n${coach.displayName} (${coach.email}) is now your coach in Organizer Academy. Your progress:\n\n${this.baseUrl}/me\n`,
+      emailText: mailText`Hello ${organizer.displayName},\n\n${coach.displayName} (${coach.email}) is now your coach in Organizer Academy. Your progress:\n\n${this.baseUrl}/me\n`,
     });
   }
 

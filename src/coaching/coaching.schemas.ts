@@ -24,13 +24,13 @@ const links = z
   );
 
 export const evidenceForm = z.object({
-  body: fields.text('Your evidence', { max: 10_000 }),
+  body: fields.markdown('Your evidence', 10_000),
   links,
 });
 
 export const reviewForm = z.object({
   decision: z.enum(['approved', 'changes_requested'], { error: 'Choose approve or request changes.' }),
-  feedback: fields.optionalText('Feedback', 10_000),
+  feedback: fields.optionalMarkdown('Feedback', 10_000),
   revision: z.coerce.number({ error: 'Reload the page and try again.' }).int().min(1),
 });
 

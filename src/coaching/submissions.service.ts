@@ -7,6 +7,7 @@ import { recordAudit } from '../audit/audit';
 import type { Curriculum } from '../curriculum/curriculum.types';
 import type { ProgressService } from '../curriculum/progress.service';
 import { notify } from '../notifications/notify';
+import { mailText } from '../mail/outbox';
 import { uniqueViolation } from '../web/database-errors';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../web/errors';
 import { assertCanReview, organizerAccess, visibleToFormerCoach } from './coaching.policy';
@@ -119,7 +120,7 @@ export class SubmissionsService {
         title: `${organizer.displayName} submitted evidence: ${milestone.title}`,
         body: `${organizer.displayName} submitted evidence for “${milestone.title}”. It waits for your review.`,
         link: `/coach/submissions/${submission.id}`,
-        emailText: `Hello ${reviewer.displayName},\n\n${organizer.displayName} submitted evidence for “${milestone.title}”. Review it here:\n\n${this.baseUrl}/coach/submissions/${submission.id}\n`,
+        emailText: mailText`Hello ${reviewer.displayName},\n\n${organizer.displayName} submitted evidence for “${milestone.title}”. Review it here:\n\n${this.baseUrl}/coach/submissions/${submission.id}\n`,
       });
     }
     return submission;
@@ -230,7 +231,7 @@ export class SubmissionsService {
       title: input.decision === 'approved' ? `Signed off: ${title}` : `Changes requested: ${title}`,
       body: `${reviewer.displayName} reviewed your evidence for “${title}”.`,
       link: `/me/milestones/${submission.milestoneId}`,
-      emailText: `Hello ${organizer.displayName},\n\n${reviewer.displayName} reviewed your evidence for “${title}”. Read the feedback here:\n\n${this.baseUrl}/me/milestones/${submission.milestoneId}\n`,
+      emailText: mailText`Hello ${organizer.displayName},\n\n${reviewer.displayName} reviewed your evidence for “${title}”. Read the feedback here:\n\n${this.baseUrl}/me/milestones/${submission.milestoneId}\n`,
     });
     return submission;
   }

@@ -1,5 +1,6 @@
 import { Marked, type Tokens } from 'marked';
 import sanitizeHtml from 'sanitize-html';
+import { nestingWithinLimit, unrenderedMarkdown } from '../web/markdown-nesting';
 
 export interface TocEntry {
   id: string;
@@ -83,6 +84,15 @@ function decodeEntities(text: string): string {
     .replace(/&amp;/g, '&');
 }
 
+/** A module that still fails to render is shown as written, with a notice, instead of failing the page. */
+function parseOrShowAsWritten(marked: Marked, source: string): string {
+  try {
+    return sanitize(marked.parse(source, { async: false }));
+  } catch {
+    return unrenderedMarkdown(source);
+  }
+}
+
 /**
  * Markdown → sanitised HTML with heading ids, a table of contents (h2/h3) and plain text for search.
  * GFM is on; relative module links and asset images are rewritten by `resolver`.
@@ -139,7 +149,7 @@ export function renderMarkdown(source: string, resolver: LinkResolver): Rendered
       }
     },
   });
-  const html = sanitize(marked.parse(source, { async: false }));
+  const html = nestingWithinLimit(source) ? parseOrShowAsWritten(marked, source) : unrenderedMarkdown(source);
   const text = decodeEntities(html.replace(/<[^>]+>/g, ' '))
     .replace(/\s+/g, ' ')
     .trim();

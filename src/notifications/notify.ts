@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { queueEmail } from '../mail/outbox';
+import { mailText, queueEmail } from '../mail/outbox';
 import { DEFAULT_DELIVERY, type Delivery, type NotificationKind } from './kinds';
 import { Notification, NotificationPreference } from './notification.entities';
 
@@ -53,7 +53,7 @@ export async function notify(manager: EntityManager, baseUrl: string, notice: No
     subject: notice.title,
     text:
       (notice.emailText ??
-        `Hello ${notice.to.displayName},\n\n${notice.body}\n\n${baseUrl}${notice.link}\n`) +
+        mailText`Hello ${notice.to.displayName},\n\n${notice.body}\n\n${baseUrl}${notice.link}\n`) +
       `\nChoose how Organizer Academy tells you about this: ${baseUrl}/account/notifications\n`,
   });
 }

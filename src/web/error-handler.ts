@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import {
   AppError,
@@ -11,6 +11,8 @@ import {
 } from './errors';
 import { isDatabaseUnavailable, wouldLeaveNoAcademyAdmin } from './database-errors';
 import { navigationFor } from './view-locals';
+import { redactUrl } from './logger';
+import { QueryFailedError } from 'typeorm';
 
 interface ErrorView {
   status: number;
@@ -41,6 +43,14 @@ function httpClientError(error: unknown): ErrorView | undefined {
           message: 'The upload could not be understood. Choose the file again and retry.',
         };
   }
+  // busboy (under multer) reports a cut-off or malformed multipart body with a plain Error.
+  if (error instanceof Error && BUSBOY_ERRORS.test(error.message)) {
+    return {
+      status: 400,
+      title: 'Bad request',
+      message: 'The upload arrived incomplete or malformed. Choose the file again and retry.',
+    };
+  }
   if (type === 'entity.too.large') {
     return {
       status: 413,
@@ -53,6 +63,33 @@ function httpClientError(error: unknown): ErrorView | undefined {
       status,
       title: 'Bad request',
       message: 'The request could not be understood. Please try again.',
+    };
+  }
+  return undefined;
+}
+
+const BUSBOY_ERRORS =
+  /^(Unexpected end of (form|file)|Malformed part header|Multipart: Boundary not found|Malformed urlencoded form|Malformed content type|Unsupported content type|Missing Content-Type)/;
+
+/**
+ * Database refusals caused by what was sent, not by our code: a form naming a row that does not
+ * exist (foreign key), a value PostgreSQL cannot hold. Services check ids first; this is the net.
+ */
+function databaseClientError(error: unknown): ErrorView | undefined {
+  if (!(error instanceof QueryFailedError)) return undefined;
+  const code = (error.driverError as { code?: string }).code;
+  if (code === '23503') {
+    return {
+      status: 409,
+      title: 'That clashes with something already saved',
+      message: 'Something this form refers to no longer exists. Reload the page and try again.',
+    };
+  }
+  if (code === '22021' || code === '22P02' || code === '22001' || code === '54001') {
+    return {
+      status: 400,
+      title: 'Bad request',
+      message: 'Some of what you sent cannot be stored. Check the text for unusual characters and retry.',
     };
   }
   return undefined;
@@ -71,7 +108,7 @@ function describe(error: unknown): ErrorView | undefined {
     const unavailable = new ServiceUnavailable();
     return { status: unavailable.status, title: unavailable.title, message: unavailable.message };
   }
-  return httpClientError(error);
+  return httpClientError(error) ?? databaseClientError(error);
 }
 
 function wantsJson(req: Parameters<RequestHandler>[0]): boolean {
@@ -81,6 +118,14 @@ function wantsJson(req: Parameters<RequestHandler>[0]): boolean {
 /** Retry-After on every 503: the database is down or restarting, usually briefly. */
 export const RETRY_AFTER_UNAVAILABLE_SECONDS = 30;
 
+/** Longest address kept for "back to where you were" after sign-in; encoded, it triples in a header. */
+const MAX_RETURN_PATH = 2_000;
+
+function returnPath(originalUrl: string, path: string): string {
+  if (originalUrl.length <= MAX_RETURN_PATH) return originalUrl;
+  return path.length <= MAX_RETURN_PATH ? path : '/';
+}
+
 /** The 404 for every path no router answered. */
 export const notFoundHandler: RequestHandler = (_req, _res, next) => next(new NotFound());
 
@@ -88,15 +133,21 @@ export const notFoundHandler: RequestHandler = (_req, _res, next) => next(new No
  * The one place that chooses a status and a page for an error. Unknown errors are logged and shown
  * as a plain 500 page: no stack traces, no SQL.
  */
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+export function errorHandler(
+  logger: Logger,
+  { onRefused }: { onRefused?: (req: Request, error: unknown) => Promise<void> } = {},
+): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error);
     if (error instanceof RequestAbandoned) {
-      logger.debug({ url: req.originalUrl }, 'client left before the work began; nothing was done');
+      logger.debug(
+        { url: redactUrl(req.originalUrl) },
+        'client left before the work began; nothing was done',
+      );
       return void res.destroy();
     }
     if (error instanceof NotSignedIn && req.method === 'GET' && !wantsJson(req)) {
-      return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+      return res.redirect(303, `/login?next=${encodeURIComponent(returnPath(req.originalUrl, req.path))}`);
     }
     const known = describe(error);
     const view = known ?? {
@@ -104,7 +155,15 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       title: 'Something went wrong',
       message: 'An unexpected error happened on our side. It has been logged; please try again.',
     };
-    if (!known || view.status >= 500) logger.error({ err: error, url: req.originalUrl }, 'request failed');
+    const url = redactUrl(req.originalUrl);
+    if (!known || view.status >= 500) logger.error({ err: error, url }, 'request failed');
+    else if (error instanceof Error && !(error instanceof AppError))
+      logger.warn({ url, reason: error.message }, 'request refused');
+    if (view.status === 403 && onRefused) {
+      onRefused(req, error).catch((auditError: unknown) =>
+        logger.warn({ err: auditError, url }, 'could not audit a refused request'),
+      );
+    }
     if (error instanceof TooManyRequests) res.set('Retry-After', String(error.retryAfterSeconds));
     else if (view.status === 503) res.set('Retry-After', String(RETRY_AFTER_UNAVAILABLE_SECONDS));
     res.status(view.status);

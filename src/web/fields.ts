@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nestingWithinLimit, TOO_DEEPLY_NESTED } from './markdown-nesting';
 
 /** Reusable form fields with messages a person can act on. Form values always arrive as strings. */
 export const fields = {
@@ -8,6 +9,20 @@ export const fields = {
       .trim()
       .min(min, min === 1 ? `Enter ${label.toLowerCase()}.` : `${label} needs at least ${min} characters.`)
       .max(max, `${label} can be at most ${max} characters.`),
+
+  /** One line of text (names, titles, places): line breaks are refused, they would leak into mail and calendars. */
+  line: (label: string, options: { min?: number; max?: number } = {}) =>
+    fields.text(label, options).refine((text) => !/[\r\n]/.test(text), `${label} must fit on one line.`),
+
+  optionalLine: (label: string, max = 200) =>
+    fields.optionalText(label, max).refine((text) => !/[\r\n]/.test(text), `${label} must fit on one line.`),
+
+  /** Markdown the app renders later: too-deep nesting is refused now, while the person can fix it. */
+  markdown: (label: string, max: number) =>
+    fields.text(label, { max }).refine(nestingWithinLimit, `${label} ${TOO_DEEPLY_NESTED}`),
+
+  optionalMarkdown: (label: string, max: number) =>
+    fields.optionalText(label, max).refine(nestingWithinLimit, `${label} ${TOO_DEEPLY_NESTED}`),
 
   optionalText: (label: string, max = 200) =>
     z

@@ -6,11 +6,14 @@ export function createLogger(level: string): Logger {
   return pino({ level, base: { service: 'organizer-academy' } });
 }
 
-/** Hides one-time tokens that appear in paths and query strings (invites, resets, setup). */
+/**
+ * Hides secrets that appear in paths and query strings: one-time tokens (invites, resets, setup) and
+ * the private calendar feed's secret. Every log line with a URL goes through this.
+ */
 export function redactUrl(url: string): string {
   return url
-    .replace(/(token=)[^&#]+/gi, '$1[redacted]')
-    .replace(/\/(invites|reset)\/[A-Za-z0-9_-]{16,}/g, '/$1/[redacted]');
+    .replace(/([?&;](?:token|secret|key)=)[^&#;]*/gi, '$1[redacted]')
+    .replace(/\/(invites|reset|calendar)\/[^/?#]+/gi, '/$1/[redacted]');
 }
 
 /**

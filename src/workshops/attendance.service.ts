@@ -113,6 +113,7 @@ export class AttendanceService {
     const workshop = await this.workshops.get(manager, workshopId);
     assertMarkingOpen(workshop);
     if (marks.some((m) => m.userId === facilitator.id)) throw new Forbidden(NOT_YOURSELF);
+    await this.assertPeopleExist(manager, marks);
     if (!walkIn) await assertOnTheList(manager, workshopId, marks);
     const result: MarkResult = { changed: 0, keptCertified: [] };
     for (const { userId, status } of marks) {
@@ -128,6 +129,17 @@ export class AttendanceService {
         result.keptCertified.push((await manager.findOneByOrFail(User, { id: userId })).displayName);
     }
     return result;
+  }
+
+  /** Marks only name people who have an active account: an unknown id is the form's mistake, not ours. */
+  private async assertPeopleExist(manager: EntityManager, marks: AttendanceMark[]): Promise<void> {
+    const ids = [...new Set(marks.map((m) => m.userId))];
+    if (!ids.length) return;
+    const found = await manager.count(User, { where: { id: In(ids), active: true } });
+    if (found !== ids.length)
+      throw new ValidationFailed({
+        form: 'Someone on the form has no active account. Reload the attendance sheet and try again.',
+      });
   }
 
   /**

@@ -7,13 +7,25 @@ function icsDate(date: Date): string {
     .replace(/\.\d{3}/, '');
 }
 
-/** RFC 5545 TEXT escaping. */
-function escapeText(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
+/**
+ * RFC 5545 §3.3.11 TEXT: backslash, semicolon and comma escaped; every line break (CR LF, LF, or a
+ * bare CR, which some readers also take as one) becomes the two characters `\n`; other control
+ * characters, which TEXT may not contain, are dropped. No user text can start a new property.
+ */
+export function escapeText(text: string): string {
+  return (
+    text
+      .replace(/\\/g, '\\\\')
+      .replace(/;/g, '\\;')
+      .replace(/,/g, '\\,')
+      .replace(/\r\n|\r|\n/g, '\\n')
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000A-\u001F\u007F]/g, '')
+  );
 }
 
 /** Folds a content line to 75 octets, continuation lines starting with a space. */
-function fold(line: string): string {
+export function fold(line: string): string {
   const parts: string[] = [];
   let current = '';
   for (const char of line) {

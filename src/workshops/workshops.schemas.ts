@@ -10,8 +10,8 @@ const localDateTime = (label: string) =>
 /** The workshop form; times are wall-clock times in the chosen zone and come out as UTC instants. */
 export const workshopForm = z
   .object({
-    title: fields.text('Title', { max: 200 }),
-    description: fields.optionalText('Description', 10_000),
+    title: fields.line('Title', { max: 200 }),
+    description: fields.optionalMarkdown('Description', 10_000),
     milestoneIds: z
       .union([z.string(), z.array(z.string())])
       .optional()
@@ -21,7 +21,7 @@ export const workshopForm = z
     timeZone: z
       .string({ error: 'Choose a time zone.' })
       .refine(isTimeZone, 'Choose a time zone from the list, like America/New_York.'),
-    location: fields.optionalText('Location', 300),
+    location: fields.optionalLine('Location', 300),
     onlineUrl: z
       .union([
         z.literal(''),

@@ -8,6 +8,7 @@ import { User } from '../accounts/user.entity';
 import { recordAudit } from '../audit/audit';
 import type { Curriculum } from '../curriculum/curriculum.types';
 import { notify } from '../notifications/notify';
+import { mailText } from '../mail/outbox';
 import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldErrors } from '../web/errors';
 import {
   Workshop,
@@ -232,7 +233,7 @@ export class WorkshopsService {
         title: subject,
         body: `The workshop “${workshop.title}” ${what}.`,
         link: `/workshops/${workshop.id}`,
-        emailText: `Hello ${person.displayName},\n\nThe workshop “${workshop.title}” ${what}:\n\n${this.baseUrl}/workshops/${workshop.id}\n`,
+        emailText: mailText`Hello ${person.displayName},\n\nThe workshop “${workshop.title}” ${what}:\n\n${this.baseUrl}/workshops/${workshop.id}\n`,
       });
     }
   }
@@ -316,7 +317,7 @@ export class WorkshopsService {
         title: `You have a seat: ${workshop.title}`,
         body: `A seat opened up in “${workshop.title}” and it is yours.`,
         link: `/workshops/${workshop.id}`,
-        emailText: `Hello ${registration.user!.displayName},\n\nA seat opened up and it is yours:\n\n${this.baseUrl}/workshops/${workshop.id}\n`,
+        emailText: mailText`Hello ${registration.user!.displayName},\n\nA seat opened up and it is yours:\n\n${this.baseUrl}/workshops/${workshop.id}\n`,
       });
     }
   }

@@ -3,6 +3,7 @@ import {
   hashPassword,
   passwordHashLoad,
   passwordProblem,
+  setAcademyName,
   setPasswordHashConcurrency,
   verifyPassword,
 } from '../../src/accounts/passwords';
@@ -15,14 +16,64 @@ describe('password rules', () => {
 
   it('allows long passphrases (64 and more) up to 256 characters', () => {
     expect(passwordProblem('a'.repeat(10) + ' long passphrase '.repeat(5))).toBeUndefined();
-    expect(passwordProblem('x'.repeat(256))).toBeUndefined();
-    expect(passwordProblem('x'.repeat(257))).toBe('Use at most 256 characters.');
+    const long = 'violet canoes argue with tuesday marbles '.repeat(7).slice(0, 256);
+    expect(passwordProblem(long)).toBeUndefined();
+    expect(passwordProblem(long + 'x')).toBe('Use at most 256 characters.');
   });
 
   it('refuses the most common passwords, whatever their case', () => {
     expect(passwordProblem('qwerty123456')).toMatch(/most common/);
     expect(passwordProblem('QWERTY123456')).toMatch(/most common/);
     expect(passwordProblem('1qaz2wsx3edc')).toMatch(/most common/);
+  });
+
+  it('refuses guessable passwords of any length, saying why and suggesting a passphrase', () => {
+    const cases: [string, RegExp][] = [
+      ['aaaaaaaaaaaa', /Repeated characters/],
+      ['123456789012', /easy to guess|most common/],
+      ['password1234', /easy to guess|most common/],
+      ['organizeracademy', /easy to guess/],
+      ['x'.repeat(256), /Repeated characters/],
+    ];
+    for (const [password, why] of cases) {
+      const problem = passwordProblem(password);
+      expect([password, problem]).toEqual([password, expect.stringMatching(why)]);
+      expect(problem).toContain('Try a passphrase');
+    }
+  });
+
+  it('counts the person’s own name, email and the academy’s name as guessable', () => {
+    const person = { name: 'Margaret Hamilton', email: 'mhamilton@example.org' };
+    for (const password of [
+      'Margaret Hamilton',
+      'margarethamilton',
+      'margaret hamilton 1',
+      'mhamilton@example',
+    ])
+      expect([password, passwordProblem(password, person)]).toEqual([
+        password,
+        expect.stringMatching(/guess/),
+      ]);
+    setAcademyName('Springfield Civic Lab');
+    try {
+      expect(passwordProblem('springfieldciviclab')).toMatch(/easy to guess/);
+    } finally {
+      setAcademyName('Organizer Academy');
+    }
+  });
+
+  it('accepts passphrases, including the ones tests, the demo and the benchmark use', () => {
+    for (const password of [
+      'plenty of rivers to cross 42',
+      'civic tech demo password',
+      'bench password for load tests',
+      'copper kettles sing at dawn',
+      'correct horse battery staple 2027',
+    ])
+      expect([password, passwordProblem(password, { name: 'Margaret Hamilton' })]).toEqual([
+        password,
+        undefined,
+      ]);
   });
 
   it('refuses the account email as password', () => {

@@ -30,6 +30,7 @@ export function testCatalog(dir: string): CurriculumCatalog {
 export const TEST_ENV = {
   NODE_ENV: 'test',
   SESSION_SECRET: 'test-session-secret-that-is-long-enough-0123456789',
+  ISSUER_KEY_SECRET: 'test-issuer-key-secret-that-is-long-enough-0123',
   BASE_URL: 'http://academy.test',
   LOG_LEVEL: 'silent',
 } as const;
@@ -44,6 +45,8 @@ export async function startTestApp(
     throttleLimits?: ThrottleLimits;
     databaseName?: string;
     queryLogger?: Logger;
+    /** The app's logger (silent unless a test reads the log). */
+    logger?: pino.Logger;
   } = {},
 ): Promise<TestApp> {
   const ownsDatabase = !options.databaseName;
@@ -56,7 +59,7 @@ export async function startTestApp(
     config,
     dataSource,
     catalog,
-    logger: pino({ level: 'silent' }),
+    logger: options.logger ?? pino({ level: 'silent' }),
     throttleLimits: options.throttleLimits,
     sessionPruneSeconds: false,
   });

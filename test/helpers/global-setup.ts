@@ -30,7 +30,8 @@ export default async function globalSetup(): Promise<void> {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'academy-test-'));
     globalThis.__TEST_DATA_DIR__ = dataDir;
     globalThis.__EMBEDDED_TEST_DB__ = await startEmbeddedPostgres(dataDir);
-    serverUrl = globalThis.__EMBEDDED_TEST_DB__.url;
+    // Tests create a database per file: that takes the superuser (the app itself never uses it).
+    serverUrl = `${globalThis.__EMBEDDED_TEST_DB__.superuserUrl}/postgres`;
   }
   const adminUrl = withDatabase(serverUrl, 'postgres');
   const admin = new Client({ connectionString: adminUrl });

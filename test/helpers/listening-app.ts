@@ -1,3 +1,4 @@
+import type pino from 'pino';
 import http from 'node:http';
 import { findFreePort } from '../../src/db/free-port';
 import { startTestApp, type TestApp } from './app';
@@ -13,10 +14,13 @@ export interface RunningApp {
  * The real app, on its own fresh database, listening on a free 127.0.0.1 port. The port is picked
  * first so BASE_URL (used in links, credential ids and key URLs) is the origin clients really open.
  */
-export async function startListeningApp(env: Record<string, string> = {}): Promise<RunningApp> {
+export async function startListeningApp(
+  env: Record<string, string> = {},
+  { logger }: { logger?: pino.Logger } = {},
+): Promise<RunningApp> {
   const port = await findFreePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const t = await startTestApp({ env: { ...env, BASE_URL: baseUrl } });
+  const t = await startTestApp({ env: { ...env, BASE_URL: baseUrl }, logger });
   const server = http.createServer(t.app);
   try {
     await new Promise<void>((resolve, reject) => {

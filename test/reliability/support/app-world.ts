@@ -3,6 +3,7 @@ import type { User } from '../../../src/accounts/user.entity';
 import type { Certificate } from '../../../src/certificates/certificate.entities';
 import { certificateKit } from '../../certificates/kit';
 import { createChapter, createUser } from '../../helpers/factories';
+import { capturingLogger } from '../../helpers/log-capture';
 import { startListeningApp, type RunningApp } from '../../helpers/listening-app';
 import { listRoutes } from '../../helpers/routes';
 import { organizerTrack, TRACK_ID } from './scenario';
@@ -45,6 +46,8 @@ export interface World {
   /** A brand-new session (its own cookie and token), e.g. to sign out without losing a role's session. */
   freshSession(): Promise<Session>;
   signIn(user: User): Promise<Session>;
+  /** Error-level lines the app has logged so far (a client's mistake must not write one). */
+  errorLogs(): string[];
   close(): Promise<void>;
 }
 
@@ -87,7 +90,8 @@ export async function createWorkshop(session: Session, fields: Record<string, st
 }
 
 export async function startWorld(): Promise<World> {
-  const running = await startListeningApp();
+  const log = capturingLogger('warn');
+  const running = await startListeningApp({}, { logger: log.logger });
   const { dataSource } = running.t;
   const manager = dataSource.manager;
   const track = organizerTrack();
@@ -175,6 +179,8 @@ export async function startWorld(): Promise<World> {
     routes: listRoutes(running.t.app),
     freshSession,
     signIn,
+    errorLogs: () =>
+      log.errors().map((line) => `${line.msg} ${JSON.stringify(line.err ?? '')}`.slice(0, 400)),
     close: () => running.close(),
   };
 }
