@@ -142,7 +142,7 @@ export function createApp({
         ? next()
         : handler(req, res, next);
   app.use(unlessAnonymousRead(sessions.middleware));
-  app.use(saveSessionBeforeRedirect);
+  app.use(saveSessionBeforeRedirect(logger));
   app.use(unlessAnonymousRead(restoreSignedInPerson(dataSource)));
   app.use(unlessAnonymousRead(enforceAbsoluteLifetime(config.sessionMaxMs)));
   // Checking a pasted credential changes nothing, so partners need neither a session nor a token.
