@@ -39,7 +39,7 @@ import { ProgressService } from './curriculum/progress.service';
 import { SearchService } from './curriculum/search.service';
 import { publicDir, viewsDir } from './paths';
 import { errorHandler, notFoundHandler } from './web/error-handler';
-import { HEALTH_PATHS, healthRouter } from './web/health.router';
+import { HEALTH_PATHS, healthRouter, type HealthChecks } from './web/health.router';
 import { onlyFor } from './web/only-for';
 import { requestLogger } from './web/logger';
 import { saveSessionBeforeRedirect } from './web/save-before-redirect';
@@ -67,6 +67,8 @@ export interface AppDeps {
   throttleLimits?: ThrottleLimits;
   /** Seconds between deletions of expired sessions; false turns pruning off (tests). */
   sessionPruneSeconds?: number | false;
+  /** What /healthz and /readyz also report (the server's database supervision and drain). */
+  health?: HealthChecks;
 }
 
 export interface App extends Express {
@@ -84,6 +86,7 @@ export function createApp({
   catalog,
   throttleLimits,
   sessionPruneSeconds = 900,
+  health,
 }: AppDeps): App {
   const pool = (dataSource.driver as PostgresDriver).master as Pool;
   setPasswordHashConcurrency(config.passwordHashConcurrency);
@@ -94,7 +97,7 @@ export function createApp({
     pruneIntervalSeconds: sessionPruneSeconds,
     logger,
   });
-  const feed = new ChangeFeed(pool.options, logger);
+  const feed = new ChangeFeed(pool.options, logger, { heartbeatMs: config.changeFeedHeartbeatMs });
   feed.start();
   // Sessions are kept in memory only where pages are (production's view cache; tests turn it on).
   readSessionsWithTheirUser(sessions.store, pool, { feed, enabled: () => app.enabled('view cache') });
@@ -122,7 +125,7 @@ export function createApp({
     '/static',
     express.static(publicDir, { maxAge: config.env === 'production' ? '1d' : 0, index: false }),
   );
-  app.use(onlyFor(HEALTH_PATHS, healthRouter(dataSource)));
+  app.use(onlyFor(HEALTH_PATHS, healthRouter(dataSource, undefined, health)));
   app.use(forgetCachesOnWrite(feed, new Set(['/verify'])));
 
   const parseForms = express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 });

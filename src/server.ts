@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import 'dotenv/config';
-import http from 'node:http';
 import nodemailer from 'nodemailer';
 import { createApp } from './app';
 import { AccountsService } from './accounts/accounts.service';
@@ -15,6 +14,8 @@ import { connectDatabase } from './db/connect';
 import { EmbeddedPostgresError } from './db/embedded-postgres';
 import { shutdownGracefully, type Closer } from './lifecycle';
 import { OutboxWorker } from './mail/outbox-worker';
+import type { Say } from './db/postgres-supervisor';
+import { createHttpServer } from './web/http-server';
 import { createLogger } from './web/logger';
 import type { Pool } from 'pg';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
@@ -23,7 +24,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const catalog = new CurriculumCatalog(config.curriculumDir);
-  const db = await connectDatabase(config, { migrate: true });
+  const say: Say = (level, message, fields) => logger[level](fields ?? {}, message);
+  const db = await connectDatabase(config, { migrate: true, say });
   const { dataSource } = db;
   logger.info({ database: db.embedded ? 'embedded' : 'DATABASE_URL' }, 'database ready, migrations applied');
 
@@ -40,7 +42,14 @@ async function main(): Promise<void> {
     catalog.watch(logger);
   }
 
-  const app = createApp({ config, dataSource, logger, catalog });
+  let draining = false;
+  const app = createApp({
+    config,
+    dataSource,
+    logger,
+    catalog,
+    health: { problem: () => db.problem(), draining: () => draining },
+  });
   const closers: Closer[] = [
     { name: 'curriculum watcher', close: () => catalog.close() },
     { name: 'sessions', close: () => app.closeResources() },
@@ -58,7 +67,7 @@ async function main(): Promise<void> {
   closers.push({ name: 'certificate view counts', close: () => app.flushCounters() });
   closers.push({ name: 'database', close: () => db.close() });
 
-  const server = http.createServer(app);
+  const server = createHttpServer(app, config.http);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
@@ -80,9 +89,11 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    draining = true; // /readyz answers 503 from now on
     logger.info({ signal }, 'shutting down');
     shutdownGracefully(server, closers, {
       timeoutMs: config.shutdownTimeoutMs,
+      acceptForMs: config.shutdownAcceptMs,
       logger,
       busy: () => {
         const hashing = passwordHashLoad();
@@ -91,7 +102,8 @@ async function main(): Promise<void> {
         );
       },
     })
-      .then((clean) => process.exit(clean ? 0 : 1))
+      // A database that died and could not be restarted makes the exit non-zero, so it is noticed.
+      .then((clean) => process.exit(clean && !db.problem() ? 0 : 1))
       .catch(() => process.exit(1));
   };
   // Importing embedded-postgres installs async-exit-hook's SIGTERM/SIGINT handlers, which exit at

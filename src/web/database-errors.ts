@@ -12,7 +12,21 @@ const CONNECTION_ERROR_CODES = new Set([
   '08001',
   '08003',
   '08006',
+  '57014', // query_canceled: statement_timeout (DB_QUERY_TIMEOUT_MS) passed
 ]);
+
+/** undefined_column, undefined_table: the schema is not the one this code expects. */
+const SCHEMA_MISMATCH_CODES = new Set(['42703', '42P01']);
+
+/**
+ * True when a query failed because the schema differs from what this code was built for: during a
+ * rolling upgrade, a newer version's migration ran while this (older) process still serves. Such a
+ * request is answered 503 (another process can serve it) and logged, rather than a 500.
+ */
+export function isSchemaMismatch(error: unknown): boolean {
+  const code = errorCode(error);
+  return code !== undefined && SCHEMA_MISMATCH_CODES.has(code);
+}
 
 function errorCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
@@ -26,7 +40,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const code = errorCode(error);
   if (code && CONNECTION_ERROR_CODES.has(code)) return true;
   const message = error instanceof Error ? error.message : '';
-  return /timeout exceeded when trying to connect|Connection terminated|connection timeout|Query read timeout/i.test(
+  // "Query runner already released": TypeORM's answer once the connection under a transaction broke.
+  return /timeout exceeded when trying to connect|Connection terminated|connection timeout|Query read timeout|Query runner already released|Client has encountered a connection error/i.test(
     message,
   );
 }

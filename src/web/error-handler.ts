@@ -9,7 +9,7 @@ import {
   TooManyRequests,
   ValidationFailed,
 } from './errors';
-import { isDatabaseUnavailable } from './database-errors';
+import { isDatabaseUnavailable, isSchemaMismatch } from './database-errors';
 import { navigationFor } from './view-locals';
 
 interface ErrorView {
@@ -60,7 +60,7 @@ function httpClientError(error: unknown): ErrorView | undefined {
 
 function describe(error: unknown): ErrorView | undefined {
   if (error instanceof AppError) return { status: error.status, title: error.title, message: error.message };
-  if (isDatabaseUnavailable(error)) {
+  if (isDatabaseUnavailable(error) || isSchemaMismatch(error)) {
     const unavailable = new ServiceUnavailable();
     return { status: unavailable.status, title: unavailable.title, message: unavailable.message };
   }
@@ -97,7 +97,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       title: 'Something went wrong',
       message: 'An unexpected error happened on our side. It has been logged; please try again.',
     };
-    if (!known || view.status >= 500) logger.error({ err: error, url: req.originalUrl }, 'request failed');
+    if (isSchemaMismatch(error))
+      logger.error(
+        { err: error, url: req.originalUrl },
+        'the database schema is newer than this process (a rolling upgrade migrated it); answered 503: replace this process',
+      );
+    else if (!known || view.status >= 500)
+      logger.error({ err: error, url: req.originalUrl }, 'request failed');
     if (error instanceof TooManyRequests) res.set('Retry-After', String(error.retryAfterSeconds));
     else if (view.status === 503) res.set('Retry-After', String(RETRY_AFTER_UNAVAILABLE_SECONDS));
     res.status(view.status);
