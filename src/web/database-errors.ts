@@ -25,7 +25,13 @@ const SCHEMA_MISMATCH_CODES = new Set(['42703', '42P01']);
  */
 export function isSchemaMismatch(error: unknown): boolean {
   const code = errorCode(error);
-  return code !== undefined && SCHEMA_MISMATCH_CODES.has(code);
+  if (code !== undefined && SCHEMA_MISMATCH_CODES.has(code)) return true;
+  // A prepared statement planned before a column was added or dropped under it.
+  return (
+    code === '0A000' &&
+    error instanceof Error &&
+    /cached plan must not change result type/.test(error.message)
+  );
 }
 
 function errorCode(error: unknown): string | undefined {
