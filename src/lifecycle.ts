@@ -43,12 +43,15 @@ export async function shutdownGracefully(
   const deadlineAt = Date.now() + timeoutMs;
   let drainedInTime = true;
   const connections = connectionsOf(server);
+  // Every answer from now on closes its connection. Kept-alive connections that sit idle are left
+  // open while new connections are still accepted: a client may be sending on one right now, and
+  // closing it under that request would reset it. Any answer on it closes it.
   connections.startDraining();
-  connections.closeIdleBetweenRequests();
-  const sweep = setInterval(() => connections.closeIdleBetweenRequests(), IDLE_SWEEP_MS);
   if (acceptForMs > 0) await new Promise((resolve) => setTimeout(resolve, acceptForMs));
   // After one more turn of the event loop, so connections already queued are accepted, not reset.
   await new Promise((resolve) => setImmediate(resolve));
+  connections.closeIdleBetweenRequests();
+  const sweep = setInterval(() => connections.closeIdleBetweenRequests(), IDLE_SWEEP_MS);
   const drained = new Promise<void>((resolve) => server.close(() => resolve()));
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<void>((resolve) => {
