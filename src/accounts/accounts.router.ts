@@ -164,6 +164,11 @@ export function accountsRouter({ dataSource, accounts, invites, passport }: Acco
   router.get('/account', requireSignedIn, (req, res) => {
     res.render('accounts/account', { pageTitle: 'Your account', person: req.user });
   });
+  router.post('/account/sign-out-elsewhere', requireSignedIn, async (req, res) => {
+    await tx((manager) => accounts.signOutOtherDevices(manager, req.user!, req.sessionID));
+    flash(req, 'success', 'You were signed out on every other device.');
+    res.redirect(303, '/account');
+  });
   const changeModel = () => ({ pageTitle: 'Change your password' });
   router.get('/account/password', requireSignedIn, showForm('accounts/change-password', changeModel));
   router.post(

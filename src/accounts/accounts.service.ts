@@ -160,6 +160,21 @@ export class AccountsService {
     });
   }
 
+  /** Ends every session of the actor except `currentSessionId` ("sign out other devices"), audited. */
+  async signOutOtherDevices(
+    manager: EntityManager,
+    actor: SessionUser,
+    currentSessionId: string,
+  ): Promise<void> {
+    await endSessionsOf(manager, actor.id, currentSessionId);
+    await recordAudit(manager, {
+      actorId: actor.id,
+      action: 'account.signed_out_elsewhere',
+      subjectType: 'user',
+      subjectId: actor.id,
+    });
+  }
+
   /** Changes the actor's password after checking the current one; their other sessions end. */
   async changePassword(
     manager: EntityManager,

@@ -3,7 +3,7 @@ import { endSessionsOf } from '../../src/accounts/sessions';
 import { ModuleRead } from '../../src/curriculum/progress.entities';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { createUser } from '../helpers/factories';
-import { csrfToken, signedInAgent, type Agent } from '../helpers/http';
+import { csrfToken, postForm, signedInAgent, type Agent } from '../helpers/http';
 
 const MODULE = '/tracks/civic-tech-organizer/people-first';
 
@@ -78,6 +78,29 @@ describe('an ended session stays ended', () => {
     const next = await agent.get('/account');
     expect(next.status).toBe(303);
     expect(next.headers.location).toMatch(/^\/login/);
+  });
+
+  it('"sign out other devices" ends the others, even one with a request in flight, and keeps this one', async () => {
+    const user = await createUser(t.dataSource.manager);
+    const phone = await signedInAgent(t.app, user.email);
+    const laptop = await signedInAgent(t.app, user.email);
+    expect(await sessionRows(user.id)).toBe(2);
+
+    const response = await endWhileInFlight(phone, async () => {
+      const ended = await postForm(laptop, '/account/sign-out-elsewhere');
+      expect(ended.status).toBe(303);
+    });
+    expect(response.status).toBe(303);
+    expect(await sessionRows(user.id)).toBe(1);
+    expect((await phone.get('/account')).status).toBe(303);
+    const stillIn = await laptop.get('/account');
+    expect(stillIn.status).toBe(200);
+    expect(stillIn.text).toContain('You were signed out on every other device.');
+    const [audit] = await t.dataSource.query<{ n: string }[]>(
+      `SELECT count(*) AS n FROM audit_events WHERE action = 'account.signed_out_elsewhere' AND subject_id = $1`,
+      [user.id],
+    );
+    expect(Number(audit.n)).toBe(1);
   });
 
   it('still stores a session written for the first time (signing in), and updates it afterwards', async () => {
