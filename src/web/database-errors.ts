@@ -15,6 +15,11 @@ const CONNECTION_ERROR_CODES = new Set([
   '57014', // query_canceled: statement_timeout (DB_QUERY_TIMEOUT_MS) passed
 ]);
 
+const RELEASED_RUNNER_ERRORS = new Set([
+  'QueryRunnerAlreadyReleasedError',
+  'QueryRunnerProviderAlreadyReleasedError',
+]);
+
 /** undefined_column, undefined_table: the schema is not the one this code expects. */
 const SCHEMA_MISMATCH_CODES = new Set(['42703', '42P01']);
 
@@ -45,9 +50,10 @@ function errorCode(error: unknown): string | undefined {
 export function isDatabaseUnavailable(error: unknown): boolean {
   const code = errorCode(error);
   if (code && CONNECTION_ERROR_CODES.has(code)) return true;
+  // TypeORM's answer once the connection under a transaction broke (pg released it as unusable).
+  if (error instanceof Error && RELEASED_RUNNER_ERRORS.has(error.name)) return true;
   const message = error instanceof Error ? error.message : '';
-  // "Query runner already released": TypeORM's answer once the connection under a transaction broke.
-  return /timeout exceeded when trying to connect|Connection terminated|connection timeout|Query read timeout|Query runner already released|Client has encountered a connection error/i.test(
+  return /timeout exceeded when trying to connect|Connection terminated|connection timeout|Query read timeout|Client has encountered a connection error/i.test(
     message,
   );
 }
