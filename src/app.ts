@@ -48,7 +48,7 @@ import { ProgressService } from './curriculum/progress.service';
 import { SearchService } from './curriculum/search.service';
 import { publicDir, viewsDir } from './paths';
 import { errorHandler, notFoundHandler } from './web/error-handler';
-import { HEALTH_PATHS, healthRouter } from './web/health.router';
+import { HEALTH_PATHS, healthRouter, type HealthChecks } from './web/health.router';
 import { onlyFor } from './web/only-for';
 import { cleanBody, parseCleanQuery } from './web/input-boundary';
 import { requestLogger } from './web/logger';
@@ -83,6 +83,8 @@ export interface AppDeps {
   throttleLimits?: ThrottleLimits;
   /** Seconds between deletions of expired sessions; false turns pruning off (tests). */
   sessionPruneSeconds?: number | false;
+  /** What /healthz and /readyz also report (the server's database supervision and drain). */
+  health?: HealthChecks;
 }
 
 export interface App extends Express {
@@ -100,6 +102,7 @@ export function createApp({
   catalog,
   throttleLimits,
   sessionPruneSeconds = 900,
+  health,
 }: AppDeps): App {
   const pool = (dataSource.driver as PostgresDriver).master as Pool;
   setPasswordHashConcurrency(config.passwordHashConcurrency);
@@ -111,7 +114,7 @@ export function createApp({
     pruneIntervalSeconds: sessionPruneSeconds,
     logger,
   });
-  const feed = new ChangeFeed(pool.options, logger);
+  const feed = new ChangeFeed(pool.options, logger, { heartbeatMs: config.changeFeedHeartbeatMs });
   feed.start();
   // Sessions are kept in memory only where pages are (production's view cache; tests turn it on).
   readSessionsWithTheirUser(sessions.store, pool, { feed, enabled: () => app.enabled('view cache') });
@@ -145,7 +148,7 @@ export function createApp({
     '/static',
     express.static(publicDir, { maxAge: config.env === 'production' ? '1d' : 0, index: false }),
   );
-  app.use(onlyFor(HEALTH_PATHS, healthRouter(dataSource)));
+  app.use(onlyFor(HEALTH_PATHS, healthRouter(dataSource, undefined, health)));
   app.use(forgetCachesOnWrite(feed, new Set(['/verify'])));
 
   const parseForms = express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 });
@@ -170,7 +173,7 @@ export function createApp({
         ? next()
         : handler(req, res, next);
   app.use(unlessAnonymousRead(sessions.middleware));
-  app.use(saveSessionBeforeRedirect);
+  app.use(saveSessionBeforeRedirect(logger));
   app.use(unlessAnonymousRead(restoreSignedInPerson(dataSource)));
   app.use(unlessAnonymousRead(enforceAbsoluteLifetime(config.sessionMaxMs)));
   app.use(noStoreWhenPrivate);

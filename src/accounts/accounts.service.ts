@@ -205,6 +205,21 @@ export class AccountsService {
     });
   }
 
+  /** Ends every session of the actor except `currentSessionId` ("sign out other devices"), audited. */
+  async signOutOtherDevices(
+    manager: EntityManager,
+    actor: SessionUser,
+    currentSessionId: string,
+  ): Promise<void> {
+    await endSessionsOf(manager, actor.id, currentSessionId);
+    await recordAudit(manager, {
+      actorId: actor.id,
+      action: 'account.signed_out_elsewhere',
+      subjectType: 'user',
+      subjectId: actor.id,
+    });
+  }
+
   /**
    * Runs a current-password check (`work`, e.g. a transaction calling changePassword) as one counted
    * attempt, taken before the work and outside any transaction. Throws TooManyRequests over the

@@ -17,6 +17,8 @@ import { User } from './user.entity';
 import { toSessionUser } from './users';
 
 const INVITE_VALID_HOURS = 7 * 24;
+/** A link younger than this is not replaced by a resend (see resend). */
+const RESEND_AGAIN_AFTER_MS = 60_000;
 
 export type InviteStatus = 'open' | 'expired' | 'accepted' | 'revoked';
 
@@ -126,12 +128,18 @@ export class InvitesService {
     return invite;
   }
 
-  /** Sends a fresh link (the old one stops working) and restarts the 7 days. */
+  /**
+   * Sends a fresh link (the old one stops working) and restarts the 7 days. A link sent less than
+   * a minute ago is not replaced (a double click, or two admins at once): the answer is the same,
+   * and no second email kills the first. Throws Conflict for an accepted or revoked invite.
+   */
   async resend(manager: EntityManager, actor: SessionUser | undefined, inviteId: string): Promise<string> {
     const admin = assertAdmin(actor);
-    const invite = await this.findForAdmin(manager, admin, inviteId);
+    const invite = await this.findForAdmin(manager, admin, inviteId); // row locked until commit
     if (invite.acceptedAt || invite.revokedAt)
       throw new Conflict(`This invite was ${inviteStatus(invite)}; it cannot be resent.`);
+    const sentAt = invite.expiresAt.getTime() - INVITE_VALID_HOURS * 3_600_000;
+    if (Date.now() - sentAt < RESEND_AGAIN_AFTER_MS) return invite.email;
     const { token, tokenHash } = newToken();
     Object.assign(invite, { tokenHash, expiresAt: hoursFromNow(INVITE_VALID_HOURS) });
     await manager.save(invite);

@@ -12,6 +12,9 @@ import { recordAudit } from '../audit/audit';
 import { ValidationFailed } from '../web/errors';
 import { readTogether } from '../db/read-together';
 
+/** The advisory lock serialising imports (any fixed number of our own). */
+const IMPORT_LOCK_KEY = 7_164_927_301_455_002;
+
 export const IMPORT_COLUMNS = ['email', 'name', 'role', 'chapter', 'cohort', 'coach'] as const;
 export const MAX_IMPORT_ROWS = 5_000;
 
@@ -148,9 +151,15 @@ export class ImportService {
     return { rows, counts };
   }
 
-  /** Invites every valid row in the caller's transaction; returns what happened. */
+  /**
+   * Invites every valid row in the caller's transaction; returns what happened. Imports run one at
+   * a time (a transaction-scoped advisory lock, taken before planning): a confirm sent twice, or
+   * the same file confirmed by two admins, plans the second run after the first committed, so it
+   * finds the cohort and the invites there and creates nothing twice.
+   */
   async run(manager: EntityManager, actor: SessionUser | undefined, text: string): Promise<ImportPlan> {
     const admin = assertAdmin(actor);
+    await manager.query('SELECT pg_advisory_xact_lock($1)', [IMPORT_LOCK_KEY]);
     const scope = scopeOf(admin);
     const plan = await this.plan(manager, admin, text);
     const chapters = await manager.find(Chapter);

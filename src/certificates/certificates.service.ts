@@ -297,7 +297,10 @@ export class CertificatesService {
     return replacement;
   }
 
-  /** Admins: revoke with a reason; the status list is re-signed in the same transaction. */
+  /**
+   * Admins: revoke with a reason; the status list is re-signed in the same transaction. Throws
+   * Conflict for a certificate already revoked or superseded (revoke the newest one).
+   */
   async revoke(
     manager: EntityManager,
     actor: SessionUser | undefined,
@@ -308,6 +311,10 @@ export class CertificatesService {
     const certificate = await this.lockCertificate(manager, admin, certificateId);
     assertNotSubject(admin, certificate.userId, SELF);
     if (certificate.revokedAt) throw new Conflict('This certificate is already revoked.');
+    // A re-issue that won the row lock first left a valid replacement: revoking only this one would
+    // tell the admin "revoked" while the person still holds a certificate in force.
+    if (certificate.supersededAt)
+      throw new Conflict('This certificate was superseded by a newer one; revoke the newest one instead.');
     await manager.update(Certificate, certificate.id, { revokedAt: new Date(), revokedReason: reason });
     await this.lists.publish(manager, certificate.statusListId, contextsOnly);
     await recordAudit(manager, {

@@ -1,10 +1,13 @@
 import { preparedRead } from '../db/prepared-read';
-import type { EntityManager } from 'typeorm';
+import { MoreThan, type EntityManager } from 'typeorm';
 import type { SessionUser } from '../accounts/session-user';
 import { recordAudit } from '../audit/audit';
 import type { Curriculum } from '../curriculum/curriculum.types';
 import { assertCanReview, organizerAccess, visibleToFormerCoach } from './coaching.policy';
 import { CoachSession } from './coaching.entities';
+
+/** A session identical to one logged this recently is taken for a second submission of it. */
+const SAME_SESSION_WITHIN_MS = 10 * 60_000;
 
 export interface SessionInput {
   heldOn: string;
@@ -30,7 +33,13 @@ export function isStalled(lastActivity: Date | null, stalledAfterDays: number, n
 export class RecordsService {
   constructor(private readonly curriculum: () => Curriculum) {}
 
-  /** Logs a 1:1 conversation; only the organizer's current coach or an admin, never about oneself. */
+  /**
+   * Logs a 1:1 conversation; only the organizer's current coach or an admin, never about oneself
+   * (Forbidden otherwise). The same session submitted again within ten minutes (a double click, a
+   * retried form) is not logged twice: the first one is returned. Logging for one organizer is
+   * serialised with a transaction-scoped advisory lock, so two copies sent at once cannot both miss
+   * each other.
+   */
   async logSession(
     manager: EntityManager,
     actor: SessionUser | undefined,
@@ -38,6 +47,16 @@ export class RecordsService {
     input: SessionInput,
   ): Promise<CoachSession> {
     const coach = await assertCanReview(manager, actor, organizerId);
+    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`coach-session:${organizerId}`]);
+    const twin = await manager.findOne(CoachSession, {
+      where: {
+        organizerId,
+        coachId: coach.id,
+        ...input,
+        createdAt: MoreThan(new Date(Date.now() - SAME_SESSION_WITHIN_MS)),
+      },
+    });
+    if (twin) return twin;
     const session = await manager.save(
       manager.create(CoachSession, { organizerId, coachId: coach.id, ...input }),
     );

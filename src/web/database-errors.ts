@@ -12,7 +12,32 @@ const CONNECTION_ERROR_CODES = new Set([
   '08001',
   '08003',
   '08006',
+  '57014', // query_canceled: statement_timeout (DB_QUERY_TIMEOUT_MS) passed
 ]);
+
+const RELEASED_RUNNER_ERRORS = new Set([
+  'QueryRunnerAlreadyReleasedError',
+  'QueryRunnerProviderAlreadyReleasedError',
+]);
+
+/** undefined_column, undefined_table: the schema is not the one this code expects. */
+const SCHEMA_MISMATCH_CODES = new Set(['42703', '42P01']);
+
+/**
+ * True when a query failed because the schema differs from what this code was built for: during a
+ * rolling upgrade, a newer version's migration ran while this (older) process still serves. Such a
+ * request is answered 503 (another process can serve it) and logged, rather than a 500.
+ */
+export function isSchemaMismatch(error: unknown): boolean {
+  const code = errorCode(error);
+  if (code !== undefined && SCHEMA_MISMATCH_CODES.has(code)) return true;
+  // A prepared statement planned before a column was added or dropped under it.
+  return (
+    code === '0A000' &&
+    error instanceof Error &&
+    /cached plan must not change result type/.test(error.message)
+  );
+}
 
 function errorCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
@@ -25,8 +50,10 @@ function errorCode(error: unknown): string | undefined {
 export function isDatabaseUnavailable(error: unknown): boolean {
   const code = errorCode(error);
   if (code && CONNECTION_ERROR_CODES.has(code)) return true;
+  // TypeORM's answer once the connection under a transaction broke (pg released it as unusable).
+  if (error instanceof Error && RELEASED_RUNNER_ERRORS.has(error.name)) return true;
   const message = error instanceof Error ? error.message : '';
-  return /timeout exceeded when trying to connect|Connection terminated|connection timeout|Query read timeout/i.test(
+  return /timeout exceeded when trying to connect|Connection terminated|connection timeout|Query read timeout|Client has encountered a connection error/i.test(
     message,
   );
 }

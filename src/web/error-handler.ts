@@ -9,7 +9,7 @@ import {
   TooManyRequests,
   ValidationFailed,
 } from './errors';
-import { isDatabaseUnavailable, wouldLeaveNoAcademyAdmin } from './database-errors';
+import { isDatabaseUnavailable, isSchemaMismatch, wouldLeaveNoAcademyAdmin } from './database-errors';
 import { navigationFor } from './view-locals';
 import { redactUrl } from './logger';
 import { QueryFailedError } from 'typeorm';
@@ -104,7 +104,7 @@ function describe(error: unknown): ErrorView | undefined {
       message:
         'At least one active admin of the whole academy must remain; make someone else an academy-wide admin first.',
     };
-  if (isDatabaseUnavailable(error)) {
+  if (isDatabaseUnavailable(error) || isSchemaMismatch(error)) {
     const unavailable = new ServiceUnavailable();
     return { status: unavailable.status, title: unavailable.title, message: unavailable.message };
   }
@@ -156,7 +156,12 @@ export function errorHandler(
       message: 'An unexpected error happened on our side. It has been logged; please try again.',
     };
     const url = redactUrl(req.originalUrl);
-    if (!known || view.status >= 500) logger.error({ err: error, url }, 'request failed');
+    if (isSchemaMismatch(error))
+      logger.error(
+        { err: error, url },
+        'the database schema is newer than this process (a rolling upgrade migrated it); answered 503: replace this process',
+      );
+    else if (!known || view.status >= 500) logger.error({ err: error, url }, 'request failed');
     else if (error instanceof Error && !(error instanceof AppError))
       logger.warn({ url, reason: error.message }, 'request refused');
     if (view.status === 403 && onRefused) {

@@ -3,6 +3,7 @@ import session from 'express-session';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { readSignedSessionId, signedSessionId } from './session-cookie';
+import { markStored } from './session-writes';
 
 export interface SessionLayerOptions {
   store: session.Store;
@@ -35,6 +36,27 @@ export function sessionChanged(req: Request): boolean {
   return sess !== undefined && stored.get(sess)?.json !== dataOf(sess);
 }
 
+/** The session's data without what a page shows once (messages) or the expiry renewal mark. */
+function lasting(json: string): string {
+  return JSON.stringify({ ...(JSON.parse(json) as object), flash: undefined, renewedAt: undefined });
+}
+
+/**
+ * Whether the request changed more of its session than its one-time messages (a sign-in, a sign-out,
+ * a new CSRF token): a failed save of such a change fails the request; a lost message does not.
+ */
+export function changedBeyondMessages(req: Request): boolean {
+  const sess = req.session as object | undefined;
+  const state = sess && stored.get(sess);
+  return sess !== undefined && (!state || lasting(state.json) !== lasting(dataOf(sess)));
+}
+
+/** Gives up on saving this request's session change (already logged): the response ends without it. */
+export function dropSessionChange(req: Request): void {
+  const sess = req.session as object | undefined;
+  if (sess) stored.set(sess, { json: dataOf(sess), writtenNow: false });
+}
+
 /**
  * Sessions with express-session's Session, Cookie and Store classes (so passport, csrf-sync and
  * connect-pg-simple see what they expect) but not its middleware, which hashed the whole session
@@ -59,6 +81,7 @@ export function sessionLayer({ store, name, secret, cookie, logger }: SessionLay
   store.createSession = (req, data) => {
     const sess = createSession(req, data);
     stored.set(sess, { json: dataOf(sess), writtenNow: false });
+    markStored(sess); // loaded: its saves only update, so a session ended meanwhile stays ended
     return sess;
   };
   const set = store.set.bind(store);

@@ -2,6 +2,7 @@ import connectPgSimple from 'connect-pg-simple';
 import session from 'express-session';
 import type { Request, RequestHandler } from 'express';
 import { sessionLayer } from './session-middleware';
+import { saveWithoutResurrecting } from './session-writes';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
@@ -35,6 +36,7 @@ export function createSessionMiddleware(
     pruneSessionInterval: pruneIntervalSeconds,
     errorLog: (message: string, error: unknown) => logger.warn({ err: error }, message),
   });
+  saveWithoutResurrecting(store, pool, logger);
   const layer = sessionLayer({
     store,
     name: sessionCookieName(config),

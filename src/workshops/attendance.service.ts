@@ -158,6 +158,11 @@ export class AttendanceService {
     },
   ): Promise<'unchanged' | 'changed' | 'kept-certified'> {
     const { userId, status } = mark;
+    // FOR UPDATE below locks nothing while there is no row yet: two marks sent at once (a double
+    // click) both found none and both wrote an audit row. This lock serialises them per person.
+    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+      `attendance:${workshop.id}:${userId}`,
+    ]);
     const previous = await manager.findOne(WorkshopAttendance, {
       where: { workshopId: workshop.id, userId },
       lock: { mode: 'pessimistic_write' },

@@ -12,8 +12,13 @@ export class CalendarService {
   async createFeed(manager: EntityManager, actor: SessionUser | undefined): Promise<string> {
     const user = assertSignedIn(actor);
     const { token, tokenHash } = newToken();
-    await manager.delete(CalendarFeed, { userId: user.id });
-    await manager.insert(CalendarFeed, { userId: user.id, tokenHash });
+    // One statement, not delete-then-insert: two requests at once (a double click) both inserted
+    // after both deleted nothing, and the second failed on the key. The later one's link wins.
+    await manager.query(
+      `INSERT INTO calendar_feeds (user_id, token_hash) VALUES ($1, $2)
+       ON CONFLICT (user_id) DO UPDATE SET token_hash = EXCLUDED.token_hash, created_at = now()`,
+      [user.id, tokenHash],
+    );
     await recordAudit(manager, {
       actorId: user.id,
       action: 'calendar.feed_created',

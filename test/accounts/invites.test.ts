@@ -184,6 +184,7 @@ describe('invites', () => {
   it('resends with a new link: the old link stops working (410) and the new one works', async () => {
     const oldToken = await invite('resend@example.org');
     const row = await db().findOneByOrFail(Invite, { email: 'resend@example.org' });
+    await sentAnHourAgo(row.id);
     const resend = await postForm(adminAgent, `/admin/invites/${row.id}/resend`);
     expect(resend.status).toBe(303);
 
@@ -209,6 +210,27 @@ describe('invites', () => {
       displayName: 'New',
       role: 'coach',
     });
+  });
+
+  /** Moves an invite's sending an hour back (resending within a minute of sending does nothing). */
+  async function sentAnHourAgo(inviteId: string) {
+    await db().query(`UPDATE invites SET expires_at = expires_at - interval '1 hour' WHERE id = $1`, [
+      inviteId,
+    ]);
+  }
+
+  it('resend clicked twice (or by two admins at once) sends one new link, not two: the first would be dead', async () => {
+    await invite('twice@example.org');
+    const row = await db().findOneByOrFail(Invite, { email: 'twice@example.org' });
+    await sentAnHourAgo(row.id);
+    const _csrf = await csrfToken(adminAgent); // one token for both: fetching two would race
+    const resend = () => adminAgent.post(`/admin/invites/${row.id}/resend`).type('form').send({ _csrf });
+    const responses = await Promise.all([resend(), resend()]);
+    expect(responses.map((response) => response.status)).toEqual([303, 303]);
+    expect(await db().countBy(OutboxMessage, { toAddress: 'twice@example.org' })).toBe(2); // invite + one resend
+    expect(await db().countBy(AuditEvent, { action: 'invite.resent', subjectId: row.id })).toBe(1);
+    const token = await latestInviteToken('twice@example.org');
+    expect((await db().findOneByOrFail(Invite, { id: row.id })).tokenHash).toBe(hashToken(token));
   });
 
   it('refuses to resend or revoke an accepted invite (409), and answers 404 for unknown invite ids', async () => {

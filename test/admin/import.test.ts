@@ -91,6 +91,25 @@ describe('bulk invite from CSV', () => {
     expect(await db().countBy(Invite, { email: 'ada@example.org' })).toBe(1);
   });
 
+  it('a confirm sent twice at once, naming a new cohort, makes one cohort and one invite each, never a 500', async () => {
+    const file = [
+      'Email,Name,Role,Chapter,Cohort,Coach',
+      'twice.one@example.org,One,organizer,,Autumn Twice,',
+      'twice.two@example.org,Two,organizer,,Autumn Twice,',
+    ].join('\n');
+    const token = await csrfToken(agent); // one token for both: fetching two would race
+    const confirm = () =>
+      agent.post('/admin/import').field('_csrf', token).field('step', 'import').field('csv', file);
+    const responses = await Promise.all([confirm(), confirm()]);
+    expect(responses.map((response) => response.status)).toEqual([303, 303]);
+    const [cohorts] = await db().query<{ n: string }[]>(
+      `SELECT count(*) AS n FROM cohorts WHERE name = 'Autumn Twice'`,
+    );
+    expect(Number(cohorts.n)).toBe(1);
+    expect(await db().countBy(Invite, { email: 'twice.one@example.org' })).toBe(1);
+    expect(await db().countBy(Invite, { email: 'twice.two@example.org' })).toBe(1);
+  });
+
   it('gives accepted invitees their cohort and coach, and suggests the imported name', async () => {
     const invite = await db().findOneByOrFail(Invite, { email: 'ada@example.org' });
     // The emailed token is only stored hashed; give the invite a known one.

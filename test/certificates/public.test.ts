@@ -6,7 +6,7 @@ import request from 'supertest';
 import { Certificate, StatusList } from '../../src/certificates/certificate.entities';
 import { bundledContexts, didDocumentUrl, type DocumentLoader } from '../../src/certificates/credentials';
 import { createUser } from '../helpers/factories';
-import { postForm, signedInAgent } from '../helpers/http';
+import { csrfToken, postForm, signedInAgent } from '../helpers/http';
 import { startListeningApp, type RunningApp } from '../helpers/listening-app';
 import { reshuffled } from './credentials/fixtures';
 import { certificateKit } from './kit';
@@ -224,6 +224,39 @@ describe('certificates for partners', () => {
     expect(fresh.verified).toBe(true);
     expect(revokedBit(fresh)).toBe(false);
     expect((await postForm(adminAgent, `/admin/certificates/${certificate.id}/reissue`)).status).toBe(409);
+    // Revoking the superseded one is refused: the person holds a newer one in force.
+    const revokeOld = await postForm(adminAgent, `/admin/certificates/${certificate.id}/revoke`, {
+      reason: 'x',
+    });
+    expect(revokeOld.status).toBe(409);
+    expect((await db().findOneByOrFail('certificates', { id: certificate.id })) as object).toMatchObject({
+      revokedAt: null,
+    });
+  });
+
+  it('revoke and re-issue of one certificate at once: never both "done"; no certificate in force after a revoke', async () => {
+    const { holder, certificate } = await certified('Pat Race');
+    const adminAgent = await signedInAgent(running.t.app, admin.email);
+    const _csrf = await csrfToken(adminAgent); // one token for both: fetching two would race
+    const post = (path: string, fields: Record<string, string> = {}) =>
+      adminAgent
+        .post(path)
+        .type('form')
+        .send({ ...fields, _csrf });
+    const [revoked, reissued] = await Promise.all([
+      post(`/admin/certificates/${certificate.id}/revoke`, { reason: 'Issued in error' }),
+      post(`/admin/certificates/${certificate.id}/reissue`),
+    ]);
+    const statuses = [revoked.status, reissued.status];
+    expect(statuses.sort()).toEqual([303, 409]);
+    const current = await kit.certificates.current(db(), holder.id, certificate.trackId);
+    if (revoked.status === 303) {
+      expect(current!.id).toBe(certificate.id);
+      expect(current!.revokedAt).not.toBeNull();
+    } else {
+      expect(current!.id).not.toBe(certificate.id);
+      expect(current!.revokedAt).toBeNull();
+    }
   });
 
   it('checks pasted and uploaded credentials and explains each failure', async () => {

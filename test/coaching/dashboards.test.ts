@@ -4,7 +4,7 @@ import { CoachAssignment, CoachSession } from '../../src/coaching/coaching.entit
 import { OutboxMessage } from '../../src/mail/outbox-message.entity';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { createUser } from '../helpers/factories';
-import { anonymousAgent, postForm, signedInAgent, type Agent } from '../helpers/http';
+import { anonymousAgent, csrfToken, postForm, signedInAgent, type Agent } from '../helpers/http';
 import { QueryCounter } from '../helpers/query-counter';
 
 describe('coach dashboard and sessions', () => {
@@ -121,6 +121,31 @@ describe('coach dashboard and sessions', () => {
       durationMinutes: '10',
     });
     expect(formerPost.status).toBe(403);
+  });
+
+  it('logs a session submitted twice at once only once, answering both the same way', async () => {
+    const organizer = await assigned();
+    const fields = {
+      heldOn: new Date().toISOString().slice(0, 10),
+      durationMinutes: '30',
+      privateNotes: 'Double click',
+      nextStep: 'Book the room',
+    };
+    const _csrf = await csrfToken(coachAgent); // one token for both: fetching two would race
+    const post = () =>
+      coachAgent
+        .post(`/coach/organizers/${organizer.id}/sessions`)
+        .type('form')
+        .send({ ...fields, _csrf });
+    const responses = await Promise.all([post(), post()]);
+    expect(responses.map((response) => response.status)).toEqual([303, 303]);
+    expect(await db().countBy(CoachSession, { organizerId: organizer.id })).toBe(1);
+    expect(
+      await db().countBy(AuditEvent, { action: 'coaching.session_logged', subjectId: organizer.id }),
+    ).toBe(1);
+    // A different session the same day is a new one.
+    expect((await post().send({ nextStep: 'Something else' })).status).toBe(303);
+    expect(await db().countBy(CoachSession, { organizerId: organizer.id })).toBe(2);
   });
 
   it('refuses bad session input with field messages, and strangers', async () => {

@@ -7,6 +7,7 @@ import net from 'node:net';
 export class TcpProxy {
   private server: net.Server | undefined;
   private readonly sockets = new Set<net.Socket>();
+  private stalled = false;
   port = 0;
 
   constructor(
@@ -22,7 +23,12 @@ export class TcpProxy {
         socket.on('close', () => this.sockets.delete(socket));
         socket.on('error', () => socket.destroy());
       }
-      client.pipe(upstream).pipe(client);
+      const forward = (from: net.Socket, to: net.Socket) =>
+        from.on('data', (chunk: Buffer) => {
+          if (!this.stalled) to.write(chunk);
+        });
+      forward(client, upstream);
+      forward(upstream, client);
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
@@ -37,6 +43,19 @@ export class TcpProxy {
     const server = this.server;
     this.server = undefined;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /**
+   * A silent partition: connections stay open, bytes are dropped both ways, nothing is refused
+   * (as when a NAT or a load balancer forgets a flow). New connections hang the same way.
+   */
+  stall(): void {
+    this.stalled = true;
+  }
+
+  /** Ends a stall: bytes flow again (what was dropped stays lost). */
+  unstall(): void {
+    this.stalled = false;
   }
 
   async restore(): Promise<void> {

@@ -21,6 +21,8 @@ const KILL_AFTER_ACKNOWLEDGED = 6;
 const SIGN_IN_BATCH = 10;
 /** Patient pool waits: this test is about invariants, not load shedding (see concurrency test). */
 const CONNECT_TIMEOUT_MS = 10_000;
+/** Patient statements too: a mark may wait long for row locks held by the killed process's transactions. */
+const QUERY_TIMEOUT_MS = 30_000;
 
 type Kind = 'attendance' | 'registration';
 interface Sent {
@@ -43,7 +45,10 @@ describe('an app process killed (SIGKILL) with requests in flight', () => {
       [0, 1].map(() =>
         ServerProcess.start({
           databaseUrl: db.url,
-          env: { DB_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS) },
+          env: {
+            DB_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS),
+            DB_QUERY_TIMEOUT_MS: String(QUERY_TIMEOUT_MS),
+          },
         }),
       ),
     );

@@ -76,6 +76,7 @@ const ACCESS: Record<string, Who[]> = {
   'GET /account': SIGNED_IN,
   'GET /account/password': SIGNED_IN,
   'POST /account/password': SIGNED_IN,
+  'POST /account/sign-out-elsewhere': SIGNED_IN,
   'GET /admin': ADMINS,
   'GET /admin/people': ADMINS,
   'GET /admin/people/:id': ADMINS,

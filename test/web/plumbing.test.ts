@@ -93,11 +93,30 @@ describe('web plumbing', () => {
   it('renders the error page without internals for unexpected failures', async () => {
     const user = await createUser(t.dataSource.manager, { role: 'admin' });
     const agent = await signedInAgent(t.app, user.email);
+    await t.dataSource.query(`
+      CREATE FUNCTION chapters_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'chapters_refuse says no'; END $$`);
+    await t.dataSource.query(
+      'CREATE TRIGGER chapters_refuse BEFORE INSERT ON chapters FOR EACH ROW EXECUTE FUNCTION chapters_refuse()',
+    );
+    try {
+      const response = await postForm(agent, '/admin/chapters', { name: 'Refused' });
+      expect(response.status).toBe(500);
+      expect(response.text).toContain('Something went wrong');
+      expect(response.text).not.toMatch(/chapters_refuse|INSERT|QueryFailedError|at .+:\d+:\d+/);
+    } finally {
+      await t.dataSource.query('DROP TRIGGER chapters_refuse ON chapters');
+      await t.dataSource.query('DROP FUNCTION chapters_refuse');
+    }
+  });
+
+  it('answers 503 without internals when the schema is not what this code expects (a newer version migrated)', async () => {
+    const user = await createUser(t.dataSource.manager, { role: 'admin' });
+    const agent = await signedInAgent(t.app, user.email);
     await t.dataSource.query(`ALTER TABLE chapters RENAME TO chapters_gone`);
     try {
       const response = await agent.get('/admin/chapters');
-      expect(response.status).toBe(500);
-      expect(response.text).toContain('Something went wrong');
+      expect(response.status).toBe(503);
       expect(response.text).not.toMatch(/chapters_gone|relation|SELECT|QueryFailedError|at .+:\d+:\d+/);
     } finally {
       await t.dataSource.query(`ALTER TABLE chapters_gone RENAME TO chapters`);

@@ -37,7 +37,7 @@ describe('redirects after a session change', () => {
     const app = express();
     const logger = pino({ level: 'silent' });
     app.use(sessionLayer({ store, name: 'sid', secret: 'x'.repeat(32), cookie: { path: '/' }, logger }));
-    app.use(saveSessionBeforeRedirect);
+    app.use(saveSessionBeforeRedirect(logger));
     app.get('/sign-in', (req, res) => {
       (req.session as unknown as Record<string, unknown>).flash = [{ kind: 'success', text: 'Welcome' }];
       res.redirect(303, '/next');

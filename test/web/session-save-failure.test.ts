@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { createUser } from '../helpers/factories';
-import { anonymousAgent, postForm, signIn } from '../helpers/http';
+import { anonymousAgent, csrfFrom, postForm, signIn } from '../helpers/http';
 
 interface Answer {
   status: number;
@@ -98,5 +98,19 @@ describe('when the session cannot be saved as the page ends', () => {
     expect(page.body).toContain(`Chapter “Chapter ${adminId}” added.`);
     expect(page.body).toMatch(/<\/html>\s*$/);
     await expectConnectionKeptAndMessageStillWaiting();
+  });
+
+  it('answers a committed write with its redirect, not "try again", when only its message cannot be stored', async () => {
+    const agent = anonymousAgent(t.app);
+    agent.jar.setCookie(`${cookie}; Path=/`);
+    const name = `Committed ${adminId}`;
+    const token = csrfFrom((await agent.get('/admin/chapters')).text);
+    const response = await agent.post('/admin/chapters').type('form').send({ name, _csrf: token });
+    expect(response.status).toBe(303);
+    const [row] = await t.dataSource.query<{ n: string }[]>(
+      'SELECT count(*) AS n FROM chapters WHERE name = $1',
+      [name],
+    );
+    expect(Number(row.n)).toBe(1);
   });
 });

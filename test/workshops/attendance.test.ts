@@ -5,7 +5,7 @@ import { WorkshopAttendance, type Workshop } from '../../src/workshops/workshop.
 import { WorkshopsService } from '../../src/workshops/workshops.service';
 import { startTestApp, testCatalog, type TestApp } from '../helpers/app';
 import { createUser } from '../helpers/factories';
-import { postForm, signedInAgent, type Agent } from '../helpers/http';
+import { csrfToken, postForm, signedInAgent, type Agent } from '../helpers/http';
 import { startWorkshop } from '../helpers/workshops';
 
 const MILESTONE = 'inclusive-community-incident-response-workshop';
@@ -63,6 +63,19 @@ describe('workshop attendance', () => {
     });
     const track = await (await signedInAgent(t.app, organizer.email)).get(TRACK_URL);
     expect(track.text).toMatch(/1 of \d+ milestones completed/);
+  });
+
+  it('a mark sent twice at once is recorded and audited once', async () => {
+    const _csrf = await csrfToken(coachAgent); // one token for both: fetching two would race
+    const send = () =>
+      coachAgent
+        .post(`/workshops/${workshop.id}/attendance`)
+        .type('form')
+        .send({ [`status:${organizer.id}`]: 'present', _csrf });
+    const responses = await Promise.all([send(), send()]);
+    expect(responses.map((response) => response.status)).toEqual([303, 303]);
+    expect(await db().countBy(WorkshopAttendance, { workshopId: workshop.id, userId: organizer.id })).toBe(1);
+    expect(await db().countBy(AuditEvent, { action: 'workshop.attendance', subjectId: workshop.id })).toBe(1);
   });
 
   it('undoes the completion when attendance is corrected, and audits every change', async () => {

@@ -3,7 +3,7 @@ import { CalendarFeed, type Workshop } from '../../src/workshops/workshop.entiti
 import { WorkshopsService } from '../../src/workshops/workshops.service';
 import { startTestApp, testCatalog, type TestApp } from '../helpers/app';
 import { createUser } from '../helpers/factories';
-import { postForm, signedInAgent } from '../helpers/http';
+import { csrfToken, postForm, signedInAgent } from '../helpers/http';
 
 /** Unfolds RFC 5545 continuation lines and returns the content lines. */
 function icsLines(text: string): string[] {
@@ -73,5 +73,22 @@ describe('workshop calendars', () => {
     await postForm(agent, '/account/calendar-feed/revoke');
     expect((await request(t.app).get(link!)).status).toBe(404);
     expect((await request(t.app).get('/calendar/not-a-real-token.ics')).status).toBe(404);
+  });
+
+  it('"new calendar link" sent twice at once answers both, keeps one link, and the later one works', async () => {
+    const user = await createUser(db());
+    const agent = await signedInAgent(t.app, user.email);
+    const _csrf = await csrfToken(agent); // one token for both: fetching two would race
+    const create = () => agent.post('/account/calendar-feed').type('form').send({ _csrf });
+    const responses = await Promise.all([create(), create(), create()]);
+    expect(responses.map((response) => response.status)).toEqual([303, 303, 303]);
+    expect(await db().countBy(CalendarFeed, { userId: user.id })).toBe(1);
+    const page = await agent.get('/workshops');
+    const links = [...page.text.matchAll(/\/calendar\/[\w-]+\.ics/g)].map((match) => match[0]);
+    const statuses = await Promise.all(links.map(async (link) => (await request(t.app).get(link)).status));
+    // Only the link of the request that committed last works (which one the page shows is a race).
+    expect(statuses.filter((status) => status === 200).length).toBeLessThanOrEqual(1);
+    const [row] = await db().find(CalendarFeed, { where: { userId: user.id } });
+    expect(row.tokenHash).toMatch(/\S/);
   });
 });
