@@ -50,6 +50,8 @@ import { viewLocals } from './web/view-locals';
 import { forgetCachesOnWrite } from './web/forget-on-write';
 import { AttemptLimiter } from './web/attempt-limiter';
 import { ChangeFeed } from './db/change-feed';
+import { createStreamingPool } from './db/streaming-pool';
+import { CsvDownloads } from './web/csv-stream';
 import { createCertificateServices } from './certificates';
 import { certificatesRouter } from './certificates/certificates.router';
 import { PUBLIC_CERTIFICATE_PATHS, publicCertificatesRouter } from './certificates/public.router';
@@ -92,6 +94,11 @@ export function createApp({
   const passport = createPassport(dataSource, accounts);
   const sessions = createSessionMiddleware(config, pool, {
     pruneIntervalSeconds: sessionPruneSeconds,
+    logger,
+  });
+  const downloads = new CsvDownloads(createStreamingPool(pool.options, config.exportConnections), {
+    connections: config.exportConnections,
+    stallMs: config.exportStallMs,
     logger,
   });
   const feed = new ChangeFeed(pool.options, logger);
@@ -254,14 +261,14 @@ export function createApp({
   app.use(
     exportsRouter({
       dataSource,
-      pool,
+      downloads,
       catalog,
       exportsService: new ExportsService(config.baseUrl),
       chapters,
       cohorts,
     }),
   );
-  app.use(auditLogRouter({ dataSource, pool, audit: new AuditLogService() }));
+  app.use(auditLogRouter({ dataSource, downloads, audit: new AuditLogService() }));
   app.use(
     importRouter({
       dataSource,
@@ -274,6 +281,7 @@ export function createApp({
   app.closeResources = async () => {
     sessions.close();
     await feed.stop();
+    await downloads.close();
   };
   app.flushCounters = () => counter.flush();
   return app;

@@ -64,6 +64,11 @@ const envSchema = z.object({
   STALLED_AFTER_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   ISSUER_NAME: z.string().trim().min(1).max(200).default('Organizer Academy'),
   PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  EXPORT_CONNECTIONS: z.coerce.number().int().min(1).max(20).default(2),
+  EXPORT_STALL_SECONDS: z.coerce.number().min(0.05).max(3600).default(30),
+  REPORT_CONCURRENCY: z.coerce.number().int().min(1).max(20).default(2),
+  REPORT_TIMEOUT_SECONDS: z.coerce.number().min(0.05).max(600).default(20),
+  REPORT_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
 });
 
 export type Config = Readonly<{
@@ -93,6 +98,16 @@ export type Config = Readonly<{
   issuerName: string;
   /** Requests per minute one address may make to the public certificate pages, per app process. */
   publicRateLimitPerMinute: number;
+  /** Streamed CSV downloads at once per process; each holds a connection of its own small pool. */
+  exportConnections: number;
+  /** A download whose client accepts nothing for this long is cut off (and logged). */
+  exportStallMs: number;
+  /** Reports computed at once per process (each on one connection of the main pool). */
+  reportConcurrency: number;
+  /** PostgreSQL cancels a report query running longer than this (statement_timeout). */
+  reportTimeoutMs: number;
+  /** How long a computed report view is reused for the same filter; 0 turns the cache off. */
+  reportCacheMs: number;
 }>;
 
 export class ConfigError extends Error {
@@ -158,5 +173,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stalledAfterDays: e.STALLED_AFTER_DAYS,
     issuerName: e.ISSUER_NAME,
     publicRateLimitPerMinute: e.PUBLIC_RATE_LIMIT_PER_MINUTE,
+    exportConnections: e.EXPORT_CONNECTIONS,
+    exportStallMs: Math.round(e.EXPORT_STALL_SECONDS * 1000),
+    reportConcurrency: e.REPORT_CONCURRENCY,
+    reportTimeoutMs: Math.round(e.REPORT_TIMEOUT_SECONDS * 1000),
+    reportCacheMs: e.REPORT_CACHE_SECONDS * 1000,
   });
 }

@@ -1,8 +1,7 @@
 import { Router } from 'express';
-import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { streamCsv } from '../web/csv-stream';
+import type { CsvDownloads } from '../web/csv-stream';
 import { requireRole } from '../web/guards';
 import { isoDay } from './reports.schemas';
 import { AUDIT_PAGE_SIZE, type AuditLogService, type AuditQuery } from './audit-log.service';
@@ -22,11 +21,11 @@ function parse(query: unknown): AuditQuery {
 
 export function auditLogRouter({
   dataSource,
-  pool,
+  downloads,
   audit,
 }: {
   dataSource: DataSource;
-  pool: Pool;
+  downloads: CsvDownloads;
   audit: AuditLogService;
 }): Router {
   const router = Router();
@@ -61,7 +60,7 @@ export function auditLogRouter({
   });
 
   router.get('/admin/audit.csv', requireRole('admin'), async (req, res) => {
-    await streamCsv(res, pool, audit.csv(req.user, parse(req.query)));
+    await downloads.send(res, audit.csv(req.user, parse(req.query)));
   });
 
   return router;
