@@ -16,6 +16,7 @@ import { ChangeFeed1795870100000 } from './1795870100000-ChangeFeed';
 import { CoachingChangeNotices1795870200000 } from './1795870200000-CoachingChangeNotices';
 import { KeyedChangeNotices1795870300000 } from './1795870300000-KeyedChangeNotices';
 import { RandomStatusSlots1795870400000 } from './1795870400000-RandomStatusSlots';
+import { ProgressSummaries1795885000000 } from './1795885000000-ProgressSummaries';
 
 export const migrations: (new () => MigrationInterface)[] = [
   Accounts1795856333076,
@@ -34,4 +35,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   CoachingChangeNotices1795870200000,
   KeyedChangeNotices1795870300000,
   RandomStatusSlots1795870400000,
+  ProgressSummaries1795885000000,
 ];

@@ -24,6 +24,7 @@ import { ExportsService } from './admin/exports.service';
 import { importRouter } from './admin/import.router';
 import { ImportService } from './admin/import.service';
 import { ReportsService } from './admin/reports.service';
+import { ReportRunner } from './admin/report-runner';
 import { OutboxService } from './admin/outbox.service';
 import { adminCoachingRouter } from './coaching/admin-coaching.router';
 import { AssignmentsService } from './coaching/assignments.service';
@@ -249,11 +250,18 @@ export function createApp({
     }),
   );
 
+  const reports = new ReportsService(() => catalog.current(), config.stalledAfterDays);
   app.use(
     reportsRouter({
       dataSource,
       catalog,
-      reports: new ReportsService(() => catalog.current(), config.stalledAfterDays),
+      reports,
+      runner: new ReportRunner(dataSource, reports, {
+        concurrency: config.reportConcurrency,
+        timeoutMs: config.reportTimeoutMs,
+        cacheMs: config.reportCacheMs,
+      }),
+      cacheMs: config.reportCacheMs,
       chapters,
       cohorts,
     }),
