@@ -17,6 +17,7 @@ import { CoachingChangeNotices1795870200000 } from './1795870200000-CoachingChan
 import { KeyedChangeNotices1795870300000 } from './1795870300000-KeyedChangeNotices';
 import { RandomStatusSlots1795870400000 } from './1795870400000-RandomStatusSlots';
 import { ProgressSummaries1795885000000 } from './1795885000000-ProgressSummaries';
+import { PeopleListIndexes1795885100000 } from './1795885100000-PeopleListIndexes';
 
 export const migrations: (new () => MigrationInterface)[] = [
   Accounts1795856333076,
@@ -36,4 +37,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   KeyedChangeNotices1795870300000,
   RandomStatusSlots1795870400000,
   ProgressSummaries1795885000000,
+  PeopleListIndexes1795885100000,
 ];

@@ -12,7 +12,7 @@ import { chapterForm, cohortForm, inviteForm, peopleQuery, personForm } from './
 import type { CohortsService } from './cohorts.service';
 import type { ChaptersService } from './chapters.service';
 import type { OutboxService } from './outbox.service';
-import { PEOPLE_PAGE_SIZE, type PeopleService } from './people.service';
+import type { PeopleService } from './people.service';
 import { ROLES } from '../accounts/roles';
 
 interface AdminRouterDeps {
@@ -51,7 +51,15 @@ export function adminRouter({
       roles: ROLES,
       chapters: await chapters.forAdmin(manager, req.user),
       cohorts: await cohorts.list(manager, req.user),
-      pages: Math.max(1, Math.ceil(result.total / PEOPLE_PAGE_SIZE)),
+      pageLink: (after: string | null) =>
+        `?${new URLSearchParams({
+          q: query.q,
+          role: query.role,
+          chapterId: query.chapterId ?? '',
+          cohortId: query.cohortId ?? '',
+          status: query.status,
+          ...(after && { after }),
+        }).toString()}`,
     });
   });
 
