@@ -18,6 +18,7 @@ import { KeyedChangeNotices1795870300000 } from './1795870300000-KeyedChangeNoti
 import { RandomStatusSlots1795870400000 } from './1795870400000-RandomStatusSlots';
 import { ProgressSummaries1795885000000 } from './1795885000000-ProgressSummaries';
 import { PeopleListIndexes1795885100000 } from './1795885100000-PeopleListIndexes';
+import { ReportTimeIndexes1795885200000 } from './1795885200000-ReportTimeIndexes';
 
 export const migrations: (new () => MigrationInterface)[] = [
   Accounts1795856333076,
@@ -38,4 +39,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   RandomStatusSlots1795870400000,
   ProgressSummaries1795885000000,
   PeopleListIndexes1795885100000,
+  ReportTimeIndexes1795885200000,
 ];

@@ -69,6 +69,8 @@ export class StatusList {
   where: `"superseded_at" IS NULL`,
 })
 @Index('certificates_status_slot', ['statusListId', 'statusIndex'], { unique: true })
+// Reports' certificates per week read only the date range.
+@Index('certificates_by_issue_time', ['issuedAt'])
 @Check('certificates_code_length', `char_length("code") >= 22`)
 @Check('certificates_status_index', `"status_index" >= 0`)
 @Check('certificates_revocation_has_reason', `("revoked_at" IS NULL) = ("revoked_reason" IS NULL)`)
