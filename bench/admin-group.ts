@@ -102,7 +102,9 @@ async function oneScale(options: AdminGroupOptions, scale: number): Promise<Admi
     const found = await get(`${origin}/admin/people?q=${encodeURIComponent(manifest.organizers[1])}`, {
       cookie: admin,
     });
-    const personId = /href="\/admin\/people\/([0-9a-f-]{36})"/.exec(found.body)?.[1];
+    const personId = new RegExp(
+      `href="/admin/people/([0-9a-f-]{36})">[^<]*</a></td>\\s*<td>${manifest.organizers[1].replace(/[.]/g, '\\.')}<`,
+    ).exec(found.body)?.[1];
     const threeYears = new Date(Date.now() - 3 * 365 * 86_400_000).toISOString().slice(0, 10);
     const pages: [string, AdminPageResult['kind'], string][] = [
       ['/admin/reports', 'report', admin],

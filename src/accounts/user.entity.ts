@@ -17,6 +17,8 @@ import { ROLES_SQL, type Role } from './roles';
 // The admin people list: name order for keyset paging; trigram (GIN) indexes for "contains" search,
 // created in the migration (TypeORM cannot describe the index method, so it leaves them alone).
 @Index('users_by_name', ['displayName', 'id'])
+@Index('users_by_chapter', ['chapterId', 'displayName', 'id'])
+@Index('users_by_cohort', ['cohortId'])
 @Index('users_display_name_trigram', { synchronize: false })
 @Index('users_email_trigram', { synchronize: false })
 @Check('users_email_lowercase', `"email" = lower("email")`)

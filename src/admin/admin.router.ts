@@ -153,7 +153,7 @@ export function adminRouter({
 
   const cohortsModel = async (req: Request) => ({
     pageTitle: 'Cohorts',
-    cohorts: await cohorts.list(manager, req.user),
+    cohorts: await cohorts.listWithCounts(manager, req.user),
     chapters: await chapters.forAdmin(manager, req.user),
   });
   router.get('/admin/cohorts', showForm('admin/cohorts', cohortsModel));
