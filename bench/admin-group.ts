@@ -173,13 +173,15 @@ export async function runAdminGroup(options: AdminGroupOptions): Promise<AdminSc
 
 /** The admin group as a Markdown table (one column per scale). */
 export function adminMarkdown(results: AdminScaleResult[]): string {
-  const pages = results[0]?.pages.map((p) => p.page) ?? [];
+  const label = (page: string) =>
+    page.replace(/[0-9a-f-]{36}/, '<id>').replace(/from=\d{4}-\d{2}-\d{2}/, 'from=<3 years ago>');
+  const pages = results[0]?.pages.map((p) => label(p.page)) ?? [];
   const head = `| Page (median ms) | ${results.map((r) => `${r.scale}×`).join(' | ')} |`;
   const rule = `|---|${results.map(() => '---|').join('')}`;
   const rows = pages.map(
     (page) =>
-      `| \`${page.replace(/[0-9a-f-]{36}/, '<id>').replace(/from=\d{4}-\d{2}-\d{2}/, 'from=<3 years ago>')}\` | ${results
-        .map((r) => String(r.pages.find((p) => p.page === page)?.medianMs ?? '—'))
+      `| \`${page}\` | ${results
+        .map((r) => String(r.pages.find((p) => label(p.page) === page)?.medianMs ?? '—'))
         .join(' | ')} |`,
   );
   const me = `| \`/me\` alone / while 4 reports run | ${results.map((r) => `${r.meIdleMs} / ${r.meUnderReportsMs}`).join(' | ')} |`;
