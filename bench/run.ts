@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BenchManifest } from '../scripts/seed/bench-manifest';
+import { adminMarkdown, runAdminGroup } from './admin-group';
 import { get, loginBody, loginForm, mapLimit, signIn, type LoginForm } from './lib/http';
 import { load, type LoadOptions } from './lib/load';
 import {
@@ -33,6 +34,8 @@ import {
  * each case with a ratio target is measured N times, each time with its baseline right after, and
  * the median pair is reported with the spread). BENCH_NODE picks the
  * Node binary for the server and the baselines; BENCH_DATABASE_URL uses an external PostgreSQL.
+ * Then the admin group (bench/admin-group.ts) at BENCH_ADMIN_SCALES (--admin-scales, "1,10");
+ * --skip-admin leaves it out, --admin-only runs nothing else.
  */
 
 const ALL_CASES = [
@@ -79,6 +82,10 @@ interface Options {
   baselines: boolean;
   profile: boolean;
   summaryFile?: string;
+  /** Scales of the admin group (BENCH_ADMIN_SCALES, "1,10"); empty with --skip-admin. */
+  adminScales: number[];
+  /** Only the admin group (--admin-only). */
+  adminOnly: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -110,6 +117,13 @@ function parseOptions(argv: string[]): Options {
     baselines: !flag('skip-baselines'),
     profile: flag('profile') || process.env.BENCH_PROFILE === '1',
     summaryFile: value('summary-file', 'BENCH_SUMMARY_FILE', '') || undefined,
+    adminScales: flag('skip-admin')
+      ? []
+      : value('admin-scales', 'BENCH_ADMIN_SCALES', '1,10')
+          .split(',')
+          .map(Number)
+          .filter((n) => Number.isInteger(n) && n >= 1),
+    adminOnly: flag('admin-only'),
   };
 }
 
@@ -221,6 +235,26 @@ async function main(): Promise<void> {
       log('warning: tsc reported errors (see above); benchmarking the JavaScript it emitted anyway');
     }
   }
+
+  const adminGroup = async () => {
+    if (!options.adminScales.length || databaseUrl) return;
+    const results = await runAdminGroup({
+      node,
+      scales: options.adminScales,
+      port: port + 100,
+      workDir,
+      dataDir,
+      baseUrl,
+      requests: Number(process.env.BENCH_ADMIN_REQUESTS ?? 15),
+      log,
+    });
+    const outFile = path.join(projectRoot, 'bench', 'results', `admin-${stamp}.json`);
+    fs.mkdirSync(path.dirname(outFile), { recursive: true });
+    fs.writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
+    console.log(`\n## Admin pages by data size\n\n${adminMarkdown(results)}\n`);
+    log(`admin results: ${path.relative(projectRoot, outFile)}`);
+  };
+  if (options.adminOnly) return adminGroup();
 
   log(`bench database: ${databaseUrl ? 'BENCH_DATABASE_URL' : dataDir} (seeding when empty)…`);
   const seedEnv = {
@@ -590,6 +624,7 @@ async function main(): Promise<void> {
   console.log(`\n${markdownReport(report)}\n`);
   log(`results: ${path.relative(projectRoot, outFile)}`);
   if (options.summaryFile) fs.writeFileSync(options.summaryFile, outFile);
+  await adminGroup();
 }
 
 main().catch((error: unknown) => {

@@ -18,6 +18,9 @@ import { KeyedChangeNotices1795870300000 } from './1795870300000-KeyedChangeNoti
 import { RandomStatusSlots1795870400000 } from './1795870400000-RandomStatusSlots';
 import { KeepAnAcademyAdmin1795882000000 } from './1795882000000-KeepAnAcademyAdmin';
 import { HideEveryCertificateVersion1795882100000 } from './1795882100000-HideEveryCertificateVersion';
+import { ProgressSummaries1795885000000 } from './1795885000000-ProgressSummaries';
+import { PeopleListIndexes1795885100000 } from './1795885100000-PeopleListIndexes';
+import { ReportTimeIndexes1795885200000 } from './1795885200000-ReportTimeIndexes';
 import { Notifications1795886000000 } from './1795886000000-Notifications';
 import { CertificateCelebration1795886100000 } from './1795886100000-CertificateCelebration';
 import { EmailChanges1795886200000 } from './1795886200000-EmailChanges';
@@ -43,6 +46,9 @@ export const migrations: (new () => MigrationInterface)[] = [
   RandomStatusSlots1795870400000,
   KeepAnAcademyAdmin1795882000000,
   HideEveryCertificateVersion1795882100000,
+  ProgressSummaries1795885000000,
+  PeopleListIndexes1795885100000,
+  ReportTimeIndexes1795885200000,
   Notifications1795886000000,
   CertificateCelebration1795886100000,
   EmailChanges1795886200000,

@@ -13,6 +13,8 @@ import { insertMany, tableCounts } from './seed/bulk';
 import { openSeedContext, secondsSince, type SeedContext } from './seed/context';
 import { CITIES, WORKSHOP_LOCATIONS, evidenceText, feedbackText, personName } from './seed/names';
 import { DAY_MS, Random } from './seed/random';
+import { growByCopies } from './seed/scale';
+import { createStreamingPool } from '../src/db/streaming-pool';
 
 /**
  * `npm run seed:bench [-- --manifest file]`: a realistic, large data set for load tests, built with
@@ -50,6 +52,15 @@ const newCode = () => randomBytes(16).toString('base64url');
 function parseArgs(argv: string[]): { manifest?: string } {
   const i = argv.indexOf('--manifest');
   return { manifest: i >= 0 ? argv[i + 1] : undefined };
+}
+
+/** BENCH_SCALE: how many times the 1× data set is copied (1 to 200; default 1). */
+function benchScale(): number {
+  const raw = process.env.BENCH_SCALE ?? '1';
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 200)
+    throw new Error('BENCH_SCALE must be an integer from 1 to 200');
+  return n;
 }
 
 function signedCount(total: number): number {
@@ -1105,6 +1116,10 @@ runCli(async () => {
     let seeded: Record<string, number> | undefined;
     if (exists[0].n > 0) {
       log('Bench data already exists in this database; not seeding again (the manifest is rewritten).');
+      if (process.env.BENCH_SCALE)
+        log(
+          'BENCH_SCALE applies to a fresh database only: use a new DATA_DIR (or DATABASE_URL) to change the size.',
+        );
     } else {
       const users = await ctx.dataSource.query<{ n: number }[]>('SELECT count(*)::int AS n FROM users');
       if (users[0].n > 0)
@@ -1113,6 +1128,23 @@ runCli(async () => {
         `Seeding bench data into ${ctx.config.databaseUrl ? 'DATABASE_URL' : ctx.config.dataDir} (BASE_URL ${ctx.config.baseUrl})…`,
       );
       seeded = await seed(ctx, log);
+      const scale = benchScale();
+      if (scale > 1) {
+        const started = performance.now();
+        log(`Growing the data set to ${scale}× (BENCH_SCALE)…`);
+        // A connection without the app's query timeout: a copy at 50× runs longer than 15 s.
+        const pool = createStreamingPool(ctx.pool.options, 1);
+        const client = await pool.connect();
+        try {
+          await growByCopies(client, scale, log);
+          await client.query('ANALYZE');
+        } finally {
+          client.release();
+          await pool.end();
+        }
+        seeded = { ...seeded, scale, scaleSeconds: Math.round((performance.now() - started) / 100) / 10 };
+        log(`grown to ${scale}×: ${secondsSince(started)}`);
+      }
     }
     const manifest = { ...(await buildManifest(ctx)), ...(seeded && { seed: seeded }) };
     fs.mkdirSync(path.dirname(manifestFile), { recursive: true });

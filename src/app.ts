@@ -31,6 +31,7 @@ import { ExportsService } from './admin/exports.service';
 import { importRouter } from './admin/import.router';
 import { ImportService } from './admin/import.service';
 import { ReportsService } from './admin/reports.service';
+import { ReportRunner } from './admin/report-runner';
 import { OutboxService } from './admin/outbox.service';
 import { adminCoachingRouter } from './coaching/admin-coaching.router';
 import { AssignmentsService } from './coaching/assignments.service';
@@ -60,6 +61,8 @@ import { viewLocals } from './web/view-locals';
 import { forgetCachesOnWrite } from './web/forget-on-write';
 import { AttemptLimiter } from './web/attempt-limiter';
 import { ChangeFeed } from './db/change-feed';
+import { createStreamingPool } from './db/streaming-pool';
+import { CsvDownloads } from './web/csv-stream';
 import { createCertificateServices } from './certificates';
 import { certificatesRouter } from './certificates/certificates.router';
 import { adminCertificatesRouter } from './certificates/admin-list.router';
@@ -112,6 +115,11 @@ export function createApp({
   const passport = createPassport(dataSource, accounts);
   const sessions = createSessionMiddleware(config, pool, {
     pruneIntervalSeconds: sessionPruneSeconds,
+    logger,
+  });
+  const downloads = new CsvDownloads(createStreamingPool(pool.options, config.exportConnections), {
+    connections: config.exportConnections,
+    stallMs: config.exportStallMs,
     logger,
   });
   const feed = new ChangeFeed(pool.options, logger, { heartbeatMs: config.changeFeedHeartbeatMs });
@@ -305,11 +313,18 @@ export function createApp({
     }),
   );
 
+  const reports = new ReportsService(() => catalog.current(), config.stalledAfterDays);
   app.use(
     reportsRouter({
       dataSource,
       catalog,
-      reports: new ReportsService(() => catalog.current(), config.stalledAfterDays),
+      reports,
+      runner: new ReportRunner(dataSource, reports, {
+        concurrency: config.reportConcurrency,
+        timeoutMs: config.reportTimeoutMs,
+        cacheMs: config.reportCacheMs,
+      }),
+      cacheMs: config.reportCacheMs,
       chapters,
       cohorts,
     }),
@@ -317,14 +332,14 @@ export function createApp({
   app.use(
     exportsRouter({
       dataSource,
-      pool,
+      downloads,
       catalog,
       exportsService: new ExportsService(config.baseUrl),
       chapters,
       cohorts,
     }),
   );
-  app.use(auditLogRouter({ dataSource, pool, audit: new AuditLogService(), catalog }));
+  app.use(auditLogRouter({ dataSource, downloads, audit: new AuditLogService(), catalog }));
   app.use(
     importRouter({
       dataSource,
@@ -348,6 +363,7 @@ export function createApp({
   app.closeResources = async () => {
     sessions.close();
     await feed.stop();
+    await downloads.close();
   };
   app.flushCounters = () => counter.flush();
   return app;

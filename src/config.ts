@@ -93,6 +93,11 @@ const envSchema = z.object({
   ATTACHMENT_MAX_MB: z.coerce.number().min(0.01).max(100).default(10),
   ATTACHMENTS_PER_SUBMISSION: z.coerce.number().int().min(0).max(20).default(5),
   ATTACHMENT_QUOTA_MB: z.coerce.number().min(0).max(100_000).default(200),
+  EXPORT_CONNECTIONS: z.coerce.number().int().min(1).max(20).default(2),
+  EXPORT_STALL_SECONDS: z.coerce.number().min(0.05).max(3600).default(30),
+  REPORT_CONCURRENCY: z.coerce.number().int().min(1).max(20).default(2),
+  REPORT_TIMEOUT_SECONDS: z.coerce.number().min(0.05).max(600).default(20),
+  REPORT_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
 });
 
 export type Config = Readonly<{
@@ -141,6 +146,16 @@ export type Config = Readonly<{
   issuerLogoUrl: string;
   /** Evidence files: largest file, files per submission, and all of one person's files together. */
   attachments: Readonly<{ maxBytes: number; perSubmission: number; quotaBytes: number }>;
+  /** Streamed CSV downloads at once per process; each holds a connection of its own small pool. */
+  exportConnections: number;
+  /** A download whose client accepts nothing for this long is cut off (and logged). */
+  exportStallMs: number;
+  /** Reports computed at once per process (each on one connection of the main pool). */
+  reportConcurrency: number;
+  /** PostgreSQL cancels a report query running longer than this (statement_timeout). */
+  reportTimeoutMs: number;
+  /** How long a computed report view is reused for the same filter; 0 turns the cache off. */
+  reportCacheMs: number;
 }>;
 
 export class ConfigError extends Error {
@@ -220,5 +235,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perSubmission: e.ATTACHMENTS_PER_SUBMISSION,
       quotaBytes: Math.round(e.ATTACHMENT_QUOTA_MB * 1024 * 1024),
     }),
+    exportConnections: e.EXPORT_CONNECTIONS,
+    exportStallMs: Math.round(e.EXPORT_STALL_SECONDS * 1000),
+    reportConcurrency: e.REPORT_CONCURRENCY,
+    reportTimeoutMs: Math.round(e.REPORT_TIMEOUT_SECONDS * 1000),
+    reportCacheMs: e.REPORT_CACHE_SECONDS * 1000,
   });
 }

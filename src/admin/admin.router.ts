@@ -15,7 +15,7 @@ import { chapterForm, cohortForm, inviteForm, peopleQuery, personForm } from './
 import type { CohortsService } from './cohorts.service';
 import type { ChaptersService } from './chapters.service';
 import type { OutboxService } from './outbox.service';
-import { PEOPLE_PAGE_SIZE, type PeopleService } from './people.service';
+import type { PeopleService } from './people.service';
 import { ROLES } from '../accounts/roles';
 
 interface AdminRouterDeps {
@@ -58,7 +58,15 @@ export function adminRouter({
       roles: ROLES,
       chapters: await chapters.forAdmin(manager, req.user),
       cohorts: await cohorts.list(manager, req.user),
-      pages: Math.max(1, Math.ceil(result.total / PEOPLE_PAGE_SIZE)),
+      pageLink: (after: string | null) =>
+        `?${new URLSearchParams({
+          q: query.q,
+          role: query.role,
+          chapterId: query.chapterId ?? '',
+          cohortId: query.cohortId ?? '',
+          status: query.status,
+          ...(after && { after }),
+        }).toString()}`,
     });
   });
 
@@ -168,7 +176,7 @@ export function adminRouter({
 
   const cohortsModel = async (req: Request) => ({
     pageTitle: 'Cohorts',
-    cohorts: await cohorts.list(manager, req.user),
+    cohorts: await cohorts.listWithCounts(manager, req.user),
     chapters: await chapters.forAdmin(manager, req.user),
   });
   router.get('/admin/cohorts', showForm('admin/cohorts', cohortsModel));

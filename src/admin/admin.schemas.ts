@@ -9,7 +9,12 @@ export const peopleQuery = z.object({
   chapterId: fields.optionalUuid('Chapter').catch(null),
   cohortId: fields.optionalUuid('Cohort').catch(null),
   status: z.enum(['', 'active', 'inactive']).catch(''),
-  page: z.coerce.number().int().min(1).max(10_000).catch(1),
+  /** Where the page starts: the opaque position after the previous page's last person (keyset paging). */
+  after: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,400}$/)
+    .optional()
+    .catch(undefined),
 });
 
 export const personForm = z.object({

@@ -1,8 +1,7 @@
 import { Router } from 'express';
-import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { streamCsv } from '../web/csv-stream';
+import type { CsvDownloads } from '../web/csv-stream';
 import { requireRole } from '../web/guards';
 import type { CurriculumCatalog } from '../curriculum/catalog';
 import { describeAuditEvent } from './audit-words';
@@ -24,13 +23,13 @@ function parse(query: unknown): AuditQuery {
 
 export function auditLogRouter({
   dataSource,
-  pool,
+  downloads,
   audit,
   catalog,
 }: {
   catalog: CurriculumCatalog;
   dataSource: DataSource;
-  pool: Pool;
+  downloads: CsvDownloads;
   audit: AuditLogService;
 }): Router {
   const router = Router();
@@ -69,7 +68,7 @@ export function auditLogRouter({
   });
 
   router.get('/admin/audit.csv', requireRole('admin'), async (req, res) => {
-    await streamCsv(res, pool, audit.csv(req.user, parse(req.query)));
+    await downloads.send(res, audit.csv(req.user, parse(req.query)));
   });
 
   return router;

@@ -7,10 +7,14 @@ import { recordAudit } from '../audit/audit';
 import { uniqueViolation } from '../web/database-errors';
 import { Conflict, NotFound } from '../web/errors';
 
-export interface ChapterView {
+/** A chapter as filters and forms need it: read from the chapters table alone. */
+export interface ChapterChoice {
   id: string;
   name: string;
   region: string;
+}
+
+export interface ChapterView extends ChapterChoice {
   memberCount: number;
 }
 
@@ -24,8 +28,17 @@ const NAME_TAKEN = 'Another chapter already has this name.';
 
 /** Chapters are local groups (e.g. "Code for Boston"); people may belong to one. */
 export class ChaptersService {
-  /** Every chapter by name with its member count. Any signed-in person may need the names. */
-  async list(manager: EntityManager): Promise<ChapterView[]> {
+  /** Every chapter by name (for filters and forms; no member counts). Any signed-in person may need the names. */
+  async list(manager: EntityManager): Promise<ChapterChoice[]> {
+    return manager
+      .createQueryBuilder(Chapter, 'chapter')
+      .select(['chapter.id AS id', 'chapter.name AS name', 'chapter.region AS region'])
+      .orderBy('chapter.name', 'ASC')
+      .getRawMany<ChapterChoice>();
+  }
+
+  /** Every chapter by name with its member count (the chapter management page). */
+  private async listCounted(manager: EntityManager): Promise<ChapterView[]> {
     const rows = await manager
       .createQueryBuilder(Chapter, 'chapter')
       .leftJoin(User, 'member', 'member.chapter_id = chapter.id')
@@ -50,18 +63,18 @@ export class ChaptersService {
   /** The chapter management page: academy-wide admins only. */
   async listForManagement(manager: EntityManager, actor: SessionUser | undefined): Promise<ChapterView[]> {
     assertAcademyAdmin(actor);
-    return this.list(manager);
+    return this.listCounted(manager);
   }
 
   /** Chapters someone may pick in a form: a chapter-scoped admin only their own. */
-  async choicesFor(manager: EntityManager, actor: SessionUser | undefined): Promise<ChapterView[]> {
+  async choicesFor(manager: EntityManager, actor: SessionUser | undefined): Promise<ChapterChoice[]> {
     const scope = actor ? scopeOf(actor) : null;
     const all = await this.list(manager);
     return scope ? all.filter((c) => c.id === scope) : all;
   }
 
   /** The chapters an admin may use in forms: their own when limited to one, else all. */
-  async forAdmin(manager: EntityManager, actor: SessionUser | undefined): Promise<ChapterView[]> {
+  async forAdmin(manager: EntityManager, actor: SessionUser | undefined): Promise<ChapterChoice[]> {
     const scope = scopeOf(assertAdmin(actor));
     const all = await this.list(manager);
     return scope ? all.filter((c) => c.id === scope) : all;

@@ -19,7 +19,23 @@ const NAME_TAKEN = 'Another cohort already has this name.';
 
 /** Named groups of organizers (e.g. "Spring 2027"); chapter-scoped admins see their chapter's only. */
 export class CohortsService {
-  async list(manager: EntityManager, actor: SessionUser | undefined): Promise<CohortView[]> {
+  /** The cohorts an admin may pick in filters and forms (no member counts). */
+  async list(
+    manager: EntityManager,
+    actor: SessionUser | undefined,
+  ): Promise<Omit<CohortView, 'memberCount'>[]> {
+    const scope = scopeOf(assertAdmin(actor));
+    return manager.query<Omit<CohortView, 'memberCount'>[]>(
+      `SELECT c.id, c.name, c.chapter_id AS "chapterId", ch.name AS "chapterName"
+         FROM cohorts c LEFT JOIN chapters ch ON ch.id = c.chapter_id
+        WHERE $1::uuid IS NULL OR c.chapter_id = $1
+        ORDER BY c.created_at DESC, c.name`,
+      [scope],
+    );
+  }
+
+  /** The cohorts page: every cohort in the admin's scope with its member count. */
+  async listWithCounts(manager: EntityManager, actor: SessionUser | undefined): Promise<CohortView[]> {
     const admin = assertAdmin(actor);
     const scope = scopeOf(admin);
     return manager.query<CohortView[]>(

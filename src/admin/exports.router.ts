@@ -1,9 +1,8 @@
 import { Router } from 'express';
-import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import type { CurriculumCatalog } from '../curriculum/catalog';
-import { streamCsv } from '../web/csv-stream';
+import type { CsvDownloads } from '../web/csv-stream';
 import { NotFound } from '../web/errors';
 import { requireRole } from '../web/guards';
 import type { ChaptersService } from './chapters.service';
@@ -13,7 +12,7 @@ import { reportQuery } from './reports.schemas';
 
 interface ExportsRouterDeps {
   dataSource: DataSource;
-  pool: Pool;
+  downloads: CsvDownloads;
   catalog: CurriculumCatalog;
   exportsService: ExportsService;
   chapters: ChaptersService;
@@ -31,7 +30,7 @@ export const EXPORT_TITLES: Record<ExportName, string> = {
 
 export function exportsRouter({
   dataSource,
-  pool,
+  downloads,
   catalog,
   exportsService,
   chapters,
@@ -67,7 +66,7 @@ export function exportsRouter({
     const query = reportQuery.parse(req.query);
     const track =
       (query.trackId && catalog.current().trackById.get(query.trackId)) || catalog.current().tracks[0];
-    await streamCsv(res, pool, exportsService.build(req.user, name.data, query, track));
+    await downloads.send(res, exportsService.build(req.user, name.data, query, track));
   });
 
   return router;

@@ -13,6 +13,30 @@ import { recordAudit } from '../audit/audit';
 import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldErrors } from '../web/errors';
 
 export const PEOPLE_PAGE_SIZE = 50;
+/** Matches are counted up to this many ("more than 1,000 people found"). */
+export const PEOPLE_COUNT_LIMIT = 1000;
+
+/** A list position as an opaque URL-safe token: the last shown person's name and id. */
+export function encodePosition(name: string, id: string): string {
+  return Buffer.from(JSON.stringify([name, id])).toString('base64url');
+}
+
+function decodePosition(token: string | undefined): { name: string; id: string } | null {
+  if (!token) return null;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(value) &&
+      typeof value[0] === 'string' &&
+      typeof value[1] === 'string' &&
+      /^[0-9a-f-]{36}$/.test(value[1])
+    )
+      return { name: value[0], id: value[1] };
+  } catch {
+    // An unreadable position starts from the first page.
+  }
+  return null;
+}
 
 export interface PersonView {
   id: string;
@@ -36,7 +60,7 @@ export interface PeopleQuery {
   chapterId: string | null;
   status: 'active' | 'inactive' | '';
   cohortId?: string | null;
-  page: number;
+  after?: string;
 }
 
 export interface PersonInput {
@@ -81,12 +105,17 @@ async function assertAnotherAcademyAdmin(manager: EntityManager, user: User, fie
 
 /** Admin view of people: search, role and chapter changes, deactivation (records always stay). */
 export class PeopleService {
-  /** One page of people matching the query, by name; `total` counts every match. */
+  /**
+   * One page of people matching the query, by name then id, starting after `query.after` (keyset
+   * paging: an index walk at any depth, and stable while people are added). `total` counts the
+   * matches up to PEOPLE_COUNT_LIMIT (`totalCapped` when there are more); `next` is the position
+   * the following page starts after, when there is one.
+   */
   async search(
     manager: EntityManager,
     actor: SessionUser | undefined,
     query: PeopleQuery,
-  ): Promise<{ people: PersonView[]; total: number }> {
+  ): Promise<{ people: PersonView[]; total: number; totalCapped: boolean; next: string | null }> {
     const admin = assertAdmin(actor);
     const builder = manager
       .createQueryBuilder(User, 'user')
@@ -108,13 +137,34 @@ export class PeopleService {
     if (query.chapterId) builder.andWhere('user.chapter_id = :chapterId', { chapterId: query.chapterId });
     if (query.status) builder.andWhere('user.active = :active', { active: query.status === 'active' });
     if (query.cohortId) builder.andWhere('user.cohort_id = :cohortId', { cohortId: query.cohortId });
-    const [users, total] = await builder
+    const [matches, parameters] = builder
+      .clone()
+      .select('user.id')
+      .limit(PEOPLE_COUNT_LIMIT + 1)
+      .getQueryAndParameters();
+    const [{ n }] = await manager.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM (${matches}) AS matches`,
+      parameters,
+    );
+    const after = decodePosition(query.after);
+    if (after)
+      builder.andWhere('(user.display_name, user.id) > (:afterName, :afterId)', {
+        afterName: after.name,
+        afterId: after.id,
+      });
+    const users = await builder
       .orderBy('user.display_name', 'ASC')
       .addOrderBy('user.id', 'ASC')
-      .skip((query.page - 1) * PEOPLE_PAGE_SIZE)
-      .take(PEOPLE_PAGE_SIZE)
-      .getManyAndCount();
-    return { people: users.map(toPersonView), total };
+      .take(PEOPLE_PAGE_SIZE + 1)
+      .getMany();
+    const page = users.slice(0, PEOPLE_PAGE_SIZE);
+    const last = page[page.length - 1];
+    return {
+      people: page.map(toPersonView),
+      total: Math.min(n, PEOPLE_COUNT_LIMIT),
+      totalCapped: n > PEOPLE_COUNT_LIMIT,
+      next: users.length > PEOPLE_PAGE_SIZE ? encodePosition(last.displayName, last.id) : null,
+    };
   }
 
   async get(manager: EntityManager, actor: SessionUser | undefined, userId: string): Promise<PersonView> {

@@ -6,12 +6,16 @@ import type { ChaptersService } from './chapters.service';
 import type { CohortsService } from './cohorts.service';
 import { funnelSteps, funnelTable, hours, percent, reportCharts } from './report-view';
 import { dateRange, reportQuery } from './reports.schemas';
+import type { ReportRunner } from './report-runner';
 import type { ReportsService } from './reports.service';
 
 interface ReportsRouterDeps {
   dataSource: DataSource;
   catalog: CurriculumCatalog;
   reports: ReportsService;
+  runner: ReportRunner;
+  /** How long a computed view is reused (said on the page). */
+  cacheMs: number;
   chapters: ChaptersService;
   cohorts: CohortsService;
 }
@@ -20,6 +24,8 @@ export function reportsRouter({
   dataSource,
   catalog,
   reports,
+  runner,
+  cacheMs,
   chapters,
   cohorts,
 }: ReportsRouterDeps): Router {
@@ -30,15 +36,8 @@ export function reportsRouter({
     const query = reportQuery.parse(req.query);
     const range = dateRange(query);
     const filter = reports.effectiveFilter(req.user, { ...query, ...range });
-    const [funnel, perWeek, turnaround, load, workshops, certificates, stalled] = await Promise.all([
-      reports.funnel(manager, filter),
-      reports.milestonesPerWeek(manager, filter),
-      reports.reviewTurnaround(manager, filter),
-      reports.coachLoad(manager, filter),
-      reports.workshops(manager, filter),
-      reports.certificatesPerWeek(manager, filter),
-      reports.stalled(manager, filter),
-    ]);
+    const { computedAt, funnel, perWeek, turnaround, load, workshops, certificates, stalled } =
+      await runner.view(filter, { cached: req.app.enabled('view cache') });
     const day = (d: Date) => d.toISOString().slice(0, 10);
     const shareQuery = new URLSearchParams({
       ...(filter.chapterId && { chapterId: filter.chapterId }),
@@ -51,6 +50,8 @@ export function reportsRouter({
       pageTitle: 'Reports',
       filter: { ...filter, from: day(filter.from), to: day(filter.to), trackId: filter.track.id },
       note: range.note,
+      computedAt: computedAt.toISOString().slice(0, 16).replace('T', ' '),
+      cacheSeconds: req.app.enabled('view cache') ? Math.round(cacheMs / 1000) : 0,
       shareQuery,
       chapters: await chapters.forAdmin(manager, req.user),
       cohorts: await cohorts.list(manager, req.user),

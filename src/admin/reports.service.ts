@@ -80,10 +80,12 @@ export class ReportsService {
     };
   }
 
-  /** Invited → active (signed in within 30 days) → first milestone → half the track → certified. */
+  /**
+   * Invited → active (signed in within 30 days) → first milestone → half the track → certified.
+   * Progress comes from the per-person summary (progress_tracks), one indexed row per organizer.
+   */
   async funnel(manager: EntityManager, f: ReportFilter & { track: CurriculumTrack }) {
-    const milestoneIds = f.track.modules.flatMap((m) => m.milestones.map((x) => x.id));
-    const people = this.population(f);
+    const milestones = f.track.modules.reduce((n, m) => n + m.milestones.length, 0);
     const rows = await manager.query<
       {
         chapter_id: string | null;
@@ -98,20 +100,15 @@ export class ReportsService {
         certified: number;
       }[]
     >(
-      `WITH people AS (${people.sql}),
-       progress AS (
-         SELECT p.*, (SELECT count(*) FROM milestone_completions c
-                       WHERE c.user_id = p.id AND c.milestone_id = ANY($3)) AS done,
-                EXISTS (SELECT 1 FROM certificates ce WHERE ce.user_id = p.id AND ce.track_id = $4
-                           AND ce.superseded_at IS NULL AND ce.revoked_at IS NULL) AS certified
-           FROM people p),
-       groups AS (
-         SELECT chapter_id, cohort_id, count(*)::int AS accounts, 0 AS pending,
-                count(*) FILTER (WHERE last_login_at >= now() - interval '30 days')::int AS active,
-                count(*) FILTER (WHERE done >= 1)::int AS first,
-                count(*) FILTER (WHERE done * 2 >= $5)::int AS half,
-                count(*) FILTER (WHERE certified)::int AS certified
-           FROM progress GROUP BY chapter_id, cohort_id
+      `WITH groups AS (
+         SELECT u.chapter_id, u.cohort_id, count(*)::int AS accounts, 0 AS pending,
+                count(*) FILTER (WHERE u.last_login_at >= now() - interval '30 days')::int AS active,
+                count(*) FILTER (WHERE t.completed >= 1)::int AS first,
+                count(*) FILTER (WHERE t.completed * 2 >= $4)::int AS half,
+                count(*) FILTER (WHERE t.certified)::int AS certified
+           FROM users u LEFT JOIN progress_tracks t ON t.user_id = u.id AND t.track_id = $3
+          WHERE u.role = 'organizer' AND ($1::uuid IS NULL OR u.chapter_id = $1) AND ($2::uuid IS NULL OR u.cohort_id = $2)
+          GROUP BY u.chapter_id, u.cohort_id
          UNION ALL
          SELECT chapter_id, cohort_id, 0, count(*)::int, 0, 0, 0, 0 FROM invites
           WHERE role = 'organizer' AND accepted_at IS NULL AND revoked_at IS NULL
@@ -122,7 +119,7 @@ export class ReportsService {
               sum(first)::int AS first, sum(half)::int AS half, sum(g.certified)::int AS certified
          FROM groups g LEFT JOIN chapters ch ON ch.id = g.chapter_id LEFT JOIN cohorts co ON co.id = g.cohort_id
         GROUP BY g.chapter_id, ch.name, g.cohort_id, co.name`,
-      [...people.params, milestoneIds, f.track.id, milestoneIds.length],
+      [f.chapterId, f.cohortId, f.track.id, milestones],
     );
     const toFunnel = (r: (typeof rows)[number]): Funnel => ({
       invited: r.accounts + r.pending,
@@ -253,16 +250,17 @@ export class ReportsService {
   async certificatesPerWeek(manager: EntityManager, f: ReportFilter) {
     const people = this.population(f);
     const rows = await manager.query<{ week: string; kind: 'issued' | 'revoked' | 'verified'; n: number }[]>(
-      `WITH people AS (${people.sql}),
-       mine AS (SELECT ce.* FROM certificates ce JOIN people p ON p.id = ce.user_id)
-       SELECT to_char(date_trunc('week', issued_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS week, 'issued' AS kind, count(*)::int AS n
-         FROM mine WHERE issued_at >= $3 AND issued_at < $4 GROUP BY 1
+      `WITH people AS (${people.sql})
+       SELECT to_char(date_trunc('week', ce.issued_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS week, 'issued' AS kind, count(*)::int AS n
+         FROM certificates ce JOIN people p ON p.id = ce.user_id
+        WHERE ce.issued_at >= $3 AND ce.issued_at < $4 GROUP BY 1
        UNION ALL
-       SELECT to_char(date_trunc('week', revoked_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD'), 'revoked', count(*)::int
-         FROM mine WHERE revoked_at >= $3 AND revoked_at < $4 GROUP BY 1
+       SELECT to_char(date_trunc('week', ce.revoked_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD'), 'revoked', count(*)::int
+         FROM certificates ce JOIN people p ON p.id = ce.user_id
+        WHERE ce.revoked_at >= $3 AND ce.revoked_at < $4 GROUP BY 1
        UNION ALL
        SELECT to_char(date_trunc('week', v.day), 'YYYY-MM-DD'), 'verified', sum(v.count)::int
-         FROM certificate_verifications v JOIN mine ON mine.id = v.certificate_id
+         FROM certificate_verifications v JOIN certificates ce ON ce.id = v.certificate_id JOIN people p ON p.id = ce.user_id
         WHERE v.day >= $3::date AND v.day < $4::date GROUP BY 1`,
       [...people.params, f.from, dayAfter(f.to)],
     );
@@ -275,27 +273,22 @@ export class ReportsService {
     }));
   }
 
-  /** Organizers without activity for STALLED_AFTER_DAYS who are not certified, longest silent first. */
+  /**
+   * Organizers without activity for STALLED_AFTER_DAYS who are not certified, longest silent first.
+   * Latest activity comes from the per-person summary (progress_people), walked in its index order.
+   */
   async stalled(manager: EntityManager, f: ReportFilter & { track: CurriculumTrack }) {
-    const people = this.population(f);
     return manager.query<{ id: string; name: string; coach: string | null; last_activity: Date | null }[]>(
-      `WITH people AS (${people.sql}),
-       activity AS (
-         SELECT p.id, p.display_name AS name,
-                GREATEST(p.last_login_at,
-                         (SELECT max(submitted_at) FROM evidence_submissions s WHERE s.organizer_id = p.id),
-                         (SELECT max(read_at) FROM module_reads r WHERE r.user_id = p.id),
-                         (SELECT max(completed_at) FROM milestone_completions c WHERE c.user_id = p.id)) AS last_activity
-           FROM people p JOIN users u ON u.id = p.id
-          WHERE u.active AND NOT EXISTS (SELECT 1 FROM certificates ce WHERE ce.user_id = p.id AND ce.track_id = $3
-                                            AND ce.superseded_at IS NULL AND ce.revoked_at IS NULL))
-       SELECT a.id, a.name, a.last_activity,
+      `SELECT u.id, u.display_name AS name, a.last_activity_at AS last_activity,
               (SELECT cu.display_name FROM coach_assignments ca JOIN users cu ON cu.id = ca.coach_id
-                WHERE ca.organizer_id = a.id AND ca.ended_at IS NULL) AS coach
-         FROM activity a
-        WHERE a.last_activity IS NULL OR a.last_activity < now() - make_interval(days => $4)
-        ORDER BY a.last_activity ASC NULLS FIRST, a.name LIMIT 100`,
-      [...people.params, f.track.id, this.stalledAfterDays],
+                WHERE ca.organizer_id = u.id AND ca.ended_at IS NULL) AS coach
+         FROM progress_people a JOIN users u ON u.id = a.user_id
+        WHERE u.role = 'organizer' AND u.active
+          AND ($1::uuid IS NULL OR u.chapter_id = $1) AND ($2::uuid IS NULL OR u.cohort_id = $2)
+          AND (a.last_activity_at IS NULL OR a.last_activity_at < now() - make_interval(days => $4))
+          AND NOT EXISTS (SELECT 1 FROM progress_tracks t WHERE t.user_id = u.id AND t.track_id = $3 AND t.certified)
+        ORDER BY a.last_activity_at ASC NULLS FIRST, u.display_name LIMIT 100`,
+      [f.chapterId, f.cohortId, f.track.id, this.stalledAfterDays],
     );
   }
 }

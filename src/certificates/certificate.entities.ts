@@ -69,7 +69,7 @@ export class StatusList {
   where: `"superseded_at" IS NULL`,
 })
 @Index('certificates_status_slot', ['statusListId', 'statusIndex'], { unique: true })
-/** The admin certificate list pages by (issued_at, id), newest first. */
+/** The admin certificate list pages by (issued_at, id), newest first; reports read issue-date ranges with it. */
 @Index('certificates_by_issue', ['issuedAt', 'id'])
 @Check('certificates_code_length', `char_length("code") >= 22`)
 @Check('certificates_status_index', `"status_index" >= 0`)

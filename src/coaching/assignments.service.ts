@@ -56,6 +56,8 @@ export class AssignmentsService {
         WHERE u.role = 'coach' AND u.active AND u.id <> $2`,
       [organizer.chapterId, organizer.id],
     );
+    // Only the best-placed coaches are offered (COACH_CHOICES), so the page stays small however many there are.
+    rows.splice(0, rows.length, ...bestPlaced(rows));
     const options = rows.map((row) => {
       const remaining = row.capacity - row.active;
       const parts = [
@@ -224,6 +226,7 @@ export class AssignmentsService {
     return manager.findOne(CoachRequest, { where: { organizerId, resolvedAt: IsNull() } });
   }
 
+  /** The oldest open coach requests (at most OPEN_REQUESTS_SHOWN), within the admin's scope. */
   async openRequests(
     manager: EntityManager,
     actor: SessionUser | undefined,
@@ -232,7 +235,33 @@ export class AssignmentsService {
     return (await manager.find(CoachRequest, {
       where: { resolvedAt: IsNull(), ...(scope && { organizer: { chapterId: scope } }) },
       relations: { organizer: true },
-      order: { createdAt: 'ASC' },
+      order: { createdAt: 'ASC', id: 'ASC' },
+      take: OPEN_REQUESTS_SHOWN,
     })) as (CoachRequest & { organizer: User })[];
   }
+}
+
+/** Coaches offered when assigning one: the best placed, not every coach of the academy. */
+export const COACH_CHOICES = 50;
+/** Open coach requests listed at once, oldest first (each one answered makes room for the next). */
+export const OPEN_REQUESTS_SHOWN = 200;
+
+function bestPlaced<
+  R extends {
+    same_chapter: boolean;
+    capacity: number;
+    active: number;
+    waiting: number;
+    display_name: string;
+  },
+>(rows: R[]): R[] {
+  return [...rows]
+    .sort(
+      (a, b) =>
+        Number(b.same_chapter) - Number(a.same_chapter) ||
+        b.capacity - b.active - (a.capacity - a.active) ||
+        a.waiting - b.waiting ||
+        a.display_name.localeCompare(b.display_name),
+    )
+    .slice(0, COACH_CHOICES);
 }

@@ -150,6 +150,8 @@ export class EvidenceSubmission {
 /** A coach's (or admin's) decision on one submission: at most one per submission. */
 @Entity('submission_reviews')
 @Index('submission_reviews_one_per_submission', ['submissionId'], { unique: true })
+// Reports' review turnaround reads only the date range, from the index alone.
+@Index('submission_reviews_by_time', ['createdAt', 'submissionId', 'reviewerId'])
 @Check('submission_reviews_decision_known', `"decision" IN ('approved', 'changes_requested')`)
 @Check('submission_reviews_feedback_length', `char_length("feedback") <= 10000`)
 @Check(

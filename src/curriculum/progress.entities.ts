@@ -37,6 +37,8 @@ export type CompletionSource = (typeof COMPLETION_SOURCES)[number];
 @Index('milestone_completions_once', ['userId', 'milestoneId'], { unique: true })
 // Per-person count per track and latest completion, answered from the index alone.
 @Index('milestone_completions_user_track', ['userId', 'trackId', 'completedAt'])
+// Reports' completions per week read only the date range.
+@Index('milestone_completions_by_time', ['completedAt', 'userId'])
 @Check('milestone_completions_source_known', `"source" IN ('coach', 'workshop', 'admin')`)
 export class MilestoneCompletion {
   @PrimaryGeneratedColumn('uuid')

@@ -1,4 +1,5 @@
 import { Chapter } from '../accounts/chapter.entity';
+import { PersonProgress, TrackProgress } from '../admin/progress-summary.entities';
 import { Cohort } from '../accounts/cohort.entity';
 import { Invite } from '../accounts/invite.entity';
 import { PasswordReset, SetupToken } from '../accounts/one-time-token.entities';
@@ -67,4 +68,6 @@ export const entities = [
   NotificationPreference,
   EmailChange,
   EvidenceAttachment,
+  PersonProgress,
+  TrackProgress,
 ];

@@ -67,7 +67,7 @@ export function workshopsRouter({
 
   router.get('/workshops', requireSignedIn, async (req, res) => {
     const filter = workshopFilter.parse(req.query);
-    const [upcoming, past, mine, zone] = await Promise.all([
+    const [{ workshops: upcoming, next }, past, mine, zone] = await Promise.all([
       workshops.upcoming(manager, filter),
       workshops.past(manager, filter),
       workshops.mine(manager, req.user!.id),
@@ -91,6 +91,14 @@ export function workshopsRouter({
       chapters: await chapters.list(manager),
       milestoneOptions: workshopMilestoneOptions(catalog.current()),
       upcoming: upcoming.map(summary),
+      laterLink: next
+        ? `/workshops?${new URLSearchParams({
+            ...(filter.chapterId && { chapterId: filter.chapterId }),
+            ...(filter.milestoneId && { milestoneId: filter.milestoneId }),
+            after: next,
+          }).toString()}`
+        : null,
+      continued: Boolean(filter.after),
       past: past.map((w) => ({ ...summary(w), present: attended.get(w.id)?.present ?? 0 })),
       mine: mine.map(summary),
       hasFeed: await calendar.hasFeed(manager, req.user!.id),

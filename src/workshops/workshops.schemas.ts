@@ -56,4 +56,10 @@ export const workshopFilter = z.object({
     .optional()
     .catch(undefined)
     .transform((v) => v || null),
+  /** Where the upcoming list continues: after the previous page's last workshop (keyset paging). */
+  after: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,200}$/)
+    .optional()
+    .catch(undefined),
 });

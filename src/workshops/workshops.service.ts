@@ -363,14 +363,34 @@ export class WorkshopsService {
     return query;
   }
 
-  /** Upcoming workshops, soonest first, optionally for one chapter or milestone. */
+  /**
+   * One page of upcoming workshops, soonest first, optionally for one chapter or milestone, starting
+   * after `filter.after` (keyset paging on start time and id); `next` continues the list.
+   */
   async upcoming(
     manager: EntityManager,
-    filter: { chapterId: string | null; milestoneId: string | null },
-  ): Promise<Workshop[]> {
-    return this.listed(manager, filter, 'workshop.ends_at > now()')
+    filter: { chapterId: string | null; milestoneId: string | null; after?: string },
+    limit = UPCOMING_PAGE_SIZE,
+  ): Promise<{ workshops: Workshop[]; next: string | null }> {
+    const query = this.listed(manager, filter, 'workshop.ends_at > now()');
+    const after = decodeWorkshopPosition(filter.after);
+    if (after)
+      query.andWhere('(workshop.starts_at, workshop.id) > (:afterStart, :afterId)', {
+        afterStart: after.startsAt,
+        afterId: after.id,
+      });
+    const rows = await query
       .orderBy('workshop.starts_at', 'ASC')
+      .addOrderBy('workshop.id', 'ASC')
+      .take(limit + 1)
       .getMany();
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    const next =
+      rows.length > limit
+        ? Buffer.from(JSON.stringify([last.startsAt.toISOString(), last.id])).toString('base64url')
+        : null;
+    return { workshops: page, next };
   }
 
   /** Workshops that have ended, most recent first, with the same filters as the upcoming list. */
@@ -473,4 +493,22 @@ export class WorkshopsService {
     });
     return registrations.map((r) => r.workshop!).sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
   }
+}
+
+/** Upcoming workshops shown per page. */
+export const UPCOMING_PAGE_SIZE = 30;
+
+function decodeWorkshopPosition(token: string | undefined): { startsAt: Date; id: string } | null {
+  if (!token) return null;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && typeof value[0] === 'string' && typeof value[1] === 'string') {
+      const startsAt = new Date(value[0]);
+      if (!Number.isNaN(startsAt.getTime()) && /^[0-9a-f-]{36}$/.test(value[1]))
+        return { startsAt, id: value[1] };
+    }
+  } catch {
+    // An unreadable position starts from the soonest workshop.
+  }
+  return null;
 }

@@ -1,0 +1,114 @@
+import type { ClientBase } from 'pg';
+import { secondsSince } from './context';
+
+/**
+ * Tables grown by BENCH_SCALE, parents first. Each is copied (scale − 1) times with one
+ * `INSERT … SELECT … CROSS JOIN generate_series(2, scale)`: copy k of a row keeps every value but
+ * its keys, which become md5(key ‖ ':' ‖ k)::uuid, the same mapping in every table, so copies keep
+ * their relationships (a copied submission belongs to the copied organizer, in the copied chapter).
+ * The data set thus grows with the 1× distributions intact: chapters, people per stage, evidence,
+ * reviews, workshops (in the copied chapters, so the upcoming list grows too), readings,
+ * completions and certificates.
+ */
+const TABLES = [
+  'chapters',
+  'cohorts',
+  'users',
+  'coach_assignments',
+  'coach_requests',
+  'evidence_submissions',
+  'submission_reviews',
+  'coach_sessions',
+  'module_reads',
+  'milestone_completions',
+  'workshops',
+  'workshop_facilitators',
+  'workshop_registrations',
+  'workshop_attendance',
+  'status_lists',
+  'certificates',
+  'certificate_verifications',
+] as const;
+
+/** Copies get their own status lists (ids + (k − 1) · 1000), unpublished; the benchmark verifies 1× certificates only. */
+const STATUS_LIST_STRIDE = 1000;
+
+/** Columns that are unique on their own and are not keys: what copy k stores instead. */
+const UNIQUE_VALUES: Record<string, Record<string, string>> = {
+  chapters: { name: `name || ' · ' || k` },
+  cohorts: { name: `name || ' · ' || k` },
+  users: { email: `'c' || k || '.' || email` },
+  status_lists: { id: `id + (k - 1) * ${STATUS_LIST_STRIDE}`, credential: 'NULL' },
+  certificates: {
+    code: `code || '-' || k`,
+    status_list_id: `status_list_id + (k - 1) * ${STATUS_LIST_STRIDE}`,
+  },
+};
+
+async function columnsOf(client: ClientBase, table: string) {
+  const { rows: columns } = await client.query<{ name: string; type: string }>(
+    `SELECT column_name AS name, data_type AS type FROM information_schema.columns
+      WHERE table_schema = 'public' AND table_name = $1 AND is_generated = 'NEVER' ORDER BY ordinal_position`,
+    [table],
+  );
+  const { rows: references } = await client.query<{ name: string; target: string }>(
+    `SELECT a.attname AS name, target.relname AS target
+       FROM pg_constraint c JOIN pg_class source ON source.oid = c.conrelid
+       JOIN pg_class target ON target.oid = c.confrelid
+       JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
+      WHERE c.contype = 'f' AND source.relname = $1`,
+    [table],
+  );
+  const copied = new Set<string>(TABLES);
+  const keys = new Set(references.filter((r) => copied.has(r.target)).map((r) => r.name));
+  return columns.map(({ name, type }) => {
+    const special = UNIQUE_VALUES[table]?.[name];
+    if (special) return { name, expr: special };
+    if (type === 'uuid' && (name === 'id' || keys.has(name)))
+      return { name, expr: `md5("${name}"::text || ':' || k)::uuid` };
+    return { name, expr: `"${name}"` };
+  });
+}
+
+/**
+ * Grows the seeded data set to `scale` times its size (see TABLES). Ordinary triggers (change
+ * notices, progress summaries, foreign-key checks) are switched off for the copy where the role
+ * may (session_replication_role), and the progress summaries are then rebuilt in one pass.
+ */
+export async function growByCopies(
+  client: ClientBase,
+  scale: number,
+  log: (line: string) => void,
+): Promise<void> {
+  if (scale <= 1) return;
+  await client.query('BEGIN');
+  await client.query('SET LOCAL synchronous_commit = off');
+  await client.query('SAVEPOINT quiet');
+  const quiet = await client
+    .query('SET LOCAL session_replication_role = replica')
+    .then(() => true)
+    .catch(() => false);
+  if (!quiet) {
+    await client.query('ROLLBACK TO SAVEPOINT quiet');
+    log('  (not a superuser: copying with triggers on, which is slower)');
+  }
+  for (const table of TABLES) {
+    const started = performance.now();
+    const columns = await columnsOf(client, table);
+    const names = columns.map((c) => `"${c.name}"`).join(', ');
+    const values = columns.map((c) => c.expr).join(', ');
+    const { rowCount } = await client.query(
+      `INSERT INTO "${table}" (${names}) SELECT ${values} FROM "${table}" CROSS JOIN generate_series(2, $1) AS k`,
+      [scale],
+    );
+    log(`  ${table.padEnd(26)} +${String(rowCount).padStart(9)}  ${secondsSince(started)}`);
+  }
+  if (quiet) {
+    await client.query('SET LOCAL session_replication_role = origin');
+    const started = performance.now();
+    await client.query('SELECT progress_refresh_activity(ARRAY(SELECT id FROM users))');
+    await client.query('SELECT progress_refresh_tracks(ARRAY(SELECT id FROM users))');
+    log(`  progress summaries rebuilt  ${secondsSince(started)}`);
+  }
+  await client.query('COMMIT');
+}
