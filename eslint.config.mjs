@@ -10,7 +10,7 @@ export default tseslint.config(
       'node_modules/**',
       '.data/**',
       'public/**',
-      '*.mjs',
+      '**/*.mjs',
       '**/jest.config.js',
     ],
   },

@@ -16,6 +16,10 @@ import { ChangeFeed1795870100000 } from './1795870100000-ChangeFeed';
 import { CoachingChangeNotices1795870200000 } from './1795870200000-CoachingChangeNotices';
 import { KeyedChangeNotices1795870300000 } from './1795870300000-KeyedChangeNotices';
 import { RandomStatusSlots1795870400000 } from './1795870400000-RandomStatusSlots';
+import { Notifications1795886000000 } from './1795886000000-Notifications';
+import { CertificateCelebration1795886100000 } from './1795886100000-CertificateCelebration';
+import { EmailChanges1795886200000 } from './1795886200000-EmailChanges';
+import { CertificateListIndex1795886300000 } from './1795886300000-CertificateListIndex';
 
 export const migrations: (new () => MigrationInterface)[] = [
   Accounts1795856333076,
@@ -34,4 +38,8 @@ export const migrations: (new () => MigrationInterface)[] = [
   CoachingChangeNotices1795870200000,
   KeyedChangeNotices1795870300000,
   RandomStatusSlots1795870400000,
+  Notifications1795886000000,
+  CertificateCelebration1795886100000,
+  EmailChanges1795886200000,
+  CertificateListIndex1795886300000,
 ];

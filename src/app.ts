@@ -4,16 +4,22 @@ import express, { type Express, type RequestHandler } from 'express';
 import { csrfSync } from 'csrf-sync';
 import type { Logger } from 'pino';
 import type { Pool } from 'pg';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { SessionUser } from './accounts/session-user';
+import { takeCelebrations } from './certificates/celebration';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { AccountsService } from './accounts/accounts.service';
 import { accountsRouter } from './accounts/accounts.router';
+import { profileRouter } from './accounts/profile.router';
+import { ProfileService } from './accounts/profile.service';
+import { setupWaitingCheck } from './accounts/setup-state';
 import { InvitesService } from './accounts/invites.service';
 import { LoginThrottle, type ThrottleLimits } from './accounts/login-throttle';
 import { createPassport, extendRequests, restoreSignedInPerson } from './accounts/passport';
 import { setPasswordHashConcurrency } from './accounts/passwords';
 import { readSessionsWithTheirUser } from './accounts/session-with-user';
 import { adminRouter } from './admin/admin.router';
+import { confirmationsRouter } from './admin/confirmations.router';
 import { ChaptersService } from './admin/chapters.service';
 import { CohortsService } from './admin/cohorts.service';
 import { reportsRouter } from './admin/reports.router';
@@ -52,12 +58,16 @@ import { AttemptLimiter } from './web/attempt-limiter';
 import { ChangeFeed } from './db/change-feed';
 import { createCertificateServices } from './certificates';
 import { certificatesRouter } from './certificates/certificates.router';
+import { adminCertificatesRouter } from './certificates/admin-list.router';
 import { PUBLIC_CERTIFICATE_PATHS, publicCertificatesRouter } from './certificates/public.router';
 import { VerificationCounter } from './certificates/verification-counter';
 import { AttendanceService } from './workshops/attendance.service';
 import { CalendarService } from './workshops/calendar.service';
 import { workshopsRouter } from './workshops/workshops.router';
 import { WorkshopsService } from './workshops/workshops.service';
+import { NotificationsService } from './notifications/notifications.service';
+import { notificationsRouter } from './notifications/notifications.router';
+import { unreadCountLocals } from './notifications/unread-count';
 
 export interface AppDeps {
   config: Config;
@@ -150,11 +160,16 @@ export function createApp({
   app.use(unlessAnonymousRead(enforceAbsoluteLifetime(config.sessionMaxMs)));
   // Checking a pasted credential changes nothing, so partners need neither a session nor a token.
   // The bulk import form is multipart: its router checks the token after parsing the body.
+  // One-click unsubscribes (RFC 8058) come from mail clients: the link's signed token is the proof.
   const csrfLater = new Set(['/verify', '/admin/import']);
   app.use((req, res, next) =>
-    req.method === 'POST' && csrfLater.has(req.path) ? next() : csrfSynchronisedProtection(req, res, next),
+    req.method === 'POST' && (csrfLater.has(req.path) || req.path.startsWith('/notifications/unsubscribe/'))
+      ? next()
+      : csrfSynchronisedProtection(req, res, next),
   );
   app.use(viewLocals((req) => generateToken(req)));
+  const notifications = new NotificationsService(config.sessionSecret);
+  app.use(unreadCountLocals(dataSource, notifications, { feed, enabled: () => app.enabled('view cache') }));
 
   const progress = new ProgressService(() => catalog.current());
   const people = new PeopleService();
@@ -196,9 +211,12 @@ export function createApp({
       curriculumPublic: config.curriculumPublic,
       curriculumDir: config.curriculumDir,
       feed,
+      setupWaiting: setupWaitingCheck(dataSource),
     }),
   );
   app.use(accountsRouter({ dataSource, accounts, invites, passport }));
+  const profiles = new ProfileService(config.baseUrl);
+  app.use(profileRouter({ dataSource, profiles }));
   const coachingDeps = {
     dataSource,
     catalog,
@@ -207,6 +225,8 @@ export function createApp({
     submissions,
     records: new RecordsService(() => catalog.current()),
     stalledAfterDays: config.stalledAfterDays,
+    celebrations: (m: EntityManager, actor: SessionUser | undefined) =>
+      takeCelebrations(m, actor, catalog.current(), config.baseUrl, keys.issuer.name),
   };
   app.use(organizerRouter(coachingDeps));
   app.use(
@@ -232,8 +252,11 @@ export function createApp({
     }),
   );
   app.use(coachRouter({ ...coachingDeps, feed }));
+  app.use(notificationsRouter({ dataSource, notifications }));
   app.use(certificatesRouter({ dataSource, catalog, certificates, people }));
+  app.use(adminCertificatesRouter({ dataSource, catalog, certificates, chapters, cohorts }));
   app.use(adminCoachingRouter({ dataSource, people, assignments, submissions }));
+  app.use(confirmationsRouter({ dataSource, catalog, workshops }));
   app.use(
     adminRouter({
       dataSource,
@@ -243,6 +266,8 @@ export function createApp({
       invites,
       outbox: new OutboxService(),
       mailConfigured: Boolean(config.smtpUrl),
+      profiles,
+      assignments,
     }),
   );
 
@@ -265,7 +290,7 @@ export function createApp({
       cohorts,
     }),
   );
-  app.use(auditLogRouter({ dataSource, pool, audit: new AuditLogService() }));
+  app.use(auditLogRouter({ dataSource, pool, audit: new AuditLogService(), catalog }));
   app.use(
     importRouter({
       dataSource,

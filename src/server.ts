@@ -15,6 +15,8 @@ import { connectDatabase } from './db/connect';
 import { EmbeddedPostgresError } from './db/embedded-postgres';
 import { shutdownGracefully, type Closer } from './lifecycle';
 import { OutboxWorker } from './mail/outbox-worker';
+import { DigestSender } from './notifications/digest';
+import { NotificationsService } from './notifications/notifications.service';
 import { createLogger } from './web/logger';
 import type { Pool } from 'pg';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
@@ -55,6 +57,10 @@ async function main(): Promise<void> {
     worker.start();
     closers.push({ name: 'outbox worker', close: () => worker.stop() });
   }
+  // Digests are queued to the outbox like any email (admins see them there without SMTP).
+  const digests = new DigestSender(new NotificationsService(config.sessionSecret), config.baseUrl);
+  digests.start(dataSource, logger);
+  closers.push({ name: 'digest emails', close: () => digests.stop() });
   closers.push({ name: 'certificate view counts', close: () => app.flushCounters() });
   closers.push({ name: 'database', close: () => db.close() });
 

@@ -17,6 +17,7 @@ import {
 } from './accounts.schemas';
 import type { InvitesService } from './invites.service';
 import { authenticateLocal } from './passport';
+import { landingPathFor } from './setup-state';
 import { endSession, startSession } from './sign-in';
 
 interface AccountsRouterDeps {
@@ -122,7 +123,7 @@ export function accountsRouter({ dataSource, accounts, invites, passport }: Acco
         const user = await tx((manager) => invites.accept(manager, paramToken(req.params.token), input));
         await startSession(req, user);
         flash(req, 'success', `Welcome to Organizer Academy, ${user.displayName}.`);
-        res.redirect(303, '/');
+        res.redirect(303, landingPathFor(user.role));
       },
     }),
   );
@@ -161,9 +162,6 @@ export function accountsRouter({ dataSource, accounts, invites, passport }: Acco
     }),
   );
 
-  router.get('/account', requireSignedIn, (req, res) => {
-    res.render('accounts/account', { pageTitle: 'Your account', person: req.user });
-  });
   const changeModel = () => ({ pageTitle: 'Change your password' });
   router.get('/account/password', requireSignedIn, showForm('accounts/change-password', changeModel));
   router.post(

@@ -33,3 +33,16 @@ export function safeLocalPath(next: unknown): string {
     return '/';
   return /[\r\n]/.test(next) ? '/' : next;
 }
+
+export const displayNameForm = z.object({ displayName: fields.text('Your name', { max: 100 }) });
+
+export const emailChangeForm = z.object({
+  newEmail: fields.email(),
+  currentPassword: fields.password('Your current password'),
+});
+
+/** Admins correcting a person's name and address. */
+export const identityForm = z.object({
+  displayName: fields.text('Name', { max: 100 }),
+  email: fields.email(),
+});

@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { IsNull } from 'typeorm';
 import { recordAudit } from '../audit/audit';
 import { queueEmail } from '../mail/outbox';
+import { withArticle } from './setup-state';
 import { Conflict, Gone, NotFound, ValidationFailed } from '../web/errors';
 import { uniqueViolation } from '../web/database-errors';
 import { assertAcceptablePassword } from './accounts.service';
@@ -55,7 +56,7 @@ export class InvitesService {
     await queueEmail(manager, {
       to: invite.email,
       subject: `${inviter.displayName} invited you to Organizer Academy`,
-      text: `Hello,\n\n${inviter.displayName} invited you to join Organizer Academy as ${invite.role === 'admin' ? 'an' : 'a'} ${invite.role}.\n\nChoose your name and password here (the link works once and expires in 7 days):\n\n${this.baseUrl}/invites/${token}\n`,
+      text: `Hello,\n\n${inviter.displayName} invited you to join Organizer Academy as ${withArticle(invite.role)}.\n\nChoose your name and password here (the link works once and expires in 7 days):\n\n${this.baseUrl}/invites/${token}\n`,
     });
   }
 
@@ -209,6 +210,8 @@ export class InvitesService {
         role: invite.role,
         chapterId: invite.chapterId,
         cohortId: invite.cohortId,
+        // Accepting signs the person in: recorded like any sign-in.
+        lastLoginAt: new Date(),
       }),
     );
     await manager.update(Invite, invite.id, { acceptedAt: new Date(), userId: user.id });

@@ -2,6 +2,9 @@ import { TIME_ZONES } from '../web/time-zones';
 import { Router, type Request } from 'express';
 import type { DataSource } from 'typeorm';
 import type { InvitesService } from '../accounts/invites.service';
+import type { ProfileService } from '../accounts/profile.service';
+import { identityForm } from '../accounts/accounts.schemas';
+import type { AssignmentsService } from '../coaching/assignments.service';
 import { withTransaction } from '../db/transaction';
 import { idOf } from '../web/params';
 import { flash } from '../web/flash';
@@ -23,6 +26,8 @@ interface AdminRouterDeps {
   invites: InvitesService;
   outbox: OutboxService;
   mailConfigured: boolean;
+  profiles: ProfileService;
+  assignments: AssignmentsService;
 }
 
 export function adminRouter({
@@ -33,6 +38,8 @@ export function adminRouter({
   invites,
   outbox,
   mailConfigured,
+  profiles,
+  assignments,
 }: AdminRouterDeps): Router {
   const router = Router();
   const tx = <T>(work: Parameters<typeof withTransaction<T>>[1]) => withTransaction(dataSource, work);
@@ -58,9 +65,12 @@ export function adminRouter({
   const personModel = async (req: Request) => {
     const person = await people.get(manager, req.user, idOf(req));
     const academyWide = !scopeOf(req.user!);
+    const assignment =
+      person.role === 'organizer' ? await assignments.currentAssignment(manager, person.id) : null;
     return {
       pageTitle: 'Person',
       person,
+      coach: assignment ? { id: assignment.coach.id, name: assignment.coach.displayName } : null,
       roles: academyWide || person.role === 'admin' ? ROLES : ROLES.filter((r) => r !== 'admin'),
       chapters: await chapters.forAdmin(manager, req.user),
       allChapters: await chapters.list(manager),
@@ -78,6 +88,19 @@ export function adminRouter({
       submit: async (req, res, input) => {
         await tx((m) => people.update(m, req.user, idOf(req), input));
         flash(req, 'success', 'Changes saved.');
+        res.redirect(303, `/admin/people/${idOf(req)}`);
+      },
+    }),
+  );
+  router.post(
+    '/admin/people/:id/identity',
+    handleForm({
+      view: 'admin/person',
+      schema: identityForm,
+      model: personModel,
+      submit: async (req, res, input) => {
+        await tx((m) => profiles.correct(m, req.user, idOf(req), input));
+        flash(req, 'success', 'Name and address saved.');
         res.redirect(303, `/admin/people/${idOf(req)}`);
       },
     }),
@@ -178,14 +201,26 @@ export function adminRouter({
       model: invitesModel,
       submit: async (req, res, input) => {
         await tx((m) => invites.create(m, req.user, input));
-        flash(req, 'success', `Invite sent to ${input.email}.`);
+        flash(
+          req,
+          'success',
+          mailConfigured
+            ? `Invite sent to ${input.email}.`
+            : `Invite created for ${input.email}: no mail server is set up, so copy the link from the Outbox.`,
+        );
         res.redirect(303, '/admin/invites');
       },
     }),
   );
   router.post('/admin/invites/:id/resend', async (req, res) => {
     const email = await tx((m) => invites.resend(m, req.user, idOf(req)));
-    flash(req, 'success', `A new invite link was sent to ${email}.`);
+    flash(
+      req,
+      'success',
+      mailConfigured
+        ? `A new invite link was sent to ${email}.`
+        : `A new invite link for ${email} is in the Outbox: no mail server is set up, so copy it from there.`,
+    );
     res.redirect(303, '/admin/invites');
   });
   router.post('/admin/invites/:id/revoke', async (req, res) => {

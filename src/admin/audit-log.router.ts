@@ -4,6 +4,8 @@ import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { streamCsv } from '../web/csv-stream';
 import { requireRole } from '../web/guards';
+import type { CurriculumCatalog } from '../curriculum/catalog';
+import { describeAuditEvent } from './audit-words';
 import { isoDay } from './reports.schemas';
 import { AUDIT_PAGE_SIZE, type AuditLogService, type AuditQuery } from './audit-log.service';
 
@@ -24,13 +26,19 @@ export function auditLogRouter({
   dataSource,
   pool,
   audit,
+  catalog,
 }: {
+  catalog: CurriculumCatalog;
   dataSource: DataSource;
   pool: Pool;
   audit: AuditLogService;
 }): Router {
   const router = Router();
   const manager = dataSource.manager;
+  const titles = {
+    milestone: (id: string) => catalog.current().milestoneById.get(id)?.milestone.title ?? id,
+    track: (id: string) => catalog.current().trackById.get(id)?.title ?? id,
+  };
 
   router.get('/admin/audit', requireRole('admin'), async (req, res) => {
     const q = parse(req.query);
@@ -50,7 +58,7 @@ export function auditLogRouter({
       rows: rows.map((r) => ({
         ...r,
         when: r.created_at.toISOString().slice(0, 16).replace('T', ' '),
-        detailsText: JSON.stringify(r.details),
+        sentence: describeAuditEvent(r, titles),
       })),
       total,
       actions: await audit.actions(manager),

@@ -24,6 +24,12 @@ export interface AuditRow {
   subject_id: string;
   subject: string | null;
   details: Record<string, unknown>;
+  /** Names of what the event is about, for describing it in words (audit-words.ts). */
+  workshop_title: string | null;
+  milestone_id: string | null;
+  submission_owner: string | null;
+  certificate_track: string | null;
+  certificate_holder: string | null;
 }
 
 /**
@@ -38,6 +44,11 @@ function auditSql(q: AuditQuery): { where: string; params: unknown[] } {
             LEFT JOIN users a ON a.id = e.actor_id
             LEFT JOIN users s ON e.subject_type = 'user' AND s.id::text = e.subject_id
             LEFT JOIN users d ON d.id::text = e.details->>'userId'
+            LEFT JOIN workshops w ON e.subject_type = 'workshop' AND w.id::text = e.subject_id
+            LEFT JOIN evidence_submissions es ON e.subject_type = 'submission' AND es.id::text = e.subject_id
+            LEFT JOIN users so ON so.id = es.organizer_id
+            LEFT JOIN certificates ce ON e.subject_type = 'certificate' AND ce.id::text = e.subject_id
+            LEFT JOIN users ch ON ch.id = ce.user_id
            WHERE ($1::text IS NULL OR a.display_name ILIKE $1 OR a.email ILIKE $1 OR s.display_name ILIKE $1
                   OR s.email ILIKE $1 OR d.display_name ILIKE $1 OR d.email ILIKE $1)
              AND ($2::text IS NULL OR e.action ILIKE $2)
@@ -48,7 +59,9 @@ function auditSql(q: AuditQuery): { where: string; params: unknown[] } {
 }
 
 const COLUMNS = `e.id, e.created_at, e.action, a.display_name AS actor, a.email AS actor_email, e.subject_type,
-                 e.subject_id, coalesce(s.display_name, d.display_name) AS subject, e.details`;
+                 e.subject_id, coalesce(s.display_name, d.display_name) AS subject, e.details,
+                 w.title AS workshop_title, es.milestone_id, so.display_name AS submission_owner,
+                 ce.track_id AS certificate_track, ch.display_name AS certificate_holder`;
 
 export class AuditLogService {
   /** Academy-wide admins only: the log spans every chapter. */

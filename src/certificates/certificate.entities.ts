@@ -69,6 +69,8 @@ export class StatusList {
   where: `"superseded_at" IS NULL`,
 })
 @Index('certificates_status_slot', ['statusListId', 'statusIndex'], { unique: true })
+/** The admin certificate list pages by (issued_at, id), newest first. */
+@Index('certificates_by_issue', ['issuedAt', 'id'])
 @Check('certificates_code_length', `char_length("code") >= 22`)
 @Check('certificates_status_index', `"status_index" >= 0`)
 @Check('certificates_revocation_has_reason', `("revoked_at" IS NULL) = ("revoked_reason" IS NULL)`)
@@ -141,6 +143,10 @@ export class Certificate {
 
   @CreateDateColumn({ name: 'issued_at', type: 'timestamptz' })
   issuedAt!: Date;
+
+  /** When "Your progress" congratulated the holder; null until their next visit after it was earned. */
+  @Column({ name: 'celebrated_at', type: 'timestamptz', nullable: true })
+  celebratedAt!: Date | null;
 }
 
 export const VERIFICATION_CHANNELS = ['page', 'json', 'pdf', 'paste'] as const;

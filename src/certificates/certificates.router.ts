@@ -10,7 +10,7 @@ import { showForm } from '../web/forms';
 import { requireRole, requireSignedIn } from '../web/guards';
 import { idOf } from '../web/params';
 import { Conflict, ValidationFailed } from '../web/errors';
-import type { CertificatesService } from './certificates.service';
+import { nameOnCredential, type CertificatesService } from './certificates.service';
 import { dateOnly, statusView } from './view-models';
 
 interface CertificatesRouterDeps {
@@ -47,13 +47,30 @@ export function certificatesRouter({
       hidden: certificate.hidden,
       verifications,
       status: statusView(certificate),
+      nameOnCertificate: nameOnCredential(certificate.credential),
     }));
 
   router.get('/me/certificates', requireSignedIn, async (req, res) => {
+    const currentName = req.user!.displayName;
     res.render('certificates/mine', {
       pageTitle: 'Your certificates',
-      certificates: await rows(req, req.user!.id),
+      certificates: (await rows(req, req.user!.id)).map((row) => ({
+        ...row,
+        offerNewName:
+          (row.status.state === 'valid' || row.status.state === 'expired') &&
+          row.nameOnCertificate !== currentName,
+      })),
+      currentName,
     });
+  });
+  router.post('/me/certificates/:id/reissue', requireSignedIn, async (req, res) => {
+    await tx((m) => certificates.reissueWithCurrentName(m, req.user, idOf(req)));
+    flash(
+      req,
+      'success',
+      'Your certificate was re-issued with your current name; its award date stays the same.',
+    );
+    res.redirect(303, '/me/certificates');
   });
   router.post('/me/certificates/:id/visibility', requireSignedIn, async (req, res) => {
     const input = visibilityForm.safeParse(req.body);
@@ -129,6 +146,7 @@ export function certificatesRouter({
         'error',
         'Say why the certificate is revoked (up to 500 characters); it is shown on its page.',
       );
+      return res.redirect(303, `/admin/certificates/${certificate.id}/revoke`);
     } else {
       await tx((m) => certificates.revoke(m, req.user, certificate.id, input.data.reason));
       flash(req, 'success', 'The certificate was revoked; its page and the status list say so now.');

@@ -16,12 +16,19 @@ import {
   signCredential,
   type DocumentLoader,
 } from './credentials';
+import { announceCertificate, announceRevocation } from './celebration';
 import { evidenceFor, missingMilestones } from './evidence';
 import type { IssuerKeysService } from './issuer-keys.service';
 import type { StatusListsService } from './status-lists.service';
 
 /** Signing only needs the bundled contexts. */
 const contextsOnly: DocumentLoader = createDocumentLoader(() => Promise.resolve(null));
+
+/** The holder's name as the signed credential states it. */
+export function nameOnCredential(credential: Record<string, unknown>): string {
+  const subject = credential.credentialSubject as { name?: unknown } | undefined;
+  return typeof subject?.name === 'string' ? subject.name : '';
+}
 
 export type CertificateState = 'valid' | 'expired' | 'revoked' | 'superseded';
 
@@ -132,6 +139,7 @@ export class CertificatesService {
       subjectId: certificate.id,
       details: { userId, trackId },
     });
+    await announceCertificate(manager, this.baseUrl, holder, certificate, track.certificateName);
     return { certificate, created: true };
   }
 
@@ -231,6 +239,31 @@ export class CertificatesService {
   ): Promise<Certificate> {
     const admin = assertAdmin(actor);
     const old = await this.lockCertificate(manager, admin, certificateId);
+    return this.replace(manager, admin.id, old);
+  }
+
+  /**
+   * Holders: after a name change, a fresh credential with the new name, keeping the award date
+   * (as reissue). Throws NotFound for anyone else's certificate, Conflict when the name is the same.
+   */
+  async reissueWithCurrentName(
+    manager: EntityManager,
+    actor: SessionUser | undefined,
+    certificateId: string,
+  ): Promise<Certificate> {
+    const holder = assertSignedIn(actor);
+    const old = await manager.findOne(Certificate, {
+      where: { id: certificateId },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!old || old.userId !== holder.id) throw new NotFound('That certificate does not exist.');
+    const person = await manager.findOneByOrFail(User, { id: holder.id });
+    if (nameOnCredential(old.credential) === person.displayName)
+      throw new Conflict('This certificate already carries your current name.');
+    return this.replace(manager, holder.id, old);
+  }
+
+  private async replace(manager: EntityManager, actorId: string, old: Certificate): Promise<Certificate> {
     if (old.supersededAt)
       throw new Conflict('This certificate was already superseded; re-issue the newest one.');
     if (old.revokedAt) throw new Conflict('A revoked certificate cannot be re-issued.');
@@ -240,9 +273,11 @@ export class CertificatesService {
     const holder = await manager.findOneByOrFail(User, { id: old.userId });
     const replacement = await this.sign(manager, holder, track, old.awardedAt);
     await manager.update(Certificate, old.id, { supersededById: replacement.id });
+    // The holder was congratulated on the first one; a re-issue is not a new achievement.
+    await manager.update(Certificate, replacement.id, { celebratedAt: new Date() });
     await this.lists.publish(manager, old.statusListId, contextsOnly);
     await recordAudit(manager, {
-      actorId: admin.id,
+      actorId,
       action: 'certificate.reissued',
       subjectType: 'certificate',
       subjectId: replacement.id,
@@ -270,6 +305,7 @@ export class CertificatesService {
       subjectId: certificate.id,
       details: { reason, userId: certificate.userId, trackId: certificate.trackId },
     });
+    await announceRevocation(manager, this.baseUrl, certificate, this.track(certificate.trackId), reason);
     return manager.findOneByOrFail(Certificate, { id: certificate.id });
   }
 

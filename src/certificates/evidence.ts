@@ -41,8 +41,8 @@ export async function evidenceFor(
         [userId, milestoneIds],
       ),
     () =>
-      manager.query<{ id: string; title: string; starts_at: Date; ends_at: Date }[]>(
-        `SELECT w.id, w.title, w.starts_at, w.ends_at
+      manager.query<{ id: string; title: string; starts_at: Date; ends_at: Date; time_zone: string }[]>(
+        `SELECT w.id, w.title, w.starts_at, w.ends_at, w.time_zone
          FROM workshop_attendance a JOIN workshops w ON w.id = a.workshop_id
         WHERE a.user_id = $1 AND a.status = 'present' AND w.milestone_ids && $2::text[]
         ORDER BY w.starts_at, w.id`,
@@ -74,6 +74,7 @@ export async function evidenceFor(
       url: `${baseUrl}/workshops/${row.id}`,
       startsAt: row.starts_at,
       endsAt: row.ends_at,
+      timeZone: row.time_zone,
     })),
   ];
 }

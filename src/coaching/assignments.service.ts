@@ -4,7 +4,7 @@ import { assertAdmin, assertInScope, assertRole, scopeOf } from '../accounts/pol
 import type { SessionUser } from '../accounts/session-user';
 import { User } from '../accounts/user.entity';
 import { recordAudit } from '../audit/audit';
-import { queueEmail } from '../mail/outbox';
+import { notify } from '../notifications/notify';
 import { uniqueViolation } from '../web/database-errors';
 import { Conflict, NotFound, ValidationFailed } from '../web/errors';
 import { CoachAssignment, CoachRequest } from './coaching.entities';
@@ -179,15 +179,21 @@ export class AssignmentsService {
       },
     });
     const link = `${this.baseUrl}/coach/organizers/${organizer.id}`;
-    await queueEmail(manager, {
-      to: coach.email,
-      subject: `You are now coaching ${organizer.displayName}`,
-      text: `Hello ${coach.displayName},\n\nYou are now the coach of ${organizer.displayName}. Their progress and evidence so far:\n\n${link}\n`,
+    await notify(manager, this.baseUrl, {
+      to: coach,
+      kind: 'coaching',
+      title: `You are now coaching ${organizer.displayName}`,
+      body: `You are now the coach of ${organizer.displayName}. Their progress and evidence so far are on their page.`,
+      link: `/coach/organizers/${organizer.id}`,
+      emailText: `Hello ${coach.displayName},\n\nYou are now the coach of ${organizer.displayName}. Their progress and evidence so far:\n\n${link}\n`,
     });
-    await queueEmail(manager, {
-      to: organizer.email,
-      subject: `${coach.displayName} is your coach`,
-      text: `Hello ${organizer.displayName},\n\n${coach.displayName} (${coach.email}) is now your coach in Organizer Academy. Your progress:\n\n${this.baseUrl}/me\n`,
+    await notify(manager, this.baseUrl, {
+      to: organizer,
+      kind: 'coaching',
+      title: `${coach.displayName} is your coach`,
+      body: `${coach.displayName} (${coach.email}) is now your coach in Organizer Academy.`,
+      link: '/me',
+      emailText: `Hello ${organizer.displayName},\n\n${coach.displayName} (${coach.email}) is now your coach in Organizer Academy. Your progress:\n\n${this.baseUrl}/me\n`,
     });
   }
 

@@ -5,6 +5,7 @@ import { flash } from '../web/flash';
 import { handleForm } from '../web/forms';
 import { requireSignedIn } from '../web/guards';
 import { SubmissionReview } from './coaching.entities';
+import { markAllFeedbackRead } from './feedback';
 import { coachRequestForm, evidenceForm } from './coaching.schemas';
 import type { CoachingRouterDeps } from './router-shared';
 import { milestoneInfo, threadModel } from './view-models';
@@ -17,6 +18,7 @@ export function organizerRouter({
   assignments,
   submissions,
   records,
+  celebrations,
 }: CoachingRouterDeps): Router {
   const router = Router();
   const manager = dataSource.manager;
@@ -36,8 +38,10 @@ export function organizerRouter({
         .tracks.map((track) => progress.trackProgress(manager, user.id, track).then((p) => ({ track, p }))),
     );
     const sessions = await records.sessions(manager, user, user.id);
+    const earned = celebrations ? await tx((m) => celebrations(m, user)) : [];
     res.render('coaching/me', {
       pageTitle: 'Your progress',
+      earned,
       nextSteps: sessions.filter((session) => session.nextStep).slice(0, 3),
       coach: assignment ? { name: assignment.coach.displayName, email: assignment.coach.email } : null,
       coachRequested: assignment ? false : Boolean(await assignments.openRequest(manager, user.id)),
@@ -61,6 +65,12 @@ export function organizerRouter({
       values: {},
       errors: {},
     });
+  });
+
+  router.post('/me/feedback/read', requireSignedIn, async (req, res) => {
+    await tx((m) => markAllFeedbackRead(m, req.user));
+    flash(req, 'success', 'All feedback marked read.');
+    res.redirect(303, '/me');
   });
 
   router.post(

@@ -1,4 +1,6 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { SessionUser } from '../accounts/session-user';
+import type { Celebration } from '../certificates/celebration';
 import type { CurriculumCatalog } from '../curriculum/catalog';
 import type { ProgressService } from '../curriculum/progress.service';
 import type { AssignmentsService } from './assignments.service';
@@ -13,6 +15,8 @@ export interface CoachingRouterDeps {
   submissions: SubmissionsService;
   records: RecordsService;
   stalledAfterDays: number;
+  /** Certificates earned since the person's last visit to "Your progress" (each returned once). */
+  celebrations?: (manager: EntityManager, actor: SessionUser | undefined) => Promise<Celebration[]>;
 }
 
 export { idOf } from '../web/params';

@@ -7,7 +7,7 @@ import { User } from '../accounts/user.entity';
 import { recordAudit } from '../audit/audit';
 import type { Curriculum } from '../curriculum/curriculum.types';
 import type { ProgressService } from '../curriculum/progress.service';
-import { queueEmail } from '../mail/outbox';
+import { notify } from '../notifications/notify';
 import { uniqueViolation } from '../web/database-errors';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../web/errors';
 import { assertCanReview, organizerAccess } from './coaching.policy';
@@ -109,10 +109,13 @@ export class SubmissionsService {
       relations: { coach: true },
     });
     if (assignment?.coach) {
-      await queueEmail(manager, {
-        to: assignment.coach.email,
-        subject: `${organizer.displayName} submitted evidence: ${milestone.title}`,
-        text: `Hello ${assignment.coach.displayName},\n\n${organizer.displayName} submitted evidence for “${milestone.title}”. Review it here:\n\n${this.baseUrl}/coach/submissions/${submission.id}\n`,
+      await notify(manager, this.baseUrl, {
+        to: assignment.coach,
+        kind: 'evidence',
+        title: `${organizer.displayName} submitted evidence: ${milestone.title}`,
+        body: `${organizer.displayName} submitted evidence for “${milestone.title}”. It waits for your review.`,
+        link: `/coach/submissions/${submission.id}`,
+        emailText: `Hello ${assignment.coach.displayName},\n\n${organizer.displayName} submitted evidence for “${milestone.title}”. Review it here:\n\n${this.baseUrl}/coach/submissions/${submission.id}\n`,
       });
     }
     return submission;
@@ -214,10 +217,13 @@ export class SubmissionsService {
     const organizer = await manager.findOneByOrFail(User, { id: submission.organizerId });
     const title =
       this.curriculum().milestoneById.get(submission.milestoneId)?.milestone.title ?? submission.milestoneId;
-    await queueEmail(manager, {
-      to: organizer.email,
-      subject: input.decision === 'approved' ? `Signed off: ${title}` : `Changes requested: ${title}`,
-      text: `Hello ${organizer.displayName},\n\n${reviewer.displayName} reviewed your evidence for “${title}”. Read the feedback here:\n\n${this.baseUrl}/me/milestones/${submission.milestoneId}\n`,
+    await notify(manager, this.baseUrl, {
+      to: organizer,
+      kind: 'feedback',
+      title: input.decision === 'approved' ? `Signed off: ${title}` : `Changes requested: ${title}`,
+      body: `${reviewer.displayName} reviewed your evidence for “${title}”.`,
+      link: `/me/milestones/${submission.milestoneId}`,
+      emailText: `Hello ${organizer.displayName},\n\n${reviewer.displayName} reviewed your evidence for “${title}”. Read the feedback here:\n\n${this.baseUrl}/me/milestones/${submission.milestoneId}\n`,
     });
     return submission;
   }
@@ -258,6 +264,15 @@ export class SubmissionsService {
       subjectType: 'submission',
       subjectId: submission.id,
       details: { reason, ...(keptCertified && { completionKept: 'certificate already issued' }) },
+    });
+    const title =
+      this.curriculum().milestoneById.get(submission.milestoneId)?.milestone.title ?? submission.milestoneId;
+    await notify(manager, this.baseUrl, {
+      to: organizer,
+      kind: 'feedback',
+      title: `Approval withdrawn: ${title}`,
+      body: `An admin withdrew the approval of your evidence for “${title}”. The reason given: ${reason}`,
+      link: `/me/milestones/${submission.milestoneId}`,
     });
     return { submission, keptCertified };
   }

@@ -22,6 +22,8 @@ interface CurriculumRouterDeps {
   curriculumPublic: boolean;
   curriculumDir: string;
   feed: ChangeFeed;
+  /** True while a fresh instance waits for its first admin. */
+  setupWaiting?: () => Promise<boolean>;
 }
 
 const searchQuery = z.object({ q: z.string().trim().max(200).catch('') });
@@ -34,6 +36,7 @@ export function curriculumRouter({
   curriculumPublic,
   curriculumDir,
   feed,
+  setupWaiting,
 }: CurriculumRouterDeps): Router {
   const router = Router();
   const manager = dataSource.manager;
@@ -64,10 +67,11 @@ export function curriculumRouter({
     express.static(path.join(curriculumDir, 'assets'), { index: false, maxAge: '1h' }),
   );
 
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
     const showTracks = curriculumPublic || Boolean(req.user);
     res.render('home', {
       pageTitle: 'Organizer Academy',
+      setupWaiting: setupWaiting ? await setupWaiting() : false,
       signedIn: Boolean(req.user),
       tracks: showTracks ? catalog.current().tracks : [],
     });

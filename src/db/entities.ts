@@ -24,6 +24,8 @@ import {
   StatusList,
 } from '../certificates/certificate.entities';
 import { OutboxMessage } from '../mail/outbox-message.entity';
+import { Notification, NotificationPreference } from '../notifications/notification.entities';
+import { EmailChange } from '../accounts/email-change.entity';
 import {
   CalendarFeed,
   Workshop,
@@ -60,4 +62,7 @@ export const entities = [
   StatusList,
   Certificate,
   CertificateVerification,
+  Notification,
+  NotificationPreference,
+  EmailChange,
 ];

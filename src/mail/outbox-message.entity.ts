@@ -20,6 +20,10 @@ export class OutboxMessage {
   @Column({ name: 'body_text', type: 'text' })
   bodyText!: string;
 
+  /** Extra mail headers, such as List-Unsubscribe on digest emails. */
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  headers!: Record<string, string>;
+
   @Column({ type: 'text', default: 'queued' })
   status!: OutboxStatus;
 

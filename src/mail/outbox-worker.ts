@@ -4,7 +4,13 @@ import { OutboxMessage } from './outbox-message.entity';
 
 /** What the worker needs from a mail transport; nodemailer's transporter fits, and so do test doubles. */
 export interface MailTransport {
-  sendMail(message: { from: string; to: string; subject: string; text: string }): Promise<unknown>;
+  sendMail(message: {
+    from: string;
+    to: string;
+    subject: string;
+    text: string;
+    headers?: Record<string, string>;
+  }): Promise<unknown>;
 }
 
 export const MAX_SEND_ATTEMPTS = 8;
@@ -48,6 +54,7 @@ export class OutboxWorker {
             to: message.toAddress,
             subject: message.subject,
             text: message.bodyText,
+            headers: message.headers,
           });
           await manager.update(OutboxMessage, message.id, {
             status: 'sent',

@@ -5,6 +5,8 @@ export interface EmailMessage {
   to: string;
   subject: string;
   text: string;
+  /** Extra headers, such as List-Unsubscribe. */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -16,5 +18,6 @@ export async function queueEmail(manager: EntityManager, message: EmailMessage):
     toAddress: message.to,
     subject: message.subject,
     bodyText: message.text,
+    headers: message.headers ?? {},
   });
 }

@@ -83,6 +83,11 @@ export function formatRange(start: Date, end: Date, zone: string): string {
   return `${day.format(start)}, ${time.format(start)}–${to} (${zone})`;
 }
 
+/** The calendar date (YYYY-MM-DD) of an instant in `zone`: an evening in New York is still that day. */
+export function calendarDateIn(date: Date, zone: string): string {
+  return utcToZonedInput(date, zone).slice(0, 10);
+}
+
 /** A time of day in `zone`, e.g. "18:05 (America/New_York)". */
 export function formatTime(date: Date, zone: string): string {
   const time = formatter('time', zone);

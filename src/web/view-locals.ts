@@ -14,7 +14,10 @@ export function navigationFor(user: SessionUser | undefined): NavLink[] {
   ];
   if (!user) return [...links, { href: '/verify', label: 'Verify a certificate' }];
   if (user.role === 'organizer') links.push({ href: '/me', label: 'Your progress' });
-  links.push({ href: '/me/certificates', label: 'Certificates' });
+  links.push({
+    href: user.role === 'admin' ? '/admin/certificates' : '/me/certificates',
+    label: 'Certificates',
+  });
   links.push({ href: '/workshops', label: 'Workshops' });
   if (user.role === 'coach') links.push({ href: '/coach', label: 'Coaching' });
   if (user.role === 'admin') {

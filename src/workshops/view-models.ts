@@ -28,6 +28,7 @@ export function workshopSummary(
     waitlisted: counts?.waitlisted ?? 0,
     cancelled: Boolean(workshop.cancelledAt),
     started: workshop.startsAt <= new Date(),
+    ended: workshop.endsAt <= new Date(),
     milestones: workshop.milestoneIds.map((id) => {
       const found = curriculum.milestoneById.get(id);
       return {

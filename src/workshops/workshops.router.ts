@@ -6,7 +6,8 @@ import { renderUserMarkdown } from '../coaching/user-markdown';
 import { withTransaction } from '../db/transaction';
 import { flash } from '../web/flash';
 import { fields } from '../web/fields';
-import { handleForm, showForm } from '../web/forms';
+import { handleForm, parseForm, showForm } from '../web/forms';
+import { Conflict, TooManyRequests, ValidationFailed } from '../web/errors';
 import { requireRole, requireSignedIn } from '../web/guards';
 import { csvLine } from '../web/csv';
 import { idOf } from '../web/params';
@@ -149,6 +150,7 @@ export function workshopsRouter({
       attendance: attended?.status ?? null,
       checkInOpen: checkInIsOpen(workshop),
       facilitators: facilitators.map((f) => ({ id: f.id, name: f.displayName })),
+      isFacilitator: facilitators.some((f) => f.id === req.user!.id),
       canManage,
     };
   };
@@ -186,27 +188,39 @@ export function workshopsRouter({
       pageTitle: `Check-in code: ${workshop.title}`,
       workshop: workshopSummary(workshop, catalog.current(), undefined, zone),
       code: shown?.code ?? null,
-      changesAt: shown ? formatTime(shown.changesAt, zone ?? workshop.timeZone) : null,
+      // The room's clock: the workshop's own zone.
+      changesAt: shown ? formatTime(shown.changesAt, workshop.timeZone) : null,
+      // Reloads itself when the code changes (a second after, so the new code is current), no script needed.
+      refreshSeconds: shown
+        ? Math.max(1, Math.ceil((shown.changesAt.getTime() - Date.now()) / 1000) + 1)
+        : null,
     });
   });
-  router.post(
-    '/workshops/:id/check-in',
-    requireSignedIn,
-    handleForm({
-      view: 'workshops/show',
-      schema: checkInForm,
-      model: showModel,
-      submit: async (req, res, input) => {
-        const result = await attendance.selfCheckIn(manager, req.user, idOf(req), input.code);
-        flash(
-          req,
-          'success',
-          result === 'checked-in' ? 'You are checked in. Welcome!' : 'You were already checked in.',
-        );
-        res.redirect(303, `/workshops/${idOf(req)}`);
-      },
-    }),
-  );
+  // Post/redirect/get both ways: a wrong code comes back as a message on the workshop page, so the
+  // address bar never shows the check-in URL (the facilitators' code page) to an organizer.
+  router.post('/workshops/:id/check-in', requireSignedIn, async (req, res) => {
+    const back = `/workshops/${idOf(req)}`;
+    try {
+      const input = parseForm(checkInForm, req.body);
+      const result = await attendance.selfCheckIn(manager, req.user, idOf(req), input.code);
+      flash(
+        req,
+        'success',
+        result === 'checked-in' ? 'You are checked in. Welcome!' : 'You were already checked in.',
+      );
+    } catch (error) {
+      if (!(
+        error instanceof ValidationFailed ||
+        error instanceof Conflict ||
+        error instanceof TooManyRequests
+      ))
+        throw error;
+      if (error instanceof TooManyRequests) res.set('Retry-After', String(error.retryAfterSeconds));
+      const fieldErrors = error instanceof ValidationFailed ? Object.values(error.fieldErrors) : [];
+      flash(req, 'error', fieldErrors[0] ?? error.message);
+    }
+    res.redirect(303, `${back}#check-in-heading`);
+  });
 
   router.get('/workshops/:id/edit', requireRole('admin', 'coach'), async (req, res) => {
     await workshops.assertCanManage(manager, req.user, idOf(req));

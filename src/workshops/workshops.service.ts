@@ -7,10 +7,11 @@ import type { SessionUser } from '../accounts/session-user';
 import { User } from '../accounts/user.entity';
 import { recordAudit } from '../audit/audit';
 import type { Curriculum } from '../curriculum/curriculum.types';
-import { queueEmail } from '../mail/outbox';
+import { notify } from '../notifications/notify';
 import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldErrors } from '../web/errors';
 import {
   Workshop,
+  WorkshopAttendance,
   WorkshopFacilitator,
   WorkshopRegistration,
   type RegistrationStatus,
@@ -122,7 +123,8 @@ export class WorkshopsService {
     return workshop;
   }
 
-  private async people(manager: EntityManager, workshopId: string): Promise<User[]> {
+  /** Everyone registered or waitlisted: the people told when the workshop moves, is cancelled or reinstated. */
+  async people(manager: EntityManager, workshopId: string): Promise<User[]> {
     const registrations = await manager.find(WorkshopRegistration, {
       where: { workshopId, status: In(['registered', 'waitlisted']) },
       relations: { user: true },
@@ -194,6 +196,29 @@ export class WorkshopsService {
     });
   }
 
+  /** Undoes a cancellation of a workshop that has not ended; everyone registered or waitlisted is told. */
+  async reinstate(manager: EntityManager, actor: SessionUser | undefined, workshopId: string): Promise<void> {
+    const editor = await this.assertCanManage(manager, actor, workshopId);
+    const workshop = await this.lock(manager, workshopId);
+    if (!workshop.cancelledAt) throw new Conflict('This workshop is not cancelled.');
+    if (workshop.endsAt <= new Date())
+      throw new Conflict('This workshop has ended; it cannot be reinstated.');
+    workshop.cancelledAt = null;
+    await manager.save(workshop);
+    await this.notifyAll(
+      manager,
+      workshop,
+      `Workshop back on: ${workshop.title}`,
+      'takes place after all. Details',
+    );
+    await recordAudit(manager, {
+      actorId: editor.id,
+      action: 'workshop.reinstated',
+      subjectType: 'workshop',
+      subjectId: workshop.id,
+    });
+  }
+
   private async notifyAll(
     manager: EntityManager,
     workshop: Workshop,
@@ -201,10 +226,13 @@ export class WorkshopsService {
     what: string,
   ): Promise<void> {
     for (const person of await this.people(manager, workshop.id)) {
-      await queueEmail(manager, {
-        to: person.email,
-        subject,
-        text: `Hello ${person.displayName},\n\nThe workshop “${workshop.title}” ${what}:\n\n${this.baseUrl}/workshops/${workshop.id}\n`,
+      await notify(manager, this.baseUrl, {
+        to: person,
+        kind: 'workshops',
+        title: subject,
+        body: `The workshop “${workshop.title}” ${what}.`,
+        link: `/workshops/${workshop.id}`,
+        emailText: `Hello ${person.displayName},\n\nThe workshop “${workshop.title}” ${what}:\n\n${this.baseUrl}/workshops/${workshop.id}\n`,
       });
     }
   }
@@ -248,6 +276,13 @@ export class WorkshopsService {
       throw new Conflict('The workshop has started; registrations can no longer change.');
     const registration = await this.registrationOf(manager, workshopId, person.id);
     if (!registration) return;
+    // The row lock above also serialises this against a check-in of the same workshop.
+    if (
+      await manager.exists(WorkshopAttendance, {
+        where: { workshopId, userId: person.id, status: 'present' },
+      })
+    )
+      throw new Conflict('You are checked in, so your registration can no longer be cancelled.');
     await manager.update(WorkshopRegistration, registration.id, {
       status: 'cancelled',
       updatedAt: new Date(),
@@ -275,10 +310,13 @@ export class WorkshopsService {
         status: 'registered',
         updatedAt: new Date(),
       });
-      await queueEmail(manager, {
-        to: registration.user!.email,
-        subject: `You have a seat: ${workshop.title}`,
-        text: `Hello ${registration.user!.displayName},\n\nA seat opened up and it is yours:\n\n${this.baseUrl}/workshops/${workshop.id}\n`,
+      await notify(manager, this.baseUrl, {
+        to: registration.user!,
+        kind: 'workshops',
+        title: `You have a seat: ${workshop.title}`,
+        body: `A seat opened up in “${workshop.title}” and it is yours.`,
+        link: `/workshops/${workshop.id}`,
+        emailText: `Hello ${registration.user!.displayName},\n\nA seat opened up and it is yours:\n\n${this.baseUrl}/workshops/${workshop.id}\n`,
       });
     }
   }

@@ -94,7 +94,9 @@ describe('invites', () => {
     const list = await adminAgent.get('/admin/invites');
     expect(list.status).toBe(200);
     expect(list.text).toContain('casey.coach@example.org');
-    expect(list.text).toContain('Invite sent to casey.coach@example.org.');
+    expect(list.text).toContain(
+      'Invite created for casey.coach@example.org: no mail server is set up, so copy the link from the Outbox.',
+    );
   });
 
   it('shows the invitee their email and role, then creates their account with the invite role and chapter and signs them in', async () => {
@@ -109,9 +111,10 @@ describe('invites', () => {
 
     const response = await accept(invitee, token, { displayName: 'Casey Coach', password: STRONG_PASSWORD });
     expect(response.status).toBe(303);
-    expect(response.headers.location).toBe('/');
+    expect(response.headers.location).toBe('/coach');
 
     const user = await db().findOneByOrFail(User, { email: 'casey@example.org' });
+    expect(user.lastLoginAt).toBeInstanceOf(Date);
     expect(user).toMatchObject({
       displayName: 'Casey Coach',
       role: 'coach',

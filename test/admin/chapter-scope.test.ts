@@ -134,6 +134,18 @@ describe('chapter-scoped admins', () => {
       hidden(await post(`/admin/certificates/${a.certificateId}/reissue`)),
     'POST /admin/certificates/:id/revoke': async () =>
       hidden(await post(`/admin/certificates/${a.certificateId}/revoke`, { reason: 'no' })),
+    'GET /admin/certificates': async () =>
+      notListing(await get(`/admin/certificates?chapterId=${a.chapterId}`)),
+    'GET /admin/certificates/:id/revoke': async () =>
+      hidden(await get(`/admin/certificates/${a.certificateId}/revoke`)),
+    'GET /admin/people/:id/deactivate': async () =>
+      hidden(await get(`/admin/people/${a.organizer.id}/deactivate`)),
+    'POST /admin/people/:id/identity': async () =>
+      hidden(
+        await post(`/admin/people/${a.organizer.id}/identity`, { displayName: 'X', email: 'x@example.org' }),
+      ),
+    'GET /admin/submissions/:id/withdraw': async () =>
+      hidden(await get(`/admin/submissions/${a.submissionId}/withdraw`)),
     'GET /admin/chapters': async () => hidden(await get('/admin/chapters')),
     'POST /admin/chapters': async () => hidden(await post('/admin/chapters', { name: 'Sneaky chapter' })),
     'GET /admin/chapters/:id': async () => hidden(await get(`/admin/chapters/${a.chapterId}`)),

@@ -94,12 +94,14 @@ describe('certificates in a real browser (axe on every page)', () => {
     await page.goto(`/admin/people/${holder.id}/certificates`);
     await h1Of(page, 'Certificates of Hana Holder').waitFor();
     await checkAccessibility(page, 'admin-certificates');
-    await page
-      .getByLabel('Reason for revoking (shown on the public page)')
-      .fill('Issued to the wrong person');
+    // Revoking goes through a confirmation page that says who will be told.
     await mainOf(page)
-      .getByRole('button', { name: /^Revoke/ })
+      .getByRole('link', { name: /^Revoke/ })
       .click();
+    await page.waitForURL('**/revoke');
+    await checkAccessibility(page, 'admin-confirm-revoke');
+    await page.getByLabel(/^Reason for revoking/).fill('Issued to the wrong person');
+    await mainOf(page).getByRole('button', { name: 'Revoke the certificate' }).click();
     await status(page, 'The certificate was revoked').waitFor();
     await checkAccessibility(page, 'admin-revoked');
 

@@ -113,7 +113,7 @@ describe('journey: from setup to a revoked certificate', () => {
       await admin.getByLabel('Email address').fill(person.email);
       await admin.getByLabel('Role').selectOption(role);
       await admin.getByRole('button', { name: 'Send invite', exact: true }).click();
-      await status(admin, `Invite sent to ${person.email}.`);
+      await status(admin, `Invite created for ${person.email}`);
     }
     await checkAccessibility(admin, 'invites-sent');
   });
@@ -126,7 +126,8 @@ describe('journey: from setup to a revoked certificate', () => {
       await page.getByLabel('Your name').fill(person.name);
       await page.getByLabel('Choose a password').fill(person.password);
       await page.getByRole('button', { name: 'Create my account' }).click();
-      await page.waitForURL((url) => url.pathname === '/');
+      // Each lands on their next step: coaches on Coaching, organizers on Your progress.
+      await page.waitForURL((url) => url.pathname === (i === 0 ? '/coach' : '/me'));
       await page.close();
     }
     await nav(admin, 'People').click();

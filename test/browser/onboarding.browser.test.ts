@@ -104,7 +104,7 @@ describe('onboarding in a real browser (axe on every page)', () => {
     await page.getByLabel('Chapter').selectOption({ label: CHAPTER.name });
     await page.getByRole('button', { name: 'Send invite' }).click();
     await status()
-      .filter({ hasText: `Invite sent to ${COACH.email}.` })
+      .filter({ hasText: `Invite created for ${COACH.email}` })
       .waitFor();
     const inviteRow = main().getByRole('row').filter({ hasText: COACH.email });
     expect(await inviteRow.textContent()).toMatch(/coach[\s\S]*Riverside Civic Tech[\s\S]*open/);
@@ -136,7 +136,7 @@ describe('onboarding in a real browser (axe on every page)', () => {
     await page.getByLabel('Your name').fill(COACH.name);
     await page.getByLabel('Choose a password').fill(COACH.password);
     await page.getByRole('button', { name: 'Create my account' }).click();
-    await page.waitForURL((url) => url.pathname === '/');
+    await page.waitForURL((url) => url.pathname === '/coach');
     expect(await status().textContent()).toContain(`Welcome to Organizer Academy, ${COACH.name}.`);
     expect(await header().textContent()).toMatch(new RegExp(`${COACH.name}\\s*coach`));
     expect(await mainNav().getByRole('link', { name: 'People' }).count()).toBe(0);

@@ -111,6 +111,28 @@ const ACCESS: Record<string, Who[]> = {
   'POST /admin/people/:id/certificates/issue': ADMINS,
   'POST /admin/certificates/:id/reissue': ADMINS,
   'POST /admin/certificates/:id/revoke': ADMINS,
+  'GET /notifications': SIGNED_IN,
+  'POST /notifications/read-all': SIGNED_IN,
+  'POST /notifications/:id/read': SIGNED_IN,
+  'GET /account/notifications': SIGNED_IN,
+  'POST /account/notifications': SIGNED_IN,
+  // Digest emails' one-click unsubscribe: the signed token is the credential; unknown tokens get 404.
+  'GET /notifications/unsubscribe/:token': EVERYONE,
+  'POST /notifications/unsubscribe/:token': EVERYONE,
+  'POST /me/feedback/read': SIGNED_IN,
+  'POST /account/name': SIGNED_IN,
+  'POST /account/email': SIGNED_IN,
+  // The confirmation link's token is its credential (it may be opened on another device).
+  'GET /account/email/:token': EVERYONE,
+  'POST /account/email/:token': EVERYONE,
+  'POST /admin/people/:id/identity': ADMINS,
+  'POST /me/certificates/:id/reissue': SIGNED_IN,
+  'GET /admin/certificates': ADMINS,
+  'GET /admin/certificates/:id/revoke': ADMINS,
+  'GET /workshops/:id/cancel': ['coach', 'admin'],
+  'POST /workshops/:id/reinstate': ['coach', 'admin'],
+  'GET /admin/submissions/:id/withdraw': ADMINS,
+  'GET /admin/people/:id/deactivate': ADMINS,
 };
 
 /**
@@ -133,6 +155,10 @@ const DECIDED_PER_RECORD = new Set([
   'POST /workshops/:id/facilitators',
   'POST /workshops/:id/facilitators/:userId/remove',
   'POST /me/certificates/:id/visibility',
+  'POST /notifications/:id/read',
+  'POST /me/certificates/:id/reissue',
+  'GET /workshops/:id/cancel',
+  'POST /workshops/:id/reinstate',
 ]);
 
 function isDenied(who: Who, response: Response): boolean {

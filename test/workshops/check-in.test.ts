@@ -122,22 +122,25 @@ describe('self check-in', () => {
     expect(line).toMatch(/,present,yes,[^,]+,\d{4}-\d{2}-\d{2}T[^,]+,code,120$/);
   });
 
-  it('refuses a wrong code with a message, stores nothing, and blocks guessing after five tries', async () => {
+  it('refuses a wrong code with a message on the workshop page (post/redirect/get), stores nothing, and blocks guessing after five tries', async () => {
     const organizer = await createUser(db());
     const agent = await signedInAgent(t.app, organizer.email);
     const { code } = currentCheckInCode(await secretOf(workshop.id), workshop.id);
     const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
     const first = await postForm(agent, `/workshops/${workshop.id}/check-in`, { code: wrong });
-    expect(first.status).toBe(400);
-    expect(first.text).toContain('That code is not the current one');
+    expect(first.status).toBe(303);
+    expect(first.headers.location).toBe(`/workshops/${workshop.id}#check-in-heading`);
+    const shown = await agent.get(`/workshops/${workshop.id}`);
+    expect(shown.status).toBe(200);
+    expect(shown.text).toContain('That code is not the current one');
     const malformed = await postForm(agent, `/workshops/${workshop.id}/check-in`, { code: 'abc' });
-    expect(malformed.status).toBe(400);
-    expect(malformed.text).toContain('Enter the six-digit code');
+    expect(malformed.status).toBe(303);
+    expect((await agent.get(`/workshops/${workshop.id}`)).text).toContain('Enter the six-digit code');
     for (let i = 0; i < 4; i++) await postForm(agent, `/workshops/${workshop.id}/check-in`, { code: wrong });
     const blocked = await postForm(agent, `/workshops/${workshop.id}/check-in`, { code });
-    expect(blocked.status).toBe(429);
+    expect(blocked.status).toBe(303);
     expect(blocked.headers['retry-after']).toBeDefined();
-    expect(blocked.text).toContain('Too many wrong check-in codes');
+    expect((await agent.get(`/workshops/${workshop.id}`)).text).toContain('Too many wrong check-in codes');
     expect(await db().countBy(WorkshopAttendance, { workshopId: workshop.id })).toBe(0);
   });
 
@@ -148,8 +151,10 @@ describe('self check-in', () => {
       const other = await scheduleWorkshop(startsIn);
       const { code } = currentCheckInCode(await secretOf(other.id), other.id);
       const response = await postForm(agent, `/workshops/${other.id}/check-in`, { code });
-      expect(response.status).toBe(409);
-      expect(response.text).toContain('Check-in is open from 15 minutes before the start');
+      expect(response.status).toBe(303);
+      expect((await agent.get(`/workshops/${other.id}`)).text).toContain(
+        'Check-in is open from 15 minutes before the start',
+      );
       expect((await coachAgent.get(`/workshops/${other.id}/check-in`)).text).toContain(
         'Check-in is open from 15 minutes before the start',
       );

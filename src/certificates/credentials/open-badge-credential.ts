@@ -1,3 +1,4 @@
+import { calendarDateIn } from '../../web/time-zones';
 import { OPEN_BADGES_V3_CONTEXT_URL, VC_V2_CONTEXT_URL } from './contexts';
 import type { EvidenceJson, OpenBadgeCredentialJson } from './credential-types';
 import { hashEmailIdentity } from './identity-hash';
@@ -20,6 +21,8 @@ export interface WorkshopEvidence {
   name: string;
   startsAt: Date;
   endsAt?: Date;
+  /** The workshop's own zone: its dates are the days it took place there. */
+  timeZone?: string;
   url?: string;
 }
 
@@ -104,8 +107,9 @@ function toEvidenceJson(item: CredentialEvidence): EvidenceJson {
       ...(item.narrative && { narrative: item.narrative }),
     };
   }
-  const start = calendarDate(item.startsAt);
-  const end = item.endsAt ? calendarDate(item.endsAt) : start;
+  const day = (date: Date) => (item.timeZone ? calendarDateIn(date, item.timeZone) : calendarDate(date));
+  const start = day(item.startsAt);
+  const end = item.endsAt ? day(item.endsAt) : start;
   return {
     ...common,
     description: end === start ? `Attended on ${start}.` : `Attended from ${start} to ${end}.`,
