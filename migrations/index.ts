@@ -20,6 +20,7 @@ import { Notifications1795886000000 } from './1795886000000-Notifications';
 import { CertificateCelebration1795886100000 } from './1795886100000-CertificateCelebration';
 import { EmailChanges1795886200000 } from './1795886200000-EmailChanges';
 import { CertificateListIndex1795886300000 } from './1795886300000-CertificateListIndex';
+import { Circles1795888000000 } from './1795888000000-Circles';
 
 export const migrations: (new () => MigrationInterface)[] = [
   Accounts1795856333076,
@@ -42,4 +43,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   CertificateCelebration1795886100000,
   EmailChanges1795886200000,
   CertificateListIndex1795886300000,
+  Circles1795888000000,
 ];
