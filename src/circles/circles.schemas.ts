@@ -28,12 +28,12 @@ export const replyForm = z
     works: z.string().trim().max(10000, 'Keep this under 10000 characters.').default(''),
     toTry: z.string().trim().max(10000, 'Keep this under 10000 characters.').default(''),
   })
+  .refine((r) => r.body || r.works || r.toTry, { message: 'Write a reply first.', path: ['body'] })
   .transform((r) =>
     [r.works && `**What works**\n\n${r.works}`, r.toTry && `**What to try**\n\n${r.toTry}`, r.body]
       .filter(Boolean)
       .join('\n\n'),
-  )
-  .pipe(z.string().min(1, 'Write a reply first.'));
+  );
 
 export const reasonForm = z.object({ reason: text('a reason', 1000) });
 export const answerForm = z.object({ replyId: z.uuid({ error: 'Choose the reply that helped.' }) });
