@@ -129,6 +129,7 @@ export function circlesRouter({
       schema: postForm,
       model: newPostModel,
       submit: async (req, res, input) => {
+        await posts.consumePostingPoint(req.user);
         const post = await tx((m) => posts.create(m, req.user, idOf(req), input));
         res.redirect(303, `/circles/posts/${post.id}`);
       },
@@ -165,6 +166,7 @@ export function circlesRouter({
       schema: replyForm,
       model: threadModel,
       submit: async (req, res, body) => {
+        await posts.consumePostingPoint(req.user);
         const reply = await tx((m) => posts.reply(m, req.user, idOf(req), body));
         res.redirect(303, `/circles/posts/${idOf(req)}#reply-${reply.id}`);
       },

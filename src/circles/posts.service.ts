@@ -103,17 +103,25 @@ export class PostsService {
       .execute();
   }
 
-  /** Members who accepted the code of conduct may write; one posting point is consumed first. */
+  /**
+   * Consumes one of the person's posting points (shared by every process, in PostgreSQL); throws
+   * TooManyRequests over the limit. Call before opening the transaction that writes the post or reply,
+   * so a waiting limiter never holds a pooled connection while another waits.
+   */
+  async consumePostingPoint(actor: SessionUser | undefined): Promise<void> {
+    await this.postingLimit.consume(assertSignedIn(actor).id);
+  }
+
+  /** Members who accepted the code of conduct may write. */
   private async assertMayWrite(manager: EntityManager, actor: SessionUser, access: CircleAccess) {
     if (!access.member && !access.host) throw new NotFound('That circle does not exist.');
     if (!(await this.hasAcceptedConduct(manager, actor.id)))
       throw new Forbidden('Please read and accept the code of conduct before your first post.');
-    await this.postingLimit.consume(actor.id);
   }
 
   /**
    * Posts a story, an ask or a feedback request in a circle the author belongs to. Throws NotFound
-   * (circle not visible), Forbidden (code of conduct not accepted), TooManyRequests (posting limit).
+   * (circle not visible), Forbidden (code of conduct not accepted). The router consumes a posting point first.
    */
   async create(
     manager: EntityManager,

@@ -4,6 +4,7 @@ import { Circle } from '../../src/circles/circle.entities';
 import { CirclePost, type PostKind } from '../../src/circles/post.entities';
 import { ConductAcceptance } from '../../src/circles/safety.entities';
 import { createChapter } from '../helpers/factories';
+import { csrfToken, type Agent } from '../helpers/http';
 
 /** A chapter with one cohort, and the circles the database made for them. */
 export async function chapterWithCohort(dataSource: DataSource) {
@@ -41,3 +42,21 @@ export async function createPost(
 
 export const postIdFrom = (location: string): string =>
   /\/circles\/posts\/([0-9a-f-]{36})/.exec(location)![1];
+
+/** `count` submissions of one form at once, like a double click or a script (one CSRF token). */
+export async function together(
+  agent: Agent,
+  url: string,
+  count: number,
+  fields: (i: number) => Record<string, string>,
+) {
+  const token = await csrfToken(agent);
+  return Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      agent
+        .post(url)
+        .type('form')
+        .send({ ...fields(i), _csrf: token }),
+    ),
+  );
+}

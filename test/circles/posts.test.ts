@@ -5,7 +5,7 @@ import { startTestApp, type TestApp } from '../helpers/app';
 import { createUser } from '../helpers/factories';
 import { postForm, signedInAgent, type Agent } from '../helpers/http';
 import { QueryCounter } from '../helpers/query-counter';
-import { acceptConduct, chapterWithCohort, createPost, postIdFrom } from './helpers';
+import { acceptConduct, chapterWithCohort, createPost, postIdFrom, together } from './helpers';
 
 describe('circles: posts, replies and recognition', () => {
   const counter = new QueryCounter();
@@ -67,12 +67,10 @@ describe('circles: posts, replies and recognition', () => {
     const reply = await m().findOneByOrFail(CircleReply, { postId });
     expect(reply.body).toBe('Ask the library.');
 
-    const twice = await Promise.all([
-      postForm(helperAgent, `/circles/posts/${postId}/me-too`),
-      postForm(helperAgent, `/circles/posts/${postId}/me-too`),
-      postForm(askerAgent, `/circles/replies/${reply.id}/helped`),
-      postForm(askerAgent, `/circles/replies/${reply.id}/helped`),
-    ]);
+    const twice = [
+      ...(await together(helperAgent, `/circles/posts/${postId}/me-too`, 2, () => ({}))),
+      ...(await together(askerAgent, `/circles/replies/${reply.id}/helped`, 2, () => ({}))),
+    ];
     expect(twice.map((r) => r.status)).toEqual([303, 303, 303, 303]);
     expect(await m().countBy(PostMeToo, { postId })).toBe(1);
     expect(await m().countBy(ReplyHelped, { replyId: reply.id })).toBe(1);
