@@ -117,9 +117,11 @@ export function circlesRouter({
   };
   router.get('/circles/:id/new', async (req, res) => {
     const model = await newPostModel(req);
-    if (!(await posts.hasAcceptedConduct(manager, req.user!.id)))
-      return res.redirect(303, `/circles/conduct?next=/circles/${model.circle.id}/new`);
     const kind = typeof req.query.kind === 'string' ? req.query.kind : 'story';
+    if (!(await posts.hasAcceptedConduct(manager, req.user!.id))) {
+      const next = encodeURIComponent(`/circles/${model.circle.id}/new?kind=${kind}`);
+      return res.redirect(303, `/circles/conduct?next=${next}`);
+    }
     res.render('circles/new-post', { ...model, values: { kind }, errors: {} });
   });
   router.post(

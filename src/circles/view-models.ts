@@ -12,7 +12,10 @@ const dateFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZ
 
 /** Where to go after accepting the code of conduct: a circles page, or the circles list. */
 export function conductNext(value: unknown): string {
-  return typeof value === 'string' && /^\/circles\/[0-9a-f-]{36}(\/new)?$/.test(value) ? value : '/circles';
+  return typeof value === 'string' &&
+    /^\/circles\/[0-9a-f-]{36}(\/new(\?kind=(story|ask|feedback))?)?$/.test(value)
+    ? value
+    : '/circles';
 }
 
 export function postView(p: Omit<PostSummary, 'hiddenReason'> & { hiddenReason: string | null }) {
