@@ -83,5 +83,22 @@ describe('circles in a real browser (axe on every page)', () => {
       return view.document.documentElement.scrollWidth > view.innerWidth;
     });
     expect(overflow).toBe(false);
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await h1Of(page, 'Edit post').waitFor();
+    await checkAccessibility(page, 'edit-post-phone');
+
+    await other.getByText('Report this post').click();
+    await other.locator('#report-post').fill('Testing the queue');
+    await other.getByRole('button', { name: 'Report', exact: true }).click();
+    const coach = await createUser(manager, {
+      role: 'coach',
+      displayName: 'Cora Coach',
+      chapterId: chapter.id,
+    });
+    const host = await pages.newPage();
+    await signInAs(host, coach.email);
+    await host.goto('/circles/moderation');
+    await mainOf(host).getByText('Testing the queue').waitFor();
+    await checkAccessibility(host, 'moderation-queue');
   });
 });
