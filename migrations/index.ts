@@ -26,6 +26,7 @@ import { CertificateCelebration1795886100000 } from './1795886100000-Certificate
 import { EmailChanges1795886200000 } from './1795886200000-EmailChanges';
 import { CertificateListIndex1795886300000 } from './1795886300000-CertificateListIndex';
 import { EvidenceAttachments1795886400000 } from './1795886400000-EvidenceAttachments';
+import { Circles1795888000000 } from './1795888000000-Circles';
 
 export const migrations: (new () => MigrationInterface)[] = [
   Accounts1795856333076,
@@ -54,4 +55,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   EmailChanges1795886200000,
   CertificateListIndex1795886300000,
   EvidenceAttachments1795886400000,
+  Circles1795888000000,
 ];

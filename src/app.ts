@@ -77,6 +77,7 @@ import { WorkshopsService } from './workshops/workshops.service';
 import { NotificationsService } from './notifications/notifications.service';
 import { notificationsRouter } from './notifications/notifications.router';
 import { unreadCountLocals } from './notifications/unread-count';
+import { createCirclesRouter } from './circles';
 
 export interface AppDeps {
   config: Config;
@@ -295,6 +296,7 @@ export function createApp({
   );
   app.use(coachRouter({ ...coachingDeps, feed }));
   app.use(notificationsRouter({ dataSource, notifications }));
+  app.use(createCirclesRouter(dataSource, pool, config.curriculumDir));
   app.use(certificatesRouter({ dataSource, catalog, certificates, people, keys }));
   app.use(adminCertificatesRouter({ dataSource, catalog, certificates, chapters, cohorts }));
   app.use(adminCoachingRouter({ dataSource, catalog, people, assignments, submissions }));

@@ -35,6 +35,9 @@ import {
   WorkshopFacilitator,
   WorkshopRegistration,
 } from '../workshops/workshop.entities';
+import { Circle, CircleMember } from '../circles/circle.entities';
+import { CirclePost, CircleReply, PostMeToo, ReplyHelped } from '../circles/post.entities';
+import { CircleReport, CircleRevision, ConductAcceptance } from '../circles/safety.entities';
 
 /** Every entity the DataSource knows; a feature adds its entities here. */
 export const entities = [
@@ -70,4 +73,13 @@ export const entities = [
   EvidenceAttachment,
   PersonProgress,
   TrackProgress,
+  Circle,
+  CircleMember,
+  CirclePost,
+  CircleReply,
+  ReplyHelped,
+  PostMeToo,
+  ConductAcceptance,
+  CircleReport,
+  CircleRevision,
 ];

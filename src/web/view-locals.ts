@@ -19,6 +19,7 @@ export function navigationFor(user: SessionUser | undefined): NavLink[] {
     label: 'Certificates',
   });
   links.push({ href: '/workshops', label: 'Workshops' });
+  links.push({ href: '/circles', label: 'Circles' });
   if (user.role === 'coach') links.push({ href: '/coach', label: 'Coaching' });
   if (user.role === 'admin') {
     links.push(

@@ -1,0 +1,148 @@
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { User } from '../accounts/user.entity';
+import { Circle } from './circle.entities';
+
+export const POST_KINDS = ['story', 'ask', 'feedback'] as const;
+export type PostKind = (typeof POST_KINDS)[number];
+
+/** A story, an ask for help or a feedback request in one circle. */
+@Entity('circle_posts')
+@Check('circle_posts_kind_known', `"kind" IN ('story', 'ask', 'feedback')`)
+@Check('circle_posts_title_length', `char_length("title") BETWEEN 1 AND 200`)
+@Check('circle_posts_body_length', `char_length("body") BETWEEN 1 AND 20000`)
+@Check('circle_posts_answer_only_on_asks', `"answer_reply_id" IS NULL OR "kind" = 'ask'`)
+@Check('circle_posts_hidden_has_reason', `("hidden_at" IS NULL) = ("hidden_reason" IS NULL)`)
+@Index('circle_posts_page', ['circleId', 'createdAt', 'id'])
+export class CirclePost {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'circle_id', type: 'uuid' })
+  circleId!: string;
+
+  @ManyToOne(() => Circle, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'circle_id' })
+  circle?: Circle;
+
+  @Column({ name: 'author_id', type: 'uuid' })
+  authorId!: string;
+
+  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'author_id' })
+  author?: User;
+
+  @Column({ type: 'text' })
+  kind!: PostKind;
+
+  @Column({ type: 'text' })
+  title!: string;
+
+  @Column({ type: 'text' })
+  body!: string;
+
+  /** On an ask marked answered: the reply that helped. */
+  @Column({ name: 'answer_reply_id', type: 'uuid', nullable: true })
+  answerReplyId!: string | null;
+
+  @Column({ name: 'locked_at', type: 'timestamptz', nullable: true })
+  lockedAt!: Date | null;
+
+  @Column({ name: 'hidden_at', type: 'timestamptz', nullable: true })
+  hiddenAt!: Date | null;
+
+  @Column({ name: 'hidden_reason', type: 'text', nullable: true })
+  hiddenReason!: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}
+
+/** A reply to a post (one level). On a feedback request, `works` and `toTry` follow its prompts. */
+@Entity('circle_replies')
+@Check('circle_replies_body_length', `char_length("body") BETWEEN 1 AND 20000`)
+@Check('circle_replies_hidden_has_reason', `("hidden_at" IS NULL) = ("hidden_reason" IS NULL)`)
+@Index('circle_replies_thread', ['postId', 'createdAt'])
+export class CircleReply {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'post_id', type: 'uuid' })
+  postId!: string;
+
+  @ManyToOne(() => CirclePost, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'post_id' })
+  post?: CirclePost;
+
+  @Column({ name: 'author_id', type: 'uuid' })
+  authorId!: string;
+
+  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'author_id' })
+  author?: User;
+
+  /** The reply's Markdown; for feedback, "What works" and "What to try" under headings. */
+  @Column({ type: 'text' })
+  body!: string;
+
+  @Column({ name: 'hidden_at', type: 'timestamptz', nullable: true })
+  hiddenAt!: Date | null;
+
+  @Column({ name: 'hidden_reason', type: 'text', nullable: true })
+  hiddenReason!: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}
+
+/** "This helped" on a reply: one per person and reply. */
+@Entity('circle_reply_helped')
+export class ReplyHelped {
+  @PrimaryColumn({ name: 'reply_id', type: 'uuid' })
+  replyId!: string;
+
+  @ManyToOne(() => CircleReply, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'reply_id' })
+  reply?: CircleReply;
+
+  @PrimaryColumn({ name: 'user_id', type: 'uuid' })
+  userId!: string;
+
+  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id' })
+  user?: User;
+}
+
+/** "Me too" on an ask: one per person and post. */
+@Entity('circle_post_me_too')
+export class PostMeToo {
+  @PrimaryColumn({ name: 'post_id', type: 'uuid' })
+  postId!: string;
+
+  @ManyToOne(() => CirclePost, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'post_id' })
+  post?: CirclePost;
+
+  @PrimaryColumn({ name: 'user_id', type: 'uuid' })
+  userId!: string;
+
+  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id' })
+  user?: User;
+}

@@ -1,0 +1,47 @@
+import type { PostKind } from './post.entities';
+import type { PostSummary, ThreadReply } from './posts.service';
+import { renderUserMarkdown } from '../coaching/user-markdown';
+
+export const KIND_LABELS: Readonly<Record<PostKind, string>> = {
+  story: 'Story',
+  ask: 'Ask for help',
+  feedback: 'Feedback request',
+};
+
+const dateFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' });
+
+/** Where to go after accepting the code of conduct: a circles page, or the circles list. */
+export function conductNext(value: unknown): string {
+  return typeof value === 'string' &&
+    /^\/circles\/[0-9a-f-]{36}(\/new(\?kind=(story|ask|feedback))?)?$/.test(value)
+    ? value
+    : '/circles';
+}
+
+export function postView(p: Omit<PostSummary, 'hiddenReason'> & { hiddenReason: string | null }) {
+  return {
+    id: p.id,
+    kind: p.kind,
+    kindLabel: KIND_LABELS[p.kind],
+    title: p.title,
+    authorName: p.authorName,
+    date: dateFormat.format(p.createdAt),
+    replies: p.replies,
+    meToo: p.meToo,
+    answered: p.answered,
+    hiddenReason: p.hiddenReason,
+  };
+}
+
+export function replyView(r: ThreadReply, me: string) {
+  return {
+    id: r.id,
+    authorName: r.authorName,
+    mine: r.authorId === me,
+    bodyHtml: renderUserMarkdown(r.body),
+    date: dateFormat.format(r.createdAt),
+    helped: r.helped,
+    helpedByMe: r.helpedByMe,
+    hiddenReason: r.hiddenReason,
+  };
+}
