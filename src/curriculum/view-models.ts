@@ -87,6 +87,7 @@ export function modulePageModel(
     }),
     milestones: module.milestones.map((milestone) => ({
       ...milestone,
+      evidenceHeading: milestone.kind === 'coach' ? 'What to submit' : 'At the workshop',
       howCompleted:
         milestone.kind === 'coach' ? 'Signed off by your coach' : 'Completed by attending a workshop',
       done: state?.completedMilestoneIds.has(milestone.id) ?? false,

@@ -206,6 +206,29 @@ describe('curriculum pages', () => {
     expect(none.text).toContain('0 modules match');
     expect(none.text).not.toContain('<script>zzqxj');
   });
+
+  it('heads each milestone prompt by its kind: what to submit to a coach, what to do at a workshop', async () => {
+    const module = curriculum().moduleById.get('facilitation')!;
+    const page = await request(t.app).get(`/tracks/${TRACK}/facilitation`);
+    expect(page.status).toBe(200);
+    const section = (id: string) => {
+      const start = page.text.indexOf(`id="milestone-${id}"`);
+      return page.text.slice(start, page.text.indexOf('</li>', start));
+    };
+    for (const milestone of module.milestones) {
+      const html = section(milestone.id);
+      const heading = milestone.kind === 'coach' ? 'What to submit:' : 'At the workshop:';
+      expect(html).toContain(`<strong>${heading}</strong>`);
+      expect(html).toContain(milestone.kind === 'coach' ? 'Signed off by your coach' : 'Completed by attending');
+    }
+    expect(module.milestones.map((m) => m.kind)).toEqual(expect.arrayContaining(['coach', 'workshop']));
+  });
+
+  it('never asks anyone to submit evidence for a workshop milestone', () => {
+    const workshops = [...curriculum().milestoneById.values()].filter((m) => m.milestone.kind === 'workshop');
+    expect(workshops.length).toBeGreaterThanOrEqual(5);
+    for (const { milestone } of workshops) expect(milestone.evidencePrompt).not.toMatch(/\bsubmit/i);
+  });
 });
 
 describe('private curriculum (CURRICULUM_PUBLIC=false)', () => {
