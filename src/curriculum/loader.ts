@@ -13,9 +13,12 @@ import { parseFrontMatter, type ParsedFile } from './front-matter';
 import { renderMarkdown, type RenderedMarkdown } from './markdown';
 import type { CurriculumProblem } from './problems';
 import { checkReferences, findReferences, isExternal } from './references';
+import { checkKits, kitSources } from './kits';
 import { checkStructure } from './structure';
 
 export const ASSETS_URL = '/curriculum/assets';
+/** Folders of the curriculum directory that are not tracks. */
+const NOT_TRACKS = new Set(['assets', 'kits']);
 
 export interface SourceFile<T> {
   file: string;
@@ -49,7 +52,7 @@ export interface TrackSources {
 function readTracks(rootDir: string, problems: CurriculumProblem[]): TrackSources[] {
   const folders = fs
     .readdirSync(rootDir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && entry.name !== 'assets')
+    .filter((entry) => entry.isDirectory() && !NOT_TRACKS.has(entry.name))
     .map((entry) => entry.name)
     .sort();
   const tracks: TrackSources[] = [];
@@ -137,6 +140,7 @@ export function loadCurriculum(rootDir: string, cache: RenderCache = new Map()):
     }
   }
   problems.push(...checkStructure(sources));
+  problems.push(...checkKits(rootDir, sources));
   if (problems.length) return { curriculum: undefined, problems };
   return { curriculum: assemble(rootDir, sources, modulePages, cache), problems };
 }
@@ -194,6 +198,23 @@ function assemble(
         module.milestones.map((milestone) => [milestone.id, { milestone, module }]),
       ),
     ),
-    version: sha256(tracks.map((track) => track.version).join('\n')),
+    kitByMilestoneId: renderKits(rootDir, sources, modulePages, cache),
+    version: sha256(
+      [...tracks.map((track) => track.version), ...kitSources(rootDir, sources).map((k) => k.hash)].join('\n'),
+    ),
   };
+}
+
+function renderKits(
+  rootDir: string,
+  sources: TrackSources[],
+  modulePages: Map<string, string>,
+  cache: RenderCache,
+): Curriculum['kitByMilestoneId'] {
+  return new Map(
+    kitSources(rootDir, sources).map((kit) => {
+      const rendered = render(cache, kit.hash, kit.source, resolverFor(rootDir, kit.absolute, modulePages));
+      return [kit.milestoneId, { html: rendered.html, toc: rendered.toc }];
+    }),
+  );
 }

@@ -466,3 +466,31 @@ describe('curriculum checker', () => {
     });
   });
 });
+
+describe('curriculum checker: facilitator kits', () => {
+  const withKit = (kit: string) =>
+    edit('alpha/one.md', '    kind: workshop\n', `    kind: workshop\n    kit: ${kit}\n`);
+
+  it('renders a declared kit for its workshop milestone', () => {
+    const { curriculum, problems } = loadCurriculum(
+      writeCurriculum({ ...withKit('kits/one-practice.md'), 'kits/one-practice.md': '## Run sheet\n\nTen minutes.\n' }),
+    );
+    expect(problems).toEqual([]);
+    expect(curriculum!.kitByMilestoneId.get('one-practice')!.html).toContain('Run sheet');
+    expect(curriculum!.tracks.map((track) => track.id)).toEqual(['alpha', 'beta']);
+  });
+
+  it('reports a kit that is missing, on the line that declares it', () => {
+    expect(check(withKit('kits/one-practice.md'))).toEqual([
+      'curriculum/alpha/one.md:18: facilitator kit kits/one-practice.md does not exist',
+    ]);
+  });
+
+  it('reports a kit on a coach milestone and a kit path outside kits/', () => {
+    const coachKit = edit('alpha/one.md', '    kind: coach\n', '    kind: coach\n    kit: kits/one-plan.md\n');
+    expect(check({ ...coachKit, 'kits/one-plan.md': '# Kit\n' })).toEqual([
+      'curriculum/alpha/one.md:13: only workshop milestones have a facilitator kit ("one-plan")',
+    ]);
+    expect(check(withKit('../secrets.md'))[0]).toMatch(/alpha\/one\.md:18: .*must be a path like kits\/<milestone-id>\.md/);
+  });
+});

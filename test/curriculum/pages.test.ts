@@ -224,6 +224,37 @@ describe('curriculum pages', () => {
     expect(module.milestones.map((m) => m.kind)).toEqual(expect.arrayContaining(['coach', 'workshop']));
   });
 
+  it('shows facilitator kits to coaches and admins only, linked next to "Schedule this workshop"', async () => {
+    const kitPath = `/tracks/${TRACK}/kits/facilitation-practice-workshop`;
+    const kit = curriculum().kitByMilestoneId.get('facilitation-practice-workshop')!;
+    for (const role of ['coach', 'admin'] as const) {
+      const user = await createUser(t.dataSource.manager, { role });
+      const agent = await signedInAgent(t.app, user.email);
+      const module = await agent.get(`/tracks/${TRACK}/facilitation`);
+      expect(module.text).toContain('<a href="/workshops/new">Schedule this workshop</a>');
+      expect(module.text).toContain(`<a href="${kitPath}">Facilitator kit</a>`);
+      const page = await agent.get(kitPath);
+      expect(page.status).toBe(200);
+      expect(page.text).toContain(kit.html);
+      expect(page.text).toContain('90-minute run sheet');
+      expect((await agent.get(`/tracks/${TRACK}/kits/facilitation-practice-workshop-nope`)).status).toBe(404);
+      expect((await agent.get(`/tracks/coach/kits/facilitation-practice-workshop`)).status).toBe(404);
+    }
+    const organizer = await createUser(t.dataSource.manager, { role: 'organizer' });
+    const agent = await signedInAgent(t.app, organizer.email);
+    expect((await agent.get(kitPath)).status).toBe(403);
+    expect((await agent.get(`/tracks/${TRACK}/facilitation`)).text).not.toContain(kitPath);
+    const anonymous = await anonymousAgent(t.app).get(kitPath);
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.headers.location).toMatch(/^\/login\?next=/);
+    expect((await request(t.app).get(`/tracks/${TRACK}/facilitation`)).text).not.toContain('Facilitator kit');
+  });
+
+  it('declares a facilitator kit for every workshop milestone', () => {
+    for (const { milestone } of curriculum().milestoneById.values())
+      if (milestone.kind === 'workshop') expect(curriculum().kitByMilestoneId.has(milestone.id)).toBe(true);
+  });
+
   it('never asks anyone to submit evidence for a workshop milestone', () => {
     const workshops = [...curriculum().milestoneById.values()].filter((m) => m.milestone.kind === 'workshop');
     expect(workshops.length).toBeGreaterThanOrEqual(5);
