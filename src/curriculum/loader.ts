@@ -83,21 +83,22 @@ function readTracks(rootDir: string, problems: CurriculumProblem[]): TrackSource
 }
 
 function resolverFor(rootDir: string, absoluteFile: string, modulePages: Map<string, string>) {
+  /** The URL of a file in curriculum/assets/ (images, templates), or undefined for anything else. */
+  const assetUrl = (relative: string) => {
+    const resolved = path.resolve(path.dirname(absoluteFile), relative);
+    const assets = path.join(rootDir, 'assets');
+    return resolved.startsWith(assets + path.sep)
+      ? `${ASSETS_URL}/${path.relative(assets, resolved).split(path.sep).join('/')}`
+      : undefined;
+  };
   return {
     link: (href: string) => {
       if (isExternal(href) || href.startsWith('#') || href.startsWith('/')) return undefined;
       const [target, hash] = href.split('#');
       const page = modulePages.get(path.resolve(path.dirname(absoluteFile), target));
-      return page ? `${page}${hash ? `#${hash}` : ''}` : undefined;
+      return page ? `${page}${hash ? `#${hash}` : ''}` : assetUrl(target);
     },
-    image: (src: string) => {
-      if (isExternal(src)) return undefined;
-      const resolved = path.resolve(path.dirname(absoluteFile), src);
-      const assets = path.join(rootDir, 'assets');
-      return resolved.startsWith(assets + path.sep)
-        ? `${ASSETS_URL}/${path.relative(assets, resolved).split(path.sep).join('/')}`
-        : undefined;
-    },
+    image: (src: string) => (isExternal(src) ? undefined : assetUrl(src)),
   };
 }
 

@@ -494,3 +494,22 @@ describe('curriculum checker: facilitator kits', () => {
     expect(check(withKit('../secrets.md'))[0]).toMatch(/alpha\/one\.md:18: .*must be a path like kits\/<milestone-id>\.md/);
   });
 });
+
+describe('curriculum checker: templates and other files in assets/', () => {
+  const linking = (target: string) =>
+    edit('alpha/two.md', "What module two teaches.\n", `What module two teaches.\n\nUse the [plan](${target}).\n`);
+
+  it('links a template in assets/ to its served URL', () => {
+    const { curriculum, problems } = loadCurriculum(
+      writeCurriculum({ ...linking('../assets/templates/plan.md'), 'assets/templates/plan.md': '# Plan\n' }),
+    );
+    expect(problems).toEqual([]);
+    expect(curriculum!.moduleById.get('two')!.html).toContain('href="/curriculum/assets/templates/plan.md"');
+  });
+
+  it('reports a link to a template that does not exist, with its line', () => {
+    expect(check(linking('../assets/templates/plan.md'))).toEqual([
+      'curriculum/alpha/two.md:23: broken link to ../assets/templates/plan.md: no such file',
+    ]);
+  });
+});

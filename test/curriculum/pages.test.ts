@@ -250,6 +250,21 @@ describe('curriculum pages', () => {
     expect((await request(t.app).get(`/tracks/${TRACK}/facilitation`)).text).not.toContain('Facilitator kit');
   });
 
+  it('links templates from the modules that use them, and serves them from curriculum/assets/', async () => {
+    const page = await request(t.app).get(`/tracks/${TRACK}/budgets-and-fundraising`);
+    const hrefs = [...page.text.matchAll(/href="(\/curriculum\/assets\/templates\/[^"]+)"/g)].map((m) => m[1]);
+    expect(hrefs).toEqual([
+      '/curriculum/assets/templates/budget-sheet.csv',
+      '/curriculum/assets/templates/sponsorship-policy.md',
+    ]);
+    for (const href of hrefs) {
+      const file = await request(t.app).get(href);
+      expect(file.status).toBe(200);
+      expect(file.text.length).toBeGreaterThan(100);
+    }
+    expect((await request(t.app).get('/curriculum/assets/templates/nope.md')).status).toBe(404);
+  });
+
   it('declares a facilitator kit for every workshop milestone', () => {
     for (const { milestone } of curriculum().milestoneById.values())
       if (milestone.kind === 'workshop') expect(curriculum().kitByMilestoneId.has(milestone.id)).toBe(true);
