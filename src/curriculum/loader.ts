@@ -14,6 +14,7 @@ import { renderMarkdown, type RenderedMarkdown } from './markdown';
 import type { CurriculumProblem } from './problems';
 import { checkReferences, findReferences, isExternal } from './references';
 import { checkKits, kitSources } from './kits';
+import { checkSpelling } from './spelling';
 import { checkStructure } from './structure';
 
 export const ASSETS_URL = '/curriculum/assets';
@@ -142,6 +143,10 @@ export function loadCurriculum(rootDir: string, cache: RenderCache = new Map()):
   }
   problems.push(...checkStructure(sources));
   problems.push(...checkKits(rootDir, sources));
+  for (const absolute of proseFiles(rootDir, sources)) {
+    const file = path.relative(path.dirname(rootDir), absolute);
+    problems.push(...checkSpelling(file, fs.readFileSync(absolute, 'utf8')));
+  }
   if (problems.length) return { curriculum: undefined, problems };
   return { curriculum: assemble(rootDir, sources, modulePages, cache), problems };
 }
@@ -218,4 +223,21 @@ function renderKits(
       return [kit.milestoneId, { html: rendered.html, toc: rendered.toc }];
     }),
   );
+}
+
+/** Every Markdown file readers see: tracks, modules, and Markdown under kits/ and assets/. */
+function proseFiles(rootDir: string, sources: TrackSources[]): string[] {
+  const underneath = (dir: string): string[] =>
+    fs.existsSync(dir)
+      ? fs
+          .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+          .filter((name) => name.endsWith('.md'))
+          .sort()
+          .map((name) => path.join(dir, name))
+      : [];
+  return [
+    ...sources.flatMap(({ track, modules }) => [track.absolute, ...modules.map((m) => m.absolute)]),
+    ...underneath(path.join(rootDir, 'kits')),
+    ...underneath(path.join(rootDir, 'assets')),
+  ];
 }

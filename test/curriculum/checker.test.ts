@@ -46,8 +46,8 @@ function moduleFile(id: string, options: ModuleOptions = {}): string {
     '    evidencePrompt: Share the plan, what happened when you tried it and what you would change.',
     '    kind: coach',
     `  - id: ${milestones[1]}`,
-    '    title: Practise it',
-    '    description: Practise with other organizers at a workshop.',
+    '    title: Practice it',
+    '    description: Practice with other organizers at a workshop.',
     '    evidencePrompt: Attend the linked workshop and take part in the practice round.',
     '    kind: workshop',
     '---',
@@ -177,8 +177,8 @@ describe('curriculum checker', () => {
       ],
       [
         'an unknown key',
-        edit('alpha/two.md', 'estimatedMinutes: 20\n', 'estimatedMinutes: 20\ncolour: blue\n'),
-        'curriculum/alpha/two.md:6: Unrecognized key: "colour"',
+        edit('alpha/two.md', 'estimatedMinutes: 20\n', 'estimatedMinutes: 20\ncolor: blue\n'),
+        'curriculum/alpha/two.md:6: Unrecognized key: "color"',
       ],
       [
         'an unknown key in a milestone',
@@ -510,6 +510,26 @@ describe('curriculum checker: templates and other files in assets/', () => {
   it('reports a link to a template that does not exist, with its line', () => {
     expect(check(linking('../assets/templates/plan.md'))).toEqual([
       'curriculum/alpha/two.md:23: broken link to ../assets/templates/plan.md: no such file',
+    ]);
+  });
+});
+
+describe('curriculum checker: US English', () => {
+  it('reports British spellings in modules, kits and assets with file and line, ignoring links and code', () => {
+    const british = edit(
+      'alpha/two.md',
+      'What module two teaches.\n',
+      'What module two teaches.\n\nOrganisers practise in the neighbourhood centre.\n\nSee [a link](https://example.org/organise) and `colour`.\n',
+    );
+    expect(
+      check({ ...british, 'assets/notes.md': '# Notes\n\nA judgement call.\n', 'kits/k.md': 'Cancelled.\n' }),
+    ).toEqual([
+      'curriculum/alpha/two.md:23: British spelling "Organisers": use US English (organiz…)',
+      'curriculum/alpha/two.md:23: British spelling "centre": use US English (center)',
+      'curriculum/alpha/two.md:23: British spelling "neighbourhood": use US English (neighbor…)',
+      'curriculum/alpha/two.md:23: British spelling "practise": use US English (practic…)',
+      'curriculum/kits/k.md:1: British spelling "Cancelled": use US English (cancel(ed|ing))',
+      'curriculum/assets/notes.md:3: British spelling "judgement": use US English (judgment)',
     ]);
   });
 });
