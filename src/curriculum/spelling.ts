@@ -22,6 +22,7 @@ const BRITISH: [RegExp, string][] = [
   [/\bapologis(e|es|ed|ing)\b/i, 'apologiz…'],
   [/\bprioritis(e|es|ed|ing)\b/i, 'prioritiz…'],
   [/\bsummaris(e|es|ed|ing)\b/i, 'summariz…'],
+  [/\banonymis(e|es|ed|ing|ation)\b/i, 'anonymiz…'],
   [/\bcatalogue(s|d)?\b/i, 'catalog'],
 ];
 

@@ -265,6 +265,18 @@ describe('curriculum pages', () => {
     expect((await request(t.app).get('/curriculum/assets/templates/nope.md')).status).toBe(404);
   });
 
+  it('links the coach calibration set of invented, labeled samples from the feedback module', async () => {
+    const page = await request(t.app).get('/tracks/coach/feedback-on-evidence');
+    expect(page.text).toContain('href="/curriculum/assets/coach/calibration.md"');
+    const set = await request(t.app).get('/curriculum/assets/coach/calibration.md');
+    expect(set.status).toBe(200);
+    const samples = set.text.match(/^## Sample \d+/gm) ?? [];
+    expect(samples.length).toBeGreaterThanOrEqual(6);
+    expect(samples.length).toBeLessThanOrEqual(10);
+    expect(set.text).toContain('invented example');
+    expect((set.text.match(/\*\*Model decision:\*\* (Approve|Request changes)\./g) ?? []).length).toBe(samples.length);
+  });
+
   it('declares a facilitator kit for every workshop milestone', () => {
     for (const { milestone } of curriculum().milestoneById.values())
       if (milestone.kind === 'workshop') expect(curriculum().kitByMilestoneId.has(milestone.id)).toBe(true);
