@@ -13,6 +13,7 @@ import { parseFrontMatter, type ParsedFile } from './front-matter';
 import { renderMarkdown, type RenderedMarkdown } from './markdown';
 import type { CurriculumProblem } from './problems';
 import { checkReferences, findReferences, isExternal } from './references';
+import { checkFurtherReading } from './further-reading';
 import { checkKits, kitSources } from './kits';
 import { checkSpelling } from './spelling';
 import { checkStructure } from './structure';
@@ -131,6 +132,7 @@ export function loadCurriculum(rootDir: string, cache: RenderCache = new Map()):
   for (const { track, modules } of sources) {
     for (const source of [track, ...modules]) {
       problems.push(...source.parsed.problems);
+      problems.push(...checkFurtherReading(source.file, source.parsed.body, source.parsed.bodyLine));
       const references = findReferences(source.parsed.body, source.parsed.bodyLine);
       problems.push(
         ...checkReferences(source.file, source.absolute, references, {

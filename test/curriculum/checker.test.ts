@@ -533,3 +533,25 @@ describe('curriculum checker: US English', () => {
     ]);
   });
 });
+
+describe('curriculum checker: further reading', () => {
+  const reading = (items: string) =>
+    edit('alpha/two.md', 'What module two teaches.\n', `What module two teaches.\n\n## Further reading\n\n${items}\n## Next\n\n- no link needed here\n`);
+
+  it('accepts https links and existing curriculum files', () => {
+    expect(
+      check(reading('- [Playbook](https://github.com/codeforamerica/brigade-knowledge): guides.\n- [Module one](one.md)\n')),
+    ).toEqual([]);
+  });
+
+  it('reports http, malformed and missing links with their lines', () => {
+    expect(
+      check(reading('- [Old](http://example.org/x)\n- [Odd](https:/nowhere)\n- A book without a link\n- [Gone](gone.md)\n')),
+    ).toEqual([
+      'curriculum/alpha/two.md:25: further reading link http://example.org/x must be an absolute https URL',
+      'curriculum/alpha/two.md:26: further reading link https:/nowhere must be an absolute https URL',
+      'curriculum/alpha/two.md:27: further reading item without a link',
+      'curriculum/alpha/two.md:28: broken link to gone.md: no such module',
+    ]);
+  });
+});
