@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { SharedCache, type ChangeFeed } from '../db/change-feed';
 import { NotFound } from '../web/errors';
 import { flash } from '../web/flash';
-import { requireSignedIn } from '../web/guards';
+import { requireRole, requireSignedIn } from '../web/guards';
 import type { CurriculumCatalog } from './catalog';
 import type { CurriculumModule, CurriculumTrack } from './curriculum.types';
 import { anonymousPageCache, pageCacheUsable, readerPageCache } from './page-cache';
@@ -93,7 +93,7 @@ export function curriculumRouter({
     const curriculum = catalog.current();
     const user = req.user;
     const state = user && moduleStateFrom(await readingRecord(req, user.id), module);
-    const locals = () => ({ pageTitle: module.title, ...modulePageModel(curriculum, module, state) });
+    const locals = () => ({ pageTitle: module.title, ...modulePageModel(curriculum, module, state, user?.role) });
     const view = 'curriculum/module';
     if (!pageCacheUsable(req, res)) return res.render(view, locals());
     const page = `${module.trackId}/${module.id}`;
@@ -110,6 +110,23 @@ export function curriculumRouter({
     return readerPages.send(res, { key, version: curriculum.version, view, role: user.role }, locals, {
       displayName: user.displayName,
       csrfToken: (res.locals.csrfToken as () => string)(),
+    });
+  });
+
+  // Facilitator kits are for the people who run workshops; organizers attend them.
+  router.get('/tracks/:trackId/kits/:milestoneId', requireRole('coach', 'admin'), (req, res) => {
+    const track = findTrack(req);
+    const curriculum = catalog.current();
+    const found = curriculum.milestoneById.get(String(req.params.milestoneId));
+    const kit = found && curriculum.kitByMilestoneId.get(found.milestone.id);
+    if (!found || !kit || found.module.trackId !== track.id)
+      throw new NotFound('There is no facilitator kit for this milestone.');
+    res.render('curriculum/kit', {
+      pageTitle: `Facilitator kit: ${found.milestone.title}`,
+      track: { title: track.title, url: `/tracks/${track.id}` },
+      module: { title: found.module.title, url: `/tracks/${track.id}/${found.module.id}` },
+      milestone: found.milestone,
+      kit,
     });
   });
 

@@ -24,6 +24,11 @@ export const milestoneSchema = z.strictObject({
   description: text(1000),
   evidencePrompt: text(1000),
   kind: z.enum(MILESTONE_KINDS, { error: 'must be coach or workshop' }),
+  /** A workshop milestone's facilitator kit, relative to the curriculum folder (kits/<milestone-id>.md). */
+  kit: z
+    .string({ error: textError })
+    .regex(/^kits\/[a-z0-9]+(-[a-z0-9]+)*\.md$/, 'must be a path like kits/<milestone-id>.md')
+    .optional(),
 });
 
 export const moduleFrontMatter = z.strictObject({

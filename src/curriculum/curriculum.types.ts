@@ -45,6 +45,8 @@ export interface Curriculum {
   trackById: Map<string, CurriculumTrack>;
   moduleById: Map<string, CurriculumModule>;
   milestoneById: Map<string, { milestone: Milestone; module: CurriculumModule }>;
+  /** Facilitator kits (rendered HTML), by the id of the workshop milestone that declares them. */
+  kitByMilestoneId: Map<string, { html: string; toc: TocEntry[] }>;
   /** Changes whenever any file changes; keys the search index. */
   version: string;
 }

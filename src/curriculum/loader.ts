@@ -13,9 +13,14 @@ import { parseFrontMatter, type ParsedFile } from './front-matter';
 import { renderMarkdown, type RenderedMarkdown } from './markdown';
 import type { CurriculumProblem } from './problems';
 import { checkReferences, findReferences, isExternal } from './references';
+import { checkFurtherReading } from './further-reading';
+import { checkKits, kitSources } from './kits';
+import { checkSpelling } from './spelling';
 import { checkStructure } from './structure';
 
 export const ASSETS_URL = '/curriculum/assets';
+/** Folders of the curriculum directory that are not tracks. */
+const NOT_TRACKS = new Set(['assets', 'kits']);
 
 export interface SourceFile<T> {
   file: string;
@@ -49,7 +54,7 @@ export interface TrackSources {
 function readTracks(rootDir: string, problems: CurriculumProblem[]): TrackSources[] {
   const folders = fs
     .readdirSync(rootDir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && entry.name !== 'assets')
+    .filter((entry) => entry.isDirectory() && !NOT_TRACKS.has(entry.name))
     .map((entry) => entry.name)
     .sort();
   const tracks: TrackSources[] = [];
@@ -80,21 +85,22 @@ function readTracks(rootDir: string, problems: CurriculumProblem[]): TrackSource
 }
 
 function resolverFor(rootDir: string, absoluteFile: string, modulePages: Map<string, string>) {
+  /** The URL of a file in curriculum/assets/ (images, templates), or undefined for anything else. */
+  const assetUrl = (relative: string) => {
+    const resolved = path.resolve(path.dirname(absoluteFile), relative);
+    const assets = path.join(rootDir, 'assets');
+    return resolved.startsWith(assets + path.sep)
+      ? `${ASSETS_URL}/${path.relative(assets, resolved).split(path.sep).join('/')}`
+      : undefined;
+  };
   return {
     link: (href: string) => {
       if (isExternal(href) || href.startsWith('#') || href.startsWith('/')) return undefined;
       const [target, hash] = href.split('#');
       const page = modulePages.get(path.resolve(path.dirname(absoluteFile), target));
-      return page ? `${page}${hash ? `#${hash}` : ''}` : undefined;
+      return page ? `${page}${hash ? `#${hash}` : ''}` : assetUrl(target);
     },
-    image: (src: string) => {
-      if (isExternal(src)) return undefined;
-      const resolved = path.resolve(path.dirname(absoluteFile), src);
-      const assets = path.join(rootDir, 'assets');
-      return resolved.startsWith(assets + path.sep)
-        ? `${ASSETS_URL}/${path.relative(assets, resolved).split(path.sep).join('/')}`
-        : undefined;
-    },
+    image: (src: string) => (isExternal(src) ? undefined : assetUrl(src)),
   };
 }
 
@@ -126,6 +132,7 @@ export function loadCurriculum(rootDir: string, cache: RenderCache = new Map()):
   for (const { track, modules } of sources) {
     for (const source of [track, ...modules]) {
       problems.push(...source.parsed.problems);
+      problems.push(...checkFurtherReading(source.file, source.parsed.body, source.parsed.bodyLine));
       const references = findReferences(source.parsed.body, source.parsed.bodyLine);
       problems.push(
         ...checkReferences(source.file, source.absolute, references, {
@@ -137,6 +144,11 @@ export function loadCurriculum(rootDir: string, cache: RenderCache = new Map()):
     }
   }
   problems.push(...checkStructure(sources));
+  problems.push(...checkKits(rootDir, sources));
+  for (const absolute of proseFiles(rootDir, sources)) {
+    const file = path.relative(path.dirname(rootDir), absolute);
+    problems.push(...checkSpelling(file, fs.readFileSync(absolute, 'utf8')));
+  }
   if (problems.length) return { curriculum: undefined, problems };
   return { curriculum: assemble(rootDir, sources, modulePages, cache), problems };
 }
@@ -194,6 +206,40 @@ function assemble(
         module.milestones.map((milestone) => [milestone.id, { milestone, module }]),
       ),
     ),
-    version: sha256(tracks.map((track) => track.version).join('\n')),
+    kitByMilestoneId: renderKits(rootDir, sources, modulePages, cache),
+    version: sha256(
+      [...tracks.map((track) => track.version), ...kitSources(rootDir, sources).map((k) => k.hash)].join('\n'),
+    ),
   };
+}
+
+function renderKits(
+  rootDir: string,
+  sources: TrackSources[],
+  modulePages: Map<string, string>,
+  cache: RenderCache,
+): Curriculum['kitByMilestoneId'] {
+  return new Map(
+    kitSources(rootDir, sources).map((kit) => {
+      const rendered = render(cache, kit.hash, kit.source, resolverFor(rootDir, kit.absolute, modulePages));
+      return [kit.milestoneId, { html: rendered.html, toc: rendered.toc }];
+    }),
+  );
+}
+
+/** Every Markdown file readers see: tracks, modules, and Markdown under kits/ and assets/. */
+function proseFiles(rootDir: string, sources: TrackSources[]): string[] {
+  const underneath = (dir: string): string[] =>
+    fs.existsSync(dir)
+      ? fs
+          .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+          .filter((name) => name.endsWith('.md'))
+          .sort()
+          .map((name) => path.join(dir, name))
+      : [];
+  return [
+    ...sources.flatMap(({ track, modules }) => [track.absolute, ...modules.map((m) => m.absolute)]),
+    ...underneath(path.join(rootDir, 'kits')),
+    ...underneath(path.join(rootDir, 'assets')),
+  ];
 }

@@ -90,7 +90,11 @@ export function checkReferences(
     if (isExternal(reference.target) || reference.target.startsWith('#') || reference.target.startsWith('/'))
       continue;
     const resolved = path.resolve(path.dirname(absoluteFile), targetPath);
-    if (!context.modulePages.has(resolved)) {
+    if (resolved.startsWith(assetsDir)) {
+      // Templates and other downloads are served from curriculum/assets/ as they are.
+      if (!context.fileExists(resolved))
+        problems.push({ file, line: reference.line, message: `broken link to ${reference.target}: no such file` });
+    } else if (!context.modulePages.has(resolved)) {
       problems.push({
         file,
         line: reference.line,

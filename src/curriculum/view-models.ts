@@ -1,3 +1,4 @@
+import type { Role } from '../accounts/roles';
 import type { Curriculum, CurriculumModule, CurriculumTrack } from './curriculum.types';
 import type { ModuleViewerState, TrackProgress } from './progress.service';
 
@@ -7,6 +8,9 @@ const STATE_LABELS = {
   'in-progress': 'In progress',
   complete: 'Complete',
 } as const;
+
+/** Where coaches and admins read a workshop milestone's facilitator kit. */
+export const kitUrl = (trackId: string, milestoneId: string) => `/tracks/${trackId}/kits/${milestoneId}`;
 
 const moduleUrl = (module: CurriculumModule) => `/tracks/${module.trackId}/${module.id}`;
 
@@ -63,7 +67,9 @@ export function modulePageModel(
   curriculum: Curriculum,
   module: CurriculumModule,
   state: ModuleViewerState | undefined,
+  viewerRole?: Role,
 ) {
+  const runsWorkshops = viewerRole === 'coach' || viewerRole === 'admin';
   const track = curriculum.trackById.get(module.trackId)!;
   const neighbour = (offset: number) => {
     const other = track.modules[module.index + offset];
@@ -87,9 +93,13 @@ export function modulePageModel(
     }),
     milestones: module.milestones.map((milestone) => ({
       ...milestone,
+      evidenceHeading: milestone.kind === 'coach' ? 'What to submit' : 'At the workshop',
       howCompleted:
         milestone.kind === 'coach' ? 'Signed off by your coach' : 'Completed by attending a workshop',
       done: state?.completedMilestoneIds.has(milestone.id) ?? false,
+      // Coaches and admins run workshops: they get the facilitator kit and the scheduling form.
+      kitUrl: runsWorkshops && milestone.kit ? kitUrl(module.trackId, milestone.id) : undefined,
+      scheduleUrl: runsWorkshops && milestone.kind === 'workshop' ? '/workshops/new' : undefined,
     })),
     viewer: state && { readOn: readOn(state.readAt) },
     previous: neighbour(-1),

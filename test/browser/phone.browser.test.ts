@@ -58,6 +58,11 @@ const PAGES: Visit[] = [
   visit('GET /tracks/:trackId', 'organizer', '/tracks/{trackId}'),
   visit('GET /tracks/:trackId/:moduleId', 'anonymous', '/tracks/{trackId}/{moduleId}'),
   visit('GET /tracks/:trackId/:moduleId', 'organizer', '/tracks/{trackId}/{moduleId}'),
+  visit(
+    'GET /tracks/:trackId/kits/:milestoneId',
+    'admin',
+    '/tracks/civic-tech-organizer/kits/facilitation-practice-workshop',
+  ),
   visit('GET /search', 'anonymous', '/search?q=listening+tour'),
   visit('GET /me', 'organizer'),
   visit('GET /me', 'coach'),

@@ -46,8 +46,8 @@ function moduleFile(id: string, options: ModuleOptions = {}): string {
     '    evidencePrompt: Share the plan, what happened when you tried it and what you would change.',
     '    kind: coach',
     `  - id: ${milestones[1]}`,
-    '    title: Practise it',
-    '    description: Practise with other organizers at a workshop.',
+    '    title: Practice it',
+    '    description: Practice with other organizers at a workshop.',
     '    evidencePrompt: Attend the linked workshop and take part in the practice round.',
     '    kind: workshop',
     '---',
@@ -177,8 +177,8 @@ describe('curriculum checker', () => {
       ],
       [
         'an unknown key',
-        edit('alpha/two.md', 'estimatedMinutes: 20\n', 'estimatedMinutes: 20\ncolour: blue\n'),
-        'curriculum/alpha/two.md:6: Unrecognized key: "colour"',
+        edit('alpha/two.md', 'estimatedMinutes: 20\n', 'estimatedMinutes: 20\ncolor: blue\n'),
+        'curriculum/alpha/two.md:6: Unrecognized key: "color"',
       ],
       [
         'an unknown key in a milestone',
@@ -464,5 +464,94 @@ describe('curriculum checker', () => {
       expect(result.status).toBe(0);
       expect(result.stdout).toMatch(/^Curriculum OK: 2 tracks, \d+ modules, \d+ milestones/);
     });
+  });
+});
+
+describe('curriculum checker: facilitator kits', () => {
+  const withKit = (kit: string) =>
+    edit('alpha/one.md', '    kind: workshop\n', `    kind: workshop\n    kit: ${kit}\n`);
+
+  it('renders a declared kit for its workshop milestone', () => {
+    const { curriculum, problems } = loadCurriculum(
+      writeCurriculum({ ...withKit('kits/one-practice.md'), 'kits/one-practice.md': '## Run sheet\n\nTen minutes.\n' }),
+    );
+    expect(problems).toEqual([]);
+    expect(curriculum!.kitByMilestoneId.get('one-practice')!.html).toContain('Run sheet');
+    expect(curriculum!.tracks.map((track) => track.id)).toEqual(['alpha', 'beta']);
+  });
+
+  it('reports a kit that is missing, on the line that declares it', () => {
+    expect(check(withKit('kits/one-practice.md'))).toEqual([
+      'curriculum/alpha/one.md:18: facilitator kit kits/one-practice.md does not exist',
+    ]);
+  });
+
+  it('reports a kit on a coach milestone and a kit path outside kits/', () => {
+    const coachKit = edit('alpha/one.md', '    kind: coach\n', '    kind: coach\n    kit: kits/one-plan.md\n');
+    expect(check({ ...coachKit, 'kits/one-plan.md': '# Kit\n' })).toEqual([
+      'curriculum/alpha/one.md:13: only workshop milestones have a facilitator kit ("one-plan")',
+    ]);
+    expect(check(withKit('../secrets.md'))[0]).toMatch(/alpha\/one\.md:18: .*must be a path like kits\/<milestone-id>\.md/);
+  });
+});
+
+describe('curriculum checker: templates and other files in assets/', () => {
+  const linking = (target: string) =>
+    edit('alpha/two.md', "What module two teaches.\n", `What module two teaches.\n\nUse the [plan](${target}).\n`);
+
+  it('links a template in assets/ to its served URL', () => {
+    const { curriculum, problems } = loadCurriculum(
+      writeCurriculum({ ...linking('../assets/templates/plan.md'), 'assets/templates/plan.md': '# Plan\n' }),
+    );
+    expect(problems).toEqual([]);
+    expect(curriculum!.moduleById.get('two')!.html).toContain('href="/curriculum/assets/templates/plan.md"');
+  });
+
+  it('reports a link to a template that does not exist, with its line', () => {
+    expect(check(linking('../assets/templates/plan.md'))).toEqual([
+      'curriculum/alpha/two.md:23: broken link to ../assets/templates/plan.md: no such file',
+    ]);
+  });
+});
+
+describe('curriculum checker: US English', () => {
+  it('reports British spellings in modules, kits and assets with file and line, ignoring links and code', () => {
+    const british = edit(
+      'alpha/two.md',
+      'What module two teaches.\n',
+      'What module two teaches.\n\nOrganisers practise in the neighbourhood centre.\n\nSee [a link](https://example.org/organise) and `colour`.\n',
+    );
+    expect(
+      check({ ...british, 'assets/notes.md': '# Notes\n\nA judgement call.\n', 'kits/k.md': 'Cancelled.\n' }),
+    ).toEqual([
+      'curriculum/alpha/two.md:23: British spelling "Organisers": use US English (organiz…)',
+      'curriculum/alpha/two.md:23: British spelling "centre": use US English (center)',
+      'curriculum/alpha/two.md:23: British spelling "neighbourhood": use US English (neighbor…)',
+      'curriculum/alpha/two.md:23: British spelling "practise": use US English (practic…)',
+      'curriculum/kits/k.md:1: British spelling "Cancelled": use US English (cancel(ed|ing))',
+      'curriculum/assets/notes.md:3: British spelling "judgement": use US English (judgment)',
+    ]);
+  });
+});
+
+describe('curriculum checker: further reading', () => {
+  const reading = (items: string) =>
+    edit('alpha/two.md', 'What module two teaches.\n', `What module two teaches.\n\n## Further reading\n\n${items}\n## Next\n\n- no link needed here\n`);
+
+  it('accepts https links and existing curriculum files', () => {
+    expect(
+      check(reading('- [Playbook](https://github.com/codeforamerica/brigade-knowledge): guides.\n- [Module one](one.md)\n')),
+    ).toEqual([]);
+  });
+
+  it('reports http, malformed and missing links with their lines', () => {
+    expect(
+      check(reading('- [Old](http://example.org/x)\n- [Odd](https:/nowhere)\n- A book without a link\n- [Gone](gone.md)\n')),
+    ).toEqual([
+      'curriculum/alpha/two.md:25: further reading link http://example.org/x must be an absolute https URL',
+      'curriculum/alpha/two.md:26: further reading link https:/nowhere must be an absolute https URL',
+      'curriculum/alpha/two.md:27: further reading item without a link',
+      'curriculum/alpha/two.md:28: broken link to gone.md: no such module',
+    ]);
   });
 });

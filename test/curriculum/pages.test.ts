@@ -206,6 +206,87 @@ describe('curriculum pages', () => {
     expect(none.text).toContain('0 modules match');
     expect(none.text).not.toContain('<script>zzqxj');
   });
+
+  it('heads each milestone prompt by its kind: what to submit to a coach, what to do at a workshop', async () => {
+    const module = curriculum().moduleById.get('facilitation')!;
+    const page = await request(t.app).get(`/tracks/${TRACK}/facilitation`);
+    expect(page.status).toBe(200);
+    const section = (id: string) => {
+      const start = page.text.indexOf(`id="milestone-${id}"`);
+      return page.text.slice(start, page.text.indexOf('</li>', start));
+    };
+    for (const milestone of module.milestones) {
+      const html = section(milestone.id);
+      const heading = milestone.kind === 'coach' ? 'What to submit:' : 'At the workshop:';
+      expect(html).toContain(`<strong>${heading}</strong>`);
+      expect(html).toContain(milestone.kind === 'coach' ? 'Signed off by your coach' : 'Completed by attending');
+    }
+    expect(module.milestones.map((m) => m.kind)).toEqual(expect.arrayContaining(['coach', 'workshop']));
+  });
+
+  it('shows facilitator kits to coaches and admins only, linked next to "Schedule this workshop"', async () => {
+    const kitPath = `/tracks/${TRACK}/kits/facilitation-practice-workshop`;
+    const kit = curriculum().kitByMilestoneId.get('facilitation-practice-workshop')!;
+    for (const role of ['coach', 'admin'] as const) {
+      const user = await createUser(t.dataSource.manager, { role });
+      const agent = await signedInAgent(t.app, user.email);
+      const module = await agent.get(`/tracks/${TRACK}/facilitation`);
+      expect(module.text).toContain('<a href="/workshops/new">Schedule this workshop</a>');
+      expect(module.text).toContain(`<a href="${kitPath}">Facilitator kit</a>`);
+      const page = await agent.get(kitPath);
+      expect(page.status).toBe(200);
+      expect(page.text).toContain(kit.html);
+      expect(page.text).toContain('90-minute run sheet');
+      expect((await agent.get(`/tracks/${TRACK}/kits/facilitation-practice-workshop-nope`)).status).toBe(404);
+      expect((await agent.get(`/tracks/coach/kits/facilitation-practice-workshop`)).status).toBe(404);
+    }
+    const organizer = await createUser(t.dataSource.manager, { role: 'organizer' });
+    const agent = await signedInAgent(t.app, organizer.email);
+    expect((await agent.get(kitPath)).status).toBe(403);
+    expect((await agent.get(`/tracks/${TRACK}/facilitation`)).text).not.toContain(kitPath);
+    const anonymous = await anonymousAgent(t.app).get(kitPath);
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.headers.location).toMatch(/^\/login\?next=/);
+    expect((await request(t.app).get(`/tracks/${TRACK}/facilitation`)).text).not.toContain('Facilitator kit');
+  });
+
+  it('links templates from the modules that use them, and serves them from curriculum/assets/', async () => {
+    const page = await request(t.app).get(`/tracks/${TRACK}/budgets-and-fundraising`);
+    const hrefs = [...page.text.matchAll(/href="(\/curriculum\/assets\/templates\/[^"]+)"/g)].map((m) => m[1]);
+    expect(hrefs).toEqual([
+      '/curriculum/assets/templates/budget-sheet.csv',
+      '/curriculum/assets/templates/sponsorship-policy.md',
+    ]);
+    for (const href of hrefs) {
+      const file = await request(t.app).get(href);
+      expect(file.status).toBe(200);
+      expect(file.text.length).toBeGreaterThan(100);
+    }
+    expect((await request(t.app).get('/curriculum/assets/templates/nope.md')).status).toBe(404);
+  });
+
+  it('links the coach calibration set of invented, labeled samples from the feedback module', async () => {
+    const page = await request(t.app).get('/tracks/coach/feedback-on-evidence');
+    expect(page.text).toContain('href="/curriculum/assets/coach/calibration.md"');
+    const set = await request(t.app).get('/curriculum/assets/coach/calibration.md');
+    expect(set.status).toBe(200);
+    const samples = set.text.match(/^## Sample \d+/gm) ?? [];
+    expect(samples.length).toBeGreaterThanOrEqual(6);
+    expect(samples.length).toBeLessThanOrEqual(10);
+    expect(set.text).toContain('invented example');
+    expect((set.text.match(/\*\*Model decision:\*\* (Approve|Request changes)\./g) ?? []).length).toBe(samples.length);
+  });
+
+  it('declares a facilitator kit for every workshop milestone', () => {
+    for (const { milestone } of curriculum().milestoneById.values())
+      if (milestone.kind === 'workshop') expect(curriculum().kitByMilestoneId.has(milestone.id)).toBe(true);
+  });
+
+  it('never asks anyone to submit evidence for a workshop milestone', () => {
+    const workshops = [...curriculum().milestoneById.values()].filter((m) => m.milestone.kind === 'workshop');
+    expect(workshops.length).toBeGreaterThanOrEqual(5);
+    for (const { milestone } of workshops) expect(milestone.evidencePrompt).not.toMatch(/\bsubmit/i);
+  });
 });
 
 describe('private curriculum (CURRICULUM_PUBLIC=false)', () => {

@@ -70,13 +70,13 @@ describe('rendering Markdown', () => {
 describe('loading the shipped curriculum', () => {
   const rootDir = path.join(projectRoot, 'curriculum');
 
-  it('renders each file once per content hash, whatever the number of loads', () => {
+  it('renders each file (tracks, modules, kits) once per content hash, whatever the number of loads', () => {
     const cache: RenderCache = new Map();
     const first = loadCurriculum(rootDir, cache).curriculum!;
     const second = loadCurriculum(rootDir, cache).curriculum!;
     const module = first.moduleById.get('people-first')!;
     expect(second.moduleById.get('people-first')!.html).toBe(module.html);
-    expect(cache.size).toBe(first.tracks.length + first.moduleById.size);
+    expect(cache.size).toBe(first.tracks.length + first.moduleById.size + first.kitByMilestoneId.size);
     expect(second.version).toBe(first.version);
   });
 

@@ -37,6 +37,7 @@ const ACCESS: Record<string, Who[]> = {
   'GET /tracks/:trackId': EVERYONE,
   'GET /tracks/:trackId/:moduleId': EVERYONE,
   'POST /tracks/:trackId/:moduleId/read': SIGNED_IN,
+  'GET /tracks/:trackId/kits/:milestoneId': ['coach', 'admin'],
   'GET /search': EVERYONE,
   'GET /me': SIGNED_IN,
   'POST /me/coach-request': ['organizer'],
