@@ -248,7 +248,7 @@ export function createApp({
   );
   app.use(accountsRouter({ dataSource, accounts, invites, passport, logger }));
   const profiles = new ProfileService(config.baseUrl);
-  app.use(profileRouter({ dataSource, profiles }));
+  app.use(profileRouter({ dataSource, profiles, accounts }));
   const attachments = new AttachmentsService(config.attachments);
   app.use(
     attachmentsRouter({

@@ -231,6 +231,12 @@ export class AccountsService {
       const result = await work();
       await attempt.succeeded();
       return result;
+    } catch (error) {
+      // The work checks the current password first: a refusal of anything else (a weak new
+      // password, an address in use) means the password was right.
+      if ((error instanceof ValidationFailed || error instanceof Conflict) && !wrongCurrentPassword(error))
+        await attempt.succeeded();
+      throw error;
     } finally {
       await attempt.release();
     }
@@ -261,4 +267,8 @@ export class AccountsService {
       subjectId: user.id,
     });
   }
+}
+
+function wrongCurrentPassword(error: ValidationFailed | Conflict): boolean {
+  return 'currentPassword' in (error.fieldErrors ?? {});
 }

@@ -5,15 +5,18 @@ import { flash } from '../web/flash';
 import { handleForm } from '../web/forms';
 import { requireSignedIn } from '../web/guards';
 import { displayNameForm, emailChangeForm } from './accounts.schemas';
+import type { AccountsService } from './accounts.service';
 import type { ProfileService } from './profile.service';
 
 interface ProfileRouterDeps {
   dataSource: DataSource;
   profiles: ProfileService;
+  /** Its current-password checks share the account's limit with the password form. */
+  accounts: Pick<AccountsService, 'limitPasswordChecks'>;
 }
 
 /** "Your account": name, address (confirmed by a link to the new one) and the links to the other settings. */
-export function profileRouter({ dataSource, profiles }: ProfileRouterDeps): Router {
+export function profileRouter({ dataSource, profiles, accounts }: ProfileRouterDeps): Router {
   const router = Router();
   const tx = <T>(work: Parameters<typeof withTransaction<T>>[1]) => withTransaction(dataSource, work);
   const accountModel = (req: Request) => ({ pageTitle: 'Your account', person: req.user! });
@@ -43,7 +46,9 @@ export function profileRouter({ dataSource, profiles }: ProfileRouterDeps): Rout
       schema: emailChangeForm,
       model: accountModel,
       submit: async (req, res, input) => {
-        await tx((m) => profiles.requestEmailChange(m, req.user, input));
+        await accounts.limitPasswordChecks(req.user!, () =>
+          tx((m) => profiles.requestEmailChange(m, req.user, input)),
+        );
         flash(
           req,
           'success',

@@ -111,9 +111,10 @@ export class AttendanceService {
   ): Promise<MarkResult> {
     const facilitator = await this.workshops.assertCanManage(manager, actor, workshopId);
     const workshop = await this.workshops.get(manager, workshopId);
+    // Bad input first (400), then the rules (403, 409).
+    await this.assertPeopleExist(manager, marks);
     assertMarkingOpen(workshop);
     if (marks.some((m) => m.userId === facilitator.id)) throw new Forbidden(NOT_YOURSELF);
-    await this.assertPeopleExist(manager, marks);
     if (!walkIn) await assertOnTheList(manager, workshopId, marks);
     const result: MarkResult = { changed: 0, keptCertified: [] };
     for (const { userId, status } of marks) {

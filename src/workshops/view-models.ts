@@ -3,8 +3,8 @@ import type { Workshop } from './workshop.entities';
 import { formatRange, utcToZonedInput } from '../web/time-zones';
 
 /**
- * Times are shown in the viewer's chapter zone, else the workshop's chapter zone, else the zone it
- * was planned in; when that differs from the workshop's own zone, its local time is shown as well.
+ * Times are shown in the workshop's own zone (where it is held); when the viewer's chapter is in
+ * another zone, the time there is shown as well.
  */
 export function workshopSummary(
   workshop: Workshop,
@@ -13,12 +13,12 @@ export function workshopSummary(
   viewerZone?: string,
 ) {
   const zone = viewerZone ?? workshop.chapter?.timeZone ?? workshop.timeZone;
+  const own = workshop.timeZone;
   return {
     id: workshop.id,
     title: workshop.title,
-    when: formatRange(workshop.startsAt, workshop.endsAt, zone),
-    localWhen:
-      zone === workshop.timeZone ? null : formatRange(workshop.startsAt, workshop.endsAt, workshop.timeZone),
+    when: formatRange(workshop.startsAt, workshop.endsAt, own),
+    viewerWhen: zone === own ? null : formatRange(workshop.startsAt, workshop.endsAt, zone),
     startsAtUtc: workshop.startsAt.toISOString(),
     location: workshop.location,
     onlineUrl: workshop.onlineUrl,

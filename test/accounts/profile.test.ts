@@ -31,6 +31,25 @@ describe('profiles: names and addresses', () => {
     expect((await agent.get('/account')).text).toContain('Oscar Organizer');
   });
 
+  it('counts wrong current passwords on the address form against the same limit as the password form', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i += 1) {
+      const response = await postForm(agent, '/account/email', {
+        newEmail: `guess${i}@example.org`,
+        currentPassword: `wrong guess ${i}`,
+      });
+      statuses.push(response.status);
+    }
+    expect(statuses.slice(0, 5)).toEqual([400, 400, 400, 400, 400]);
+    expect(statuses.slice(5)).toEqual([429, 429]);
+    const right = await postForm(agent, '/account/email', {
+      newEmail: 'late@example.org',
+      currentPassword: TEST_PASSWORD,
+    });
+    expect(right.status).toBe(429);
+    expect(await db().countBy(OutboxMessage, { toAddress: 'late@example.org' })).toBe(0);
+  });
+
   it('changes an address only through a link sent to the new one, and tells the old one', async () => {
     const other = await createUser(db());
     expect(

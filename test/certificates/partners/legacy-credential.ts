@@ -8,6 +8,8 @@ import {
   verificationMethodId,
 } from '../../../src/certificates/credentials';
 import type { IssuerKeysService } from '../../../src/certificates/issuer-keys.service';
+import { KeyWrap } from '../../../src/certificates/key-wrap';
+import { TEST_ENV } from '../../helpers/app';
 
 /**
  * Turns a certificate into one issued before the DID: its credential names the issuer by its
@@ -30,7 +32,10 @@ export async function makeLegacy(
     id: verificationMethodId(legacy, row.keyNumber),
     controller: legacy,
     publicKeyMultibase: row.publicKeyMultibase,
-    secretKeyMultibase: row.secretKeyMultibase,
+    // Stored sealed under the test apps' key-encryption secret.
+    secretKeyMultibase: KeyWrap.isWrapped(row.secretKeyMultibase)
+      ? new KeyWrap(() => TEST_ENV.ISSUER_KEY_SECRET).unwrap(row.secretKeyMultibase, row.verificationMethod)
+      : row.secretKeyMultibase,
   });
   const rest = { ...certificate.credential };
   delete rest.proof;
