@@ -284,10 +284,13 @@ describe('journey: from setup to a revoked certificate', () => {
     await nav(admin, 'People').click();
     await mainOf(admin).getByRole('link', { name: ORGANIZERS[0].name }).click();
     await mainOf(admin).getByRole('link', { name: 'Certificates' }).click();
-    await admin.getByLabel('Reason for revoking (shown on the public page)').fill('Awarded by mistake');
+    // Revoking goes through a page that says who will be told.
     await mainOf(admin)
-      .getByRole('button', { name: /^Revoke/ })
+      .getByRole('link', { name: /^Revoke/ })
       .click();
+    await checkAccessibility(admin, 'confirm-revoke');
+    await admin.getByLabel(/^Reason for revoking/).fill('Awarded by mistake');
+    await mainOf(admin).getByRole('button', { name: 'Revoke the certificate' }).click();
     await status(admin, 'The certificate was revoked');
     await checkAccessibility(admin, 'revoked');
 

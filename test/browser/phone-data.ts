@@ -1,4 +1,5 @@
 import type { User } from '../../src/accounts/user.entity';
+import { Circle } from '../../src/circles/circle.entities';
 import { Certificate } from '../../src/certificates/certificate.entities';
 import { EvidenceSubmission } from '../../src/coaching/coaching.entities';
 import { OutboxMessage } from '../../src/mail/outbox-message.entity';
@@ -23,6 +24,10 @@ export interface PhoneData {
   submissionId: string;
   workshopId: string;
   certificateCode: string;
+  certificateId: string;
+  /** The circle of the organizer's chapter, and a post in it. */
+  circleId: string;
+  postId: string;
   inviteToken: string;
   resetToken: string;
 }
@@ -140,6 +145,17 @@ export async function seedPhonePages(t: TestApp): Promise<PhoneData> {
 
   await postForm(anonymousAgent(t.app), '/password/forgot', { email: coach.email });
 
+  const circle = await db.findOneByOrFail(Circle, { chapterId: chapter.id });
+  await expectRedirect(postForm(organizerAgent, '/circles/conduct', {}));
+  const posted = await postForm(organizerAgent, `/circles/${circle.id}/posts`, {
+    kind: 'ask',
+    title: 'Where do other chapters find a free room with step-free access on weeknights?',
+    body: `We tried the library. Notes: ${LONG_LINK}`,
+  });
+  if (posted.status !== 303) throw new Error(`seeding a circle post failed (${posted.status})`);
+  const postId = /\/circles\/posts\/([0-9a-f-]+)/.exec(String(posted.headers.location))?.[1];
+  if (!postId) throw new Error('seeding a circle post gave no post address');
+
   return {
     admin,
     coach,
@@ -152,6 +168,9 @@ export async function seedPhonePages(t: TestApp): Promise<PhoneData> {
     submissionId: submission.id,
     workshopId: workshop.id,
     certificateCode: certificate.code,
+    certificateId: certificate.id,
+    circleId: circle.id,
+    postId,
     inviteToken: await tokenSentTo(t, invitee, 'invites'),
     resetToken: await tokenSentTo(t, coach.email, 'password/reset'),
   };

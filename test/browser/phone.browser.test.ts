@@ -30,6 +30,9 @@ const NOT_PAGES = new Set([
   'GET /status/:listId',
   'GET /calendar/:file',
   'GET /admin/exports/:file',
+  'GET /attachments/:id',
+  'GET /badges/:file',
+  'GET /c/:code/badge.:type',
 ]);
 const isFileRoute = (route: string) => NOT_PAGES.has(route) || /\.(csv|ics|json|pdf|png)$/.test(route);
 
@@ -99,6 +102,17 @@ const PAGES: Visit[] = [
   visit('GET /me/certificates', 'organizer'),
   visit('GET /me/certificates', 'holder'),
   visit('GET /admin/people/:id/certificates', 'admin', '/admin/people/{holder}/certificates'),
+  visit('GET /admin/certificates/:id/revoke', 'admin', '/admin/certificates/{certificateId}/revoke'),
+  visit('GET /admin/people/:id/deactivate', 'admin', '/admin/people/{organizer}/deactivate'),
+  visit('GET /admin/submissions/:id/withdraw', 'admin', '/admin/submissions/{submissionId}/withdraw'),
+  visit('GET /workshops/:id/cancel', 'admin', '/workshops/{workshopId}/cancel'),
+  // Links that are no longer (or never were) valid: the page that says so must fit too.
+  visit('GET /account/email/:token', 'organizer', '/account/email/not-a-valid-link'),
+  visit('GET /notifications/unsubscribe/:token', 'anonymous', '/notifications/unsubscribe/not-a-valid-link'),
+  visit('GET /circles/:id', 'organizer', '/circles/{circleId}'),
+  visit('GET /circles/:id/new', 'organizer', '/circles/{circleId}/new?kind=story'),
+  visit('GET /circles/posts/:id', 'organizer', '/circles/posts/{postId}'),
+  visit('GET /circles/posts/:id/edit', 'organizer', '/circles/posts/{postId}/edit'),
 ];
 
 function fill(path: string, data: PhoneData): string {
