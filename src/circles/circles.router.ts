@@ -86,7 +86,7 @@ export function circlesRouter({
   router.post('/circles/conduct', async (req, res) => {
     await posts.acceptConduct(manager, req.user);
     flash(req, 'success', 'Thank you. You can post now.');
-    res.redirect(303, conductNext((req.body as { next?: unknown }).next));
+    res.redirect(303, conductNext((req.body as { next?: unknown } | undefined)?.next));
   });
 
   router.get('/circles/:id', async (req, res) => {

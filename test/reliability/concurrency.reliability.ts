@@ -158,7 +158,9 @@ describe('two app processes on one database under concurrent requests', () => {
     );
     expect(statusesOf(signIns)).toEqual({ 303: BURST });
 
-    // Half enter the code shown in the room, half a wrong one (a 400 with a message).
+    // Half enter the code shown in the room, half a wrong one. Both come back to the workshop page
+    // (post/redirect/get; a wrong code is a message there): none is a 5xx, and only the right
+    // codes are recorded.
     const [{ secret }] = await db.dataSource.query<{ secret: string }[]>(
       'SELECT check_in_secret AS secret FROM workshops WHERE id = $1',
       [workshop.id],
@@ -171,7 +173,7 @@ describe('two app processes on one database under concurrent requests', () => {
         client.post(`/workshops/${workshop.id}/check-in`, { code: i % 2 ? wrong : code }, tokens[i]),
       ),
     );
-    expect(checkIns.map((r) => r.status)).toEqual(visitors.map((_, i) => (i % 2 ? 400 : 303)));
+    expect(checkIns.map((r) => r.status)).toEqual(visitors.map(() => 303));
     const [{ present }] = await db.dataSource.query<{ present: number }[]>(
       `SELECT count(*)::int AS present FROM workshop_attendance WHERE workshop_id = $1 AND status = 'present'`,
       [workshop.id],

@@ -2,7 +2,8 @@ import { freshDatabase, Scenario, type TestDatabase } from './support/scenario';
 import { ServerProcess, sleep } from './support/server-process';
 import { csrfFrom, WebClient } from './support/web-client';
 
-const ROUNDS = 4;
+// Three rounds: a fourth reset request within the hour is over the per-account limit (no email).
+const ROUNDS = 3;
 const MODULE = '/tracks/civic-tech-organizer/people-first';
 /** How long the busy client keeps going after the reset finished (requests in flight then save after it). */
 const KEEP_BUSY_AFTER_MS = 600;
@@ -28,12 +29,23 @@ describe('sessions ended by a password reset in another process', () => {
 
   async function resetThrough(origin: string, email: string, password: string): Promise<void> {
     const anonymous = new WebClient(origin);
-    const asked = await anonymous.post('/password/forgot', { email });
-    if (asked.status !== 200) throw new Error(`forgot: ${asked.status}`);
-    const [message] = await db.dataSource.query<{ body_text: string }[]>(
-      'SELECT body_text FROM outbox WHERE to_address = $1 ORDER BY created_at DESC LIMIT 1',
+    // As text: a JavaScript Date would drop the microseconds and match the previous message again.
+    const [{ latest }] = await db.dataSource.query<{ latest: string | null }[]>(
+      'SELECT max(created_at)::text AS latest FROM outbox WHERE to_address = $1',
       [email],
     );
+    const asked = await anonymous.post('/password/forgot', { email });
+    if (asked.status !== 200) throw new Error(`forgot: ${asked.status}`);
+    // The reset email is queued after the answer (the same answer and time for any address).
+    let message: { body_text: string } | undefined;
+    for (let tries = 0; !message && tries < 100; tries += 1) {
+      [message] = await db.dataSource.query<{ body_text: string }[]>(
+        'SELECT body_text FROM outbox WHERE to_address = $1 AND created_at > coalesce($2::timestamptz, $3::timestamptz) ORDER BY created_at DESC LIMIT 1',
+        [email, latest, '-infinity'],
+      );
+      if (!message) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    if (!message) throw new Error('no reset email was queued');
     const link = /https?:\/\/[^/\s]+(\/password\/reset\/[\w-]+)/.exec(message.body_text)![1];
     const form = await anonymous.get(link);
     const done = await anonymous.post(link, { password }, csrfFrom(form.text));

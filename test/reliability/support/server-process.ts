@@ -4,11 +4,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { findFreePort } from '../../../src/db/free-port';
 import { projectRoot } from '../../../src/paths';
+import { TEST_ENV } from '../../helpers/app';
 
 /** What the global setup builds; every process under test runs it, as `npm start` does. */
 export const SERVER_ENTRY = path.join(projectRoot, 'dist', 'src', 'server.js');
 /** Several processes must share it (docs/operators.md, "Scaling past one process"). */
 export const SHARED_SESSION_SECRET = 'reliability-suite-session-secret-shared-0123456789';
+/**
+ * Every process seals and opens the issuer's signing keys with one key-encryption secret, as
+ * several production processes must; the in-process test apps that seed keys use the same one.
+ */
+export const SHARED_ISSUER_KEY_SECRET = TEST_ENV.ISSUER_KEY_SECRET;
 /** The public origin every process is given; links and credential ids use it, clients never do. */
 export const SHARED_BASE_URL = 'http://academy.reliability.test';
 /** LOG_LEVEL for the processes: silent unless RELIABILITY_LOG_LEVEL asks for more while debugging. */
@@ -55,6 +61,7 @@ export class ServerProcess {
       BASE_URL: SHARED_BASE_URL,
       DATA_DIR: dataDir,
       SESSION_SECRET: SHARED_SESSION_SECRET,
+      ISSUER_KEY_SECRET: SHARED_ISSUER_KEY_SECRET,
       SMTP_URL: '',
       ...options.env,
     });
