@@ -12,6 +12,7 @@ import { InvalidCurriculum } from './curriculum/problems';
 import { SearchService } from './curriculum/search.service';
 import { connectDatabase } from './db/connect';
 import { EmbeddedPostgresError } from './db/embedded-postgres';
+import { KeyUnwrapFailed } from './certificates/key-wrap';
 import { shutdownGracefully, type Closer } from './lifecycle';
 import { OutboxWorker } from './mail/outbox-worker';
 import { DigestSender } from './notifications/digest';
@@ -37,6 +38,15 @@ async function main(): Promise<void> {
     // Keys stored before they were encrypted at rest are encrypted now.
     const encrypted = await issuerKeys.protectStoredKeys(manager);
     if (encrypted) logger.info({ keys: encrypted }, 'issuer signing keys encrypted at rest');
+    // Every process must open the keys with the same secret: find out now, not at the first signing.
+    try {
+      await issuerKeys.signingKey(manager);
+    } catch (error) {
+      if (!(error instanceof KeyUnwrapFailed)) throw error;
+      throw new ConfigError([
+        'ISSUER_KEY_SECRET: the issuer signing keys in this database were sealed with another secret. Give every app process the same ISSUER_KEY_SECRET (or the same DATA_DIR/issuer-key-secret), or use ISSUER_KEY_SECRET_PREVIOUS with `npm run keys:rewrap` to move to a new one.',
+      ]);
+    }
   });
 
   const search = new SearchService();

@@ -91,6 +91,20 @@ describe('the server process on the embedded database', () => {
     expect(await second.exited).toBe(0);
   });
 
+  it('refuses to start, saying why, when its issuer-key secret cannot open the stored signing keys', async () => {
+    // The first test left a database whose keys are sealed with DATA_DIR/issuer-key-secret.
+    const running = startServer({
+      DATA_DIR: dataDir,
+      PORT: String(await findFreePort()),
+      ISSUER_KEY_SECRET: 'another-key-encryption-secret-of-enough-length-42',
+    });
+    expect(await running.exited).toBe(1);
+    expect(running.output()).toMatch(
+      /Invalid configuration:\n {2}- ISSUER_KEY_SECRET: the issuer signing keys in this database were sealed with another secret/,
+    );
+    expect(running.output()).not.toMatch(/\bat .*\.ts:\d+/); // no stack trace
+  });
+
   it('explains in one line when the embedded database cannot start', async () => {
     const notADirectory = path.join(dataDir, 'a-file');
     fs.writeFileSync(notADirectory, 'not a folder');
