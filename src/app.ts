@@ -323,7 +323,9 @@ export function createApp({
       reports,
       runner: new ReportRunner(dataSource, reports, {
         concurrency: config.reportConcurrency,
-        timeoutMs: config.reportTimeoutMs,
+        // The pool's client gives up at DB_QUERY_TIMEOUT_MS (+1 s): a longer statement_timeout would
+        // leave an abandoned report running in PostgreSQL, so the database stops it first.
+        timeoutMs: Math.min(config.reportTimeoutMs, config.dbQueryTimeoutMs),
         cacheMs: config.reportCacheMs,
       }),
       cacheMs: config.reportCacheMs,
