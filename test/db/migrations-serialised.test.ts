@@ -31,9 +31,11 @@ describe('migrations run by several processes at once', () => {
       expect(outcomes.map((outcome) => outcome.status)).toEqual(Array(PROCESSES).fill('fulfilled'));
       const rows = await dataSources[0].query<{ name: string }[]>('SELECT name FROM migrations ORDER BY id');
       expect(rows.map((row) => row.name)).toEqual(migrations.map((migration) => migration.name));
-      // The lock is free again.
+      // The lock is free again (in this database: other test files hold advisory locks of their own).
       const [free] = await dataSources[0].query<{ locked: boolean }[]>(
-        'SELECT count(*) = 0 AS locked FROM pg_locks WHERE locktype = $1 AND granted',
+        `SELECT count(*) = 0 AS locked FROM pg_locks
+          WHERE locktype = $1 AND granted
+            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
         ['advisory'],
       );
       expect(free.locked).toBe(true);
