@@ -27,6 +27,7 @@ import { EmailChanges1795886200000 } from './1795886200000-EmailChanges';
 import { CertificateListIndex1795886300000 } from './1795886300000-CertificateListIndex';
 import { EvidenceAttachments1795886400000 } from './1795886400000-EvidenceAttachments';
 import { Circles1795888000000 } from './1795888000000-Circles';
+import { ChapterPlacesAndNoticeKinds1795889000000 } from './1795889000000-ChapterPlacesAndNoticeKinds';
 
 export const migrations: (new () => MigrationInterface)[] = [
   Accounts1795856333076,
@@ -56,4 +57,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   CertificateListIndex1795886300000,
   EvidenceAttachments1795886400000,
   Circles1795888000000,
+  ChapterPlacesAndNoticeKinds1795889000000,
 ];

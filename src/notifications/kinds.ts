@@ -2,7 +2,21 @@
  * What people are told about, grouped so each person can choose how each kind reaches them. Other
  * features add a kind here when they start calling `notify` (see notifications.service.ts).
  */
-export const NOTIFICATION_KINDS = ['coaching', 'evidence', 'feedback', 'workshops', 'certificates'] as const;
+export const NOTIFICATION_KINDS = [
+  'coaching',
+  'evidence',
+  'feedback',
+  'workshops',
+  'certificates',
+  'circles',
+  'circle_asks',
+  'circle_digest',
+  'gatherings',
+  'stories',
+  'requests',
+  'introductions',
+  'projects',
+] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export const KIND_LABELS: Readonly<Record<NotificationKind, string>> = {
@@ -11,6 +25,14 @@ export const KIND_LABELS: Readonly<Record<NotificationKind, string>> = {
   feedback: 'Feedback on your evidence',
   workshops: 'Workshop changes and seats',
   certificates: 'Certificates you earn',
+  circles: 'Replies and mentions in your circles',
+  circle_asks: 'Asks in your circles still waiting for help',
+  circle_digest: 'New stories and open asks in your circles',
+  gatherings: 'Gatherings in your circles',
+  stories: 'Stories asking to be published, and yours once published',
+  requests: 'Join and partner requests for your chapter',
+  introductions: 'Introductions to partners',
+  projects: 'Projects you lead or joined',
 };
 
 /** In the app only; in the app and by email at once; in the app and in a weekly email. */

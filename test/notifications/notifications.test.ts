@@ -8,6 +8,7 @@ import pino from 'pino';
 import { startTestApp, TEST_ENV, type TestApp } from '../helpers/app';
 import { createUser } from '../helpers/factories';
 import { anonymousAgent, postForm, signedInAgent, type Agent } from '../helpers/http';
+import { NOTIFICATION_KINDS } from '../../src/notifications/kinds';
 
 const MILESTONE = 'people-first-listening-tour';
 
@@ -32,13 +33,11 @@ describe('notifications', () => {
 
   const assign = () => postForm(adminAgent, `/admin/people/${organizer.id}/coach`, { coachId: coach.id });
   const setAll = (agent: Agent, delivery: string) =>
-    postForm(agent, '/account/notifications', {
-      coaching: delivery,
-      evidence: delivery,
-      feedback: delivery,
-      workshops: delivery,
-      certificates: delivery,
-    });
+    postForm(
+      agent,
+      '/account/notifications',
+      Object.fromEntries(NOTIFICATION_KINDS.map((kind) => [kind, delivery])),
+    );
 
   it('keeps a notification for each event that sends email, counts unread ones in the header and emails by default', async () => {
     expect((await assign()).status).toBe(303);
@@ -107,7 +106,9 @@ describe('notifications', () => {
       400,
     );
     expect((await setAll(organizerAgent, 'app')).status).toBe(303);
-    expect(await db().countBy(NotificationPreference, { userId: organizer.id, delivery: 'app' })).toBe(5);
+    expect(await db().countBy(NotificationPreference, { userId: organizer.id, delivery: 'app' })).toBe(
+      NOTIFICATION_KINDS.length,
+    );
     await assign();
     expect(await db().countBy(Notification, { userId: organizer.id })).toBe(1);
     expect(await db().countBy(OutboxMessage, { toAddress: organizer.email })).toBe(0);
@@ -157,7 +158,9 @@ describe('notifications', () => {
     const oneClick = await anonymousAgent(t.app).post(path).type('form').send('List-Unsubscribe=One-Click');
     expect(oneClick.status).toBe(200);
     expect(await db().countBy(NotificationPreference, { userId: organizer.id, delivery: 'digest' })).toBe(0);
-    expect(await db().countBy(NotificationPreference, { userId: organizer.id, delivery: 'app' })).toBe(5);
+    expect(await db().countBy(NotificationPreference, { userId: organizer.id, delivery: 'app' })).toBe(
+      NOTIFICATION_KINDS.length,
+    );
   });
 
   it('"Mark all read" clears "Feedback waiting for you" and the feedback notifications', async () => {
