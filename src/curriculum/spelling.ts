@@ -20,9 +20,15 @@ const BRITISH: [RegExp, string][] = [
   [/\bjudgements?\b/i, 'judgment'],
   [/\bcancell(ed|ing)\b/i, 'cancel(ed|ing)'],
   [/\bapologis(e|es|ed|ing)\b/i, 'apologiz…'],
-  [/\bprioritis(e|es|ed|ing)\b/i, 'prioritiz…'],
-  [/\bsummaris(e|es|ed|ing)\b/i, 'summariz…'],
-  [/\banonymis(e|es|ed|ing|ation)\b/i, 'anonymiz…'],
+  [
+    /\b(priorit|summar|anonym|synthes|minim|maxim|emphas|real|util|special|standard|optim|visual|categor|memor|author|character|custom|formal|normal|personal|mobil|critic|familiar|legal|central|democrat)is(e|es|ed|ing|ation|ations)\b/i,
+    '-ize / -ization',
+  ],
+  [/\b(anal|paral|catal)ys(e|es|ed|ing)\b/i, '-yze'],
+  [/\b(travel|model|label|signal|fuel|counsel)l(ed|ing|er|ers)\b/i, 'one l (traveled, modeling…)'],
+  [/\b(defence|offence|pretence)s?\b/i, '-ense'],
+  [/\b(enrol|fulfil)(s|ment)?\b/i, 'enroll / fulfill'],
+  [/\bwhilst\b/i, 'while'],
   [/\bcatalogue(s|d)?\b/i, 'catalog'],
 ];
 

@@ -532,6 +532,21 @@ describe('curriculum checker: US English', () => {
       'curriculum/assets/notes.md:3: British spelling "judgement": use US English (judgment)',
     ]);
   });
+
+  it('reports -ise, -yse, doubled-l and other British forms, leaving US words that look alike alone', () => {
+    const british = edit(
+      'alpha/two.md',
+      'What module two teaches.\n',
+      'What module two teaches.\n\nWe analysed and synthesised notes whilst we travelled; our defence is on file.\n\nWe advertise, promise, realize, analyze, travel and are advising.\n',
+    );
+    expect(check(british)).toEqual([
+      'curriculum/alpha/two.md:23: British spelling "synthesised": use US English (-ize / -ization)',
+      'curriculum/alpha/two.md:23: British spelling "analysed": use US English (-yze)',
+      'curriculum/alpha/two.md:23: British spelling "travelled": use US English (one l (traveled, modeling…))',
+      'curriculum/alpha/two.md:23: British spelling "defence": use US English (-ense)',
+      'curriculum/alpha/two.md:23: British spelling "whilst": use US English (while)',
+    ]);
+  });
 });
 
 describe('curriculum checker: further reading', () => {
