@@ -28,7 +28,7 @@ export interface PhoneData {
   /** The circle of the organizer's chapter, and a post in it. */
   circleId: string;
   postId: string;
-  /** The organizer's own reply to that post (it mentions the coach). */
+  /** The organizer's own reply to that post (it mentions the certificate holder). */
   replyId: string;
   inviteToken: string;
   resetToken: string;
@@ -159,7 +159,7 @@ export async function seedPhonePages(t: TestApp): Promise<PhoneData> {
   const postId = /\/circles\/posts\/([0-9a-f-]+)/.exec(String(posted.headers.location))?.[1];
   if (!postId) throw new Error('seeding a circle post gave no post address');
   const replied = await postForm(organizerAgent, `/circles/posts/${postId}/replies`, {
-    body: `@[${coach.displayName}] do you know a room? ${LONG_LINK}`,
+    body: `@[${holder.displayName}] do you know a room? ${LONG_LINK}`,
   });
   const replyId = /#reply-([0-9a-f-]+)/.exec(String(replied.headers.location))?.[1];
   if (!replyId) throw new Error('seeding a circle reply gave no reply address');
