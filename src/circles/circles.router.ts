@@ -167,6 +167,7 @@ export function circlesRouter({
       bodyHtml: renderUserMarkdown(linkMentions(thread.post.body, mentioned.get(''))),
       about: curriculum ? linkView(curriculum(), { moduleId, milestoneId }) : null,
       mine: thread.post.authorId === me,
+      authorId: thread.post.authorId,
       locked: !!thread.post.lockedAt,
       answerReplyId: thread.post.answerReplyId,
       meTooByMe: thread.meTooByMe,
