@@ -6,7 +6,7 @@ import { Notification } from '../../src/notifications/notification.entities';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { createUser } from '../helpers/factories';
 import { postForm, signedInAgent, type Agent } from '../helpers/http';
-import { acceptConduct, chapterWithCohort, createPost, postIdFrom } from './helpers';
+import { acceptConduct, chapterWithCohort, createPost, postIdFrom, together } from './helpers';
 
 describe('circles: @mentions and reply editing', () => {
   let t: TestApp;
@@ -173,5 +173,25 @@ describe('circles: @mentions and reply editing', () => {
     expect((await annAgent.get(`/circles/replies/${reply.id}/edit`)).status).toBe(404);
     expect((await m().findOneByOrFail(CircleReply, { id: reply.id })).body).toBe('Original');
     expect(await m().countBy(CircleRevision, { replyKey: reply.id })).toBe(0);
+  });
+
+  it('two edits at once each keep the text they replaced, and a person newly mentioned by both is told once', async () => {
+    const post = await createPost(t.dataSource, circleId, ann.id, { kind: 'ask', title: 'Busy' });
+    const reply = await m().save(
+      m().create(CircleReply, { postId: post.id, authorId: bea.id, body: 'First' }),
+    );
+    const before = await mentionsOf(cal.id);
+    const edits = await together(beaAgent, `/circles/replies/${reply.id}/edit`, 2, (i) => ({
+      body: `Edit ${i} for @[Cal Calm]`,
+    }));
+    expect(edits.map((r) => r.status)).toEqual([303, 303]);
+    const kept = (await m().findBy(CircleRevision, { replyKey: reply.id })).map((r) => r.body).sort();
+    const final = (await m().findOneByOrFail(CircleReply, { id: reply.id })).body;
+    expect(kept).toHaveLength(2);
+    expect(kept).toContain('First');
+    expect([...kept, final].sort()).toEqual(
+      ['Edit 0 for @[Cal Calm]', 'Edit 1 for @[Cal Calm]', 'First'].sort(),
+    );
+    expect(await mentionsOf(cal.id)).toBe(before + 1);
   });
 });
