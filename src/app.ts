@@ -77,7 +77,7 @@ import { WorkshopsService } from './workshops/workshops.service';
 import { NotificationsService } from './notifications/notifications.service';
 import { notificationsRouter } from './notifications/notifications.router';
 import { unreadCountLocals } from './notifications/unread-count';
-import { createCirclesRouter } from './circles';
+import { createCirclesRouter, modulePeers } from './circles';
 
 export interface AppDeps {
   config: Config;
@@ -244,6 +244,7 @@ export function createApp({
       curriculumDir: config.curriculumDir,
       feed,
       setupWaiting: setupWaitingCheck(dataSource),
+      peers: modulePeers(dataSource, () => catalog.current()),
     }),
   );
   app.use(accountsRouter({ dataSource, accounts, invites, passport, logger }));
@@ -296,7 +297,12 @@ export function createApp({
   );
   app.use(coachRouter({ ...coachingDeps, feed }));
   app.use(notificationsRouter({ dataSource, notifications }));
-  app.use(createCirclesRouter(dataSource, pool, config.curriculumDir));
+  app.use(
+    createCirclesRouter(dataSource, pool, config.curriculumDir, {
+      curriculum: () => catalog.current(),
+      baseUrl: config.baseUrl,
+    }),
+  );
   app.use(certificatesRouter({ dataSource, catalog, certificates, people, keys }));
   app.use(adminCertificatesRouter({ dataSource, catalog, certificates, chapters, cohorts }));
   app.use(adminCoachingRouter({ dataSource, catalog, people, assignments, submissions }));

@@ -20,6 +20,9 @@ import {
 import type { ModerationService, Target } from './moderation.service';
 import type { PostsService } from './posts.service';
 import { KIND_LABELS, conductNext, postView, replyView } from './view-models';
+import type { Curriculum } from '../curriculum/curriculum.types';
+import { linkOptions, linkView } from './curriculum-links';
+import { linkMentions, type MentionMap, type MentionsService } from './mentions';
 
 interface CirclesRouterDeps {
   dataSource: DataSource;
@@ -28,6 +31,10 @@ interface CirclesRouterDeps {
   moderation: ModerationService;
   /** The code of conduct's Markdown source, read when asked (it may change on disk). */
   conduct: () => string;
+  /** @mentions to link in posts and replies (absent: shown as typed). */
+  mentions?: MentionsService;
+  /** The curriculum posts may link (absent: posts link nothing). */
+  curriculum?: () => Curriculum;
 }
 
 export function circlesRouter({
@@ -36,6 +43,8 @@ export function circlesRouter({
   posts,
   moderation,
   conduct,
+  mentions,
+  curriculum,
 }: CirclesRouterDeps): Router {
   const router = Router();
   const manager = dataSource.manager;
@@ -113,7 +122,8 @@ export function circlesRouter({
 
   const newPostModel = async (req: Request) => {
     const circle = await circles.access(manager, req.user, idOf(req));
-    return { pageTitle: `Post in ${circle.name}`, circle, kinds: KIND_LABELS };
+    const linkGroups = curriculum ? linkOptions(curriculum()) : [];
+    return { pageTitle: `Post in ${circle.name}`, circle, kinds: KIND_LABELS, linkGroups };
   };
   router.get('/circles/:id/new', async (req, res) => {
     const model = await newPostModel(req);
@@ -141,6 +151,10 @@ export function circlesRouter({
   const threadModel = async (req: Request) => {
     const thread = await posts.thread(manager, req.user, idOf(req));
     const me = req.user!.id;
+    const mentioned: MentionMap = mentions
+      ? await mentions.ofPost(manager, thread.post.id)
+      : new Map<string, Map<string, string>>();
+    const { moduleId, milestoneId } = thread.post;
     return {
       pageTitle: thread.post.title,
       circle: thread.circle,
@@ -150,12 +164,16 @@ export function circlesRouter({
         meToo: thread.meToo,
         answered: !!thread.post.answerReplyId,
       }),
-      bodyHtml: renderUserMarkdown(thread.post.body),
+      bodyHtml: renderUserMarkdown(linkMentions(thread.post.body, mentioned.get(''))),
+      about: curriculum ? linkView(curriculum(), { moduleId, milestoneId }) : null,
       mine: thread.post.authorId === me,
+      authorId: thread.post.authorId,
       locked: !!thread.post.lockedAt,
       answerReplyId: thread.post.answerReplyId,
       meTooByMe: thread.meTooByMe,
-      replies: thread.replies.map((r) => replyView(r, me)),
+      replies: thread.replies.map((r) =>
+        replyView({ ...r, body: linkMentions(r.body, mentioned.get(r.id)) }, me),
+      ),
     };
   };
   router.get('/circles/posts/:id', async (req, res) => {

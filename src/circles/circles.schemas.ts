@@ -17,6 +17,12 @@ export const postForm = z.object({
   kind: z.enum(POST_KINDS, { error: 'Choose a story, an ask for help or a feedback request.' }),
   title: text('a title', 200),
   body: text('the text', 20000),
+  /** What the post is about in the curriculum: `module:<id>`, `milestone:<id>` or '' (checked by the service). */
+  link: z
+    .string({ error: 'Choose a module or milestone from the list, or nothing.' })
+    .trim()
+    .max(300)
+    .default(''),
 });
 
 export const editForm = postForm.pick({ title: true, body: true });

@@ -1,19 +1,38 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Router } from 'express';
+import { Router } from 'express';
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
+import type { SessionUser } from '../accounts/session-user';
+import type { Curriculum } from '../curriculum/curriculum.types';
 import { AttemptLimiter } from '../web/attempt-limiter';
 import { circlesRouter } from './circles.router';
 import { CirclesService } from './circles.service';
+import { MentionsService } from './mentions';
 import { ModerationService } from './moderation.service';
 import { PostsService } from './posts.service';
+import { CircleProfileService } from './profile.service';
+import { RepliesService } from './replies.service';
+import { CircleSearchService, PEERS_SIZE } from './search.service';
+import { talkRouter } from './talk.router';
+import { foundView } from './talk.view-models';
 
 /** Posts and replies one person may write: 10 in 10 minutes, across every app process. */
 export const POSTING_LIMIT = { attempts: 10, windowSeconds: 600 } as const;
 
+/** What circles need from the rest of the app for curriculum links and @mention notifications. */
+export interface CirclesTalkDeps {
+  curriculum: () => Curriculum;
+  baseUrl: string;
+}
+
 /** Wires the circles feature: services, the shared posting limit and the code of conduct file. */
-export function createCirclesRouter(dataSource: DataSource, pool: Pool, curriculumDir: string): Router {
+export function createCirclesRouter(
+  dataSource: DataSource,
+  pool: Pool,
+  curriculumDir: string,
+  talk?: CirclesTalkDeps,
+): Router {
   const circles = new CirclesService();
   const limiter = new AttemptLimiter(pool, {
     prefix: 'circle-post',
@@ -21,12 +40,53 @@ export function createCirclesRouter(dataSource: DataSource, pool: Pool, curricul
     blockSeconds: POSTING_LIMIT.windowSeconds,
     message: 'You have posted a lot in a short time. Please wait {wait} and try again.',
   });
-  const posts = new PostsService(circles, limiter);
+  const mentions = talk && new MentionsService(talk.baseUrl);
+  const posts = new PostsService(
+    circles,
+    limiter,
+    talk && mentions && { curriculum: talk.curriculum, mentions },
+  );
   const moderation = new ModerationService(posts);
   const conductFile = path.join(curriculumDir, 'code-of-conduct.md');
   const conduct = () =>
     fs.existsSync(conductFile)
       ? fs.readFileSync(conductFile, 'utf8')
       : 'Be kind, assume good intent, keep what is shared in the circle, and report what is not right.';
-  return circlesRouter({ dataSource, circles, posts, moderation, conduct });
+  const router = Router();
+  if (talk && mentions) {
+    const replies = new RepliesService(posts, mentions);
+    const search = new CircleSearchService();
+    const profiles = new CircleProfileService();
+    router.use(
+      talkRouter({ dataSource, circles, posts, replies, search, profiles, curriculum: talk.curriculum }),
+    );
+  }
+  router.use(
+    circlesRouter({
+      dataSource,
+      circles,
+      posts,
+      moderation,
+      conduct,
+      mentions,
+      curriculum: talk?.curriculum,
+    }),
+  );
+  return router;
+}
+
+/**
+ * "Peers on this module" for a module page: the newest few posts from the viewer's circles that
+ * link the module or one of its milestones (one query), as the circles/peers view shows them.
+ */
+export function modulePeers(dataSource: DataSource, curriculum: () => Curriculum) {
+  const search = new CircleSearchService();
+  return async (viewer: SessionUser, moduleId: string) => {
+    const found = await search.peers(dataSource.manager, viewer.id, moduleId);
+    return {
+      peers: found.map((p) => foundView(curriculum(), p)),
+      moreUrl: `/circles/search?module=${encodeURIComponent(moduleId)}`,
+      limit: PEERS_SIZE,
+    };
+  };
 }

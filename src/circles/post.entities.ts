@@ -16,6 +16,8 @@ import { Circle } from './circle.entities';
 export const POST_KINDS = ['story', 'ask', 'feedback'] as const;
 export type PostKind = (typeof POST_KINDS)[number];
 
+export const POST_SEARCH_EXPRESSION = `setweight(to_tsvector('english', "title"), 'A') || setweight(to_tsvector('english', "body"), 'B')`;
+
 /** A story, an ask for help or a feedback request in one circle. */
 @Entity('circle_posts')
 @Check('circle_posts_kind_known', `"kind" IN ('story', 'ask', 'feedback')`)
@@ -24,6 +26,10 @@ export type PostKind = (typeof POST_KINDS)[number];
 @Check('circle_posts_answer_only_on_asks', `"answer_reply_id" IS NULL OR "kind" = 'ask'`)
 @Check('circle_posts_hidden_has_reason', `("hidden_at" IS NULL) = ("hidden_reason" IS NULL)`)
 @Index('circle_posts_page', ['circleId', 'createdAt', 'id'])
+@Check('circle_posts_milestone_has_module', `"milestone_id" IS NULL OR "module_id" IS NOT NULL`)
+@Index('circle_posts_by_module', ['moduleId', 'createdAt', 'id'], { where: `"module_id" IS NOT NULL` })
+@Index('circle_posts_by_author', ['authorId', 'createdAt'])
+@Index('circle_posts_search', { synchronize: false })
 export class CirclePost {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -69,6 +75,25 @@ export class CirclePost {
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
+
+  /** The curriculum module the post is about (checked against the loaded curriculum when posted). */
+  @Column({ name: 'module_id', type: 'text', nullable: true })
+  moduleId!: string | null;
+
+  /** The milestone the post is about; its module is then in `moduleId` too. */
+  @Column({ name: 'milestone_id', type: 'text', nullable: true })
+  milestoneId!: string | null;
+
+  /** Full-text document (title weighted above body), kept by PostgreSQL; GIN index circle_posts_search. */
+  @Column({
+    type: 'tsvector',
+    generatedType: 'STORED',
+    asExpression: POST_SEARCH_EXPRESSION,
+    select: false,
+    insert: false,
+    update: false,
+  })
+  search?: string;
 }
 
 /** A reply to a post (one level). On a feedback request, `works` and `toTry` follow its prompts. */
@@ -76,6 +101,7 @@ export class CirclePost {
 @Check('circle_replies_body_length', `char_length("body") BETWEEN 1 AND 20000`)
 @Check('circle_replies_hidden_has_reason', `("hidden_at" IS NULL) = ("hidden_reason" IS NULL)`)
 @Index('circle_replies_thread', ['postId', 'createdAt'])
+@Index('circle_replies_by_author', ['authorId', 'createdAt'])
 export class CircleReply {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

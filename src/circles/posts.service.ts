@@ -6,6 +6,15 @@ import { Forbidden, NotFound, ValidationFailed } from '../web/errors';
 import type { CirclesService, CircleAccess } from './circles.service';
 import { CirclePost, CircleReply, PostMeToo, ReplyHelped, type PostKind } from './post.entities';
 import { ConductAcceptance, CircleRevision } from './safety.entities';
+import type { Curriculum } from '../curriculum/curriculum.types';
+import { NO_LINK, parseLink } from './curriculum-links';
+import type { MentionsService } from './mentions';
+
+/** What posts need from the curriculum links and @mentions (absent: neither is recorded). */
+export interface PostsTalk {
+  curriculum: () => Curriculum;
+  mentions: MentionsService;
+}
 
 export const PAGE_SIZE = 20;
 
@@ -51,6 +60,7 @@ export class PostsService {
   constructor(
     private readonly circles: CirclesService,
     private readonly postingLimit: AttemptLimiter,
+    private readonly talk?: PostsTalk,
   ) {}
 
   /** One page of a circle's posts, newest first, after `cursor`; a constant number of queries. */
@@ -127,12 +137,25 @@ export class PostsService {
     manager: EntityManager,
     actor: SessionUser | undefined,
     circleId: string,
-    input: { kind: PostKind; title: string; body: string },
+    input: { kind: PostKind; title: string; body: string; link?: string },
   ): Promise<CirclePost> {
     const access = await this.circles.access(manager, actor, circleId);
     const author = assertSignedIn(actor);
     await this.assertMayWrite(manager, author, access);
-    return manager.save(manager.create(CirclePost, { ...input, circleId, authorId: author.id }));
+    const { link = '', ...text } = input;
+    const about = this.talk && link ? parseLink(link, this.talk.curriculum()) : NO_LINK;
+    const post = await manager.save(
+      manager.create(CirclePost, { ...text, ...about, circleId, authorId: author.id }),
+    );
+    await this.talk?.mentions.record(manager, {
+      postId: post.id,
+      replyId: null,
+      circleId,
+      authorId: author.id,
+      text: post.body,
+      hidden: false,
+    });
+    return post;
   }
 
   /** The post, if `actor` may see it and its circle; hidden posts only to their author and hosts. */
@@ -193,7 +216,16 @@ export class PostsService {
     if (post.lockedAt || post.hiddenAt)
       throw new ValidationFailed({ body: 'This thread is closed to new replies.' });
     await this.assertMayWrite(manager, author, circle);
-    return manager.save(manager.create(CircleReply, { postId, authorId: author.id, body }));
+    const reply = await manager.save(manager.create(CircleReply, { postId, authorId: author.id, body }));
+    await this.talk?.mentions.record(manager, {
+      postId,
+      replyId: reply.id,
+      circleId: circle.id,
+      authorId: author.id,
+      text: body,
+      hidden: false,
+    });
+    return reply;
   }
 
   /** "Me too" on an ask; a second press is a no-op. */
@@ -252,5 +284,13 @@ export class PostsService {
       manager.create(CircleRevision, { postId, title: post.title, body: post.body, editedBy: actor.id }),
     );
     await manager.update(CirclePost, { id: postId }, input);
+    await this.talk?.mentions.record(manager, {
+      postId,
+      replyId: null,
+      circleId: post.circleId,
+      authorId: actor.id,
+      text: input.body,
+      hidden: !!post.hiddenAt,
+    });
   }
 }

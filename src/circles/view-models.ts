@@ -36,6 +36,7 @@ export function postView(p: Omit<PostSummary, 'hiddenReason'> & { hiddenReason: 
 export function replyView(r: ThreadReply, me: string) {
   return {
     id: r.id,
+    authorId: r.authorId,
     authorName: r.authorName,
     mine: r.authorId === me,
     bodyHtml: renderUserMarkdown(r.body),

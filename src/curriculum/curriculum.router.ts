@@ -8,7 +8,8 @@ import { flash } from '../web/flash';
 import { requireRole, requireSignedIn } from '../web/guards';
 import type { CurriculumCatalog } from './catalog';
 import type { CurriculumModule, CurriculumTrack } from './curriculum.types';
-import { anonymousPageCache, pageCacheUsable, readerPageCache } from './page-cache';
+import { anonymousPageCache, pageCacheUsable, readerPageCache, renderToString } from './page-cache';
+import type { SessionUser } from '../accounts/session-user';
 import { ASSETS_URL } from './loader';
 import { moduleStateFrom, PROGRESS_TOPIC, type ProgressService, type ReadingRecord } from './progress.service';
 import type { SearchService } from './search.service';
@@ -25,6 +26,8 @@ interface CurriculumRouterDeps {
   feed: ChangeFeed;
   /** True while a fresh instance waits for its first admin. */
   setupWaiting?: () => Promise<boolean>;
+  /** "Peers on this module" for a signed-in reader: the model of the circles/peers view. */
+  peers?: (viewer: SessionUser, moduleId: string) => Promise<Record<string, unknown>>;
 }
 
 const searchQuery = z.object({ q: z.string().trim().max(200).catch('') });
@@ -38,6 +41,7 @@ export function curriculumRouter({
   curriculumDir,
   feed,
   setupWaiting,
+  peers,
 }: CurriculumRouterDeps): Router {
   const router = Router();
   const manager = dataSource.manager;
@@ -93,7 +97,14 @@ export function curriculumRouter({
     const curriculum = catalog.current();
     const user = req.user;
     const state = user && moduleStateFrom(await readingRecord(req, user.id), module);
-    const locals = () => ({ pageTitle: module.title, ...modulePageModel(curriculum, module, state, user?.role) });
+    // Posts from the reader's own circles: rendered per request, put into the page (cached or not).
+    const peersHtml =
+      user && peers ? await renderToString(res, 'circles/peers', await peers(user, module.id)) : '';
+    const locals = () => ({
+      pageTitle: module.title,
+      ...modulePageModel(curriculum, module, state, user?.role),
+      peersHtml,
+    });
     const view = 'curriculum/module';
     if (!pageCacheUsable(req, res)) return res.render(view, locals());
     const page = `${module.trackId}/${module.id}`;
@@ -110,6 +121,7 @@ export function curriculumRouter({
     return readerPages.send(res, { key, version: curriculum.version, view, role: user.role }, locals, {
       displayName: user.displayName,
       csrfToken: (res.locals.csrfToken as () => string)(),
+      peersHtml,
     });
   });
 

@@ -12,7 +12,7 @@ interface CachedPage {
 }
 
 /** Renders `view` with `locals` (over res.locals, as res.render does) to a string. */
-function renderToString(res: Response, view: string, locals: Record<string, unknown>): Promise<string> {
+export function renderToString(res: Response, view: string, locals: Record<string, unknown>): Promise<string> {
   return new Promise((resolve, reject) => {
     res.render(view, locals, (error: Error | null, html: string) => (error ? reject(error) : resolve(html)));
   });
@@ -54,13 +54,16 @@ export function anonymousPageCache() {
 export interface ReaderValues {
   displayName: string;
   csrfToken: string;
+  /** HTML made for this reader (e.g. "Peers on this module"), put in as it is: never raw user text. */
+  peersHtml?: string;
 }
 
 // Markers rendered where a reader's own values go; random per process so no text can forge one.
 const nonce = randomBytes(8).toString('hex');
 const NAME_SLOT = `oa-slot-${nonce}-name`;
 const TOKEN_SLOT = `oa-slot-${nonce}-token`;
-const SLOTS = new RegExp(`(${NAME_SLOT}|${TOKEN_SLOT})`);
+const PEERS_SLOT = `oa-slot-${nonce}-peers`;
+const SLOTS = new RegExp(`(${NAME_SLOT}|${TOKEN_SLOT}|${PEERS_SLOT})`);
 
 /**
  * Signed-in readers of one module mostly see the same page: it differs by role (navigation), by
@@ -91,6 +94,7 @@ export function readerPageCache({ max }: { max: number }) {
           ...locals(),
           currentUser: { displayName: NAME_SLOT, role },
           csrfToken: () => TOKEN_SLOT,
+          peersHtml: PEERS_SLOT,
         });
         // split() with a capturing pattern keeps the markers (strings, at odd positions); the rest is text.
         parts = html.split(SLOTS).map((part, i) => (i % 2 ? part : bytesToKeep(part)));
@@ -99,9 +103,9 @@ export function readerPageCache({ max }: { max: number }) {
       }
       const name = Buffer.from(ejs.escapeXML(reader.displayName));
       const token = Buffer.from(ejs.escapeXML(reader.csrfToken));
-      const body = Buffer.concat(
-        parts.map((part) => (typeof part !== 'string' ? part : part === NAME_SLOT ? name : token)),
-      );
+      const peers = Buffer.from(reader.peersHtml ?? '');
+      const slot = (part: string) => (part === NAME_SLOT ? name : part === TOKEN_SLOT ? token : peers);
+      const body = Buffer.concat(parts.map((part) => (typeof part !== 'string' ? part : slot(part))));
       res.type('html').send(body);
     },
   };

@@ -28,6 +28,8 @@ export interface PhoneData {
   /** The circle of the organizer's chapter, and a post in it. */
   circleId: string;
   postId: string;
+  /** The organizer's own reply to that post (it mentions the certificate holder). */
+  replyId: string;
   inviteToken: string;
   resetToken: string;
 }
@@ -151,10 +153,16 @@ export async function seedPhonePages(t: TestApp): Promise<PhoneData> {
     kind: 'ask',
     title: 'Where do other chapters find a free room with step-free access on weeknights?',
     body: `We tried the library. Notes: ${LONG_LINK}`,
+    link: `module:${MODULE}`,
   });
   if (posted.status !== 303) throw new Error(`seeding a circle post failed (${posted.status})`);
   const postId = /\/circles\/posts\/([0-9a-f-]+)/.exec(String(posted.headers.location))?.[1];
   if (!postId) throw new Error('seeding a circle post gave no post address');
+  const replied = await postForm(organizerAgent, `/circles/posts/${postId}/replies`, {
+    body: `@[${holder.displayName}] do you know a room? ${LONG_LINK}`,
+  });
+  const replyId = /#reply-([0-9a-f-]+)/.exec(String(replied.headers.location))?.[1];
+  if (!replyId) throw new Error('seeding a circle reply gave no reply address');
 
   return {
     admin,
@@ -171,6 +179,7 @@ export async function seedPhonePages(t: TestApp): Promise<PhoneData> {
     certificateId: certificate.id,
     circleId: circle.id,
     postId,
+    replyId,
     inviteToken: await tokenSentTo(t, invitee, 'invites'),
     resetToken: await tokenSentTo(t, coach.email, 'password/reset'),
   };

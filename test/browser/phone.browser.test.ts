@@ -113,6 +113,10 @@ const PAGES: Visit[] = [
   visit('GET /circles/:id/new', 'organizer', '/circles/{circleId}/new?kind=story'),
   visit('GET /circles/posts/:id', 'organizer', '/circles/posts/{postId}'),
   visit('GET /circles/posts/:id/edit', 'organizer', '/circles/posts/{postId}/edit'),
+  visit('GET /circles/search', 'organizer', '/circles/search?q=room&kind=ask'),
+  visit('GET /circles/people/:id', 'coach', '/circles/people/{organizer}'),
+  visit('GET /circles/replies/:id/edit', 'organizer', '/circles/replies/{replyId}/edit'),
+  visit('GET /circles/ask-feedback', 'organizer', '/circles/ask-feedback?milestone={milestoneId}'),
 ];
 
 function fill(path: string, data: PhoneData): string {

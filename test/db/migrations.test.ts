@@ -24,7 +24,7 @@ describe('migrations', () => {
     const applied = dataSource.migrations.length;
     for (let i = 0; i < applied; i += 1) await dataSource.undoLastMigration({ transaction: 'each' });
     const tables = await dataSource.query<{ n: number }[]>(
-      `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations'`,
+      `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name NOT IN ('migrations', 'typeorm_metadata')`,
     );
     expect(tables[0].n).toBe(0);
     const reapplied = await dataSource.runMigrations({ transaction: 'each' });

@@ -175,6 +175,13 @@ const ACCESS: Record<string, Who[]> = {
   'POST /circles/replies/:id/helped': SIGNED_IN,
   'POST /circles/replies/:id/report': SIGNED_IN,
   'POST /circles/replies/:id/hide': SIGNED_IN,
+  'GET /circles/search': SIGNED_IN,
+  'GET /circles/people/:id': SIGNED_IN,
+  'GET /circles/replies/:id/edit': SIGNED_IN,
+  'POST /circles/replies/:id/edit': SIGNED_IN,
+  'GET /circles/ask-feedback': SIGNED_IN,
+  'POST /circles/ask-feedback/draft': SIGNED_IN,
+  'POST /circles/ask-feedback': SIGNED_IN,
 };
 
 /**
@@ -220,6 +227,9 @@ const DECIDED_PER_RECORD = new Set([
   'POST /circles/replies/:id/helped',
   'POST /circles/replies/:id/report',
   'POST /circles/replies/:id/hide',
+  'GET /circles/people/:id',
+  'GET /circles/replies/:id/edit',
+  'POST /circles/replies/:id/edit',
 ]);
 
 function isDenied(who: Who, response: Response): boolean {
