@@ -78,6 +78,7 @@ import { NotificationsService } from './notifications/notifications.service';
 import { notificationsRouter } from './notifications/notifications.router';
 import { unreadCountLocals } from './notifications/unread-count';
 import { createCirclesRouter } from './circles';
+import { AskEscalations } from './circles/ask-escalations';
 
 export interface AppDeps {
   config: Config;
@@ -294,7 +295,14 @@ export function createApp({
       baseUrl: config.baseUrl,
     }),
   );
-  app.use(coachRouter({ ...coachingDeps, feed }));
+  const askEscalations = new AskEscalations(config.baseUrl, config.circleAskEscalateHours);
+  app.use(
+    coachRouter({
+      ...coachingDeps,
+      feed,
+      waitingAsks: (m, actor) => askEscalations.waitingForCoach(m, actor),
+    }),
+  );
   app.use(notificationsRouter({ dataSource, notifications }));
   app.use(createCirclesRouter(dataSource, pool, config.curriculumDir));
   app.use(certificatesRouter({ dataSource, catalog, certificates, people, keys }));

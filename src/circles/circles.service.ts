@@ -35,7 +35,7 @@ interface AccessRow {
  * users.chapter_id is that chapter (likewise cohorts), so moving a person moves them between circles
  * in the same write. Topic circles keep rows in circle_members; the academy circle holds everyone active.
  */
-const MEMBER_SQL = `(u.active AND (c.kind = 'academy' OR c.chapter_id = u.chapter_id OR c.cohort_id = u.cohort_id
+export const MEMBER_SQL = `(u.active AND (c.kind = 'academy' OR c.chapter_id = u.chapter_id OR c.cohort_id = u.cohort_id
   OR EXISTS (SELECT 1 FROM circle_members m WHERE m.circle_id = c.id AND m.user_id = u.id)))`;
 
 const ACCESS_SELECT = `SELECT c.id, c.kind, c.name, c.description,

@@ -3,7 +3,12 @@ import path from 'node:path';
 import type { Router } from 'express';
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
+import type { Config } from '../config';
+import { NotificationsService } from '../notifications/notifications.service';
 import { AttemptLimiter } from '../web/attempt-limiter';
+import { AskEscalations } from './ask-escalations';
+import { CareSweeper } from './care-sweeper';
+import { CircleDigests } from './circle-digest';
 import { circlesRouter } from './circles.router';
 import { CirclesService } from './circles.service';
 import { ModerationService } from './moderation.service';
@@ -29,4 +34,14 @@ export function createCirclesRouter(dataSource: DataSource, pool: Pool, curricul
       ? fs.readFileSync(conductFile, 'utf8')
       : 'Be kind, assume good intent, keep what is shared in the circle, and report what is not right.';
   return circlesRouter({ dataSource, circles, posts, moderation, conduct });
+}
+
+/** The periodic work of circles (escalating unanswered asks, weekly circle digests) for one process. */
+export function createCareSweeper(
+  config: Pick<Config, 'baseUrl' | 'sessionSecret' | 'circleAskEscalateHours'>,
+): CareSweeper {
+  return new CareSweeper(
+    new AskEscalations(config.baseUrl, config.circleAskEscalateHours),
+    new CircleDigests(new NotificationsService(config.sessionSecret), config.baseUrl),
+  );
 }

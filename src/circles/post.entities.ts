@@ -16,6 +16,9 @@ import { Circle } from './circle.entities';
 export const POST_KINDS = ['story', 'ask', 'feedback'] as const;
 export type PostKind = (typeof POST_KINDS)[number];
 
+/** Asks not marked answered and not hidden (the sweep and the coach dashboard read these). */
+const OPEN_ASK = `"kind" = 'ask' AND "answer_reply_id" IS NULL AND "hidden_at" IS NULL`;
+
 /** A story, an ask for help or a feedback request in one circle. */
 @Entity('circle_posts')
 @Check('circle_posts_kind_known', `"kind" IN ('story', 'ask', 'feedback')`)
@@ -24,6 +27,10 @@ export type PostKind = (typeof POST_KINDS)[number];
 @Check('circle_posts_answer_only_on_asks', `"answer_reply_id" IS NULL OR "kind" = 'ask'`)
 @Check('circle_posts_hidden_has_reason', `("hidden_at" IS NULL) = ("hidden_reason" IS NULL)`)
 @Index('circle_posts_page', ['circleId', 'createdAt', 'id'])
+@Index('circle_posts_by_time', ['createdAt'])
+@Index('circle_posts_open_asks', ['createdAt'], { where: OPEN_ASK })
+@Index('circle_posts_open_asks_by_circle', ['circleId', 'createdAt'], { where: OPEN_ASK })
+@Index('circle_posts_open_asks_by_author', ['authorId', 'createdAt'], { where: OPEN_ASK })
 export class CirclePost {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -76,6 +83,7 @@ export class CirclePost {
 @Check('circle_replies_body_length', `char_length("body") BETWEEN 1 AND 20000`)
 @Check('circle_replies_hidden_has_reason', `("hidden_at" IS NULL) = ("hidden_reason" IS NULL)`)
 @Index('circle_replies_thread', ['postId', 'createdAt'])
+@Index('circle_replies_by_time', ['createdAt'])
 export class CircleReply {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -113,6 +121,7 @@ export class CircleReply {
 
 /** "This helped" on a reply: one per person and reply. */
 @Entity('circle_reply_helped')
+@Index('circle_reply_helped_by_time', ['createdAt'])
 export class ReplyHelped {
   @PrimaryColumn({ name: 'reply_id', type: 'uuid' })
   replyId!: string;
@@ -127,10 +136,15 @@ export class ReplyHelped {
   @ManyToOne(() => User, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'user_id' })
   user?: User;
+
+  /** When it was pressed (reports count people who reacted in a period). */
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
 }
 
 /** "Me too" on an ask: one per person and post. */
 @Entity('circle_post_me_too')
+@Index('circle_post_me_too_by_time', ['createdAt'])
 export class PostMeToo {
   @PrimaryColumn({ name: 'post_id', type: 'uuid' })
   postId!: string;
@@ -145,4 +159,8 @@ export class PostMeToo {
   @ManyToOne(() => User, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'user_id' })
   user?: User;
+
+  /** When it was pressed (reports count people who reacted in a period). */
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
 }

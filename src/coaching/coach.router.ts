@@ -34,6 +34,7 @@ export function coachRouter({
   stalledAfterDays,
   feed,
   attachments,
+  waitingAsks,
 }: CoachingRouterDeps & { feed: ChangeFeed }): Router {
   const router = Router();
   const manager = dataSource.manager;
@@ -85,7 +86,13 @@ export function coachRouter({
 
   router.get('/coach', requireRole('coach'), async (req, res) => {
     const body = await renderBody(req, await dashboardOf(req, req.user!));
-    res.render('coaching/dashboard', { pageTitle: 'Coaching', body });
+    // Not cached with the rest: asks come and go with circle activity, which the coaching feed does not announce.
+    const asks = waitingAsks ? await waitingAsks(manager, req.user) : [];
+    res.render('coaching/dashboard', {
+      pageTitle: 'Coaching',
+      body,
+      waitingAsks: asks.map((a) => ({ ...a, waiting: waitingText(a.createdAt) })),
+    });
   });
 
   const recordModel = async (req: Request) => {

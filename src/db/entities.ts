@@ -38,6 +38,7 @@ import {
 import { Circle, CircleMember } from '../circles/circle.entities';
 import { CirclePost, CircleReply, PostMeToo, ReplyHelped } from '../circles/post.entities';
 import { CircleReport, CircleRevision, ConductAcceptance } from '../circles/safety.entities';
+import { AskEscalation, CircleDigestState } from '../circles/care.entities';
 
 /** Every entity the DataSource knows; a feature adds its entities here. */
 export const entities = [
@@ -82,4 +83,6 @@ export const entities = [
   ConductAcceptance,
   CircleReport,
   CircleRevision,
+  AskEscalation,
+  CircleDigestState,
 ];
