@@ -79,6 +79,7 @@ import { notificationsRouter } from './notifications/notifications.router';
 import { unreadCountLocals } from './notifications/unread-count';
 import { createCirclesRouter } from './circles';
 import { AskEscalations } from './circles/ask-escalations';
+import { FellowshipReport } from './circles/fellowship-report';
 
 export interface AppDeps {
   config: Config;
@@ -329,13 +330,18 @@ export function createApp({
       dataSource,
       catalog,
       reports,
-      runner: new ReportRunner(dataSource, reports, {
-        concurrency: config.reportConcurrency,
-        // The pool's client gives up at DB_QUERY_TIMEOUT_MS (+1 s): a longer statement_timeout would
-        // leave an abandoned report running in PostgreSQL, so the database stops it first.
-        timeoutMs: Math.min(config.reportTimeoutMs, config.dbQueryTimeoutMs),
-        cacheMs: config.reportCacheMs,
-      }),
+      runner: new ReportRunner(
+        dataSource,
+        reports,
+        {
+          concurrency: config.reportConcurrency,
+          // The pool's client gives up at DB_QUERY_TIMEOUT_MS (+1 s): a longer statement_timeout would
+          // leave an abandoned report running in PostgreSQL, so the database stops it first.
+          timeoutMs: Math.min(config.reportTimeoutMs, config.dbQueryTimeoutMs),
+          cacheMs: config.reportCacheMs,
+        },
+        { fellowship: new FellowshipReport() },
+      ),
       cacheMs: config.reportCacheMs,
       chapters,
       cohorts,

@@ -4,6 +4,7 @@ import { withTransaction } from '../db/transaction';
 import { ServiceUnavailable } from '../web/errors';
 import type { ReportFilter, ReportsService } from './reports.service';
 import type { CurriculumTrack } from '../curriculum/curriculum.types';
+import type { FellowshipFigures, FellowshipReport } from '../circles/fellowship-report';
 
 type Filter = ReportFilter & { track: CurriculumTrack };
 type Result<K extends keyof ReportsService> = ReportsService[K] extends (...args: never[]) => Promise<infer R>
@@ -20,6 +21,8 @@ export interface ReportData {
   workshops: Result<'workshops'>;
   certificates: Result<'certificatesPerWeek'>;
   stalled: Result<'stalled'>;
+  /** Circles: active members, asks answered in time, posts per kind (absent without the section). */
+  fellowship?: FellowshipFigures;
 }
 
 export interface ReportRunnerOptions {
@@ -46,6 +49,7 @@ export class ReportRunner {
     private readonly dataSource: DataSource,
     private readonly reports: ReportsService,
     private readonly options: ReportRunnerOptions,
+    private readonly sections: { fellowship?: FellowshipReport } = {},
   ) {
     this.admission = new Admission({
       concurrency: options.concurrency,
@@ -88,6 +92,7 @@ export class ReportRunner {
           workshops: await r.workshops(m, f),
           certificates: await r.certificatesPerWeek(m, f),
           stalled: await r.stalled(m, f),
+          fellowship: await this.sections.fellowship?.figures(m, f),
         };
       });
     } catch (error) {
