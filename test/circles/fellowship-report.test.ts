@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { User } from '../../src/accounts/user.entity';
 import type { ReportFilter } from '../../src/admin/reports.service';
+import { FELLOWSHIP_MEASURES } from '../../src/circles/fellowship-measures';
 import { FellowshipReport, type FellowshipFigures } from '../../src/circles/fellowship-report';
 import {
   CirclePost,
@@ -209,6 +210,20 @@ describe('reports: fellowship in circles', () => {
     expect(weekly).toBe(
       expected.postsByKind.story + expected.postsByKind.ask + expected.postsByKind.feedback,
     );
+  });
+
+  it('gives the "from all sides" report the same figures per chapter', async () => {
+    const range = { from: midnight(20), to: new Date(midnight(0).getTime() + DAY) };
+    const [active, answered] = await Promise.all(
+      FELLOWSHIP_MEASURES.map((measure) => measure.count(m(), range)),
+    );
+    const rows = await everything();
+    for (const chapterId of [chapterA, chapterB]) {
+      const inChapter = (id: string) => people.find((p) => p.id === id)!.chapterId === chapterId;
+      const expected = recompute(rows, inChapter, range.from, range.to);
+      expect(active.get(chapterId) ?? 0).toBe(expected.activeMembers);
+      expect(answered.get(chapterId) ?? 0).toBe(expected.answeredWithin48h);
+    }
   });
 
   it('shows the section on /admin/reports, a chapter-scoped admin seeing their chapter only', async () => {
