@@ -1,5 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
+/** Tables whose changes can add an ask to, or take one off, a coach's "Asks waiting for help". */
+const ASK_TABLES = ['circle_posts', 'circle_replies'];
+
 const OPEN_ASK = `WHERE "kind" = 'ask' AND "answer_reply_id" IS NULL AND "hidden_at" IS NULL`;
 
 /**
@@ -7,7 +10,8 @@ const OPEN_ASK = `WHERE "kind" = 'ask' AND "answer_reply_id" IS NULL AND "hidden
  * asks (its primary key makes "notify once" hold across processes), the last digest per person,
  * timestamps on "Me too" and "This helped" (people who reacted in a period), and indexes for the
  * sweep, the coach dashboard and the report (open asks by time, circle and author; posts, replies and
- * reactions by time).
+ * reactions by time); change notices (topic `circle_asks`, after the ChangeFeed migration's function)
+ * so the coach dashboard can keep its list of waiting asks in memory.
  */
 export class CircleCare1795890200000 implements MigrationInterface {
   name = 'CircleCare1795890200000';
@@ -48,9 +52,16 @@ export class CircleCare1795890200000 implements MigrationInterface {
     await queryRunner.query(
       `ALTER TABLE "circle_digest_state" ADD CONSTRAINT "FK_77dae8dfe27defbf721969a683e" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
     );
+    for (const table of ASK_TABLES)
+      await queryRunner.query(
+        `CREATE TRIGGER "${table}_notify_circle_asks" AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "${table}"
+           FOR EACH STATEMENT EXECUTE FUNCTION academy_notify_change('circle_asks')`,
+      );
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
+    for (const table of ASK_TABLES)
+      await queryRunner.query(`DROP TRIGGER "${table}_notify_circle_asks" ON "${table}"`);
     await queryRunner.query(
       `ALTER TABLE "circle_digest_state" DROP CONSTRAINT "FK_77dae8dfe27defbf721969a683e"`,
     );

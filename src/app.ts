@@ -330,18 +330,14 @@ export function createApp({
       dataSource,
       catalog,
       reports,
-      runner: new ReportRunner(
-        dataSource,
-        reports,
-        {
-          concurrency: config.reportConcurrency,
-          // The pool's client gives up at DB_QUERY_TIMEOUT_MS (+1 s): a longer statement_timeout would
-          // leave an abandoned report running in PostgreSQL, so the database stops it first.
-          timeoutMs: Math.min(config.reportTimeoutMs, config.dbQueryTimeoutMs),
-          cacheMs: config.reportCacheMs,
-        },
-        { fellowship: new FellowshipReport() },
-      ),
+      runner: new ReportRunner(dataSource, reports, {
+        concurrency: config.reportConcurrency,
+        // The pool's client gives up at DB_QUERY_TIMEOUT_MS (+1 s): a longer statement_timeout would
+        // leave an abandoned report running in PostgreSQL, so the database stops it first.
+        timeoutMs: Math.min(config.reportTimeoutMs, config.dbQueryTimeoutMs),
+        cacheMs: config.reportCacheMs,
+        fellowship: new FellowshipReport(),
+      }),
       cacheMs: config.reportCacheMs,
       chapters,
       cohorts,

@@ -29,6 +29,8 @@ export interface ReportRunnerOptions {
   concurrency: number;
   timeoutMs: number;
   cacheMs: number;
+  /** The fellowship section (circles); without it the report has none. */
+  fellowship?: FellowshipReport;
 }
 
 const MAX_CACHED_VIEWS = 200;
@@ -49,7 +51,6 @@ export class ReportRunner {
     private readonly dataSource: DataSource,
     private readonly reports: ReportsService,
     private readonly options: ReportRunnerOptions,
-    private readonly sections: { fellowship?: FellowshipReport } = {},
   ) {
     this.admission = new Admission({
       concurrency: options.concurrency,
@@ -92,7 +93,7 @@ export class ReportRunner {
           workshops: await r.workshops(m, f),
           certificates: await r.certificatesPerWeek(m, f),
           stalled: await r.stalled(m, f),
-          fellowship: await this.sections.fellowship?.figures(m, f),
+          fellowship: await this.options.fellowship?.figures(m, f),
         };
       });
     } catch (error) {

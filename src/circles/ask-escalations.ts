@@ -8,6 +8,9 @@ import type { CircleKind } from './circle.entities';
 import { canSee, isHost } from './circles.policy';
 import { MEMBER_SQL } from './circles.service';
 
+/** The change topic the database notifies when circle posts or replies change (migration CircleCare…). */
+export const CIRCLE_ASKS_TOPIC = 'circle_asks';
+
 /** Asks older than the threshold by more than this are never escalated (say, after a long outage). */
 export const ESCALATION_LOOKBACK_MS = 14 * 24 * 3_600_000;
 /** Asks claimed by one sweep; the next sweep takes the rest. */

@@ -144,3 +144,36 @@ describe('circles: no ask left alone', () => {
     expect((await chapterAgent.get('/coach')).text).not.toContain(ask.id);
   });
 });
+
+describe('circles: the cached "Asks waiting for help" on the coach dashboard', () => {
+  let t: TestApp;
+  afterAll(() => t.close());
+
+  it('shows an ask written by another process, and drops it once answered, as soon as the database announces it', async () => {
+    t = await startTestApp();
+    t.app.enable('view cache');
+    const m = t.dataSource.manager;
+    const { chapter, chapterCircle } = await chapterWithCohort(t.dataSource);
+    const asker = await createUser(m, { chapterId: chapter.id });
+    const peer = await createUser(m, { chapterId: chapter.id });
+    const host = await createUser(m, { role: 'coach', chapterId: chapter.id });
+    const agent = await signedInAgent(t.app, host.email);
+    const until = async (wanted: (text: string) => boolean) => {
+      const deadline = Date.now() + 5_000;
+      for (;;) {
+        const { text } = await agent.get('/coach');
+        if (wanted(text) || Date.now() > deadline) return text;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    expect((await agent.get('/coach')).text).toContain('No ask in your circles is waiting for help.');
+    // Written straight to the database, as another app process would: only the notice tells us.
+    const ask = await createPost(t.dataSource, chapterCircle.id, asker.id, { kind: 'ask', title: 'Old ask' });
+    await m.update(CirclePost, { id: ask.id }, { createdAt: new Date(Date.now() - 50 * HOUR) });
+    expect(await until((text) => text.includes(ask.id))).toContain('Old ask');
+    await m.save(m.create(CircleReply, { postId: ask.id, authorId: peer.id, body: 'Here you go.' }));
+    expect(await until((text) => !text.includes(ask.id))).toContain(
+      'No ask in your circles is waiting for help.',
+    );
+  });
+});
