@@ -41,6 +41,7 @@ import {
 const ALL_CASES = [
   'module-anonymous',
   'module-signed-in',
+  'circle-page',
   'coach-dashboard',
   'coach-dashboard-1',
   'certificate-page',
@@ -53,6 +54,7 @@ type CaseName = (typeof ALL_CASES)[number];
 const RATIO_CASES = new Set<CaseName>([
   'module-anonymous',
   'module-signed-in',
+  'circle-page',
   'certificate-page',
   'certificate-json',
 ]);
@@ -60,6 +62,7 @@ const RATIO_CASES = new Set<CaseName>([
 const LABELS: Record<CaseName | 'baseline-http' | 'baseline-express-ejs', string> = {
   'module-anonymous': 'Module page, anonymous',
   'module-signed-in': 'Module page, signed in',
+  'circle-page': 'Circle page (10,000 posts), signed in',
   'coach-dashboard': 'Coach dashboard (50 organizers)',
   'coach-dashboard-1': 'Coach dashboard, one connection (service time)',
   'certificate-page': 'Certificate page',
@@ -408,6 +411,20 @@ async function main(): Promise<void> {
       throw new Error('the signed-in module page did not show a signed-in person');
     await measure('module-signed-in', {
       url: `${origin}${modulePath}`,
+      perConnectionHeaders: (i) => ({ cookie: cookies[i % cookies.length] }),
+    });
+  }
+
+  if (wanted.has('circle-page')) {
+    const circle = manifest.circle;
+    if (!circle) throw new Error('the bench manifest has no circle (re-run scripts/seed-bench.ts)');
+    const members = circle.members.slice(0, Math.max(1, Math.min(options.connections, 50)));
+    const cookies = await mapLimit(members, 4, (email) => signIn(origin, email, manifest.password));
+    const check = await get(`${origin}${circle.path}`, { cookie: cookies[0] });
+    if (check.status !== 200 || !check.body.includes('Bench post'))
+      throw new Error(`GET ${circle.path} gave ${check.status} without the circle's posts`);
+    await measure('circle-page', {
+      url: `${origin}${circle.path}`,
       perConnectionHeaders: (i) => ({ cookie: cookies[i % cookies.length] }),
     });
   }

@@ -9,6 +9,7 @@ import { toSessionUser } from '../src/accounts/users';
 import type { CurriculumTrack } from '../src/curriculum/curriculum.types';
 import { runCli } from './run-cli';
 import { BENCH_DOMAIN, BENCH_PASSWORD, type BenchManifest } from './seed/bench-manifest';
+import { ensureBenchCircle } from './seed/bench-circle';
 import { insertMany, tableCounts } from './seed/bulk';
 import { openSeedContext, secondsSince, type SeedContext } from './seed/context';
 import { CITIES, WORKSHOP_LOCATIONS, evidenceText, feedbackText, personName } from './seed/names';
@@ -1146,7 +1147,9 @@ runCli(async () => {
         log(`grown to ${scale}×: ${secondsSince(started)}`);
       }
     }
-    const manifest = { ...(await buildManifest(ctx)), ...(seeded && { seed: seeded }) };
+    // The busy circle is added to old bench databases too (only the posts they lack).
+    const circle = await ctx.dataSource.transaction((m) => ensureBenchCircle(m));
+    const manifest = { ...(await buildManifest(ctx)), circle, ...(seeded && { seed: seeded }) };
     fs.mkdirSync(path.dirname(manifestFile), { recursive: true });
     fs.writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
     log(

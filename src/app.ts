@@ -78,6 +78,9 @@ import { NotificationsService } from './notifications/notifications.service';
 import { notificationsRouter } from './notifications/notifications.router';
 import { unreadCountLocals } from './notifications/unread-count';
 import { createCirclesRouter, modulePeers } from './circles';
+import { createCirclesRouter } from './circles';
+import { AskEscalations } from './circles/ask-escalations';
+import { FellowshipReport } from './circles/fellowship-report';
 
 export interface AppDeps {
   config: Config;
@@ -295,7 +298,14 @@ export function createApp({
       baseUrl: config.baseUrl,
     }),
   );
-  app.use(coachRouter({ ...coachingDeps, feed }));
+  const askEscalations = new AskEscalations(config.baseUrl, config.circleAskEscalateHours);
+  app.use(
+    coachRouter({
+      ...coachingDeps,
+      feed,
+      waitingAsks: (m, actor) => askEscalations.waitingForCoach(m, actor),
+    }),
+  );
   app.use(notificationsRouter({ dataSource, notifications }));
   app.use(
     createCirclesRouter(dataSource, pool, config.curriculumDir, {
@@ -333,6 +343,7 @@ export function createApp({
         // leave an abandoned report running in PostgreSQL, so the database stops it first.
         timeoutMs: Math.min(config.reportTimeoutMs, config.dbQueryTimeoutMs),
         cacheMs: config.reportCacheMs,
+        fellowship: new FellowshipReport(),
       }),
       cacheMs: config.reportCacheMs,
       chapters,

@@ -98,6 +98,7 @@ const envSchema = z.object({
   REPORT_CONCURRENCY: z.coerce.number().int().min(1).max(20).default(2),
   REPORT_TIMEOUT_SECONDS: z.coerce.number().min(0.05).max(600).default(20),
   REPORT_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  CIRCLE_ASK_ESCALATE_HOURS: z.coerce.number().int().min(1).max(720).default(48),
 });
 
 export type Config = Readonly<{
@@ -156,6 +157,8 @@ export type Config = Readonly<{
   reportTimeoutMs: number;
   /** How long a computed report view is reused for the same filter; 0 turns the cache off. */
   reportCacheMs: number;
+  /** An ask with no reply for this many hours is shown to the asker's coach and the circle's hosts. */
+  circleAskEscalateHours: number;
 }>;
 
 export class ConfigError extends Error {
@@ -240,5 +243,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reportConcurrency: e.REPORT_CONCURRENCY,
     reportTimeoutMs: Math.round(e.REPORT_TIMEOUT_SECONDS * 1000),
     reportCacheMs: e.REPORT_CACHE_SECONDS * 1000,
+    circleAskEscalateHours: e.CIRCLE_ASK_ESCALATE_HOURS,
   });
 }

@@ -16,6 +16,7 @@ import { KeyUnwrapFailed } from './certificates/key-wrap';
 import { shutdownGracefully, type Closer } from './lifecycle';
 import { OutboxWorker } from './mail/outbox-worker';
 import { DigestSender } from './notifications/digest';
+import { createCareSweeper } from './circles';
 import { NotificationsService } from './notifications/notifications.service';
 import type { Say } from './db/postgres-supervisor';
 import { createHttpServer } from './web/http-server';
@@ -86,6 +87,9 @@ async function main(): Promise<void> {
   const digests = new DigestSender(new NotificationsService(config.sessionSecret), config.baseUrl);
   digests.start(dataSource, logger);
   closers.push({ name: 'digest emails', close: () => digests.stop() });
+  const circleCare = createCareSweeper(config);
+  circleCare.start(dataSource, logger);
+  closers.push({ name: 'circle care', close: () => circleCare.stop() });
   closers.push({ name: 'certificate view counts', close: () => app.flushCounters() });
   closers.push({ name: 'database', close: () => db.close() });
 

@@ -10,6 +10,8 @@ export interface BenchManifest {
   /** Codes of signed certificates whose credential names their own URL (valid, public). */
   certificates: string[];
   counts: Record<string, number>;
+  /** The busy circle of the "circle-page" case (absent in manifests from before it existed). */
+  circle?: { path: string; posts: number; members: string[] };
   /** Timings of the run that seeded (absent when the data already existed). */
   seed?: Record<string, number>;
 }

@@ -4,6 +4,7 @@ import { withTransaction } from '../db/transaction';
 import { ServiceUnavailable } from '../web/errors';
 import type { ReportFilter, ReportsService } from './reports.service';
 import type { CurriculumTrack } from '../curriculum/curriculum.types';
+import type { FellowshipFigures, FellowshipReport } from '../circles/fellowship-report';
 
 type Filter = ReportFilter & { track: CurriculumTrack };
 type Result<K extends keyof ReportsService> = ReportsService[K] extends (...args: never[]) => Promise<infer R>
@@ -20,12 +21,16 @@ export interface ReportData {
   workshops: Result<'workshops'>;
   certificates: Result<'certificatesPerWeek'>;
   stalled: Result<'stalled'>;
+  /** Circles: active members, asks answered in time, posts per kind (absent without the section). */
+  fellowship?: FellowshipFigures;
 }
 
 export interface ReportRunnerOptions {
   concurrency: number;
   timeoutMs: number;
   cacheMs: number;
+  /** The fellowship section (circles); without it the report has none. */
+  fellowship?: FellowshipReport;
 }
 
 const MAX_CACHED_VIEWS = 200;
@@ -88,6 +93,7 @@ export class ReportRunner {
           workshops: await r.workshops(m, f),
           certificates: await r.certificatesPerWeek(m, f),
           stalled: await r.stalled(m, f),
+          fellowship: await this.options.fellowship?.figures(m, f),
         };
       });
     } catch (error) {

@@ -4,6 +4,7 @@ import type { CurriculumCatalog } from '../curriculum/catalog';
 import { requireRole } from '../web/guards';
 import type { ChaptersService } from './chapters.service';
 import type { CohortsService } from './cohorts.service';
+import { fellowshipView } from './fellowship-view';
 import { funnelSteps, funnelTable, hours, percent, reportCharts } from './report-view';
 import { dateRange, reportQuery } from './reports.schemas';
 import type { ReportRunner } from './report-runner';
@@ -36,7 +37,7 @@ export function reportsRouter({
     const query = reportQuery.parse(req.query);
     const range = dateRange(query);
     const filter = reports.effectiveFilter(req.user, { ...query, ...range });
-    const { computedAt, funnel, perWeek, turnaround, load, workshops, certificates, stalled } =
+    const { computedAt, funnel, perWeek, turnaround, load, workshops, certificates, stalled, fellowship } =
       await runner.view(filter, { cached: req.app.enabled('view cache') });
     const day = (d: Date) => d.toISOString().slice(0, 10);
     const shareQuery = new URLSearchParams({
@@ -80,6 +81,7 @@ export function reportsRouter({
       stalled: stalled.map((s) => ({ ...s, lastActivity: s.last_activity ? day(s.last_activity) : 'never' })),
       stalledAfterDays: reports.stalledAfterDays,
       charts: reportCharts({ funnel, perWeek, turnaround, load, workshops, certificates }),
+      fellowship: fellowship ? fellowshipView(fellowship) : null,
     });
   });
 

@@ -5,7 +5,12 @@ import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { SessionUser } from '../accounts/session-user';
 import type { Curriculum } from '../curriculum/curriculum.types';
+import type { Config } from '../config';
+import { NotificationsService } from '../notifications/notifications.service';
 import { AttemptLimiter } from '../web/attempt-limiter';
+import { AskEscalations } from './ask-escalations';
+import { CareSweeper } from './care-sweeper';
+import { CircleDigests } from './circle-digest';
 import { circlesRouter } from './circles.router';
 import { CirclesService } from './circles.service';
 import { MentionsService } from './mentions';
@@ -89,4 +94,14 @@ export function modulePeers(dataSource: DataSource, curriculum: () => Curriculum
       limit: PEERS_SIZE,
     };
   };
+}
+
+/** The periodic work of circles (escalating unanswered asks, weekly circle digests) for one process. */
+export function createCareSweeper(
+  config: Pick<Config, 'baseUrl' | 'sessionSecret' | 'circleAskEscalateHours'>,
+): CareSweeper {
+  return new CareSweeper(
+    new AskEscalations(config.baseUrl, config.circleAskEscalateHours),
+    new CircleDigests(new NotificationsService(config.sessionSecret), config.baseUrl),
+  );
 }

@@ -17,6 +17,8 @@ export const POST_KINDS = ['story', 'ask', 'feedback'] as const;
 export type PostKind = (typeof POST_KINDS)[number];
 
 export const POST_SEARCH_EXPRESSION = `setweight(to_tsvector('english', "title"), 'A') || setweight(to_tsvector('english', "body"), 'B')`;
+/** Asks not marked answered and not hidden (the sweep and the coach dashboard read these). */
+const OPEN_ASK = `"kind" = 'ask' AND "answer_reply_id" IS NULL AND "hidden_at" IS NULL`;
 
 /** A story, an ask for help or a feedback request in one circle. */
 @Entity('circle_posts')
@@ -30,6 +32,10 @@ export const POST_SEARCH_EXPRESSION = `setweight(to_tsvector('english', "title")
 @Index('circle_posts_by_module', ['moduleId', 'createdAt', 'id'], { where: `"module_id" IS NOT NULL` })
 @Index('circle_posts_by_author', ['authorId', 'createdAt'])
 @Index('circle_posts_search', { synchronize: false })
+@Index('circle_posts_by_time', ['createdAt'])
+@Index('circle_posts_open_asks', ['createdAt'], { where: OPEN_ASK })
+@Index('circle_posts_open_asks_by_circle', ['circleId', 'createdAt'], { where: OPEN_ASK })
+@Index('circle_posts_open_asks_by_author', ['authorId', 'createdAt'], { where: OPEN_ASK })
 export class CirclePost {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -102,6 +108,7 @@ export class CirclePost {
 @Check('circle_replies_hidden_has_reason', `("hidden_at" IS NULL) = ("hidden_reason" IS NULL)`)
 @Index('circle_replies_thread', ['postId', 'createdAt'])
 @Index('circle_replies_by_author', ['authorId', 'createdAt'])
+@Index('circle_replies_by_time', ['createdAt'])
 export class CircleReply {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -139,6 +146,7 @@ export class CircleReply {
 
 /** "This helped" on a reply: one per person and reply. */
 @Entity('circle_reply_helped')
+@Index('circle_reply_helped_by_time', ['createdAt'])
 export class ReplyHelped {
   @PrimaryColumn({ name: 'reply_id', type: 'uuid' })
   replyId!: string;
@@ -153,10 +161,15 @@ export class ReplyHelped {
   @ManyToOne(() => User, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'user_id' })
   user?: User;
+
+  /** When it was pressed (reports count people who reacted in a period). */
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
 }
 
 /** "Me too" on an ask: one per person and post. */
 @Entity('circle_post_me_too')
+@Index('circle_post_me_too_by_time', ['createdAt'])
 export class PostMeToo {
   @PrimaryColumn({ name: 'post_id', type: 'uuid' })
   postId!: string;
@@ -171,4 +184,8 @@ export class PostMeToo {
   @ManyToOne(() => User, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'user_id' })
   user?: User;
+
+  /** When it was pressed (reports count people who reacted in a period). */
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
 }

@@ -7,6 +7,7 @@ import { handleForm } from '../web/forms';
 import { requireRole, requireSignedIn } from '../web/guards';
 import type { SessionUser } from '../accounts/session-user';
 import { SharedCache, type ChangeFeed } from '../db/change-feed';
+import { CIRCLE_ASKS_TOPIC, type WaitingAsk } from '../circles/ask-escalations';
 import { EvidenceSubmission } from './coaching.entities';
 import { isStalled, type OrganizerSummary } from './records.service';
 import { reviewForm, sessionForm } from './coaching.schemas';
@@ -34,6 +35,7 @@ export function coachRouter({
   stalledAfterDays,
   feed,
   attachments,
+  waitingAsks,
 }: CoachingRouterDeps & { feed: ChangeFeed }): Router {
   const router = Router();
   const manager = dataSource.manager;
@@ -50,6 +52,14 @@ export function coachRouter({
     };
     const key = `${coach.id}|${catalog.current().version}`;
     return req.app.enabled('view cache') ? dashboards.get(key, load) : load();
+  };
+  // Circle asks waiting for help: kept apart, until a post or reply changes anywhere (their own notice)
+  // or a minute passes (an ask crosses the waiting threshold with time alone).
+  const asksCache = new SharedCache<WaitingAsk[]>(feed, CIRCLE_ASKS_TOPIC, { max: 1_000, ttlMs: 60_000 });
+  const waitingAsksOf = (req: Request, coach: SessionUser): Promise<WaitingAsk[]> => {
+    if (!waitingAsks) return Promise.resolve([]);
+    const load = () => waitingAsks(manager, coach);
+    return req.app.enabled('view cache') ? asksCache.get(coach.id, load) : load();
   };
   const tx = <T>(work: Parameters<typeof withTransaction<T>>[1]) => withTransaction(dataSource, work);
 
@@ -85,7 +95,12 @@ export function coachRouter({
 
   router.get('/coach', requireRole('coach'), async (req, res) => {
     const body = await renderBody(req, await dashboardOf(req, req.user!));
-    res.render('coaching/dashboard', { pageTitle: 'Coaching', body });
+    const asks = await waitingAsksOf(req, req.user!);
+    res.render('coaching/dashboard', {
+      pageTitle: 'Coaching',
+      body,
+      waitingAsks: asks.map((a) => ({ ...a, waiting: waitingText(a.createdAt) })),
+    });
   });
 
   const recordModel = async (req: Request) => {

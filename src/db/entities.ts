@@ -39,6 +39,7 @@ import { Circle, CircleMember } from '../circles/circle.entities';
 import { CirclePost, CircleReply, PostMeToo, ReplyHelped } from '../circles/post.entities';
 import { CircleReport, CircleRevision, ConductAcceptance } from '../circles/safety.entities';
 import { CircleMention } from '../circles/talk.entities';
+import { AskEscalation, CircleDigestState } from '../circles/care.entities';
 
 /** Every entity the DataSource knows; a feature adds its entities here. */
 export const entities = [
@@ -84,4 +85,6 @@ export const entities = [
   CircleReport,
   CircleRevision,
   CircleMention,
+  AskEscalation,
+  CircleDigestState,
 ];

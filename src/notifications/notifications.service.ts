@@ -131,12 +131,17 @@ export class NotificationsService {
   }
 
   /**
-   * One-click unsubscribe (RFC 8058) from digest emails: every kind the person had digested becomes
-   * in-the-app only. Needs no sign-in: the token is the proof. Throws NotFound for a forged token.
+   * One-click unsubscribe (RFC 8058) from digest emails: every kind the person had digested, and the
+   * weekly circle digest, becomes in-the-app only. Needs no sign-in: the token is the proof. Throws NotFound for a forged token.
    */
   async unsubscribeFromDigest(manager: EntityManager, token: string): Promise<void> {
     const userId = this.personOfToken(token);
     await manager.update(NotificationPreference, { userId, delivery: 'digest' }, { delivery: 'app' });
+    // The weekly circle digest is a weekly email too, whichever way it was delivered.
+    await manager.upsert(NotificationPreference, { userId, kind: 'circle_digest', delivery: 'app' }, [
+      'userId',
+      'kind',
+    ]);
     await this.dropPendingDigest(manager, userId, [...NOTIFICATION_KINDS]);
   }
 

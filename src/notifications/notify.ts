@@ -20,6 +20,8 @@ export interface Notice {
   link: string;
   /** The whole email, when it says more than the title, body and link; a plain one is built otherwise. */
   emailText?: string;
+  /** Extra email headers (a weekly email carries one-click unsubscribe headers, RFC 8058). */
+  emailHeaders?: Record<string, string>;
 }
 
 /** How `userId` wants to hear about `kind`. */
@@ -55,5 +57,6 @@ export async function notify(manager: EntityManager, baseUrl: string, notice: No
       (notice.emailText ??
         mailText`Hello ${notice.to.displayName},\n\n${notice.body}\n\n${baseUrl}${notice.link}\n`) +
       `\nChoose how Organizer Academy tells you about this: ${baseUrl}/account/notifications\n`,
+    headers: notice.emailHeaders,
   });
 }
