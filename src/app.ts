@@ -78,6 +78,7 @@ import { NotificationsService } from './notifications/notifications.service';
 import { notificationsRouter } from './notifications/notifications.router';
 import { unreadCountLocals } from './notifications/unread-count';
 import { createCirclesRouter } from './circles';
+import { createDoorsRouter } from './doors';
 
 export interface AppDeps {
   config: Config;
@@ -297,6 +298,16 @@ export function createApp({
   app.use(coachRouter({ ...coachingDeps, feed }));
   app.use(notificationsRouter({ dataSource, notifications }));
   app.use(createCirclesRouter(dataSource, pool, config.curriculumDir));
+  app.use(
+    createDoorsRouter({
+      dataSource,
+      pool,
+      invites,
+      baseUrl: config.baseUrl,
+      sessionSecret: config.sessionSecret,
+      publicRatePerMinute: config.publicRateLimitPerMinute,
+    }),
+  );
   app.use(certificatesRouter({ dataSource, catalog, certificates, people, keys }));
   app.use(adminCertificatesRouter({ dataSource, catalog, certificates, chapters, cohorts }));
   app.use(adminCoachingRouter({ dataSource, catalog, people, assignments, submissions }));

@@ -38,6 +38,7 @@ import {
 import { Circle, CircleMember } from '../circles/circle.entities';
 import { CirclePost, CircleReply, PostMeToo, ReplyHelped } from '../circles/post.entities';
 import { CircleReport, CircleRevision, ConductAcceptance } from '../circles/safety.entities';
+import { Introduction, JoinRequest, PartnerRequest, PartnerRequestTransition } from '../doors/door.entities';
 
 /** Every entity the DataSource knows; a feature adds its entities here. */
 export const entities = [
@@ -82,4 +83,8 @@ export const entities = [
   ConductAcceptance,
   CircleReport,
   CircleRevision,
+  JoinRequest,
+  PartnerRequest,
+  PartnerRequestTransition,
+  Introduction,
 ];
