@@ -246,4 +246,34 @@ describe('the join form', () => {
     expect(row.closedAt).not.toBeNull();
     expect(await db().countBy(AuditEvent, { subjectId: request.id, action: 'join_request.closed' })).toBe(1);
   });
+
+  it('refuses an expired confirmation link with a page that says what to do', async () => {
+    await sendForm(anonymousAgent(t.app), '/join', joinFields());
+    const token = await linkIn(t, 'nia@example.org', '/join/confirm');
+    await db().update(
+      JoinRequest,
+      { email: 'nia@example.org' },
+      { confirmExpiresAt: new Date(Date.now() - 1000) },
+    );
+    const page = await anonymousAgent(t.app).get(`/join/confirm/${token}`);
+    expect(page.status).toBe(410);
+    expect(page.text).toContain('please send the form again');
+    expect(await db().countBy(JoinRequest, { confirmedAt: IsNull() })).toBe(1);
+  });
+});
+
+describe('the public pages of the open doors', () => {
+  it('get the public per-address rate limit', async () => {
+    const t = await startTestApp({ env: { PUBLIC_RATE_LIMIT_PER_MINUTE: '4' } });
+    try {
+      const agent = anonymousAgent(t.app);
+      const paths = ['/join', '/partners/request', `/partners/status/${'x'.repeat(43)}`, '/join'];
+      for (const path of paths) expect((await agent.get(path)).status).not.toBe(429);
+      const refused = await agent.get('/partners/request');
+      expect(refused.status).toBe(429);
+      expect(refused.text).toContain('Too many requests from your address');
+    } finally {
+      await t.close();
+    }
+  });
 });
