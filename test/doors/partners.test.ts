@@ -95,6 +95,22 @@ describe('partner requests', () => {
     expect(await db().countBy(Notification, { userId: admin.id, kind: 'requests' })).toBe(1);
   });
 
+  it('confirms once under a double click: one status link, one notice, the other click told the link is used', async () => {
+    const admin = await createUser(db(), { role: 'admin' });
+    await sendForm(anonymousAgent(t.app), '/partners/request', partnerFields());
+    const path = `/partners/confirm/${await linkIn(t, 'pat@somerville.example', '/partners/confirm')}`;
+    const [one, two] = [anonymousAgent(t.app), anonymousAgent(t.app)];
+    const pages = await Promise.all([one.get(path), two.get(path)]);
+    const tokens = pages.map((p) => /name="_csrf" value="([^"]+)"/.exec(p.text)![1]);
+    const answers = await Promise.all([
+      one.post(path).type('form').send({ _csrf: tokens[0] }),
+      two.post(path).type('form').send({ _csrf: tokens[1] }),
+    ]);
+    expect(answers.map((a) => a.status).sort()).toEqual([303, 410]);
+    expect(await db().countBy(Notification, { userId: admin.id, kind: 'requests' })).toBe(1);
+    expect(await db().countBy(AuditEvent, { action: 'partner_request.confirmed' })).toBe(1);
+  });
+
   it('routes "nearest to a state" to the nearest chapter', async () => {
     const nyc = await createChapter(db(), { name: 'BetaNYC', stateCode: 'NY' });
     await createChapter(db(), { name: 'Code for Denver', stateCode: 'CO' });
