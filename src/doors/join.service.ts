@@ -24,6 +24,12 @@ export const INTENT_LABELS: Readonly<Record<Intent, string>> = {
   help: 'Help out',
 };
 
+const INTENT_VERBS: Readonly<Record<Intent, string>> = {
+  join: 'join a chapter',
+  start: 'start a chapter',
+  help: 'help out',
+};
+
 export interface JoinInput {
   name: string;
   email: string;
@@ -122,7 +128,7 @@ export class JoinService {
       await notify(manager, this.baseUrl, {
         to: admin,
         kind: 'requests',
-        title: `${request.name} wants to ${request.intent === 'start' ? 'start a chapter' : request.intent === 'help' ? 'help out' : 'join'}`,
+        title: `${request.name} would like to ${INTENT_VERBS[request.intent]}`,
         body: `A confirmed request from ${placeName(request)} for ${where}. Invite them or reply.`,
         link: `/admin/requests/${request.id}`,
       });
