@@ -80,6 +80,8 @@ import { unreadCountLocals } from './notifications/unread-count';
 import { createCirclesRouter, modulePeers } from './circles';
 import { AskEscalations } from './circles/ask-escalations';
 import { FellowshipReport } from './circles/fellowship-report';
+import { createCirclesRouter } from './circles';
+import { createDoorsRouter } from './doors';
 
 export interface AppDeps {
   config: Config;
@@ -310,6 +312,15 @@ export function createApp({
     createCirclesRouter(dataSource, pool, config.curriculumDir, {
       curriculum: () => catalog.current(),
       baseUrl: config.baseUrl,
+  app.use(createCirclesRouter(dataSource, pool, config.curriculumDir));
+  app.use(
+    createDoorsRouter({
+      dataSource,
+      pool,
+      invites,
+      baseUrl: config.baseUrl,
+      sessionSecret: config.sessionSecret,
+      publicRatePerMinute: config.publicRateLimitPerMinute,
     }),
   );
   app.use(certificatesRouter({ dataSource, catalog, certificates, people, keys }));

@@ -40,6 +40,7 @@ import { CirclePost, CircleReply, PostMeToo, ReplyHelped } from '../circles/post
 import { CircleReport, CircleRevision, ConductAcceptance } from '../circles/safety.entities';
 import { CircleMention } from '../circles/talk.entities';
 import { AskEscalation, CircleDigestState } from '../circles/care.entities';
+import { Introduction, JoinRequest, PartnerRequest, PartnerRequestTransition } from '../doors/door.entities';
 
 /** Every entity the DataSource knows; a feature adds its entities here. */
 export const entities = [
@@ -87,4 +88,8 @@ export const entities = [
   CircleMention,
   AskEscalation,
   CircleDigestState,
+  JoinRequest,
+  PartnerRequest,
+  PartnerRequestTransition,
+  Introduction,
 ];

@@ -35,7 +35,8 @@ export const permissionsPolicy: RequestHandler = (_req, res, next) => {
 };
 
 /** Paths whose URL or page carries a secret: one-time links, the setup link, the calendar feed. */
-const SECRET_PATHS = /^\/(invites\/|password\/reset\/|setup(\/|$)|calendar\/)/;
+const SECRET_PATHS =
+  /^\/(invites\/|password\/reset\/|setup(\/|$)|calendar\/|join\/confirm\/|partners\/(confirm|status)\/|introductions\/)/;
 
 function carriesSecret(req: Request): boolean {
   return SECRET_PATHS.test(req.path) || /[?&]token=/.test(req.originalUrl);

@@ -12,7 +12,12 @@ export function navigationFor(user: SessionUser | undefined): NavLink[] {
     { href: '/', label: 'Home' },
     { href: '/search', label: 'Search' },
   ];
-  if (!user) return [...links, { href: '/verify', label: 'Verify a certificate' }];
+  if (!user)
+    return [
+      ...links,
+      { href: '/verify', label: 'Verify a certificate' },
+      { href: '/join', label: 'Join or start a group' },
+    ];
   if (user.role === 'organizer') links.push({ href: '/me', label: 'Your progress' });
   links.push({
     href: user.role === 'admin' ? '/admin/certificates' : '/me/certificates',
@@ -28,6 +33,7 @@ export function navigationFor(user: SessionUser | undefined): NavLink[] {
       { href: '/admin/people', label: 'People' },
       { href: '/admin/invites', label: 'Invites' },
       { href: '/admin/cohorts', label: 'Cohorts' },
+      { href: '/admin/requests', label: 'Requests' },
     );
     // Chapter-scoped admins do not manage chapters, the outbox or the audit log.
     if (!user.scopeChapterId)

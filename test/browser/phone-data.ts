@@ -9,9 +9,10 @@ import { certificateKit, TRACK_ID } from '../certificates/kit';
 import { testCatalog, type TestApp } from '../helpers/app';
 import { createChapter, createUser } from '../helpers/factories';
 import { anonymousAgent, postForm, signedInAgent } from '../helpers/http';
+import { seedDoorsPages, type DoorsPhoneData } from '../doors/phone-seed';
 
 /** The rows the phone suite's pages show, with the ids and tokens their paths need. */
-export interface PhoneData {
+export interface PhoneData extends DoorsPhoneData {
   admin: User;
   coach: User;
   organizer: User;
@@ -182,5 +183,6 @@ export async function seedPhonePages(t: TestApp): Promise<PhoneData> {
     replyId,
     inviteToken: await tokenSentTo(t, invitee, 'invites'),
     resetToken: await tokenSentTo(t, coach.email, 'password/reset'),
+    ...(await seedDoorsPages(db, { chapterId: chapter.id, memberId: organizer.id, adminId: admin.id })),
   };
 }

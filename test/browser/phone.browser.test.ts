@@ -117,6 +117,17 @@ const PAGES: Visit[] = [
   visit('GET /circles/people/:id', 'coach', '/circles/people/{organizer}'),
   visit('GET /circles/replies/:id/edit', 'organizer', '/circles/replies/{replyId}/edit'),
   visit('GET /circles/ask-feedback', 'organizer', '/circles/ask-feedback?milestone={milestoneId}'),
+  visit('GET /join', 'anonymous'),
+  visit('GET /join/confirm/:token', 'anonymous', '/join/confirm/{joinConfirmToken}'),
+  visit('GET /partners/request', 'anonymous'),
+  visit('GET /partners/confirm/:token', 'anonymous', '/partners/confirm/{partnerConfirmToken}'),
+  visit('GET /partners/status/:token', 'anonymous', '/partners/status/{partnerStatusToken}'),
+  visit('GET /introductions/:token', 'anonymous', '/introductions/{introductionToken}'),
+  visit('GET /me/introductions', 'organizer'),
+  visit('GET /admin/requests', 'admin'),
+  visit('GET /admin/requests/:id', 'admin', '/admin/requests/{joinRequestId}'),
+  visit('GET /admin/partner-requests', 'admin'),
+  visit('GET /admin/partner-requests/:id', 'admin', '/admin/partner-requests/{partnerRequestId}'),
 ];
 
 function fill(path: string, data: PhoneData): string {

@@ -182,6 +182,32 @@ const ACCESS: Record<string, Who[]> = {
   'GET /circles/ask-feedback': SIGNED_IN,
   'POST /circles/ask-feedback/draft': SIGNED_IN,
   'POST /circles/ask-feedback': SIGNED_IN,
+  // Open doors: public forms (rate-limited per address), links whose token is the credential
+  // (unknown tokens get 410), and admin pages scoped to the admin's chapter (tested in test/doors).
+  'GET /join': EVERYONE,
+  'POST /join': EVERYONE,
+  'GET /join/confirm/:token': EVERYONE,
+  'POST /join/confirm/:token': EVERYONE,
+  'GET /partners/request': EVERYONE,
+  'POST /partners/request': EVERYONE,
+  'GET /partners/confirm/:token': EVERYONE,
+  'POST /partners/confirm/:token': EVERYONE,
+  'GET /partners/status/:token': EVERYONE,
+  'GET /introductions/:token': EVERYONE,
+  'POST /introductions/:token': EVERYONE,
+  'GET /me/introductions': SIGNED_IN,
+  'POST /me/introductions/:id': SIGNED_IN,
+  'GET /admin/requests': ADMINS,
+  'GET /admin/requests/:id': ADMINS,
+  'POST /admin/requests/:id/invite': ADMINS,
+  'POST /admin/requests/:id/reply': ADMINS,
+  'POST /admin/requests/:id/close': ADMINS,
+  'GET /admin/partner-requests': ADMINS,
+  'GET /admin/partner-requests/:id': ADMINS,
+  'POST /admin/partner-requests/:id/move': ADMINS,
+  'POST /admin/partner-requests/:id/status-link': ADMINS,
+  'POST /admin/partner-requests/:id/status-link/revoke': ADMINS,
+  'POST /admin/partner-requests/:id/introductions': ADMINS,
 };
 
 /**
@@ -230,6 +256,7 @@ const DECIDED_PER_RECORD = new Set([
   'GET /circles/people/:id',
   'GET /circles/replies/:id/edit',
   'POST /circles/replies/:id/edit',
+  'POST /me/introductions/:id',
 ]);
 
 function isDenied(who: Who, response: Response): boolean {
