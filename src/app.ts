@@ -71,6 +71,7 @@ import { VerificationCounter } from './certificates/verification-counter';
 import { didDocumentAppPath } from './certificates/credentials';
 import { isOpenDocumentRequest, openDocumentPaths, openToOtherOrigins } from './certificates/open-documents';
 import { AttendanceService } from './workshops/attendance.service';
+import { CHECK_IN_ATTEMPTS } from './workshops/check-in-codes';
 import { CalendarService } from './workshops/calendar.service';
 import { workshopsRouter } from './workshops/workshops.router';
 import { WorkshopsService } from './workshops/workshops.service';
@@ -78,6 +79,7 @@ import { NotificationsService } from './notifications/notifications.service';
 import { notificationsRouter } from './notifications/notifications.router';
 import { unreadCountLocals } from './notifications/unread-count';
 import { createCirclesRouter } from './circles';
+import { createGatheringsRouter } from './gatherings';
 
 export interface AppDeps {
   config: Config;
@@ -282,10 +284,7 @@ export function createApp({
         progress,
         new AttemptLimiter(pool, {
           prefix: 'check_in',
-          attempts: 5,
-          inFlight: 2,
-          windowSeconds: 10 * 60,
-          blockSeconds: 10 * 60,
+          ...CHECK_IN_ATTEMPTS,
           message:
             'Too many wrong check-in codes. Please wait {wait}, or ask a facilitator to mark you present.',
         }),
@@ -297,6 +296,7 @@ export function createApp({
   app.use(coachRouter({ ...coachingDeps, feed }));
   app.use(notificationsRouter({ dataSource, notifications }));
   app.use(createCirclesRouter(dataSource, pool, config.curriculumDir));
+  app.use(createGatheringsRouter(dataSource, pool, chapters, config.baseUrl));
   app.use(certificatesRouter({ dataSource, catalog, certificates, people, keys }));
   app.use(adminCertificatesRouter({ dataSource, catalog, certificates, chapters, cohorts }));
   app.use(adminCoachingRouter({ dataSource, catalog, people, assignments, submissions }));

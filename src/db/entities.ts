@@ -38,6 +38,7 @@ import {
 import { Circle, CircleMember } from '../circles/circle.entities';
 import { CirclePost, CircleReply, PostMeToo, ReplyHelped } from '../circles/post.entities';
 import { CircleReport, CircleRevision, ConductAcceptance } from '../circles/safety.entities';
+import { Gathering, GatheringAttendance, GatheringRsvp } from '../gatherings/gathering.entities';
 
 /** Every entity the DataSource knows; a feature adds its entities here. */
 export const entities = [
@@ -82,4 +83,7 @@ export const entities = [
   ConductAcceptance,
   CircleReport,
   CircleRevision,
+  Gathering,
+  GatheringRsvp,
+  GatheringAttendance,
 ];
