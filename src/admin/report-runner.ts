@@ -4,6 +4,7 @@ import { withTransaction } from '../db/transaction';
 import { ServiceUnavailable } from '../web/errors';
 import type { ReportFilter, ReportsService } from './reports.service';
 import type { CurriculumTrack } from '../curriculum/curriculum.types';
+import { GatheringReports, type GatheringReport } from '../gatherings/gathering-reports';
 
 type Filter = ReportFilter & { track: CurriculumTrack };
 type Result<K extends keyof ReportsService> = ReportsService[K] extends (...args: never[]) => Promise<infer R>
@@ -20,6 +21,7 @@ export interface ReportData {
   workshops: Result<'workshops'>;
   certificates: Result<'certificatesPerWeek'>;
   stalled: Result<'stalled'>;
+  gatherings: GatheringReport;
 }
 
 export interface ReportRunnerOptions {
@@ -41,6 +43,7 @@ const QUERY_CANCELED = '57014';
 export class ReportRunner {
   private readonly admission: Admission;
   private readonly views = new Map<string, { at: number; data: Promise<ReportData> }>();
+  private readonly gatherings = new GatheringReports();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -88,6 +91,7 @@ export class ReportRunner {
           workshops: await r.workshops(m, f),
           certificates: await r.certificatesPerWeek(m, f),
           stalled: await r.stalled(m, f),
+          gatherings: await this.gatherings.section(m, f),
         };
       });
     } catch (error) {

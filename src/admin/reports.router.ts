@@ -8,6 +8,7 @@ import { funnelSteps, funnelTable, hours, percent, reportCharts } from './report
 import { dateRange, reportQuery } from './reports.schemas';
 import type { ReportRunner } from './report-runner';
 import type { ReportsService } from './reports.service';
+import { gatheringsReportView } from '../gatherings/report-view';
 
 interface ReportsRouterDeps {
   dataSource: DataSource;
@@ -36,7 +37,7 @@ export function reportsRouter({
     const query = reportQuery.parse(req.query);
     const range = dateRange(query);
     const filter = reports.effectiveFilter(req.user, { ...query, ...range });
-    const { computedAt, funnel, perWeek, turnaround, load, workshops, certificates, stalled } =
+    const { computedAt, funnel, perWeek, turnaround, load, workshops, certificates, stalled, gatherings } =
       await runner.view(filter, { cached: req.app.enabled('view cache') });
     const day = (d: Date) => d.toISOString().slice(0, 10);
     const shareQuery = new URLSearchParams({
@@ -79,6 +80,7 @@ export function reportsRouter({
       certificates,
       stalled: stalled.map((s) => ({ ...s, lastActivity: s.last_activity ? day(s.last_activity) : 'never' })),
       stalledAfterDays: reports.stalledAfterDays,
+      gatherings: gatheringsReportView(gatherings),
       charts: reportCharts({ funnel, perWeek, turnaround, load, workshops, certificates }),
     });
   });

@@ -5,6 +5,7 @@ import { EvidenceSubmission } from '../../src/coaching/coaching.entities';
 import { OutboxMessage } from '../../src/mail/outbox-message.entity';
 import { Workshop } from '../../src/workshops/workshop.entities';
 import { WorkshopsService } from '../../src/workshops/workshops.service';
+import { utcToZonedInput as localIn } from '../../src/web/time-zones';
 import { certificateKit, TRACK_ID } from '../certificates/kit';
 import { testCatalog, type TestApp } from '../helpers/app';
 import { createChapter, createUser } from '../helpers/factories';
@@ -28,6 +29,8 @@ export interface PhoneData {
   /** The circle of the organizer's chapter, and a post in it. */
   circleId: string;
   postId: string;
+  /** A gathering of that circle about to start, hosted by the coach, with the organizer going. */
+  gatheringId: string;
   inviteToken: string;
   resetToken: string;
 }
@@ -156,6 +159,23 @@ export async function seedPhonePages(t: TestApp): Promise<PhoneData> {
   const postId = /\/circles\/posts\/([0-9a-f-]+)/.exec(String(posted.headers.location))?.[1];
   if (!postId) throw new Error('seeding a circle post gave no post address');
 
+  const scheduled = await postForm(await signedInAgent(t.app, coach.email), '/gatherings', {
+    circleId: circle.id,
+    kind: 'hack_night',
+    title: 'Hack night: step-free access map for the Merrimack Valley chapters',
+    description: `Bring a laptop. Notes: ${LONG_LINK}`,
+    startsAt: localIn(startsSoon, 'America/Los_Angeles'),
+    endsAt: localIn(new Date(startsSoon.getTime() + 3 * 3_600_000), 'America/Los_Angeles'),
+    timeZone: 'America/Los_Angeles',
+    location: 'Boston Public Library, Rabb Hall',
+    onlineUrl: LONG_LINK,
+    capacity: '25',
+    isPublic: 'yes',
+  });
+  if (scheduled.status !== 303) throw new Error(`seeding a gathering failed (${scheduled.status})`);
+  const gatheringId = String(scheduled.headers.location).split('/').pop()!;
+  await expectRedirect(postForm(organizerAgent, `/gatherings/${gatheringId}/rsvp`, { answer: 'yes' }));
+
   return {
     admin,
     coach,
@@ -171,6 +191,7 @@ export async function seedPhonePages(t: TestApp): Promise<PhoneData> {
     certificateId: certificate.id,
     circleId: circle.id,
     postId,
+    gatheringId,
     inviteToken: await tokenSentTo(t, invitee, 'invites'),
     resetToken: await tokenSentTo(t, coach.email, 'password/reset'),
   };

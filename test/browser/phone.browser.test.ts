@@ -113,6 +113,13 @@ const PAGES: Visit[] = [
   visit('GET /circles/:id/new', 'organizer', '/circles/{circleId}/new?kind=story'),
   visit('GET /circles/posts/:id', 'organizer', '/circles/posts/{postId}'),
   visit('GET /circles/posts/:id/edit', 'organizer', '/circles/posts/{postId}/edit'),
+  visit('GET /gatherings', 'organizer'),
+  visit('GET /gatherings/new', 'coach'),
+  visit('GET /gatherings/:id', 'organizer', '/gatherings/{gatheringId}'),
+  visit('GET /gatherings/:id', 'anonymous', '/gatherings/{gatheringId}'),
+  visit('GET /gatherings/:id/edit', 'coach', '/gatherings/{gatheringId}/edit'),
+  visit('GET /gatherings/:id/attendance', 'coach', '/gatherings/{gatheringId}/attendance'),
+  visit('GET /gatherings/:id/check-in', 'coach', '/gatherings/{gatheringId}/check-in'),
 ];
 
 function fill(path: string, data: PhoneData): string {
