@@ -7,6 +7,7 @@ import { Workshop } from '../../src/workshops/workshop.entities';
 import { WorkshopsService } from '../../src/workshops/workshops.service';
 import { utcToZonedInput as localIn } from '../../src/web/time-zones';
 import { certificateKit, TRACK_ID } from '../certificates/kit';
+import { createGathering, markPresent } from '../gatherings/helpers';
 import { testCatalog, type TestApp } from '../helpers/app';
 import { createChapter, createUser } from '../helpers/factories';
 import { anonymousAgent, postForm, signedInAgent } from '../helpers/http';
@@ -175,6 +176,12 @@ export async function seedPhonePages(t: TestApp): Promise<PhoneData> {
   if (scheduled.status !== 303) throw new Error(`seeding a gathering failed (${scheduled.status})`);
   const gatheringId = String(scheduled.headers.location).split('/').pop()!;
   await expectRedirect(postForm(organizerAgent, `/gatherings/${gatheringId}/rsvp`, { answer: 'yes' }));
+  // A past gathering the organizer came to, so the reports page shows its gatherings table and chart.
+  const potluck = await createGathering(db, { id: circle.id, chapterId: chapter.id }, coach.id, {
+    title: 'Potluck for the new cohort of the Merrimack Valley chapters',
+    startsInHours: -72,
+  });
+  await markPresent(db, potluck.id, [organizer.id, holder.id], coach.id);
 
   return {
     admin,
