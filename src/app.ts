@@ -79,7 +79,7 @@ import { NotificationsService } from './notifications/notifications.service';
 import { notificationsRouter } from './notifications/notifications.router';
 import { unreadCountLocals } from './notifications/unread-count';
 import { createCirclesRouter } from './circles';
-import { createGatheringsRouter } from './gatherings';
+import { createGatheringsRouter, gatheringFeedSource } from './gatherings';
 
 export interface AppDeps {
   config: Config;
@@ -289,7 +289,7 @@ export function createApp({
             'Too many wrong check-in codes. Please wait {wait}, or ask a facilitator to mark you present.',
         }),
       ),
-      calendar: new CalendarService(),
+      calendar: new CalendarService([gatheringFeedSource(config.baseUrl)]),
       baseUrl: config.baseUrl,
     }),
   );

@@ -83,3 +83,19 @@ export const gatheringListQuery = z.object({
     .optional()
     .catch(undefined),
 });
+
+/** A list position from the "Later gatherings" link; anything unreadable starts from the soonest. */
+export function decodePosition(token: string | undefined): { startsAt: Date; id: string } | null {
+  if (!token) return null;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && typeof value[0] === 'string' && typeof value[1] === 'string') {
+      const startsAt = new Date(value[0]);
+      if (!Number.isNaN(startsAt.getTime()) && /^[0-9a-f-]{36}$/.test(value[1]))
+        return { startsAt, id: value[1] };
+    }
+  } catch {
+    // An unreadable position starts from the soonest gathering.
+  }
+  return null;
+}

@@ -4,10 +4,10 @@ import { assertSignedIn } from '../accounts/policy';
 import type { SessionUser } from '../accounts/session-user';
 import { recordAudit } from '../audit/audit';
 import type { CircleAccess, CirclesService } from '../circles/circles.service';
-import { mailText } from '../mail/outbox';
-import { notify } from '../notifications/notify';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../web/errors';
 import { GATHERING_KIND_LABELS, Gathering, GatheringRsvp, type GatheringKind } from './gathering.entities';
+import { decodePosition } from './gatherings.schemas';
+import { tellEveryone } from './notices';
 
 export interface GatheringInput {
   circleId: string;
@@ -233,7 +233,14 @@ export class GatheringsService {
     void _sameCircle;
     const saved = await manager.save(Object.assign(gathering, changes));
     if (moved)
-      await this.tellEveryone(manager, saved, `Gathering changed: ${saved.title}`, 'has a new time or place');
+      await tellEveryone(
+        manager,
+        this.circles,
+        this.baseUrl,
+        saved,
+        `Gathering changed: ${saved.title}`,
+        'has a new time or place',
+      );
     await recordAudit(manager, {
       actorId: host.id,
       action: 'gathering.updated',
@@ -251,37 +258,20 @@ export class GatheringsService {
     if (gathering.cancelledAt) return;
     gathering.cancelledAt = new Date();
     await manager.save(gathering);
-    await this.tellEveryone(manager, gathering, `Gathering cancelled: ${gathering.title}`, 'was cancelled');
+    await tellEveryone(
+      manager,
+      this.circles,
+      this.baseUrl,
+      gathering,
+      `Gathering cancelled: ${gathering.title}`,
+      'was cancelled',
+    );
     await recordAudit(manager, {
       actorId: host.id,
       action: 'gathering.cancelled',
       subjectType: 'gathering',
       subjectId: gathering.id,
     });
-  }
-
-  private async tellEveryone(
-    manager: EntityManager,
-    gathering: Gathering,
-    title: string,
-    what: string,
-  ): Promise<void> {
-    const answered = await manager.find(GatheringRsvp, {
-      where: { gatheringId: gathering.id },
-      relations: { user: true },
-    });
-    const link = `/gatherings/${gathering.id}`;
-    for (const { user } of answered) {
-      if (!user?.active) continue;
-      await notify(manager, this.baseUrl, {
-        to: user,
-        kind: 'gatherings',
-        title,
-        body: `The gathering “${gathering.title}” ${what}.`,
-        link,
-        emailText: mailText`Hello ${user.displayName},\n\nThe gathering “${gathering.title}” ${what}:\n\n${this.baseUrl}${link}\n`,
-      });
-    }
   }
 
   /**
@@ -323,19 +313,4 @@ export class GatheringsService {
         : null;
     return { gatherings: page, next };
   }
-}
-
-function decodePosition(token: string | undefined): { startsAt: Date; id: string } | null {
-  if (!token) return null;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && typeof value[0] === 'string' && typeof value[1] === 'string') {
-      const startsAt = new Date(value[0]);
-      if (!Number.isNaN(startsAt.getTime()) && /^[0-9a-f-]{36}$/.test(value[1]))
-        return { startsAt, id: value[1] };
-    }
-  } catch {
-    // An unreadable position starts from the soonest gathering.
-  }
-  return null;
 }

@@ -6,6 +6,8 @@ import { CirclesService } from '../circles/circles.service';
 import { AttemptLimiter } from '../web/attempt-limiter';
 import { CHECK_IN_ATTEMPTS } from '../workshops/check-in-codes';
 import { GatheringAttendanceService } from './attendance.service';
+import type { FeedSource } from '../workshops/calendar.service';
+import { gatheringEventsFor } from './calendar';
 import { gatheringsRouter } from './gatherings.router';
 import { GatheringsService } from './gatherings.service';
 import { RsvpService } from './rsvp.service';
@@ -31,4 +33,10 @@ export function createGatheringsRouter(
     attendance: new GatheringAttendanceService(gatherings, throttle),
     baseUrl,
   });
+}
+
+/** The gatherings a person said yes to, for their private calendar feed (shared with workshops). */
+export function gatheringFeedSource(baseUrl: string): FeedSource {
+  const circles = new CirclesService();
+  return (manager, userId) => gatheringEventsFor(manager, circles, baseUrl, userId);
 }

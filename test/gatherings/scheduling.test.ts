@@ -304,4 +304,41 @@ describe('gatherings: scheduling, visibility, public fields', () => {
     );
     expect((await agent.get('/gatherings?after=%%%&circleId=nonsense')).status).toBe(200);
   });
+
+  it('lists gatherings I said yes to in my private calendar feed while I belong to the circle; people who left are not told of changes', async () => {
+    const a = await chapterWithCohort(t.dataSource);
+    const b = await chapterWithCohort(t.dataSource);
+    const coach = await createUser(m(), { role: 'coach', chapterId: a.chapter.id });
+    const member = await createUser(m(), { chapterId: a.chapter.id });
+    const leaver = await createUser(m(), { chapterId: a.chapter.id });
+    const circle = { id: a.chapterCircle.id, chapterId: a.chapter.id };
+    const going = await createGathering(m(), circle, coach.id, { title: 'Feed potluck' });
+    const notGoing = await createGathering(m(), circle, coach.id, { title: 'Said no here' });
+    for (const person of [member, leaver])
+      await m().insert(GatheringRsvp, { gatheringId: going.id, userId: person.id, answer: 'yes' });
+    await m().insert(GatheringRsvp, { gatheringId: notGoing.id, userId: member.id, answer: 'no' });
+
+    const feedOf = async (email: string) => {
+      const agent = await signedInAgent(t.app, email);
+      expect((await postForm(agent, '/account/calendar-feed')).status).toBe(303);
+      const link = /\/calendar\/[\w-]+\.ics/.exec((await agent.get('/workshops')).text)![0];
+      return () => anonymousAgent(t.app).get(link);
+    };
+    const memberFeed = await feedOf(member.email);
+    const leaverFeed = await feedOf(leaver.email);
+    const feed = await memberFeed();
+    expect(feed.status).toBe(200);
+    expect(feed.text).toContain('SUMMARY:Feed potluck');
+    expect(feed.text).toContain(`URL:${t.config.baseUrl}/gatherings/${going.id}`);
+    expect(feed.text).not.toContain('Said no here');
+    expect((await leaverFeed()).text).toContain('SUMMARY:Feed potluck');
+
+    await m().update(User, { id: leaver.id }, { chapterId: b.chapter.id });
+    expect((await leaverFeed()).text).not.toContain('Feed potluck');
+    const coachAgent = await signedInAgent(t.app, coach.email);
+    expect((await postForm(coachAgent, `/gatherings/${going.id}/cancel`)).status).toBe(303);
+    expect(await m().countBy(Notification, { userId: member.id, kind: 'gatherings' })).toBe(1);
+    expect(await m().countBy(Notification, { userId: leaver.id })).toBe(0);
+    expect((await memberFeed()).text).toContain('STATUS:CANCELLED');
+  });
 });
