@@ -215,7 +215,7 @@ export class GatheringsService {
     gatheringId: string,
     input: GatheringInput,
   ): Promise<Gathering> {
-    const { host } = await this.assertCanManage(manager, actor, gatheringId);
+    const { host, circle } = await this.assertCanManage(manager, actor, gatheringId);
     const gathering = await this.lock(manager, gatheringId);
     if (gathering.cancelledAt) throw new Conflict('This gathering was cancelled.');
     this.validate(input, false);
@@ -231,7 +231,10 @@ export class GatheringsService {
       gathering.onlineUrl !== input.onlineUrl;
     const { circleId: _sameCircle, ...changes } = input;
     void _sameCircle;
-    const saved = await manager.save(Object.assign(gathering, changes));
+    // The circle's chapter is copied again: a cohort may have moved to another chapter since.
+    const saved = await manager.save(
+      Object.assign(gathering, changes, { chapterId: circle.owningChapterId }),
+    );
     if (moved)
       await tellEveryone(
         manager,
