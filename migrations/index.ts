@@ -30,6 +30,7 @@ import { Circles1795888000000 } from './1795888000000-Circles';
 import { ChapterPlacesAndNoticeKinds1795889000000 } from './1795889000000-ChapterPlacesAndNoticeKinds';
 import { CircleTalk1795890100000 } from './1795890100000-CircleTalk';
 import { CircleCare1795890200000 } from './1795890200000-CircleCare';
+import { Gatherings1795890300000 } from './1795890300000-Gatherings';
 import { Doors1795890500000 } from './1795890500000-Doors';
 
 export const migrations: (new () => MigrationInterface)[] = [
@@ -63,5 +64,6 @@ export const migrations: (new () => MigrationInterface)[] = [
   ChapterPlacesAndNoticeKinds1795889000000,
   CircleTalk1795890100000,
   CircleCare1795890200000,
+  Gatherings1795890300000,
   Doors1795890500000,
 ];

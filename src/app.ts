@@ -71,6 +71,7 @@ import { VerificationCounter } from './certificates/verification-counter';
 import { didDocumentAppPath } from './certificates/credentials';
 import { isOpenDocumentRequest, openDocumentPaths, openToOtherOrigins } from './certificates/open-documents';
 import { AttendanceService } from './workshops/attendance.service';
+import { CHECK_IN_ATTEMPTS } from './workshops/check-in-codes';
 import { CalendarService } from './workshops/calendar.service';
 import { workshopsRouter } from './workshops/workshops.router';
 import { WorkshopsService } from './workshops/workshops.service';
@@ -81,6 +82,7 @@ import { createCirclesRouter, modulePeers } from './circles';
 import { AskEscalations } from './circles/ask-escalations';
 import { FellowshipReport } from './circles/fellowship-report';
 import { createDoorsRouter } from './doors';
+import { createGatheringsRouter, gatheringFeedSource } from './gatherings';
 
 export interface AppDeps {
   config: Config;
@@ -286,15 +288,12 @@ export function createApp({
         progress,
         new AttemptLimiter(pool, {
           prefix: 'check_in',
-          attempts: 5,
-          inFlight: 2,
-          windowSeconds: 10 * 60,
-          blockSeconds: 10 * 60,
+          ...CHECK_IN_ATTEMPTS,
           message:
             'Too many wrong check-in codes. Please wait {wait}, or ask a facilitator to mark you present.',
         }),
       ),
-      calendar: new CalendarService(),
+      calendar: new CalendarService([gatheringFeedSource(config.baseUrl)]),
       baseUrl: config.baseUrl,
     }),
   );
@@ -323,6 +322,7 @@ export function createApp({
       publicRatePerMinute: config.publicRateLimitPerMinute,
     }),
   );
+  app.use(createGatheringsRouter(dataSource, pool, chapters, config.baseUrl));
   app.use(certificatesRouter({ dataSource, catalog, certificates, people, keys }));
   app.use(adminCertificatesRouter({ dataSource, catalog, certificates, chapters, cohorts }));
   app.use(adminCoachingRouter({ dataSource, catalog, people, assignments, submissions }));

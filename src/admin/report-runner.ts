@@ -5,6 +5,7 @@ import { ServiceUnavailable } from '../web/errors';
 import type { ReportFilter, ReportsService } from './reports.service';
 import type { CurriculumTrack } from '../curriculum/curriculum.types';
 import type { FellowshipFigures, FellowshipReport } from '../circles/fellowship-report';
+import { GatheringReports, type GatheringReport } from '../gatherings/gathering-reports';
 
 type Filter = ReportFilter & { track: CurriculumTrack };
 type Result<K extends keyof ReportsService> = ReportsService[K] extends (...args: never[]) => Promise<infer R>
@@ -23,6 +24,7 @@ export interface ReportData {
   stalled: Result<'stalled'>;
   /** Circles: active members, asks answered in time, posts per kind (absent without the section). */
   fellowship?: FellowshipFigures;
+  gatherings: GatheringReport;
 }
 
 export interface ReportRunnerOptions {
@@ -46,6 +48,7 @@ const QUERY_CANCELED = '57014';
 export class ReportRunner {
   private readonly admission: Admission;
   private readonly views = new Map<string, { at: number; data: Promise<ReportData> }>();
+  private readonly gatherings = new GatheringReports();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -94,6 +97,7 @@ export class ReportRunner {
           certificates: await r.certificatesPerWeek(m, f),
           stalled: await r.stalled(m, f),
           fellowship: await this.options.fellowship?.figures(m, f),
+          gatherings: await this.gatherings.section(m, f),
         };
       });
     } catch (error) {

@@ -9,6 +9,7 @@ import { funnelSteps, funnelTable, hours, percent, reportCharts } from './report
 import { dateRange, reportQuery } from './reports.schemas';
 import type { ReportRunner } from './report-runner';
 import type { ReportsService } from './reports.service';
+import { gatheringsReportView } from '../gatherings/report-view';
 
 interface ReportsRouterDeps {
   dataSource: DataSource;
@@ -37,8 +38,18 @@ export function reportsRouter({
     const query = reportQuery.parse(req.query);
     const range = dateRange(query);
     const filter = reports.effectiveFilter(req.user, { ...query, ...range });
-    const { computedAt, funnel, perWeek, turnaround, load, workshops, certificates, stalled, fellowship } =
-      await runner.view(filter, { cached: req.app.enabled('view cache') });
+    const {
+      computedAt,
+      funnel,
+      perWeek,
+      turnaround,
+      load,
+      workshops,
+      certificates,
+      stalled,
+      fellowship,
+      gatherings,
+    } = await runner.view(filter, { cached: req.app.enabled('view cache') });
     const day = (d: Date) => d.toISOString().slice(0, 10);
     const shareQuery = new URLSearchParams({
       ...(filter.chapterId && { chapterId: filter.chapterId }),
@@ -80,6 +91,7 @@ export function reportsRouter({
       certificates,
       stalled: stalled.map((s) => ({ ...s, lastActivity: s.last_activity ? day(s.last_activity) : 'never' })),
       stalledAfterDays: reports.stalledAfterDays,
+      gatherings: gatheringsReportView(gatherings),
       charts: reportCharts({ funnel, perWeek, turnaround, load, workshops, certificates }),
       fellowship: fellowship ? fellowshipView(fellowship) : null,
     });

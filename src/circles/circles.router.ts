@@ -6,6 +6,8 @@ import { flash } from '../web/flash';
 import { handleForm, parseForm } from '../web/forms';
 import { requireRole, requireSignedIn } from '../web/guards';
 import { idOf } from '../web/params';
+import { formatRange } from '../web/time-zones';
+import { upcomingInCircle } from '../gatherings/gatherings.service';
 import type { CirclesService } from './circles.service';
 import {
   answerForm,
@@ -102,9 +104,15 @@ export function circlesRouter({
     const circle = await circles.access(manager, req.user, idOf(req));
     const { after } = pageQuery.parse(req.query);
     const page = await posts.page(manager, req.user!, circle, after ?? null);
+    const gatherings = await upcomingInCircle(manager, circle.id, 5);
     res.render('circles/show', {
       pageTitle: circle.name,
       circle,
+      gatherings: gatherings.map((g) => ({
+        id: g.id,
+        title: g.title,
+        when: formatRange(g.startsAt, g.endsAt, g.timeZone),
+      })),
       posts: page.posts.map(postView),
       next: page.next && `${page.next.createdAt}~${page.next.id}`,
     });

@@ -19,6 +19,8 @@ export interface CircleListItem {
   name: string;
   description: string;
   member: boolean;
+  /** The person hosts it (see isHost): they may schedule its gatherings. */
+  host: boolean;
 }
 
 interface AccessRow {
@@ -72,7 +74,14 @@ export class CirclesService {
     return rows
       .map((row) => toAccess(person, row))
       .filter((c) => c.kind === 'topic' || canSee(person, c))
-      .map(({ id, kind, name, description, member }) => ({ id, kind, name, description, member }));
+      .map(({ id, kind, name, description, member, host }) => ({
+        id,
+        kind,
+        name,
+        description,
+        member,
+        host,
+      }));
   }
 
   /** Opens a topic circle anyone may join (academy admins only); audited. */
@@ -117,5 +126,14 @@ export class CirclesService {
         form: 'You belong to this circle through your chapter, cohort or the academy; it cannot be left.',
       });
     await manager.delete(CircleMember, { circleId, userId: person.id });
+  }
+
+  /** True when `userId` (an active person) belongs to the circle, by the same rule as access(). */
+  async isMember(manager: EntityManager, circleId: string, userId: string): Promise<boolean> {
+    const rows = await manager.query<{ member: boolean }[]>(
+      `SELECT ${MEMBER_SQL} AS member FROM circles c JOIN users u ON u.id = $1 WHERE c.id = $2`,
+      [userId, circleId],
+    );
+    return rows[0]?.member ?? false;
   }
 }

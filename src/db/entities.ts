@@ -41,6 +41,7 @@ import { CircleReport, CircleRevision, ConductAcceptance } from '../circles/safe
 import { CircleMention } from '../circles/talk.entities';
 import { AskEscalation, CircleDigestState } from '../circles/care.entities';
 import { Introduction, JoinRequest, PartnerRequest, PartnerRequestTransition } from '../doors/door.entities';
+import { Gathering, GatheringAttendance, GatheringRsvp } from '../gatherings/gathering.entities';
 
 /** Every entity the DataSource knows; a feature adds its entities here. */
 export const entities = [
@@ -92,4 +93,7 @@ export const entities = [
   PartnerRequest,
   PartnerRequestTransition,
   Introduction,
+  Gathering,
+  GatheringRsvp,
+  GatheringAttendance,
 ];

@@ -7,7 +7,7 @@ import type { ProgressService } from '../curriculum/progress.service';
 import type { AttemptLimiter } from '../web/attempt-limiter';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../web/errors';
 import { assertSignedIn, scopeOf } from '../accounts/policy';
-import { checkInIsOpen, currentCheckInCode, isValidCheckInCode, type ShownCode } from './check-in-codes';
+import { checkInIsOpen, currentCheckInCode, verifyCheckInCode, type ShownCode } from './check-in-codes';
 import {
   Workshop,
   WorkshopAttendance,
@@ -248,16 +248,7 @@ export class AttendanceService {
     if (!checkInIsOpen(workshop))
       throw new Conflict('Check-in is open from 15 minutes before the start until the workshop ends.');
     // The attempt is counted before the code is compared, so a burst tests no more codes than the limit.
-    const attempt = await this.throttle.take(`${person.id}_${workshop.id}`);
-    try {
-      if (!isValidCheckInCode(workshop.checkInSecret, workshop.id, code)) {
-        throw new ValidationFailed({
-          code: 'That code is not the current one. Check the code shown in the room.',
-        });
-      }
-    } finally {
-      await attempt.release();
-    }
+    await verifyCheckInCode(this.throttle, workshop, person.id, code);
     return manager.transaction(async (m) => {
       const registered = await this.workshops.registrationOf(m, workshop.id, person.id);
       const outcome = await this.record(m, workshop, {

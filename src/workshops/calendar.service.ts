@@ -4,10 +4,16 @@ import type { SessionUser } from '../accounts/session-user';
 import { hashToken, newToken } from '../accounts/tokens';
 import { recordAudit } from '../audit/audit';
 import { NotFound } from '../web/errors';
+import type { CalendarEvent } from './ics';
 import { CalendarFeed, Workshop, WorkshopRegistration } from './workshop.entities';
 
-/** Private, revocable calendar feeds of the workshops a person is registered for. */
+/** More events for a person's feed from another feature (e.g. the gatherings they said yes to). */
+export type FeedSource = (manager: EntityManager, userId: string) => Promise<CalendarEvent[]>;
+
+/** Private, revocable calendar feeds of the workshops a person is registered for (and other features' events). */
 export class CalendarService {
+  constructor(private readonly sources: FeedSource[] = []) {}
+
   /** Creates a feed (replacing any earlier one, whose link stops working); returns the secret token. */
   async createFeed(manager: EntityManager, actor: SessionUser | undefined): Promise<string> {
     const user = assertSignedIn(actor);
@@ -43,14 +49,34 @@ export class CalendarService {
     return manager.exists(CalendarFeed, { where: { userId } });
   }
 
-  /** The workshops behind a feed token where the person has a seat (cancelled ones stay, marked cancelled). */
-  async feedWorkshops(manager: EntityManager, token: string): Promise<Workshop[]> {
+  /** Every event behind a feed token: the workshops with a seat, then the other sources' events, by start. */
+  async feedEvents(manager: EntityManager, token: string, baseUrl: string): Promise<CalendarEvent[]> {
+    const userId = await this.feedOwner(manager, token);
+    const workshops = (await this.workshopsOf(manager, userId)).map((w) => ({
+      ...w,
+      url: `${baseUrl}/workshops/${w.id}`,
+    }));
+    const more: CalendarEvent[] = [];
+    for (const source of this.sources) more.push(...(await source(manager, userId)));
+    return [...workshops, ...more].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+  }
+
+  private async feedOwner(manager: EntityManager, token: string): Promise<string> {
     const feed = await manager.findOne(CalendarFeed, {
       where: { tokenHash: hashToken(token), user: { active: true } },
     });
     if (!feed) throw new NotFound('This calendar link does not exist or was revoked.');
+    return feed.userId;
+  }
+
+  /** The workshops behind a feed token where the person has a seat (cancelled ones stay, marked cancelled). */
+  async feedWorkshops(manager: EntityManager, token: string): Promise<Workshop[]> {
+    return this.workshopsOf(manager, await this.feedOwner(manager, token));
+  }
+
+  private async workshopsOf(manager: EntityManager, userId: string): Promise<Workshop[]> {
     const registrations = await manager.find(WorkshopRegistration, {
-      where: { userId: feed.userId, status: 'registered' },
+      where: { userId, status: 'registered' },
       relations: { workshop: true },
     });
     return registrations.map((r) => r.workshop!).sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());

@@ -1,4 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { AttemptLimiter, AttemptLimits } from '../web/attempt-limiter';
+import { ValidationFailed } from '../web/errors';
 
 /** A code is shown for this long; the previous one is still accepted so nobody races the clock. */
 export const CHECK_IN_WINDOW_MS = 5 * 60_000;
@@ -55,4 +57,39 @@ export function checkInIsOpen(
     at.getTime() >= workshop.startsAt.getTime() - CHECK_IN_OPENS_BEFORE_MS &&
     at.getTime() < workshop.endsAt.getTime()
   );
+}
+
+/**
+ * How many wrong codes one person may enter for one event (workshop or gathering), across every app
+ * process: 5 in 10 minutes, at most 2 checked at once. Each feature keeps its own counter (prefix).
+ */
+export const CHECK_IN_ATTEMPTS: Omit<AttemptLimits, 'prefix' | 'message'> = {
+  attempts: 5,
+  inFlight: 2,
+  windowSeconds: 10 * 60,
+  blockSeconds: 10 * 60,
+};
+
+/**
+ * Counts the attempt for `personId` at `eventId` before comparing (so a burst tests no more codes
+ * than the limit), then compares `entered` with the event's current code. Throws TooManyRequests
+ * when the person is blocked, ValidationFailed when the code is not the current one. Call it
+ * outside a transaction: the limiter takes its own pooled connections.
+ */
+export async function verifyCheckInCode(
+  throttle: AttemptLimiter,
+  event: { id: string; checkInSecret: string },
+  personId: string,
+  entered: string,
+): Promise<void> {
+  const attempt = await throttle.take(`${personId}_${event.id}`);
+  try {
+    if (!isValidCheckInCode(event.checkInSecret, event.id, entered)) {
+      throw new ValidationFailed({
+        code: 'That code is not the current one. Check the code shown in the room.',
+      });
+    }
+  } finally {
+    await attempt.release();
+  }
 }

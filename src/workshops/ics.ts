@@ -39,33 +39,54 @@ export function fold(line: string): string {
   return parts.join('\r\n ');
 }
 
-/** An iCalendar document with one event per workshop; times are in UTC. */
-export function workshopsToIcs(workshops: Workshop[], baseUrl: string, calendarName: string): string {
+/** One calendar event, whatever feature it comes from (workshops, gatherings). */
+export interface CalendarEvent {
+  id: string;
+  title: string;
+  description: string;
+  startsAt: Date;
+  endsAt: Date;
+  location: string;
+  onlineUrl: string | null;
+  cancelledAt: Date | null;
+  /** The event's page, absolute. */
+  url: string;
+}
+
+/** An iCalendar document with one VEVENT per event; times are in UTC. */
+export function eventsToIcs(events: CalendarEvent[], calendarName: string, product = 'Workshops'): string {
   const now = icsDate(new Date());
   const lines = [
     'BEGIN:VCALENDAR',
     'VERSION:2.0',
-    'PRODID:-//Organizer Academy//Workshops//EN',
+    `PRODID:-//Organizer Academy//${product}//EN`,
     'CALSCALE:GREGORIAN',
     `X-WR-CALNAME:${escapeText(calendarName)}`,
   ];
-  for (const workshop of workshops) {
-    const url = `${baseUrl}/workshops/${workshop.id}`;
-    const where = [workshop.location, workshop.onlineUrl].filter(Boolean).join(' · ');
+  for (const event of events) {
+    const where = [event.location, event.onlineUrl].filter(Boolean).join(' · ');
     lines.push(
       'BEGIN:VEVENT',
-      `UID:${workshop.id}@organizer-academy`,
+      `UID:${event.id}@organizer-academy`,
       `DTSTAMP:${now}`,
-      `DTSTART:${icsDate(workshop.startsAt)}`,
-      `DTEND:${icsDate(workshop.endsAt)}`,
-      `SUMMARY:${escapeText(workshop.title)}`,
+      `DTSTART:${icsDate(event.startsAt)}`,
+      `DTEND:${icsDate(event.endsAt)}`,
+      `SUMMARY:${escapeText(event.title)}`,
       ...(where ? [`LOCATION:${escapeText(where)}`] : []),
-      `URL:${url}`,
-      `DESCRIPTION:${escapeText(`${workshop.description}\n\n${url}`.trim())}`,
-      `STATUS:${workshop.cancelledAt ? 'CANCELLED' : 'CONFIRMED'}`,
+      `URL:${event.url}`,
+      `DESCRIPTION:${escapeText(`${event.description}\n\n${event.url}`.trim())}`,
+      `STATUS:${event.cancelledAt ? 'CANCELLED' : 'CONFIRMED'}`,
       'END:VEVENT',
     );
   }
   lines.push('END:VCALENDAR');
   return lines.map(fold).join('\r\n') + '\r\n';
+}
+
+/** An iCalendar document with one event per workshop; times are in UTC. */
+export function workshopsToIcs(workshops: Workshop[], baseUrl: string, calendarName: string): string {
+  return eventsToIcs(
+    workshops.map((w) => ({ ...w, url: `${baseUrl}/workshops/${w.id}` })),
+    calendarName,
+  );
 }

@@ -14,7 +14,7 @@ import { idOf } from '../web/params';
 import { z } from 'zod';
 import { markingIsOpen, type AttendanceMark, type AttendanceService } from './attendance.service';
 import type { CalendarService } from './calendar.service';
-import { workshopsToIcs } from './ics';
+import { eventsToIcs, workshopsToIcs } from './ics';
 import { formatTime, TIME_ZONES } from '../web/time-zones';
 import { checkInIsOpen } from './check-in-codes';
 import { ATTENDANCE_STATUSES, type Workshop } from './workshop.entities';
@@ -299,8 +299,8 @@ export function workshopsRouter({
   // The secret token is the credential: calendar apps cannot sign in.
   router.get('/calendar/:file', async (req, res) => {
     const token = String(req.params.file).replace(/\.ics$/, '');
-    const list = await calendar.feedWorkshops(manager, token);
-    res.type('text/calendar').send(workshopsToIcs(list, baseUrl, 'Organizer Academy workshops'));
+    const events = await calendar.feedEvents(manager, token, baseUrl);
+    res.type('text/calendar').send(eventsToIcs(events, 'Organizer Academy workshops and gatherings'));
   });
 
   const sheetModel = async (req: Request) => {

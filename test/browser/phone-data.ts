@@ -5,7 +5,9 @@ import { EvidenceSubmission } from '../../src/coaching/coaching.entities';
 import { OutboxMessage } from '../../src/mail/outbox-message.entity';
 import { Workshop } from '../../src/workshops/workshop.entities';
 import { WorkshopsService } from '../../src/workshops/workshops.service';
+import { utcToZonedInput as localIn } from '../../src/web/time-zones';
 import { certificateKit, TRACK_ID } from '../certificates/kit';
+import { createGathering, markPresent } from '../gatherings/helpers';
 import { testCatalog, type TestApp } from '../helpers/app';
 import { createChapter, createUser } from '../helpers/factories';
 import { anonymousAgent, postForm, signedInAgent } from '../helpers/http';
@@ -31,6 +33,8 @@ export interface PhoneData extends DoorsPhoneData {
   postId: string;
   /** The organizer's own reply to that post (it mentions the certificate holder). */
   replyId: string;
+  /** A gathering of that circle about to start, hosted by the coach, with the organizer going. */
+  gatheringId: string;
   inviteToken: string;
   resetToken: string;
 }
@@ -165,6 +169,29 @@ export async function seedPhonePages(t: TestApp): Promise<PhoneData> {
   const replyId = /#reply-([0-9a-f-]+)/.exec(String(replied.headers.location))?.[1];
   if (!replyId) throw new Error('seeding a circle reply gave no reply address');
 
+  const scheduled = await postForm(await signedInAgent(t.app, coach.email), '/gatherings', {
+    circleId: circle.id,
+    kind: 'hack_night',
+    title: 'Hack night: step-free access map for the Merrimack Valley chapters',
+    description: `Bring a laptop. Notes: ${LONG_LINK}`,
+    startsAt: localIn(startsSoon, 'America/Los_Angeles'),
+    endsAt: localIn(new Date(startsSoon.getTime() + 3 * 3_600_000), 'America/Los_Angeles'),
+    timeZone: 'America/Los_Angeles',
+    location: 'Boston Public Library, Rabb Hall',
+    onlineUrl: LONG_LINK,
+    capacity: '25',
+    isPublic: 'yes',
+  });
+  if (scheduled.status !== 303) throw new Error(`seeding a gathering failed (${scheduled.status})`);
+  const gatheringId = String(scheduled.headers.location).split('/').pop()!;
+  await expectRedirect(postForm(organizerAgent, `/gatherings/${gatheringId}/rsvp`, { answer: 'yes' }));
+  // A past gathering the organizer came to, so the reports page shows its gatherings table and chart.
+  const potluck = await createGathering(db, { id: circle.id, chapterId: chapter.id }, coach.id, {
+    title: 'Potluck for the new cohort of the Merrimack Valley chapters',
+    startsInHours: -72,
+  });
+  await markPresent(db, potluck.id, [organizer.id, holder.id], coach.id);
+
   return {
     admin,
     coach,
@@ -181,6 +208,7 @@ export async function seedPhonePages(t: TestApp): Promise<PhoneData> {
     circleId: circle.id,
     postId,
     replyId,
+    gatheringId,
     inviteToken: await tokenSentTo(t, invitee, 'invites'),
     resetToken: await tokenSentTo(t, coach.email, 'password/reset'),
     ...(await seedDoorsPages(db, { chapterId: chapter.id, memberId: organizer.id, adminId: admin.id })),

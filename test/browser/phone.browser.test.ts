@@ -128,6 +128,13 @@ const PAGES: Visit[] = [
   visit('GET /admin/requests/:id', 'admin', '/admin/requests/{joinRequestId}'),
   visit('GET /admin/partner-requests', 'admin'),
   visit('GET /admin/partner-requests/:id', 'admin', '/admin/partner-requests/{partnerRequestId}'),
+  visit('GET /gatherings', 'organizer'),
+  visit('GET /gatherings/new', 'coach'),
+  visit('GET /gatherings/:id', 'organizer', '/gatherings/{gatheringId}'),
+  visit('GET /gatherings/:id', 'anonymous', '/gatherings/{gatheringId}'),
+  visit('GET /gatherings/:id/edit', 'coach', '/gatherings/{gatheringId}/edit'),
+  visit('GET /gatherings/:id/attendance', 'coach', '/gatherings/{gatheringId}/attendance'),
+  visit('GET /gatherings/:id/check-in', 'coach', '/gatherings/{gatheringId}/check-in'),
 ];
 
 function fill(path: string, data: PhoneData): string {

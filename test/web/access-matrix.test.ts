@@ -1,7 +1,11 @@
 import crypto from 'node:crypto';
 import type { Response } from 'supertest';
 import { startTestApp, type TestApp } from '../helpers/app';
-import { createUser } from '../helpers/factories';
+import { createChapter, createUser } from '../helpers/factories';
+import { User } from '../../src/accounts/user.entity';
+import { Circle } from '../../src/circles/circle.entities';
+import { GatheringRsvp } from '../../src/gatherings/gathering.entities';
+import { createGathering } from '../gatherings/helpers';
 import { anonymousAgent, postForm, signedInAgent, type Agent } from '../helpers/http';
 import { listRoutes } from '../helpers/routes';
 import { Like, Not } from 'typeorm';
@@ -208,6 +212,22 @@ const ACCESS: Record<string, Who[]> = {
   'POST /admin/partner-requests/:id/status-link': ADMINS,
   'POST /admin/partner-requests/:id/status-link/revoke': ADMINS,
   'POST /admin/partner-requests/:id/introductions': ADMINS,
+  // Gatherings: members and hosts of the circle only (others get 404; tested in test/gatherings). A
+  // public gathering shows its public fields to anyone, signed in or not (also tested there).
+  'GET /gatherings': SIGNED_IN,
+  'GET /gatherings/new': ['coach', 'admin'],
+  'POST /gatherings': ['coach', 'admin'],
+  'GET /gatherings/:id': SIGNED_IN,
+  'GET /gatherings/:id/edit': ['coach', 'admin'],
+  'POST /gatherings/:id/edit': ['coach', 'admin'],
+  'POST /gatherings/:id/cancel': ['coach', 'admin'],
+  'POST /gatherings/:id/rsvp': SIGNED_IN,
+  'GET /gatherings/:id/calendar.ics': SIGNED_IN,
+  'GET /gatherings/:id/check-in': ['coach', 'admin'],
+  'POST /gatherings/:id/check-in': SIGNED_IN,
+  'GET /gatherings/:id/attendance': ['coach', 'admin'],
+  'POST /gatherings/:id/attendance': ['coach', 'admin'],
+  'POST /gatherings/:id/walk-ins': ['coach', 'admin'],
 };
 
 /**
@@ -257,6 +277,16 @@ const DECIDED_PER_RECORD = new Set([
   'GET /circles/replies/:id/edit',
   'POST /circles/replies/:id/edit',
   'POST /me/introductions/:id',
+  'GET /gatherings/:id',
+  'GET /gatherings/:id/edit',
+  'POST /gatherings/:id/edit',
+  'POST /gatherings/:id/cancel',
+  'POST /gatherings/:id/rsvp',
+  'GET /gatherings/:id/calendar.ics',
+  'GET /gatherings/:id/check-in',
+  'GET /gatherings/:id/attendance',
+  'POST /gatherings/:id/attendance',
+  'POST /gatherings/:id/walk-ins',
 ]);
 
 function isDenied(who: Who, response: Response): boolean {
@@ -327,6 +357,9 @@ const SUBJECT_IS_ACTOR: Record<string, ('admin' | 'coach')[]> = {
   'POST /admin/people/:id/certificates/issue': ['admin'],
   'POST /admin/certificates/:id/reissue': ['admin'],
   'POST /admin/certificates/:id/revoke': ['admin'],
+  'POST /gatherings/:id/attendance': ['admin', 'coach'],
+  'POST /gatherings/:id/walk-ins': ['admin', 'coach'],
+  'POST /gatherings/:id/check-in': ['admin', 'coach'],
 };
 
 describe('access matrix: subject = actor', () => {
@@ -375,6 +408,19 @@ describe('access matrix: subject = actor', () => {
       await db.insert(WorkshopFacilitator, { workshopId: workshop.id, userId: me.id });
       await db.insert(WorkshopRegistration, { workshopId: workshop.id, userId: me.id, status: 'registered' });
       const certificate = role === 'admin' ? await kit.certify(me.id) : undefined;
+      // A gathering under way in a circle I host (the academy circle for an admin of the whole
+      // academy; my chapter's circle for a coach), where I said yes.
+      const chapter = await createChapter(db);
+      if (role === 'coach') await db.update(User, { id: me.id }, { chapterId: chapter.id });
+      const circle = await db.findOneByOrFail(
+        Circle,
+        role === 'admin' ? { kind: 'academy' } : { chapterId: chapter.id },
+      );
+      const gathering = await createGathering(db, { id: circle.id, chapterId: circle.chapterId }, me.id, {
+        startsInHours: -0.1,
+        checkInSecret: `own-gathering-${role}`,
+      });
+      await db.insert(GatheringRsvp, { gatheringId: gathering.id, userId: me.id, answer: 'yes' });
       const coach = await createUser(db, { role: 'coach' });
       requests[role] = {
         'POST /coach/submissions/:id/review': {
@@ -426,6 +472,18 @@ describe('access matrix: subject = actor', () => {
         'POST /admin/certificates/:id/revoke': {
           path: `/admin/certificates/${certificate?.id}/revoke`,
           fields: { reason: 'Mine' },
+        },
+        'POST /gatherings/:id/attendance': {
+          path: `/gatherings/${gathering.id}/attendance`,
+          fields: { [`status:${me.id}`]: 'present' },
+        },
+        'POST /gatherings/:id/walk-ins': {
+          path: `/gatherings/${gathering.id}/walk-ins`,
+          fields: { email: me.email },
+        },
+        'POST /gatherings/:id/check-in': {
+          path: `/gatherings/${gathering.id}/check-in`,
+          fields: { code: currentCheckInCode(`own-gathering-${role}`, gathering.id).code },
         },
       };
     }
