@@ -78,6 +78,7 @@ import { NotificationsService } from './notifications/notifications.service';
 import { notificationsRouter } from './notifications/notifications.router';
 import { unreadCountLocals } from './notifications/unread-count';
 import { createCirclesRouter } from './circles';
+import { createDirectoryRouters, PUBLIC_DIRECTORY_PATHS } from './directory';
 
 export interface AppDeps {
   config: Config;
@@ -170,7 +171,7 @@ export function createApp({
   app.use(cleanBody);
   // Public pages anonymous visitors load most need no session: without a session cookie, skip the
   // session machinery, which would otherwise make (and hash) an id per request only to drop it.
-  // Neither page shows a form to anonymous visitors, so no CSRF token (which needs a session) is made.
+  // None of these pages shows a form to anonymous visitors, so no CSRF token (which needs a session) is made.
   const sessionCookie = `${sessionCookieName(config)}=`;
   const unlessAnonymousRead =
     (handler: RequestHandler): RequestHandler =>
@@ -178,7 +179,9 @@ export function createApp({
       isOpenDocumentRequest(req, openDocuments) ||
       ((req.method === 'GET' || req.method === 'HEAD') &&
         !req.headers.cookie?.includes(sessionCookie) &&
-        (req.path.startsWith('/tracks/') || req.path.startsWith('/c/')))
+        (req.path.startsWith('/tracks/') ||
+          req.path.startsWith('/c/') ||
+          PUBLIC_DIRECTORY_PATHS.test(req.path)))
         ? next()
         : handler(req, res, next);
   app.use(unlessAnonymousRead(sessions.middleware));
@@ -234,6 +237,9 @@ export function createApp({
       }),
     ),
   );
+  // The public chapter directory, chapter pages and story feeds (and the chapter page editor).
+  const directory = createDirectoryRouters(dataSource, config, feed);
+  app.use(onlyFor(/^\/(chapters|admin\/chapters\/[^/]+\/page$)/, directory.publicRouter));
   app.use(
     curriculumRouter({
       dataSource,
@@ -296,6 +302,7 @@ export function createApp({
   );
   app.use(coachRouter({ ...coachingDeps, feed }));
   app.use(notificationsRouter({ dataSource, notifications }));
+  app.use(directory.storiesRouter);
   app.use(createCirclesRouter(dataSource, pool, config.curriculumDir));
   app.use(certificatesRouter({ dataSource, catalog, certificates, people, keys }));
   app.use(adminCertificatesRouter({ dataSource, catalog, certificates, chapters, cohorts }));

@@ -38,6 +38,8 @@ import {
 import { Circle, CircleMember } from '../circles/circle.entities';
 import { CirclePost, CircleReply, PostMeToo, ReplyHelped } from '../circles/post.entities';
 import { CircleReport, CircleRevision, ConductAcceptance } from '../circles/safety.entities';
+import { ChapterPage } from '../directory/chapter-page.entity';
+import { StoryPublication } from '../directory/story-publication.entity';
 
 /** Every entity the DataSource knows; a feature adds its entities here. */
 export const entities = [
@@ -82,4 +84,6 @@ export const entities = [
   ConductAcceptance,
   CircleReport,
   CircleRevision,
+  ChapterPage,
+  StoryPublication,
 ];

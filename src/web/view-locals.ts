@@ -12,7 +12,12 @@ export function navigationFor(user: SessionUser | undefined): NavLink[] {
     { href: '/', label: 'Home' },
     { href: '/search', label: 'Search' },
   ];
-  if (!user) return [...links, { href: '/verify', label: 'Verify a certificate' }];
+  if (!user)
+    return [
+      ...links,
+      { href: '/chapters', label: 'Chapters' },
+      { href: '/verify', label: 'Verify a certificate' },
+    ];
   if (user.role === 'organizer') links.push({ href: '/me', label: 'Your progress' });
   links.push({
     href: user.role === 'admin' ? '/admin/certificates' : '/me/certificates',
@@ -20,6 +25,7 @@ export function navigationFor(user: SessionUser | undefined): NavLink[] {
   });
   links.push({ href: '/workshops', label: 'Workshops' });
   links.push({ href: '/circles', label: 'Circles' });
+  if (user.role !== 'admin') links.push({ href: '/chapters', label: 'Chapters' });
   if (user.role === 'coach') links.push({ href: '/coach', label: 'Coaching' });
   if (user.role === 'admin') {
     links.push(
@@ -28,6 +34,7 @@ export function navigationFor(user: SessionUser | undefined): NavLink[] {
       { href: '/admin/people', label: 'People' },
       { href: '/admin/invites', label: 'Invites' },
       { href: '/admin/cohorts', label: 'Cohorts' },
+      { href: '/admin/stories', label: 'Stories' },
     );
     // Chapter-scoped admins do not manage chapters, the outbox or the audit log.
     if (!user.scopeChapterId)
