@@ -1,7 +1,10 @@
 import crypto from 'node:crypto';
 import type { Response } from 'supertest';
 import { startTestApp, type TestApp } from '../helpers/app';
-import { createUser } from '../helpers/factories';
+import { createChapter, createUser } from '../helpers/factories';
+import { Circle } from '../../src/circles/circle.entities';
+import { CirclePost } from '../../src/circles/post.entities';
+import { StoryPublication } from '../../src/directory/story-publication.entity';
 import { anonymousAgent, postForm, signedInAgent, type Agent } from '../helpers/http';
 import { listRoutes } from '../helpers/routes';
 import { Like, Not } from 'typeorm';
@@ -175,6 +178,21 @@ const ACCESS: Record<string, Who[]> = {
   'POST /circles/replies/:id/helped': SIGNED_IN,
   'POST /circles/replies/:id/report': SIGNED_IN,
   'POST /circles/replies/:id/hide': SIGNED_IN,
+  // The chapter directory, chapter pages and story feeds are public (rate-limited per address).
+  'GET /chapters': EVERYONE,
+  'GET /chapters/:slug': EVERYONE,
+  'GET /chapters/:slug/stories': EVERYONE,
+  'GET /chapters/:slug/stories.atom': EVERYONE,
+  // A chapter's page is edited by academy admins and that chapter's admins (others get 404: test/directory).
+  'GET /chapters/:slug/edit': ADMINS,
+  'GET /admin/chapters/:id/page': ADMINS,
+  'POST /admin/chapters/:id/page': ADMINS,
+  // Authors ask and unpublish; chapter admins decide (per record: test/directory/stories.test.ts).
+  'POST /circles/posts/:id/publish': SIGNED_IN,
+  'POST /circles/posts/:id/unpublish': SIGNED_IN,
+  'GET /admin/stories': ADMINS,
+  'POST /admin/stories/:id/approve': ADMINS,
+  'POST /admin/stories/:id/decline': ADMINS,
 };
 
 /**
@@ -220,6 +238,8 @@ const DECIDED_PER_RECORD = new Set([
   'POST /circles/replies/:id/helped',
   'POST /circles/replies/:id/report',
   'POST /circles/replies/:id/hide',
+  'POST /circles/posts/:id/publish',
+  'POST /circles/posts/:id/unpublish',
 ]);
 
 function isDenied(who: Who, response: Response): boolean {
@@ -259,6 +279,7 @@ describe('access matrix', () => {
     const path = pattern
       .replace(':id', crypto.randomUUID())
       .replace(':token', 'x'.repeat(43))
+      .replace(':slug', 'no-such-chapter')
       .replace(':trackId', 'civic-tech-organizer')
       .replace(':moduleId', 'people-first')
       .replace(':milestoneId', 'people-first-listening-tour');
@@ -290,6 +311,7 @@ const SUBJECT_IS_ACTOR: Record<string, ('admin' | 'coach')[]> = {
   'POST /admin/people/:id/certificates/issue': ['admin'],
   'POST /admin/certificates/:id/reissue': ['admin'],
   'POST /admin/certificates/:id/revoke': ['admin'],
+  'POST /admin/stories/:id/approve': ['admin'],
 };
 
 describe('access matrix: subject = actor', () => {
@@ -339,7 +361,29 @@ describe('access matrix: subject = actor', () => {
       await db.insert(WorkshopRegistration, { workshopId: workshop.id, userId: me.id, status: 'registered' });
       const certificate = role === 'admin' ? await kit.certify(me.id) : undefined;
       const coach = await createUser(db, { role: 'coach' });
+      const storyChapter = await createChapter(db);
+      const storyCircle = await db.findOneByOrFail(Circle, { chapterId: storyChapter.id });
+      const story = await db.save(
+        db.create(CirclePost, {
+          circleId: storyCircle.id,
+          authorId: me.id,
+          kind: 'story',
+          title: 'Mine',
+          body: 'Mine',
+        }),
+      );
+      await db.insert(StoryPublication, {
+        postId: story.id,
+        chapterId: storyChapter.id,
+        requestState: 'pending',
+        requestedAt: new Date(),
+        requestedBy: me.id,
+      });
       requests[role] = {
+        'POST /admin/stories/:id/approve': {
+          path: `/admin/stories/${story.id}/approve`,
+          fields: { version: story.updatedAt.toISOString() },
+        },
         'POST /coach/submissions/:id/review': {
           path: `/coach/submissions/${pending.id}/review`,
           fields: { decision: 'approved', feedback: '', revision: '1' },
