@@ -9,6 +9,8 @@ export interface BenchManifest {
   organizers: string[];
   /** Codes of signed certificates whose credential names their own URL (valid, public). */
   certificates: string[];
+  /** Public chapter pages (each listed, with published stories), for the directory cases. */
+  chapterPaths?: string[];
   counts: Record<string, number>;
   /** Timings of the run that seeded (absent when the data already existed). */
   seed?: Record<string, number>;

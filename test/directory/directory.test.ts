@@ -38,8 +38,8 @@ describe('chapter directory and chapter pages', () => {
 
     const page = await anonymous.get('/chapters');
     expect(page.status).toBe(200);
-    expect(page.text).toContain('aria-label="Massachusetts: 2 chapters"');
-    expect(page.text).toContain('aria-label="California: 1 chapter"');
+    expect(page.text).toContain('aria-label="MA 2 chapters (Massachusetts)"');
+    expect(page.text).toContain('aria-label="CA 1 chapter (California)"');
     expect(page.text).toMatch(/<td><a href="#state-ma">Massachusetts<\/a><\/td><td>2<\/td>/);
     expect(page.text).toContain('id="state-ma"');
     expect(page.text).toContain('href="/chapters/code-for-boston"');
@@ -50,7 +50,7 @@ describe('chapter directory and chapter pages', () => {
     expect(page.text.match(/<rect class="tile/g)).toHaveLength(52);
     expect(page.text).not.toContain('Secret Society');
     expect(page.text).not.toContain('No Page Yet');
-    expect(page.text).not.toContain('aria-label="New York');
+    expect(page.text).not.toContain('aria-label="NY');
   });
 
   it('shows a chapter page with safe Markdown, meeting details and only public upcoming workshops', async () => {
@@ -223,7 +223,7 @@ describe('chapter directory and chapter pages', () => {
       expect(await m().countBy(AuditEvent, { action: 'chapter_page.created', subjectId: chapter.id })).toBe(
         1,
       );
-      expect((await anonymous.get('/chapters')).text).toContain('aria-label="Rhode Island: 1 chapter"');
+      expect((await anonymous.get('/chapters')).text).toContain('aria-label="RI 1 chapter (Rhode Island)"');
       const edit = await chapterAdmin.get('/chapters/code-for-providence/edit');
       expect(edit.headers.location).toBe(`/admin/chapters/${chapter.id}/page`);
     });
