@@ -141,15 +141,22 @@ export class StoriesService {
     if (current?.requestState === 'pending') return;
     if (current?.publishedAt && current.publicTitle === facts.title && current.publicBody === facts.body)
       throw new ValidationFailed({ form: 'This story is already published as it is.' });
-    await manager.save(
-      Object.assign(current ?? manager.create(StoryPublication, { postId }), {
-        chapterId: current?.publishedAt ? current.chapterId : chapterId,
-        requestState: 'pending' as const,
-        requestedAt: new Date(),
-        requestedBy: person.id,
-        declineReason: null,
-      }),
-    );
+    const asked = { requestState: 'pending' as const, requestedAt: new Date(), requestedBy: person.id };
+    if (current) {
+      const keepChapter = current.publishedAt ? current.chapterId : chapterId;
+      await manager.save(Object.assign(current, asked, { chapterId: keepChapter, declineReason: null }));
+    } else {
+      // The first ask: a double click or a second tab may race it; the primary key lets one in.
+      const inserted = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(StoryPublication)
+        .values({ postId, chapterId, ...asked })
+        .orIgnore()
+        .returning(['post_id'])
+        .execute();
+      if (!(inserted.raw as unknown[]).length) return;
+    }
     await this.audit(manager, person.id, 'story.publish_requested', postId, { chapterId });
     for (const admin of await this.deciders(manager, facts.circleChapterId, person.id))
       await notify(manager, this.baseUrl, {

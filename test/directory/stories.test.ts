@@ -8,7 +8,7 @@ import { Notification } from '../../src/notifications/notification.entities';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { createUser } from '../helpers/factories';
 import { anonymousAgent, postForm, signedInAgent, type Agent } from '../helpers/http';
-import { acceptConduct, chapterWithCohort, createPost } from '../circles/helpers';
+import { acceptConduct, chapterWithCohort, createPost, together } from '../circles/helpers';
 import { chapterWithPage } from './helpers';
 
 const HOSTILE_BODY = [
@@ -269,6 +269,26 @@ describe('stories for the world', () => {
     expect(refused.status).toBe(400);
     expect(refused.text).toContain('neither this circle nor your account belongs to a chapter');
     expect(await m().countBy(StoryPublication, { postId: nowhere.id })).toBe(0);
+  });
+
+  it('records one request, one audit row and one notice for a burst of asks, and one decision for a burst of approvals', async () => {
+    const post = await createPost(t.dataSource, circle.id, author.id, { title: 'Burst', body: 'x' });
+    const asks = await together(authorAgent, `/circles/posts/${post.id}/publish`, 6, () => ({}));
+    expect(asks.map((r) => r.status)).toEqual(Array(6).fill(303));
+    expect(await m().countBy(StoryPublication, { postId: post.id })).toBe(1);
+    expect(await m().countBy(AuditEvent, { action: 'story.publish_requested', subjectId: post.id })).toBe(1);
+    expect(
+      await m().countBy(Notification, {
+        userId: chapterAdmin.id,
+        title: 'A story asks to be published: Burst',
+      }),
+    ).toBe(1);
+    const v = await version(post.id);
+    const approvals = await together(chapterAdminAgent, `/admin/stories/${post.id}/approve`, 4, () => ({
+      version: v,
+    }));
+    expect(approvals.map((r) => r.status).sort()).toEqual([303, 409, 409, 409]);
+    expect(await m().countBy(AuditEvent, { action: 'story.approved', subjectId: post.id })).toBe(1);
   });
 
   it("refuses an admin's approval of their own story (another admin decides)", async () => {
