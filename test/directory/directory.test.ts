@@ -103,6 +103,28 @@ describe('chapter directory and chapter pages', () => {
     expect((await anonymous.get('/chapters/Not_A_Slug')).status).toBe(404);
   });
 
+  it('keeps workshops private unless the public box is ticked on the workshop form', async () => {
+    const chapter = await createChapter(m());
+    const admin = await signedInAgent(t.app, (await createUser(m(), { role: 'admin' })).email);
+    const form = (title: string, extra: Record<string, string>) =>
+      postForm(admin, '/workshops', {
+        title,
+        description: '',
+        startsAt: '2031-03-04T18:00',
+        endsAt: '2031-03-04T20:00',
+        timeZone: 'America/New_York',
+        location: 'Town hall',
+        onlineUrl: '',
+        capacity: '20',
+        chapterId: chapter.id,
+        ...extra,
+      });
+    expect((await form('Quiet one', {})).status).toBe(303);
+    expect((await form('Open one', { public: 'yes' })).status).toBe(303);
+    expect(await m().findOneByOrFail(Workshop, { title: 'Quiet one' })).toMatchObject({ public: false });
+    expect(await m().findOneByOrFail(Workshop, { title: 'Open one' })).toMatchObject({ public: true });
+  });
+
   it('renders the gatherings, projects and talent slots only when they have something', () => {
     const chapter = {
       chapterId: 'x',
