@@ -23,6 +23,8 @@ const esmOnly = [
   'dom-serializer',
   'domelementtype',
   'entities',
+  // feed (the chapters' Atom feeds) is ESM-only.
+  'feed',
   // file-type (evidence attachments) and the tokenizers it reads with.
   'file-type',
   'strtok3',

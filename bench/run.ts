@@ -42,6 +42,8 @@ const ALL_CASES = [
   'module-anonymous',
   'module-signed-in',
   'circle-page',
+  'directory-anonymous',
+  'chapter-page-anonymous',
   'coach-dashboard',
   'coach-dashboard-1',
   'certificate-page',
@@ -53,6 +55,8 @@ type CaseName = (typeof ALL_CASES)[number];
 /** The cases whose targets are ratios to the Express + EJS baseline. */
 const RATIO_CASES = new Set<CaseName>([
   'module-anonymous',
+  'directory-anonymous',
+  'chapter-page-anonymous',
   'module-signed-in',
   'circle-page',
   'certificate-page',
@@ -63,6 +67,8 @@ const LABELS: Record<CaseName | 'baseline-http' | 'baseline-express-ejs', string
   'module-anonymous': 'Module page, anonymous',
   'module-signed-in': 'Module page, signed in',
   'circle-page': 'Circle page (10,000 posts), signed in',
+  'directory-anonymous': 'Chapter directory, anonymous',
+  'chapter-page-anonymous': 'Chapter page, anonymous',
   'coach-dashboard': 'Coach dashboard (50 organizers)',
   'coach-dashboard-1': 'Coach dashboard, one connection (service time)',
   'certificate-page': 'Certificate page',
@@ -402,6 +408,21 @@ async function main(): Promise<void> {
   };
 
   if (wanted.has('module-anonymous')) await measure('module-anonymous', { url: `${origin}${modulePath}` });
+
+  // The public chapter directory and one chapter's page (with its stories), as a stranger sees them.
+  const chapterPath = manifest.chapterPaths?.[0];
+  if ((wanted.has('directory-anonymous') || wanted.has('chapter-page-anonymous')) && !chapterPath)
+    throw new Error('the bench manifest names no chapter page: run the seed again');
+  for (const [name, url] of [
+    ['directory-anonymous', '/chapters'],
+    ['chapter-page-anonymous', chapterPath],
+  ] as const) {
+    if (!wanted.has(name)) continue;
+    const check = await get(`${origin}${url}`);
+    if (check.status !== 200 || !check.body.includes('chapter'))
+      throw new Error(`GET ${url} gave ${check.status}`);
+    await measure(name, { url: `${origin}${url}` });
+  }
 
   if (wanted.has('module-signed-in')) {
     const people = manifest.organizers.slice(0, Math.max(1, Math.min(options.connections, 50)));

@@ -31,6 +31,7 @@ import { ChapterPlacesAndNoticeKinds1795889000000 } from './1795889000000-Chapte
 import { CircleTalk1795890100000 } from './1795890100000-CircleTalk';
 import { CircleCare1795890200000 } from './1795890200000-CircleCare';
 import { Gatherings1795890300000 } from './1795890300000-Gatherings';
+import { ChapterDirectoryAndStories1795890400000 } from './1795890400000-ChapterDirectoryAndStories';
 import { Doors1795890500000 } from './1795890500000-Doors';
 
 export const migrations: (new () => MigrationInterface)[] = [
@@ -65,5 +66,6 @@ export const migrations: (new () => MigrationInterface)[] = [
   CircleTalk1795890100000,
   CircleCare1795890200000,
   Gatherings1795890300000,
+  ChapterDirectoryAndStories1795890400000,
   Doors1795890500000,
 ];

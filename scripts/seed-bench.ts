@@ -10,6 +10,7 @@ import type { CurriculumTrack } from '../src/curriculum/curriculum.types';
 import { runCli } from './run-cli';
 import { BENCH_DOMAIN, BENCH_PASSWORD, type BenchManifest } from './seed/bench-manifest';
 import { ensureBenchCircle } from './seed/bench-circle';
+import { seedChapterPages } from './seed/bench-directory';
 import { insertMany, tableCounts } from './seed/bulk';
 import { openSeedContext, secondsSince, type SeedContext } from './seed/context';
 import { CITIES, WORKSHOP_LOCATIONS, evidenceText, feedbackText, personName } from './seed/names';
@@ -986,9 +987,11 @@ async function buildManifest(ctx: SeedContext): Promise<BenchManifest> {
       ORDER BY c.code`,
     [ctx.config.baseUrl, `%@${BENCH_DOMAIN}`],
   );
+  const chapterPaths = await seedChapterPages(manager, 'Bench %');
   return {
     createdAt: new Date().toISOString(),
     baseUrl: ctx.config.baseUrl,
+    chapterPaths,
     password: BENCH_PASSWORD,
     trackId: CIVIC,
     modulePaths: civic.modules.map((m) => `/tracks/${CIVIC}/${m.id}`),

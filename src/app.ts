@@ -83,6 +83,7 @@ import { AskEscalations } from './circles/ask-escalations';
 import { FellowshipReport } from './circles/fellowship-report';
 import { createDoorsRouter } from './doors';
 import { createGatheringsRouter, gatheringFeedSource } from './gatherings';
+import { createDirectoryRouters, PUBLIC_DIRECTORY_PATHS } from './directory';
 
 export interface AppDeps {
   config: Config;
@@ -175,7 +176,7 @@ export function createApp({
   app.use(cleanBody);
   // Public pages anonymous visitors load most need no session: without a session cookie, skip the
   // session machinery, which would otherwise make (and hash) an id per request only to drop it.
-  // Neither page shows a form to anonymous visitors, so no CSRF token (which needs a session) is made.
+  // None of these pages shows a form to anonymous visitors, so no CSRF token (which needs a session) is made.
   const sessionCookie = `${sessionCookieName(config)}=`;
   const unlessAnonymousRead =
     (handler: RequestHandler): RequestHandler =>
@@ -183,7 +184,9 @@ export function createApp({
       isOpenDocumentRequest(req, openDocuments) ||
       ((req.method === 'GET' || req.method === 'HEAD') &&
         !req.headers.cookie?.includes(sessionCookie) &&
-        (req.path.startsWith('/tracks/') || req.path.startsWith('/c/')))
+        (req.path.startsWith('/tracks/') ||
+          req.path.startsWith('/c/') ||
+          PUBLIC_DIRECTORY_PATHS.test(req.path)))
         ? next()
         : handler(req, res, next);
   app.use(unlessAnonymousRead(sessions.middleware));
@@ -239,6 +242,9 @@ export function createApp({
       }),
     ),
   );
+  // The public chapter directory, chapter pages and story feeds (and the chapter page editor).
+  const directory = createDirectoryRouters(dataSource, config, feed);
+  app.use(onlyFor(/^\/(chapters|admin\/chapters\/[^/]+\/page$)/, directory.publicRouter));
   app.use(
     curriculumRouter({
       dataSource,
@@ -306,6 +312,8 @@ export function createApp({
     }),
   );
   app.use(notificationsRouter({ dataSource, notifications }));
+  // Reads a story's publication state for the post page, then passes on: before the circles router.
+  app.use(directory.storiesRouter);
   app.use(
     createCirclesRouter(dataSource, pool, config.curriculumDir, {
       curriculum: () => catalog.current(),

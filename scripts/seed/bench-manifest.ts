@@ -9,6 +9,8 @@ export interface BenchManifest {
   organizers: string[];
   /** Codes of signed certificates whose credential names their own URL (valid, public). */
   certificates: string[];
+  /** Public chapter pages (each listed, with published stories), for the directory cases. */
+  chapterPaths?: string[];
   counts: Record<string, number>;
   /** The busy circle of the "circle-page" case (absent in manifests from before it existed). */
   circle?: { path: string; posts: number; members: string[] };

@@ -17,6 +17,7 @@ import type { ChaptersService } from './chapters.service';
 import type { OutboxService } from './outbox.service';
 import type { PeopleService } from './people.service';
 import { ROLES } from '../accounts/roles';
+import { US_STATE_OPTIONS } from '../directory/places';
 
 interface AdminRouterDeps {
   dataSource: DataSource;
@@ -128,6 +129,7 @@ export function adminRouter({
     pageTitle: 'Chapters',
     chapters: await chapters.listForManagement(manager, req.user),
     timeZones: TIME_ZONES,
+    usStates: US_STATE_OPTIONS,
   });
   router.get('/admin/chapters', showForm('admin/chapters', chaptersModel));
   router.post(
@@ -147,6 +149,7 @@ export function adminRouter({
     pageTitle: 'Edit chapter',
     chapter: await chapters.get(manager, req.user, idOf(req)),
     timeZones: TIME_ZONES,
+    usStates: US_STATE_OPTIONS,
   });
   router.get('/admin/chapters/:id', async (req, res) => {
     const model = await chapterModel(req);
@@ -156,6 +159,8 @@ export function adminRouter({
         name: model.chapter.name,
         region: model.chapter.region,
         timeZone: model.chapter.timeZone ?? '',
+        countryCode: model.chapter.countryCode,
+        stateCode: model.chapter.stateCode ?? '',
       },
       errors: {},
     });

@@ -2,6 +2,7 @@ import { isTimeZone } from '../web/time-zones';
 import { z } from 'zod';
 import { ROLES } from '../accounts/roles';
 import { fields } from '../web/fields';
+import { placeFields, STATE_MESSAGE, statePlausible } from '../directory/directory.schemas';
 
 export const peopleQuery = z.object({
   q: z.string().trim().max(100, 'Search text can be at most 100 characters.').catch(''),
@@ -36,15 +37,18 @@ export const personForm = z.object({
     .optional(),
 });
 
-export const chapterForm = z.object({
-  name: fields.line('Chapter name', { max: 120 }),
-  region: fields.optionalLine('City or region', 120),
-  timeZone: z
-    .string()
-    .optional()
-    .refine((zone) => !zone || isTimeZone(zone), 'Choose a time zone from the list, like America/New_York.')
-    .transform((zone) => zone || null),
-});
+export const chapterForm = z
+  .object({
+    name: fields.line('Chapter name', { max: 120 }),
+    region: fields.optionalLine('City or region', 120),
+    timeZone: z
+      .string()
+      .optional()
+      .refine((zone) => !zone || isTimeZone(zone), 'Choose a time zone from the list, like America/New_York.')
+      .transform((zone) => zone || null),
+    ...placeFields,
+  })
+  .refine(statePlausible, STATE_MESSAGE);
 
 /** `role` comes from a fixed list; anything else (or a missing value) is refused with a message. */
 export const inviteForm = z.object({

@@ -22,6 +22,10 @@ export interface ChapterInput {
   name: string;
   region: string;
   timeZone: string | null;
+  /** ISO 3166-1 alpha-2 ('US' when not given). */
+  countryCode?: string;
+  /** A US state code (or another country's subdivision); null while unknown. */
+  stateCode?: string | null;
 }
 
 const NAME_TAKEN = 'Another chapter already has this name.';

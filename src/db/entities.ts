@@ -42,6 +42,8 @@ import { CircleMention } from '../circles/talk.entities';
 import { AskEscalation, CircleDigestState } from '../circles/care.entities';
 import { Introduction, JoinRequest, PartnerRequest, PartnerRequestTransition } from '../doors/door.entities';
 import { Gathering, GatheringAttendance, GatheringRsvp } from '../gatherings/gathering.entities';
+import { ChapterPage } from '../directory/chapter-page.entity';
+import { StoryPublication } from '../directory/story-publication.entity';
 
 /** Every entity the DataSource knows; a feature adds its entities here. */
 export const entities = [
@@ -96,4 +98,6 @@ export const entities = [
   Gathering,
   GatheringRsvp,
   GatheringAttendance,
+  ChapterPage,
+  StoryPublication,
 ];

@@ -17,6 +17,8 @@ export function navigationFor(user: SessionUser | undefined): NavLink[] {
       ...links,
       { href: '/verify', label: 'Verify a certificate' },
       { href: '/join', label: 'Join or start a group' },
+      { href: '/chapters', label: 'Chapters' },
+      { href: '/verify', label: 'Verify a certificate' },
     ];
   if (user.role === 'organizer') links.push({ href: '/me', label: 'Your progress' });
   links.push({
@@ -25,6 +27,7 @@ export function navigationFor(user: SessionUser | undefined): NavLink[] {
   });
   links.push({ href: '/workshops', label: 'Workshops' });
   links.push({ href: '/circles', label: 'Circles' });
+  if (user.role !== 'admin') links.push({ href: '/chapters', label: 'Chapters' });
   if (user.role === 'coach') links.push({ href: '/coach', label: 'Coaching' });
   if (user.role === 'admin') {
     links.push(
@@ -34,6 +37,7 @@ export function navigationFor(user: SessionUser | undefined): NavLink[] {
       { href: '/admin/invites', label: 'Invites' },
       { href: '/admin/cohorts', label: 'Cohorts' },
       { href: '/admin/requests', label: 'Requests' },
+      { href: '/admin/stories', label: 'Stories' },
     );
     // Chapter-scoped admins do not manage chapters, the outbox or the audit log.
     if (!user.scopeChapterId)

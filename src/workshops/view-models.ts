@@ -52,6 +52,7 @@ export function workshopFormValues(workshop: Workshop): Record<string, string> {
     onlineUrl: workshop.onlineUrl ?? '',
     capacity: String(workshop.capacity),
     chapterId: workshop.chapterId ?? '',
+    public: workshop.public ? 'yes' : '',
   };
 }
 

@@ -69,6 +69,10 @@ export class Workshop {
   @Column({ name: 'cancelled_at', type: 'timestamptz', nullable: true })
   cancelledAt!: Date | null;
 
+  /** Shown on its chapter's public page (title, time and place; never the online link). Off unless chosen. */
+  @Column({ name: 'public', type: 'boolean', default: false })
+  public!: boolean;
+
   /** Key for the rotating self check-in codes; never leaves the server. */
   @Column({ name: 'check_in_secret', type: 'text', select: false })
   checkInSecret!: string;

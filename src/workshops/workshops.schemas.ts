@@ -37,6 +37,10 @@ export const workshopForm = z
       .min(1, 'Capacity must be at least 1.')
       .max(10_000, 'Capacity can be at most 10,000.'),
     chapterId: fields.optionalUuid('Chapter'),
+    public: z
+      .string()
+      .optional()
+      .transform((value) => value === 'yes'),
   })
   .transform((input, ctx) => {
     const startsAt = zonedTimeToUtc(input.startsAt, input.timeZone);

@@ -29,6 +29,8 @@ export interface WorkshopInput {
   onlineUrl: string | null;
   capacity: number;
   chapterId: string | null;
+  /** Shown on its chapter's public page; off unless chosen. */
+  public?: boolean;
 }
 
 /** Scheduling and registration. Seats are counted under a lock on the workshop row. */

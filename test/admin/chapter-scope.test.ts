@@ -18,6 +18,8 @@ type Records = {
   workshopId: string;
   submissionId: string;
   cohortId: string;
+  /** A story in the chapter's circle, waiting for a chapter admin to publish it. */
+  storyId: string;
 };
 
 /**
@@ -75,7 +77,21 @@ describe('chapter-scoped admins', () => {
     );
     await db().insert(CoachRequest, { organizerId: organizer.id, message: `${name} needs a coach` });
     const cohort = await db().save(db().create(Cohort, { name: `${name} cohort`, chapterId: chapter.id }));
+    const [circle] = await db().query<{ id: string }[]>('SELECT id FROM circles WHERE chapter_id = $1', [
+      chapter.id,
+    ]);
+    const [story] = await db().query<{ id: string }[]>(
+      `INSERT INTO circle_posts (circle_id, author_id, kind, title, body)
+       VALUES ($1, $2, 'story', $3, 'x') RETURNING id`,
+      [circle.id, organizer.id, `${name} story`],
+    );
+    await db().query(
+      `INSERT INTO story_publications (post_id, chapter_id, request_state, requested_at, requested_by)
+       VALUES ($1, $2, 'pending', now(), $3)`,
+      [story.id, chapter.id, organizer.id],
+    );
     return {
+      storyId: story.id,
       chapterId: chapter.id,
       organizer,
       certificateId: certificate.id,
@@ -151,6 +167,24 @@ describe('chapter-scoped admins', () => {
     'GET /admin/chapters/:id': async () => hidden(await get(`/admin/chapters/${a.chapterId}`)),
     'POST /admin/chapters/:id': async () =>
       hidden(await post(`/admin/chapters/${a.chapterId}`, { name: 'Renamed' })),
+    'GET /admin/chapters/:id/page': async () => hidden(await get(`/admin/chapters/${a.chapterId}/page`)),
+    'POST /admin/chapters/:id/page': async () => {
+      hidden(await post(`/admin/chapters/${a.chapterId}/page`, { slug: 'sneaky-page', countryCode: 'US' }));
+      expect(
+        await db().query(`SELECT 1 FROM chapter_pages WHERE chapter_id = $1`, [a.chapterId]),
+      ).toHaveLength(0);
+    },
+    'GET /admin/stories': async () => notListing(await get('/admin/stories')),
+    'POST /admin/stories/:id/approve': async () => {
+      hidden(await post(`/admin/stories/${a.storyId}/approve`, { version: new Date().toISOString() }));
+      const [row] = await db().query<{ request_state: string }[]>(
+        'SELECT request_state FROM story_publications WHERE post_id = $1',
+        [a.storyId],
+      );
+      expect(row.request_state).toBe('pending');
+    },
+    'POST /admin/stories/:id/decline': async () =>
+      hidden(await post(`/admin/stories/${a.storyId}/decline`, { reason: 'no' })),
     'GET /admin/invites': async () => notListing(await get('/admin/invites')),
     'POST /admin/invites': async () => {
       const other = await post('/admin/invites', {

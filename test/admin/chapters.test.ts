@@ -80,6 +80,8 @@ describe('admin: chapters', () => {
       name: 'Code for Philadelphia',
       region: 'Philadelphia, PA',
       timeZone: null,
+      countryCode: 'US',
+      stateCode: null,
     });
   });
 

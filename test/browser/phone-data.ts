@@ -1,5 +1,6 @@
 import type { User } from '../../src/accounts/user.entity';
 import { Circle } from '../../src/circles/circle.entities';
+import { CirclePost } from '../../src/circles/post.entities';
 import { Certificate } from '../../src/certificates/certificate.entities';
 import { EvidenceSubmission } from '../../src/coaching/coaching.entities';
 import { OutboxMessage } from '../../src/mail/outbox-message.entity';
@@ -35,6 +36,8 @@ export interface PhoneData extends DoorsPhoneData {
   replyId: string;
   /** A gathering of that circle about to start, hosted by the coach, with the organizer going. */
   gatheringId: string;
+  /** The chapter's public address; one published story is on its page. */
+  chapterSlug: string;
   inviteToken: string;
   resetToken: string;
 }
@@ -192,7 +195,36 @@ export async function seedPhonePages(t: TestApp): Promise<PhoneData> {
   });
   await markPresent(db, potluck.id, [organizer.id, holder.id], coach.id);
 
+  // The chapter's public page, a public workshop, and a story published through the real routes.
+  await expectRedirect(
+    postForm(adminAgent, `/admin/chapters/${chapter.id}/page`, {
+      slug: 'code-for-greater-boston',
+      about: `We build civic tech with neighbours. Notes: ${LONG_LINK}`,
+      meetingWhen: 'Every second Tuesday, 6:30 pm',
+      meetingWhere: 'Boston Public Library, Rabb Hall',
+      contact: 'hello.organizers.of.greater.boston@chapters.example.org',
+      links: LONG_LINK,
+      listed: 'yes',
+      countryCode: 'US',
+      stateCode: 'MA',
+    }),
+  );
+  await db.update(Workshop, workshop.id, { public: true });
+  const story = await postForm(organizerAgent, `/circles/${circle.id}/posts`, {
+    kind: 'story',
+    title: 'Our first hack night filled the room with neighbours we had never met',
+    body: `Forty people came. Notes: ${LONG_LINK}`,
+  });
+  if (story.status !== 303) throw new Error(`seeding a story failed (${story.status})`);
+  const storyId = /\/circles\/posts\/([0-9a-f-]+)/.exec(String(story.headers.location))![1];
+  await expectRedirect(postForm(organizerAgent, `/circles/posts/${storyId}/publish`, {}));
+  const { updatedAt } = await db.findOneByOrFail(CirclePost, { id: storyId });
+  await expectRedirect(
+    postForm(adminAgent, `/admin/stories/${storyId}/approve`, { version: updatedAt.toISOString() }),
+  );
+
   return {
+    chapterSlug: 'code-for-greater-boston',
     admin,
     coach,
     organizer,

@@ -33,6 +33,7 @@ const NOT_PAGES = new Set([
   'GET /attachments/:id',
   'GET /badges/:file',
   'GET /c/:code/badge.:type',
+  'GET /chapters/:slug/stories.atom',
 ]);
 const isFileRoute = (route: string) => NOT_PAGES.has(route) || /\.(csv|ics|json|pdf|png)$/.test(route);
 
@@ -135,6 +136,12 @@ const PAGES: Visit[] = [
   visit('GET /gatherings/:id/edit', 'coach', '/gatherings/{gatheringId}/edit'),
   visit('GET /gatherings/:id/attendance', 'coach', '/gatherings/{gatheringId}/attendance'),
   visit('GET /gatherings/:id/check-in', 'coach', '/gatherings/{gatheringId}/check-in'),
+  visit('GET /chapters', 'anonymous'),
+  visit('GET /chapters/:slug', 'anonymous', '/chapters/{chapterSlug}'),
+  visit('GET /chapters/:slug/stories', 'anonymous', '/chapters/{chapterSlug}/stories'),
+  visit('GET /chapters/:slug/edit', 'admin', '/chapters/{chapterSlug}/edit'),
+  visit('GET /admin/chapters/:id/page', 'admin', '/admin/chapters/{chapterId}/page'),
+  visit('GET /admin/stories', 'admin'),
 ];
 
 function fill(path: string, data: PhoneData): string {

@@ -6,6 +6,8 @@ import { User } from '../../src/accounts/user.entity';
 import { Circle } from '../../src/circles/circle.entities';
 import { GatheringRsvp } from '../../src/gatherings/gathering.entities';
 import { createGathering } from '../gatherings/helpers';
+import { CirclePost } from '../../src/circles/post.entities';
+import { StoryPublication } from '../../src/directory/story-publication.entity';
 import { anonymousAgent, postForm, signedInAgent, type Agent } from '../helpers/http';
 import { listRoutes } from '../helpers/routes';
 import { Like, Not } from 'typeorm';
@@ -228,6 +230,21 @@ const ACCESS: Record<string, Who[]> = {
   'GET /gatherings/:id/attendance': ['coach', 'admin'],
   'POST /gatherings/:id/attendance': ['coach', 'admin'],
   'POST /gatherings/:id/walk-ins': ['coach', 'admin'],
+  // The chapter directory, chapter pages and story feeds are public (rate-limited per address).
+  'GET /chapters': EVERYONE,
+  'GET /chapters/:slug': EVERYONE,
+  'GET /chapters/:slug/stories': EVERYONE,
+  'GET /chapters/:slug/stories.atom': EVERYONE,
+  // A chapter's page is edited by academy admins and that chapter's admins (others get 404: test/directory).
+  'GET /chapters/:slug/edit': ADMINS,
+  'GET /admin/chapters/:id/page': ADMINS,
+  'POST /admin/chapters/:id/page': ADMINS,
+  // Authors ask and unpublish; chapter admins decide (per record: test/directory/stories.test.ts).
+  'POST /circles/posts/:id/publish': SIGNED_IN,
+  'POST /circles/posts/:id/unpublish': SIGNED_IN,
+  'GET /admin/stories': ADMINS,
+  'POST /admin/stories/:id/approve': ADMINS,
+  'POST /admin/stories/:id/decline': ADMINS,
 };
 
 /**
@@ -287,6 +304,8 @@ const DECIDED_PER_RECORD = new Set([
   'GET /gatherings/:id/attendance',
   'POST /gatherings/:id/attendance',
   'POST /gatherings/:id/walk-ins',
+  'POST /circles/posts/:id/publish',
+  'POST /circles/posts/:id/unpublish',
 ]);
 
 function isDenied(who: Who, response: Response): boolean {
@@ -326,6 +345,7 @@ describe('access matrix', () => {
     const path = pattern
       .replace(':id', crypto.randomUUID())
       .replace(':token', 'x'.repeat(43))
+      .replace(':slug', 'no-such-chapter')
       .replace(':trackId', 'civic-tech-organizer')
       .replace(':moduleId', 'people-first')
       .replace(':milestoneId', 'people-first-listening-tour');
@@ -360,6 +380,7 @@ const SUBJECT_IS_ACTOR: Record<string, ('admin' | 'coach')[]> = {
   'POST /gatherings/:id/attendance': ['admin', 'coach'],
   'POST /gatherings/:id/walk-ins': ['admin', 'coach'],
   'POST /gatherings/:id/check-in': ['admin', 'coach'],
+  'POST /admin/stories/:id/approve': ['admin'],
 };
 
 describe('access matrix: subject = actor', () => {
@@ -422,7 +443,29 @@ describe('access matrix: subject = actor', () => {
       });
       await db.insert(GatheringRsvp, { gatheringId: gathering.id, userId: me.id, answer: 'yes' });
       const coach = await createUser(db, { role: 'coach' });
+      const storyChapter = await createChapter(db);
+      const storyCircle = await db.findOneByOrFail(Circle, { chapterId: storyChapter.id });
+      const story = await db.save(
+        db.create(CirclePost, {
+          circleId: storyCircle.id,
+          authorId: me.id,
+          kind: 'story',
+          title: 'Mine',
+          body: 'Mine',
+        }),
+      );
+      await db.insert(StoryPublication, {
+        postId: story.id,
+        chapterId: storyChapter.id,
+        requestState: 'pending',
+        requestedAt: new Date(),
+        requestedBy: me.id,
+      });
       requests[role] = {
+        'POST /admin/stories/:id/approve': {
+          path: `/admin/stories/${story.id}/approve`,
+          fields: { version: story.updatedAt.toISOString() },
+        },
         'POST /coach/submissions/:id/review': {
           path: `/coach/submissions/${pending.id}/review`,
           fields: { decision: 'approved', feedback: '', revision: '1' },
