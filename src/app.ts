@@ -78,6 +78,9 @@ import { NotificationsService } from './notifications/notifications.service';
 import { notificationsRouter } from './notifications/notifications.router';
 import { unreadCountLocals } from './notifications/unread-count';
 import { createCirclesRouter } from './circles';
+import { createProjectsRouters } from './projects';
+import { ALL_SIDES_MEASURES } from './projects/all-sides';
+import { allSidesRouter } from './admin/all-sides.router';
 
 export interface AppDeps {
   config: Config;
@@ -297,6 +300,16 @@ export function createApp({
   app.use(coachRouter({ ...coachingDeps, feed }));
   app.use(notificationsRouter({ dataSource, notifications }));
   app.use(createCirclesRouter(dataSource, pool, config.curriculumDir));
+  app.use(
+    createProjectsRouters({
+      dataSource,
+      pool,
+      chapters,
+      baseUrl: config.baseUrl,
+      secret: config.sessionSecret,
+      publicRatePerMinute: config.publicRateLimitPerMinute,
+    }),
+  );
   app.use(certificatesRouter({ dataSource, catalog, certificates, people, keys }));
   app.use(adminCertificatesRouter({ dataSource, catalog, certificates, chapters, cohorts }));
   app.use(adminCoachingRouter({ dataSource, catalog, people, assignments, submissions }));
@@ -316,18 +329,20 @@ export function createApp({
   );
 
   const reports = new ReportsService(() => catalog.current(), config.stalledAfterDays);
+  const runner = new ReportRunner(dataSource, reports, {
+    concurrency: config.reportConcurrency,
+    // The pool's client gives up at DB_QUERY_TIMEOUT_MS (+1 s): a longer statement_timeout would
+    // leave an abandoned report running in PostgreSQL, so the database stops it first.
+    timeoutMs: Math.min(config.reportTimeoutMs, config.dbQueryTimeoutMs),
+    cacheMs: config.reportCacheMs,
+  });
+  app.use(allSidesRouter({ dataSource, runner, chapters, measures: ALL_SIDES_MEASURES }));
   app.use(
     reportsRouter({
       dataSource,
       catalog,
       reports,
-      runner: new ReportRunner(dataSource, reports, {
-        concurrency: config.reportConcurrency,
-        // The pool's client gives up at DB_QUERY_TIMEOUT_MS (+1 s): a longer statement_timeout would
-        // leave an abandoned report running in PostgreSQL, so the database stops it first.
-        timeoutMs: Math.min(config.reportTimeoutMs, config.dbQueryTimeoutMs),
-        cacheMs: config.reportCacheMs,
-      }),
+      runner,
       cacheMs: config.reportCacheMs,
       chapters,
       cohorts,

@@ -38,6 +38,9 @@ import {
 import { Circle, CircleMember } from '../circles/circle.entities';
 import { CirclePost, CircleReply, PostMeToo, ReplyHelped } from '../circles/post.entities';
 import { CircleReport, CircleRevision, ConductAcceptance } from '../circles/safety.entities';
+import { Project, ProjectImpact, ProjectVolunteer } from '../projects/project.entities';
+import { ProjectRole, RoleInterest } from '../projects/opportunity.entities';
+import { TalentListing } from '../projects/talent.entities';
 
 /** Every entity the DataSource knows; a feature adds its entities here. */
 export const entities = [
@@ -82,4 +85,10 @@ export const entities = [
   ConductAcceptance,
   CircleReport,
   CircleRevision,
+  Project,
+  ProjectVolunteer,
+  ProjectImpact,
+  ProjectRole,
+  RoleInterest,
+  TalentListing,
 ];
