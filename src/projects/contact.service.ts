@@ -61,11 +61,12 @@ export class TalentContactService {
       mac.length === this.mac(ms).length &&
       crypto.timingSafeEqual(Buffer.from(mac), Buffer.from(this.mac(ms)));
     if (!ours || now - at > MAX_FORM_AGE_MS)
-      throw new ValidationFailed({ form: 'This form is too old. Please reload the page and write again.' });
+      throw new ValidationFailed({}, 'This form is too old. Please reload the page and write again.');
     if (now - at < MIN_FILL_MS)
-      throw new ValidationFailed({
-        form: 'That was very quick. Please read your message once more, then send it again.',
-      });
+      throw new ValidationFailed(
+        {},
+        'That was very quick. Please read your message once more, then send it again.',
+      );
   }
 
   /**

@@ -88,9 +88,10 @@ export class TalentService {
     const person = assertSignedIn(actor);
     const { certificatePath, listing } = await this.mine(manager, person);
     if (!certificatePath)
-      throw new ValidationFailed({
-        form: 'Only organizers holding a current certificate can be listed. It appears here once you earn one.',
-      });
+      throw new ValidationFailed(
+        {},
+        'Only organizers holding a current certificate can be listed. It appears here once you earn one.',
+      );
     await manager.upsert(TalentListing, { userId: person.id, ...input }, ['userId']);
     await recordAudit(manager, {
       actorId: person.id,
