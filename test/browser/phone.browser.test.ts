@@ -113,6 +113,16 @@ const PAGES: Visit[] = [
   visit('GET /circles/:id/new', 'organizer', '/circles/{circleId}/new?kind=story'),
   visit('GET /circles/posts/:id', 'organizer', '/circles/posts/{postId}'),
   visit('GET /circles/posts/:id/edit', 'organizer', '/circles/posts/{postId}/edit'),
+  visit('GET /projects', 'organizer'),
+  visit('GET /projects/:id', 'organizer', '/projects/{projectId}'),
+  visit('GET /projects/:id', 'coach', '/projects/{projectId}'),
+  visit('GET /projects/:id', 'admin', '/projects/{projectId}'),
+  visit('GET /opportunities', 'anonymous'),
+  visit('GET /opportunities', 'organizer'),
+  visit('GET /people/listed', 'anonymous'),
+  visit('GET /people/listed/:id/contact', 'anonymous', '/people/listed/{holder}/contact'),
+  visit('GET /account/listing', 'holder'),
+  visit('GET /account/listing', 'organizer'),
 ];
 
 function fill(path: string, data: PhoneData): string {
