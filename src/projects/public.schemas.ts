@@ -21,7 +21,7 @@ export const boardQuery = z.object({
       if (!v) return null;
       const [at, id] = v.split('~');
       const date = new Date(at);
-      return Number.isNaN(date.getTime()) ? null : { at: date, id };
+      return Number.isNaN(date.getTime()) || !z.uuid().safeParse(id).success ? null : { at: date, id };
     }),
 });
 

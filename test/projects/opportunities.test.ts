@@ -49,6 +49,11 @@ describe('opportunities board', () => {
     expect(byChapter.text).toContain('Open role A');
     expect(byChapter.text).not.toContain('New York role E');
     expect((await anonymous.get('/opportunities?chapterId=nonsense&state=%00&after=x')).status).toBe(200);
+    const notAnId = `2026-01-01T00:00:00.000Z~${'-'.repeat(36)}`;
+    expect((await anonymous.get(`/opportunities?after=${notAnId}&state=MA&state=NY`)).status).toBe(200);
+    expect((await anonymous.get('/opportunities?after=2026-13-45T99:00:00Z~' + ma.chapter.id)).status).toBe(
+      200,
+    );
   });
 
   it('pages through many roles, each shown once', async () => {
