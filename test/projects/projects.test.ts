@@ -1,3 +1,4 @@
+import { describeAuditEvent } from '../../src/admin/audit-words';
 import { AuditEvent } from '../../src/audit/audit-event.entity';
 import { Notification } from '../../src/notifications/notification.entities';
 import { Project, ProjectImpact, ProjectVolunteer } from '../../src/projects/project.entities';
@@ -132,6 +133,20 @@ describe('projects', () => {
     });
     expect(audit.actorId).toBe(lead.id);
     expect(audit.details).toMatchObject({ from: 'active', to: 'paused' });
+    const words = describeAuditEvent(
+      {
+        ...audit,
+        actor: 'Lee Lead',
+        subject: null,
+        workshop_title: null,
+        milestone_id: null,
+        submission_owner: null,
+        certificate_track: null,
+        certificate_holder: null,
+      },
+      { milestone: (id) => id, track: (id) => id },
+    );
+    expect(words).toMatch(/^Lee Lead changed a project \(.*status.*\)$/);
   });
 
   it('keeps every "people helped" figure: the newest is shown, earlier ones with who recorded them and when', async () => {
