@@ -33,6 +33,7 @@ import { CircleCare1795890200000 } from './1795890200000-CircleCare';
 import { Gatherings1795890300000 } from './1795890300000-Gatherings';
 import { ChapterDirectoryAndStories1795890400000 } from './1795890400000-ChapterDirectoryAndStories';
 import { Doors1795890500000 } from './1795890500000-Doors';
+import { Projects1795890600000 } from './1795890600000-Projects';
 
 export const migrations: (new () => MigrationInterface)[] = [
   Accounts1795856333076,
@@ -68,4 +69,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   Gatherings1795890300000,
   ChapterDirectoryAndStories1795890400000,
   Doors1795890500000,
+  Projects1795890600000,
 ];

@@ -84,6 +84,9 @@ import { FellowshipReport } from './circles/fellowship-report';
 import { createDoorsRouter } from './doors';
 import { createGatheringsRouter, gatheringFeedSource } from './gatherings';
 import { createDirectoryRouters, PUBLIC_DIRECTORY_PATHS } from './directory';
+import { createProjectsRouters } from './projects';
+import { ALL_SIDES_MEASURES } from './projects/all-sides';
+import { allSidesRouter } from './admin/all-sides.router';
 
 export interface AppDeps {
   config: Config;
@@ -331,6 +334,16 @@ export function createApp({
     }),
   );
   app.use(createGatheringsRouter(dataSource, pool, chapters, config.baseUrl));
+  app.use(
+    createProjectsRouters({
+      dataSource,
+      pool,
+      chapters,
+      baseUrl: config.baseUrl,
+      secret: config.sessionSecret,
+      publicRatePerMinute: config.publicRateLimitPerMinute,
+    }),
+  );
   app.use(certificatesRouter({ dataSource, catalog, certificates, people, keys }));
   app.use(adminCertificatesRouter({ dataSource, catalog, certificates, chapters, cohorts }));
   app.use(adminCoachingRouter({ dataSource, catalog, people, assignments, submissions }));
@@ -350,19 +363,21 @@ export function createApp({
   );
 
   const reports = new ReportsService(() => catalog.current(), config.stalledAfterDays);
+  const runner = new ReportRunner(dataSource, reports, {
+    concurrency: config.reportConcurrency,
+    // The pool's client gives up at DB_QUERY_TIMEOUT_MS (+1 s): a longer statement_timeout would
+    // leave an abandoned report running in PostgreSQL, so the database stops it first.
+    timeoutMs: Math.min(config.reportTimeoutMs, config.dbQueryTimeoutMs),
+    cacheMs: config.reportCacheMs,
+    fellowship: new FellowshipReport(),
+  });
+  app.use(allSidesRouter({ dataSource, runner, chapters, measures: ALL_SIDES_MEASURES }));
   app.use(
     reportsRouter({
       dataSource,
       catalog,
       reports,
-      runner: new ReportRunner(dataSource, reports, {
-        concurrency: config.reportConcurrency,
-        // The pool's client gives up at DB_QUERY_TIMEOUT_MS (+1 s): a longer statement_timeout would
-        // leave an abandoned report running in PostgreSQL, so the database stops it first.
-        timeoutMs: Math.min(config.reportTimeoutMs, config.dbQueryTimeoutMs),
-        cacheMs: config.reportCacheMs,
-        fellowship: new FellowshipReport(),
-      }),
+      runner,
       cacheMs: config.reportCacheMs,
       chapters,
       cohorts,

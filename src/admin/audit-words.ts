@@ -89,6 +89,19 @@ const SENTENCES: Record<string, Sentence> = {
   'chapter.created': (_f, who) => `${who} added a chapter`,
   'chapter.updated': (_f, who) => `${who} changed a chapter`,
   'cohort.created': (_f, who) => `${who} added a cohort`,
+  'project.created': (f, who) => `${who} recorded the project '${text(f.details.name)}'`,
+  'project.updated': (f, who) =>
+    `${who} changed a project (${Array.isArray(f.details.changed) ? f.details.changed.map(text).join(', ') : 'details'})`,
+  'project.impact_recorded': (f, who) =>
+    `${who} recorded that a project helped ${typeof f.details.peopleHelped === 'number' ? f.details.peopleHelped : '?'} ${text(f.details.unit)}`,
+  'project.volunteer_added': (_f, who) => `${who} added someone to a project`,
+  'project.volunteer_removed': (_f, who) => `${who} took someone off a project`,
+  'project.role_added': (f, who) => `${who} listed the role '${text(f.details.title)}' on a project`,
+  'project.role_closed': (f, who) => `${who} closed the role '${text(f.details.title)}'`,
+  'project.role_opened': (f, who) => `${who} reopened the role '${text(f.details.title)}'`,
+  'talent.listed': (_f, who) => `${who} joined the public talent listing`,
+  'talent.listing_updated': (_f, who) => `${who} changed their talent listing`,
+  'talent.unlisted': (_f, who) => `${who} left the public talent listing`,
 };
 
 /** An audit row in words: "Carla Coach approved Oscar Organizer’s evidence for 'Run your first listening tour'". */

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { Admission } from '../db/admission';
 import { withTransaction } from '../db/transaction';
 import { ServiceUnavailable } from '../web/errors';
@@ -81,24 +81,38 @@ export class ReportRunner {
     return data;
   }
 
-  private async compute(f: Filter): Promise<ReportData> {
+  /**
+   * Runs `work` as one report: admitted within the report share of the database, in a read-only
+   * transaction whose statements PostgreSQL stops after the report timeout. Other reports (such as
+   * "from all sides") use it so every report waits in the same queue. Throws ServiceUnavailable
+   * when too busy or too slow.
+   */
+  run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.admission.run(() => this.readOnly(work));
+  }
+
+  private compute(f: Filter): Promise<ReportData> {
     const r = this.reports;
+    return this.readOnly(async (m) => ({
+      computedAt: new Date(),
+      funnel: await r.funnel(m, f),
+      perWeek: await r.milestonesPerWeek(m, f),
+      turnaround: await r.reviewTurnaround(m, f),
+      load: await r.coachLoad(m, f),
+      workshops: await r.workshops(m, f),
+      certificates: await r.certificatesPerWeek(m, f),
+      stalled: await r.stalled(m, f),
+      fellowship: await this.options.fellowship?.figures(m, f),
+      gatherings: await this.gatherings.section(m, f),
+    }));
+  }
+
+  private async readOnly<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     try {
       return await withTransaction(this.dataSource, async (m) => {
         await m.query('SET TRANSACTION READ ONLY');
         await m.query(`SET LOCAL statement_timeout = ${Math.round(this.options.timeoutMs)}`);
-        return {
-          computedAt: new Date(),
-          funnel: await r.funnel(m, f),
-          perWeek: await r.milestonesPerWeek(m, f),
-          turnaround: await r.reviewTurnaround(m, f),
-          load: await r.coachLoad(m, f),
-          workshops: await r.workshops(m, f),
-          certificates: await r.certificatesPerWeek(m, f),
-          stalled: await r.stalled(m, f),
-          fellowship: await this.options.fellowship?.figures(m, f),
-          gatherings: await this.gatherings.section(m, f),
-        };
+        return work(m);
       });
     } catch (error) {
       const code = (error as { driverError?: { code?: string } }).driverError?.code;

@@ -71,6 +71,8 @@ export class StatusList {
 @Index('certificates_status_slot', ['statusListId', 'statusIndex'], { unique: true })
 /** The admin certificate list pages by (issued_at, id), newest first; reports read issue-date ranges with it. */
 @Index('certificates_by_issue', ['issuedAt', 'id'])
+/** The "from all sides" report counts awards by date, each award once (its latest version). */
+@Index('certificates_awards', ['awardedAt'], { where: `"superseded_at" IS NULL` })
 @Check('certificates_code_length', `char_length("code") >= 22`)
 @Check('certificates_status_index', `"status_index" >= 0`)
 @Check('certificates_revocation_has_reason', `("revoked_at" IS NULL) = ("revoked_reason" IS NULL)`)

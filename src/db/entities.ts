@@ -44,6 +44,9 @@ import { Introduction, JoinRequest, PartnerRequest, PartnerRequestTransition } f
 import { Gathering, GatheringAttendance, GatheringRsvp } from '../gatherings/gathering.entities';
 import { ChapterPage } from '../directory/chapter-page.entity';
 import { StoryPublication } from '../directory/story-publication.entity';
+import { Project, ProjectImpact, ProjectVolunteer } from '../projects/project.entities';
+import { ProjectRole, RoleInterest } from '../projects/opportunity.entities';
+import { TalentListing } from '../projects/talent.entities';
 
 /** Every entity the DataSource knows; a feature adds its entities here. */
 export const entities = [
@@ -100,4 +103,10 @@ export const entities = [
   GatheringAttendance,
   ChapterPage,
   StoryPublication,
+  Project,
+  ProjectVolunteer,
+  ProjectImpact,
+  ProjectRole,
+  RoleInterest,
+  TalentListing,
 ];

@@ -28,6 +28,7 @@ export function navigationFor(user: SessionUser | undefined): NavLink[] {
   links.push({ href: '/workshops', label: 'Workshops' });
   links.push({ href: '/circles', label: 'Circles' });
   if (user.role !== 'admin') links.push({ href: '/chapters', label: 'Chapters' });
+  links.push({ href: '/projects', label: 'Projects' });
   if (user.role === 'coach') links.push({ href: '/coach', label: 'Coaching' });
   if (user.role === 'admin') {
     links.push(

@@ -11,8 +11,8 @@ import { certificateKit, TRACK_ID } from '../certificates/kit';
 import { createGathering, markPresent } from '../gatherings/helpers';
 import { testCatalog, type TestApp } from '../helpers/app';
 import { createChapter, createUser } from '../helpers/factories';
-import { anonymousAgent, postForm, signedInAgent } from '../helpers/http';
 import { seedDoorsPages, type DoorsPhoneData } from '../doors/phone-seed';
+import { anonymousAgent, postForm, signedInAgent, type Agent } from '../helpers/http';
 
 /** The rows the phone suite's pages show, with the ids and tokens their paths need. */
 export interface PhoneData extends DoorsPhoneData {
@@ -38,6 +38,8 @@ export interface PhoneData extends DoorsPhoneData {
   gatheringId: string;
   /** The chapter's public address; one published story is on its page. */
   chapterSlug: string;
+  /** A public project of the chapter, led by the organizer, with figures, a volunteer and a role. */
+  projectId: string;
   inviteToken: string;
   resetToken: string;
 }
@@ -223,6 +225,16 @@ export async function seedPhonePages(t: TestApp): Promise<PhoneData> {
     postForm(adminAgent, `/admin/stories/${storyId}/approve`, { version: updatedAt.toISOString() }),
   );
 
+  const volunteer = await createUser(db, { displayName: 'Vera Volunteer', chapterId: chapter.id });
+  const projectId = await seedProject(adminAgent, organizerAgent, chapter.id, organizer.id, volunteer.id);
+  // The holder is on the public talent listing.
+  await expectRedirect(
+    postForm(await signedInAgent(t.app, holder.email), '/account/listing', {
+      skills: 'Facilitation, participatory budgeting, accessibility audits',
+      note: `Happy to advise on listening tours. Notes: ${LONG_LINK}`,
+    }),
+  );
+
   return {
     chapterSlug: 'code-for-greater-boston',
     admin,
@@ -241,8 +253,55 @@ export async function seedPhonePages(t: TestApp): Promise<PhoneData> {
     postId,
     replyId,
     gatheringId,
+    projectId,
     inviteToken: await tokenSentTo(t, invitee, 'invites'),
     resetToken: await tokenSentTo(t, coach.email, 'password/reset'),
     ...(await seedDoorsPages(db, { chapterId: chapter.id, memberId: organizer.id, adminId: admin.id })),
   };
+}
+
+/** Throws unless a seeding request answered with a redirect (its form was accepted). */
+async function seeded(response: Promise<{ status: number; text: string }>): Promise<void> {
+  const answer = await response;
+  if (answer.status !== 303)
+    throw new Error(`seeding failed (${answer.status}): ${answer.text.slice(0, 300)}`);
+}
+
+/** A project recorded, measured and staffed through the app, as its admin and lead would. */
+async function seedProject(
+  adminAgent: Agent,
+  leadAgent: Agent,
+  chapterId: string,
+  leadId: string,
+  volunteerId: string,
+): Promise<string> {
+  const created = await postForm(adminAgent, '/projects', {
+    chapterId,
+    name: 'Accessible polling-place finder for the Merrimack Valley',
+    partner: 'Merrimack Valley Elections Office',
+    problem: `Voters with disabilities cannot tell which polling places are step-free. Survey: ${LONG_LINK}`,
+    status: 'active',
+    links: LONG_LINK,
+    public: 'yes',
+    leadId,
+  });
+  if (created.status !== 303) throw new Error(`seeding a project failed (${created.status})`);
+  const projectId = /\/projects\/([0-9a-f-]+)/.exec(String(created.headers.location))![1];
+  for (const peopleHelped of ['120', '340'])
+    await seeded(
+      postForm(leadAgent, `/projects/${projectId}/impact`, {
+        peopleHelped,
+        unit: 'voters',
+        method: 'Unique visitors who looked up a polling place, from the server log',
+      }),
+    );
+  await seeded(postForm(adminAgent, `/projects/${projectId}/volunteers`, { userId: volunteerId }));
+  await seeded(
+    postForm(leadAgent, `/projects/${projectId}/roles`, {
+      title: 'Accessibility reviewer',
+      commitment: 'Two evenings a month until the November election',
+      skills: 'WCAG, screen readers',
+    }),
+  );
+  return projectId;
 }

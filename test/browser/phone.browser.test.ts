@@ -142,6 +142,16 @@ const PAGES: Visit[] = [
   visit('GET /chapters/:slug/edit', 'admin', '/chapters/{chapterSlug}/edit'),
   visit('GET /admin/chapters/:id/page', 'admin', '/admin/chapters/{chapterId}/page'),
   visit('GET /admin/stories', 'admin'),
+  visit('GET /projects', 'organizer'),
+  visit('GET /projects/:id', 'organizer', '/projects/{projectId}'),
+  visit('GET /projects/:id', 'coach', '/projects/{projectId}'),
+  visit('GET /projects/:id', 'admin', '/projects/{projectId}'),
+  visit('GET /opportunities', 'anonymous'),
+  visit('GET /opportunities', 'organizer'),
+  visit('GET /people/listed', 'anonymous'),
+  visit('GET /people/listed/:id/contact', 'anonymous', '/people/listed/{holder}/contact'),
+  visit('GET /account/listing', 'holder'),
+  visit('GET /account/listing', 'organizer'),
 ];
 
 function fill(path: string, data: PhoneData): string {

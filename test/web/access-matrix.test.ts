@@ -245,6 +245,29 @@ const ACCESS: Record<string, Who[]> = {
   'GET /admin/stories': ADMINS,
   'POST /admin/stories/:id/approve': ADMINS,
   'POST /admin/stories/:id/decline': ADMINS,
+  // Projects: a project's pages answer 404 to strangers and 403 to members who do not manage it
+  // (tested in test/projects); creating one is for admins of its chapter.
+  'GET /projects': SIGNED_IN,
+  'GET /projects/new': ADMINS,
+  'POST /projects': ADMINS,
+  'GET /projects/:id': SIGNED_IN,
+  'POST /projects/:id': SIGNED_IN,
+  'POST /projects/:id/impact': SIGNED_IN,
+  'POST /projects/:id/volunteers': SIGNED_IN,
+  'POST /projects/:id/volunteers/:userId/remove': SIGNED_IN,
+  'POST /projects/:id/roles': SIGNED_IN,
+  'POST /projects/roles/:id/open': SIGNED_IN,
+  // The opportunities board and the talent listing are public (with the public rate limit).
+  'GET /opportunities': EVERYONE,
+  'POST /opportunities/:id/interest': SIGNED_IN,
+  'GET /people/listed': EVERYONE,
+  'GET /people/listed/:id/contact': EVERYONE,
+  'POST /people/listed/:id/contact': EVERYONE,
+  'GET /account/listing': SIGNED_IN,
+  'POST /account/listing': SIGNED_IN,
+  'POST /account/listing/remove': SIGNED_IN,
+  'GET /admin/reports/all-sides': ADMINS,
+  'GET /admin/reports/all-sides.csv': ADMINS,
 };
 
 /**
@@ -306,6 +329,14 @@ const DECIDED_PER_RECORD = new Set([
   'POST /gatherings/:id/walk-ins',
   'POST /circles/posts/:id/publish',
   'POST /circles/posts/:id/unpublish',
+  'GET /projects/:id',
+  'POST /projects/:id',
+  'POST /projects/:id/impact',
+  'POST /projects/:id/volunteers',
+  'POST /projects/:id/volunteers/:userId/remove',
+  'POST /projects/:id/roles',
+  'POST /projects/roles/:id/open',
+  'POST /opportunities/:id/interest',
 ]);
 
 function isDenied(who: Who, response: Response): boolean {
@@ -344,6 +375,7 @@ describe('access matrix', () => {
     const [method, pattern] = route.split(' ');
     const path = pattern
       .replace(':id', crypto.randomUUID())
+      .replace(':userId', crypto.randomUUID())
       .replace(':token', 'x'.repeat(43))
       .replace(':slug', 'no-such-chapter')
       .replace(':trackId', 'civic-tech-organizer')

@@ -1,0 +1,122 @@
+import crypto from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { mailText, queueEmail } from '../mail/outbox';
+import type { AttemptLimiter } from '../web/attempt-limiter';
+import { ValidationFailed } from '../web/errors';
+import type { TalentService } from './talent.service';
+
+/** A person takes at least this long to read the page and write a message; scripts do not. */
+export const MIN_FILL_MS = 3_000;
+/** A form older than this is stale (its stamp is refused, the person reloads it). */
+const MAX_FORM_AGE_MS = 24 * 3_600_000;
+
+export interface ContactInput {
+  name: string;
+  organisation: string;
+  email: string;
+  message: string;
+  /** The honeypot: a field people never see; anything in it marks a script. */
+  website: string;
+  /** When the form was shown, signed: `<ms>.<hmac>`. */
+  started: string;
+}
+
+export interface ContactLimiters {
+  /** Messages per sender address (IP), across every process. */
+  perAddress: AttemptLimiter;
+  /** Messages per listed person, across every process. */
+  perRecipient: AttemptLimiter;
+}
+
+/**
+ * Partners write to listed organizers without ever seeing their address: the message goes to the
+ * organizer by email (through the outbox) with the partner's address as Reply-To, so the organizer
+ * answers only if they want. Protected without third-party services: a honeypot field, a signed
+ * minimum fill time, and per-address and per-recipient limits consumed atomically before any work.
+ */
+export class TalentContactService {
+  constructor(
+    private readonly talent: TalentService,
+    private readonly limiters: ContactLimiters,
+    private readonly secret: string,
+    private readonly baseUrl: string,
+  ) {}
+
+  /** The signed stamp a contact form carries: when it was shown. */
+  stamp(now = Date.now()): string {
+    return signStamp(this.secret, now);
+  }
+
+  private mac(value: string): string {
+    return macOf(this.secret, value);
+  }
+
+  /** Throws ValidationFailed unless the stamp is ours, old enough and not stale. */
+  private checkStamp(started: string, now: number): void {
+    const [ms, mac] = started.split('.');
+    const at = Number(ms);
+    const ours =
+      !!mac &&
+      Number.isSafeInteger(at) &&
+      mac.length === this.mac(ms).length &&
+      crypto.timingSafeEqual(Buffer.from(mac), Buffer.from(this.mac(ms)));
+    if (!ours || now - at > MAX_FORM_AGE_MS)
+      throw new ValidationFailed({}, 'This form is too old. Please reload the page and write again.');
+    if (now - at < MIN_FILL_MS)
+      throw new ValidationFailed(
+        {},
+        'That was very quick. Please read your message once more, then send it again.',
+      );
+  }
+
+  /**
+   * Sends a partner's message to a listed person. Returns 'sent', or 'dropped' when the honeypot was
+   * filled (the sender is shown the same thank-you, so a script learns nothing). Throws
+   * ValidationFailed (stamp), TooManyRequests (limits) or NotFound (not listed any more).
+   */
+  async send(
+    manager: EntityManager,
+    recipientId: string,
+    ip: string,
+    input: ContactInput,
+    now = Date.now(),
+  ): Promise<'sent' | 'dropped'> {
+    if (input.website) return 'dropped';
+    this.checkStamp(input.started, now);
+    await this.limiters.perAddress.consume(ip);
+    await this.limiters.perRecipient.consume(recipientId);
+    const to = await this.talent.addressOf(manager, recipientId);
+    await queueEmail(manager, {
+      to: to.email,
+      subject: mailText`${input.name} (${input.organisation}) would like to talk with you`,
+      headers: { 'Reply-To': input.email },
+      text:
+        mailText`Hello ${to.name},\n\n${input.name} of ${input.organisation} wrote to you through the Organizer Academy talent listing.\n` +
+        `Your address has not been shared with them. To answer, reply to this email (it goes to ${oneAddress(input.email)}); to ignore it, do nothing.\n\n` +
+        `Their message:\n\n${quote(input.message)}\n\n` +
+        `To leave the listing, open ${this.baseUrl}/account/listing\n`,
+    });
+    return 'sent';
+  }
+}
+
+function macOf(secret: string, value: string): string {
+  return crypto.createHmac('sha256', secret).update(`talent-contact:${value}`).digest('base64url');
+}
+
+/** A contact form's stamp for a time (ms): the time and its HMAC under the app's session secret. */
+export function signStamp(secret: string, ms: number): string {
+  return `${ms}.${macOf(secret, String(ms))}`;
+}
+
+function oneAddress(email: string): string {
+  return email.replace(/[\r\n]/g, '');
+}
+
+/** The partner's message, every line quoted, so it cannot pose as our own text. */
+function quote(message: string): string {
+  return message
+    .split(/\r?\n/)
+    .map((line) => `> ${line}`)
+    .join('\n');
+}
