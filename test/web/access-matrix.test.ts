@@ -259,7 +259,7 @@ describe('access matrix', () => {
     const path = pattern
       .replace(':id', crypto.randomUUID())
       .replace(':token', 'x'.repeat(43))
-      .replace(':trackId', 'civic-tech-organizer')
+      .replace(':trackId', 'civic-tech-host')
       .replace(':moduleId', 'people-first')
       .replace(':milestoneId', 'people-first-listening-tour');
     // Sign-out would end the shared session; use a throwaway session for it.
