@@ -77,6 +77,25 @@ export async function lockTrackFor(manager: EntityManager, userId: string, track
   await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`track:${userId}:${trackId}`]);
 }
 
+/**
+ * Keeps each completion's derived `track_id` and `module_id` where its milestone (or the milestone
+ * that replaced it) lives now, after modules moved between tiers. The milestone id, source and date
+ * are never touched. Progress reads completions by milestone id and does not need this; the
+ * per-person summaries behind reports (kept by triggers, per recorded track) do. Idempotent and
+ * cheap when nothing moved; returns the number of rows re-homed.
+ */
+export async function rehomeCompletions(manager: EntityManager, curriculum: Curriculum): Promise<number> {
+  const homes = [...curriculum.milestoneById.entries()];
+  const [, affected] = await manager.query<[unknown, number]>(
+    `UPDATE milestone_completions c SET track_id = h.track_id, module_id = h.module_id
+       FROM unnest($1::text[], $2::text[], $3::text[]) AS h(milestone_id, module_id, track_id)
+      WHERE c.milestone_id = h.milestone_id
+        AND (c.track_id, c.module_id) IS DISTINCT FROM (h.track_id, h.module_id)`,
+    [homes.map(([id]) => id), homes.map(([, f]) => f.module.id), homes.map(([, f]) => f.module.trackId)],
+  );
+  return affected;
+}
+
 /** Reading state and milestone completion: the one place that decides what "complete" means. */
 export class ProgressService {
   private hooks?: CompletionHooks;

@@ -74,7 +74,7 @@ describe('curriculum in a real browser (axe on every page)', () => {
     const tracks = main(page).getByRole('region', { name: 'Tracks' });
     const trackLinks = tracks.getByRole('heading', { level: 3 }).getByRole('link');
     expect(await trackLinks.allTextContents()).toEqual(expect.arrayContaining([TRACK.title, 'Coach']));
-    expect(await trackLinks.count()).toBe(2);
+    expect(await trackLinks.count()).toBe(4);
     await checkAccessibility(page, 'home-anonymous');
 
     // Track page: modules in order, no progress for an anonymous reader.

@@ -5,7 +5,8 @@ import { createCertificateServices } from '../../src/certificates';
 import { Certificate } from '../../src/certificates/certificate.entities';
 import { stateOf } from '../../src/certificates/certificates.service';
 import { loadCurriculum } from '../../src/curriculum/loader';
-import { ProgressService } from '../../src/curriculum/progress.service';
+import { MilestoneCompletion } from '../../src/curriculum/progress.entities';
+import { ProgressService, rehomeCompletions } from '../../src/curriculum/progress.service';
 import { isMet, trackRequirements } from '../../src/curriculum/requirements';
 import type { Curriculum } from '../../src/curriculum/curriculum.types';
 import { projectRoot } from '../../src/paths';
@@ -86,6 +87,34 @@ describe('restructuring the curriculum into tiers orphans no one', () => {
       );
       expect(new Set(counted.flatMap((r) => r.acceptedIds.filter((id) => ids.includes(id))))).toEqual(new Set(ids));
     }
+  });
+
+  it('files old completions under the tracks their milestones moved to, for the reports’ summaries', async () => {
+    const person = await createUser(db());
+    await completeOnOldCurriculum(person.id, ['people-first-listening-tour', 'starting-a-chapter-roles-and-rotation']);
+    const tracksOf = async () =>
+      (await db().findBy(MilestoneCompletion, { userId: person.id }))
+        .map((row) => `${row.milestoneId}@${row.trackId}/${row.moduleId}`)
+        .sort();
+    expect(await tracksOf()).toEqual([
+      'people-first-listening-tour@civic-tech-organizer/people-first',
+      'starting-a-chapter-roles-and-rotation@civic-tech-organizer/starting-a-chapter',
+    ]);
+    expect(await t.dataSource.transaction((m) => rehomeCompletions(m, current()))).toBeGreaterThanOrEqual(2);
+    expect(await tracksOf()).toEqual([
+      'people-first-listening-tour@civic-tech-host/people-first',
+      'starting-a-chapter-roles-and-rotation@civic-tech-chapter-lead/sustaining-and-handover',
+    ]);
+    const summaries = await db().query<{ track_id: string; completed: number }[]>(
+      'SELECT track_id, completed FROM progress_tracks WHERE user_id = $1 AND completed > 0 ORDER BY track_id',
+      [person.id],
+    );
+    expect(summaries).toEqual([
+      { track_id: 'civic-tech-chapter-lead', completed: 1 },
+      { track_id: 'civic-tech-host', completed: 1 },
+    ]);
+    // Nothing else to do the second time.
+    expect(await t.dataSource.transaction((m) => rehomeCompletions(m, current()))).toBe(0);
   });
 
   it('keeps an issued certificate valid and naming the version it was earned on, and completes every tier for its holder', async () => {
