@@ -12,7 +12,7 @@ if (!curriculum) {
   process.exitCode = 1;
 } else {
   const modules = curriculum.tracks.reduce((sum, track) => sum + track.modules.length, 0);
-  const milestones = curriculum.milestoneById.size;
+  const milestones = curriculum.milestones.length;
   console.log(
     `Curriculum OK: ${curriculum.tracks.length} tracks, ${modules} modules, ${milestones} milestones (version ${curriculum.version.slice(0, 12)})`,
   );

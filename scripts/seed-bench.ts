@@ -44,7 +44,7 @@ const UNASSIGNED_ORGANIZERS = 20;
 const COACH_TRACK_SIGNED = 20;
 
 const MARKER_CHAPTER = 'Bench 01 · Boston';
-const CIVIC = 'civic-tech-organizer';
+const CIVIC = 'civic-tech-host';
 const COACH_TRACK = 'coach';
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');

@@ -30,7 +30,8 @@ import { DAY_MS } from './seed/random';
 
 const DOMAIN = 'demo.example.org';
 const PASSWORD = process.env.DEMO_PASSWORD ?? 'civic tech demo password';
-const TRACK = 'civic-tech-organizer';
+/** The organizer ladder, first tier first: the demo's people work through it in this order. */
+const LADDER = ['civic-tech-host', 'civic-tech-organizer', 'civic-tech-chapter-lead'];
 
 interface DemoPerson {
   key: string;
@@ -131,6 +132,7 @@ async function findDemo(ctx: SeedContext) {
         .createQueryBuilder(Certificate, 'c')
         .innerJoin('c.user', 'u')
         .where('u.email = :email AND c.superseded_at IS NULL', { email: emailOf('riley.nguyen') })
+        .orderBy('c.issued_at', 'DESC')
         .getOne()
     : null;
   return { admin, certificate };
@@ -151,10 +153,13 @@ function printSignIn(baseUrl: string, certificateCode: string | undefined, passw
 
 async function seedDemo(ctx: SeedContext, manager: EntityManager): Promise<void> {
   const { config, curriculum, progress, pool } = ctx;
-  const track = curriculum().trackById.get(TRACK);
-  if (!track) throw new Error(`the curriculum has no "${TRACK}" track`);
-  const all = milestonesOf(track);
-  const coachMilestones = all.filter((m) => m.kind === 'coach');
+  const tracks = LADDER.map((id) => curriculum().trackById.get(id));
+  const missing = LADDER.filter((_id, i) => !tracks[i]);
+  if (missing.length) throw new Error(`the curriculum has no "${missing.join('", "')}" track`);
+  const all = tracks.flatMap((track) => milestonesOf(track!));
+  const ladderModules = tracks.flatMap((track) => track!.modules);
+  // Alternatives (for chapters whose alliance provides budget or outreach) stay out of the demo's story.
+  const coachMilestones = all.filter((m) => m.kind === 'coach' && !m.alternativeTo);
   const workshopMilestones = all.filter((m) => m.kind === 'workshop');
 
   const accounts = new AccountsService(new LoginThrottle(pool), config.baseUrl);
@@ -246,13 +251,13 @@ async function seedDemo(ctx: SeedContext, manager: EntityManager): Promise<void>
 
   // Reading.
   const readModules = async (key: string, count: number) => {
-    for (const module of track.modules.slice(0, count)) await progress.markRead(manager, who(key).id, module);
+    for (const module of ladderModules.slice(0, count)) await progress.markRead(manager, who(key).id, module);
   };
   await readModules('jamie.chen', 2);
   await readModules('alex.kim', 2);
   await readModules('taylor.brooks', 3);
   await readModules('jordan.patel', 7);
-  await readModules('riley.nguyen', track.modules.length);
+  await readModules('riley.nguyen', ladderModules.length);
   await readModules('casey.morgan', 1);
 
   // Evidence and reviews: `approve` milestones approved in order, then what happens to the next one.

@@ -1,3 +1,4 @@
+import { rehomeCompletions } from './curriculum/progress.service';
 import 'reflect-metadata';
 import 'dotenv/config';
 import nodemailer from 'nodemailer';
@@ -52,11 +53,17 @@ async function main(): Promise<void> {
 
   const search = new SearchService();
   await search.ensureIndex(dataSource, catalog.current());
+  // Completions of milestones that moved to another tier are filed under their new track.
+  const rehomed = await dataSource.transaction((m) => rehomeCompletions(m, catalog.current()));
+  if (rehomed) logger.info({ rehomed }, 'completions filed under the tracks their milestones moved to');
   if (config.env === 'development') {
     catalog.onChange((curriculum) => {
       search
         .ensureIndex(dataSource, curriculum)
         .catch((error: unknown) => logger.error({ err: error }, 'search index rebuild failed'));
+      dataSource
+        .transaction((m) => rehomeCompletions(m, curriculum))
+        .catch((error: unknown) => logger.error({ err: error }, 're-filing completions failed'));
     });
     catalog.watch(logger);
   }

@@ -1,3 +1,4 @@
+import { requirementIndex } from '../curriculum/requirements';
 import { assertAdmin, scopeOf } from '../accounts/policy';
 import type { SessionUser } from '../accounts/session-user';
 import type { CurriculumTrack } from '../curriculum/curriculum.types';
@@ -54,12 +55,14 @@ export class ExportsService {
                      p.last_login_at,
                      (SELECT cu.display_name FROM coach_assignments ca JOIN users cu ON cu.id = ca.coach_id
                        WHERE ca.organizer_id = p.id AND ca.ended_at IS NULL) AS coach,
-                     (SELECT count(*)::int FROM milestone_completions mc WHERE mc.user_id = p.id AND mc.milestone_id = ANY($3)) AS completed,
+                     (SELECT count(DISTINCT r.idx)::int FROM milestone_completions mc
+                        JOIN unnest($3::text[], $5::int[]) AS r(id, idx) ON r.id = mc.milestone_id
+                       WHERE mc.user_id = p.id) AS completed,
                      EXISTS (SELECT 1 FROM certificates ce WHERE ce.user_id = p.id AND ce.track_id = $4
                                AND ce.superseded_at IS NULL AND ce.revoked_at IS NULL) AS certified
                 FROM people p LEFT JOIN chapters ch ON ch.id = p.chapter_id LEFT JOIN cohorts co ON co.id = p.cohort_id
                ORDER BY p.display_name, p.id`,
-        params: [...params, milestoneIdsOf(track), track.id],
+        params: [...params, requirementIndex(track).ids, track.id, requirementIndex(track).indexes],
         cells: (r: Record<string, never>) => [
           r.display_name,
           r.email,
@@ -71,7 +74,7 @@ export class ExportsService {
           iso(r.created_at),
           iso(r.last_login_at),
           r.completed,
-          milestoneIdsOf(track).length,
+          requirementIndex(track).total,
           r.certified ? 'yes' : 'no',
         ],
       }),
@@ -198,8 +201,4 @@ export class ExportsService {
     };
     return builders[name]() as CsvExport<Record<string, unknown>>;
   }
-}
-
-function milestoneIdsOf(track: CurriculumTrack): string[] {
-  return track.modules.flatMap((m) => m.milestones.map((x) => x.id));
 }

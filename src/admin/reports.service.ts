@@ -1,3 +1,4 @@
+import { requirementIndex } from '../curriculum/requirements';
 import type { EntityManager } from 'typeorm';
 import { assertAdmin, scopeOf } from '../accounts/policy';
 import type { SessionUser } from '../accounts/session-user';
@@ -85,7 +86,7 @@ export class ReportsService {
    * Progress comes from the per-person summary (progress_tracks), one indexed row per organizer.
    */
   async funnel(manager: EntityManager, f: ReportFilter & { track: CurriculumTrack }) {
-    const milestones = f.track.modules.reduce((n, m) => n + m.milestones.length, 0);
+    const milestones = requirementIndex(f.track).total;
     const rows = await manager.query<
       {
         chapter_id: string | null;

@@ -127,7 +127,7 @@ export function certificatesRouter({
     if (!outcome) throw new ValidationFailed({ trackId: 'There is no such track.' });
     if (outcome.result === 'incomplete')
       throw new Conflict(
-        `No certificate: these milestones are not complete yet: ${outcome.missing.join('; ')}.`,
+        `No certificate yet: still needed (milestones not complete, or an earlier tier's certificate): ${outcome.missing.join('; ')}.`,
       );
     flash(
       req,

@@ -21,6 +21,7 @@ import { announceCertificate, announceRevocation } from './celebration';
 import { evidenceFor, missingMilestones } from './evidence';
 import type { IssuerKeysService } from './issuer-keys.service';
 import type { StatusListsService } from './status-lists.service';
+import { dependentTracks, missingTiers, prerequisiteEvidence } from './tiers';
 
 const SELF = 'You cannot issue, re-issue or revoke your own certificates; another admin can.';
 
@@ -133,6 +134,8 @@ export class CertificatesService {
     const existing = await this.current(manager, userId, trackId);
     if (existing) return { certificate: existing, created: false };
     if ((await missingMilestones(manager, userId, track)).length) return null;
+    // A later tier is issued only while the certificates of the tiers it requires are in force.
+    if ((await missingTiers(manager, userId, track, this.curriculum())).length) return null;
     const holder = await manager.findOneByOrFail(User, { id: userId });
     const certificate = await this.sign(manager, holder, track, new Date());
     await recordAudit(manager, {
@@ -143,6 +146,9 @@ export class CertificatesService {
       details: { userId, trackId },
     });
     await announceCertificate(manager, this.baseUrl, holder, certificate, track.certificateName);
+    // Earning a tier can complete the next one, when its milestones were done first.
+    for (const next of dependentTracks(this.curriculum(), track.id))
+      await this.issueIfEligible(manager, userId, next.id);
     return { certificate, created: true };
   }
 
@@ -169,7 +175,10 @@ export class CertificatesService {
       },
       awardedAt,
       validUntil,
-      evidence: await evidenceFor(manager, holder.id, track, this.baseUrl),
+      evidence: [
+        ...(await prerequisiteEvidence(manager, holder.id, track, this.curriculum(), (c) => this.urlOf(c))),
+        ...(await evidenceFor(manager, holder.id, track, this.baseUrl)),
+      ],
       status: { listUrl: this.lists.listUrl(slot.listId), index: slot.index },
     });
     const credential = (await signCredential(
@@ -219,7 +228,12 @@ export class CertificatesService {
           trackId: track.id,
           trackTitle: track.title,
           result: 'incomplete',
-          missing: await missingMilestones(manager, userId, track),
+          missing: [
+            ...(await missingMilestones(manager, userId, track)),
+            ...(await missingTiers(manager, userId, track, this.curriculum())).map(
+              (required) => `the ${required.certificateName} certificate`,
+            ),
+          ],
         });
       }
     }

@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { CurriculumTrack } from '../curriculum/curriculum.types';
 import type { CredentialEvidence } from './credentials';
 import { readTogether } from '../db/read-together';
+import { acceptedIds, isMet, trackMilestoneIds, trackRequirements } from '../curriculum/requirements';
 import { calendarDateIn } from '../web/time-zones';
 
 interface CompletionRow {
@@ -76,7 +77,7 @@ export async function evidenceFor(
   track: CurriculumTrack,
   baseUrl: string,
 ): Promise<CredentialEvidence[]> {
-  const milestoneIds = track.modules.flatMap((m) => m.milestones.map((milestone) => milestone.id));
+  const milestoneIds = trackMilestoneIds(track);
   const now = new Date();
   const [completions, workshops] = await readTogether(
     manager,
@@ -120,13 +121,16 @@ export async function evidenceFor(
         [userId, milestoneIds],
       ),
   );
+  // A completion recorded under a replaced id is cited as the milestone that replaced it.
   const titles = new Map(
     track.modules.flatMap((module) =>
-      module.milestones.map((m) => [
-        m.id,
-        // The milestone's own anchor on its module page: each evidence entry needs its own id.
-        { title: m.title, url: `${baseUrl}/tracks/${track.id}/${module.id}#milestone-${m.id}` },
-      ]),
+      module.milestones.flatMap((m) =>
+        acceptedIds(m).map((id) => [
+          id,
+          // The milestone's own anchor on its module page: each evidence entry needs its own id.
+          { title: m.title, url: `${baseUrl}/tracks/${track.id}/${module.id}#milestone-${m.id}` },
+        ]),
+      ),
     ),
   );
   return [
@@ -150,17 +154,18 @@ export async function evidenceFor(
   ];
 }
 
-/** Milestones of the track the person has not completed yet. */
+/** Requirements of the track the person has not met yet (titles of the milestones they are named after). */
 export async function missingMilestones(
   manager: EntityManager,
   userId: string,
   track: CurriculumTrack,
 ): Promise<string[]> {
-  const all = track.modules.flatMap((m) => m.milestones);
   const rows = await manager.query<{ milestone_id: string }[]>(
     'SELECT milestone_id FROM milestone_completions WHERE user_id = $1 AND milestone_id = ANY($2)',
-    [userId, all.map((m) => m.id)],
+    [userId, trackMilestoneIds(track)],
   );
   const done = new Set(rows.map((r) => r.milestone_id));
-  return all.filter((m) => !done.has(m.id)).map((m) => m.title);
+  return trackRequirements(track)
+    .filter((requirement) => !isMet(requirement, done))
+    .map((requirement) => requirement.milestone.title);
 }

@@ -8,6 +8,7 @@ import { sharedProofPool } from './proof-pool';
 import { ProofResults } from './proof-results';
 import { StatusListsService } from './status-lists.service';
 import { VerificationService } from './verification.service';
+import { missingTiers } from './tiers';
 
 export type CertificateServices = ReturnType<typeof createCertificateServices>;
 
@@ -39,6 +40,7 @@ export function createCertificateServices(
     },
     completionsAreLocked: (manager, userId, trackId) =>
       certificates.holdsCertificate(manager, userId, trackId),
+    missingTiers: (manager, userId, track) => missingTiers(manager, userId, track, curriculum()),
   };
   return { keys, lists, certificates, verification, badges, hooks };
 }

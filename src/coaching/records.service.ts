@@ -1,3 +1,4 @@
+import { requirementIndex } from '../curriculum/requirements';
 import { preparedRead } from '../db/prepared-read';
 import { MoreThan, type EntityManager } from 'typeorm';
 import type { SessionUser } from '../accounts/session-user';
@@ -102,7 +103,7 @@ export class RecordsService {
    */
   async summariesForCoach(manager: EntityManager, coachId: string): Promise<OrganizerSummary[]> {
     const track = this.curriculum().tracks[0];
-    const total = track.modules.reduce((sum, m) => sum + m.milestones.length, 0);
+    const { ids, indexes, total } = requirementIndex(track);
     // OFFSET 0 keeps each users lookup an index probe instead of a hash join over every user.
     const rows = await preparedRead<{
       id: string;
@@ -120,12 +121,15 @@ export class RecordsService {
          FROM coach_assignments a
          CROSS JOIN LATERAL (SELECT id, display_name, last_login_at FROM users
                               WHERE id = a.organizer_id OFFSET 0) u
-         CROSS JOIN LATERAL (SELECT (count(*) FILTER (WHERE c.track_id = $2))::int AS completed,
+         CROSS JOIN LATERAL (SELECT (SELECT count(DISTINCT r.idx)::int
+                                       FROM milestone_completions d
+                                       JOIN unnest($2::text[], $3::int[]) AS r(id, idx) ON r.id = d.milestone_id
+                                      WHERE d.user_id = u.id) AS completed,
                                     max(c.completed_at) AS last_completed
                                FROM milestone_completions c WHERE c.user_id = u.id) m
         WHERE a.coach_id = $1 AND a.ended_at IS NULL
         ORDER BY a.started_at, u.id`,
-      [coachId, track.id],
+      [coachId, ids, indexes],
     );
     return rows.map((row) => ({
       id: row.id,

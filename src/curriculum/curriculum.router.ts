@@ -14,7 +14,7 @@ import { ASSETS_URL } from './loader';
 import { moduleStateFrom, PROGRESS_TOPIC, type ProgressService, type ReadingRecord } from './progress.service';
 import type { SearchService } from './search.service';
 import { addressLimit } from '../web/address-limit';
-import { modulePageModel, readOn, trackPageModel } from './view-models';
+import { modulePageModel, readOn, tierModel, trackPageModel } from './view-models';
 
 interface CurriculumRouterDeps {
   dataSource: DataSource;
@@ -65,6 +65,18 @@ export function curriculumRouter({
     if (!module) throw new NotFound('There is no such module in this track.');
     return module;
   };
+  /** A module (or kit) that moved to another track (tier) keeps its old address: a permanent redirect. */
+  const movedTo = (req: Request): string | undefined => {
+    const curriculum = catalog.current();
+    if (req.params.moduleId) {
+      const module = curriculum.moduleById.get(String(req.params.moduleId));
+      return module && module.trackId !== req.params.trackId ? `/tracks/${module.trackId}/${module.id}` : undefined;
+    }
+    const found = curriculum.milestoneById.get(String(req.params.milestoneId));
+    return found && found.module.trackId !== req.params.trackId
+      ? `/tracks/${found.module.trackId}/kits/${found.milestone.id}`
+      : undefined;
+  };
 
   router.use(
     ASSETS_URL,
@@ -85,7 +97,11 @@ export function curriculumRouter({
   router.get('/tracks/:trackId', readers, async (req, res) => {
     const track = findTrack(req);
     const trackProgress = req.user ? await progress.trackProgress(manager, req.user.id, track) : undefined;
-    res.render('curriculum/track', { pageTitle: track.title, ...trackPageModel(track, trackProgress) });
+    const missing = req.user ? await progress.missingTiers(manager, req.user.id, track) : undefined;
+    res.render('curriculum/track', {
+      pageTitle: track.title,
+      ...trackPageModel(track, trackProgress, tierModel(catalog.current(), track, missing)),
+    });
   });
 
   // In production module pages come from memory: one per module for anonymous visitors, one per
@@ -93,6 +109,8 @@ export function curriculumRouter({
   const anonymousPages = anonymousPageCache();
   const readerPages = readerPageCache({ max: 500 });
   router.get('/tracks/:trackId/:moduleId', readers, async (req, res) => {
+    const moved = movedTo(req);
+    if (moved) return res.redirect(301, moved);
     const module = findModule(req);
     const curriculum = catalog.current();
     const user = req.user;
@@ -127,6 +145,8 @@ export function curriculumRouter({
 
   // Facilitator kits are for the people who run workshops; organizers attend them.
   router.get('/tracks/:trackId/kits/:milestoneId', requireRole('coach', 'admin'), (req, res) => {
+    const moved = movedTo(req);
+    if (moved) return res.redirect(301, moved);
     const track = findTrack(req);
     const curriculum = catalog.current();
     const found = curriculum.milestoneById.get(String(req.params.milestoneId));

@@ -29,6 +29,10 @@ export const milestoneSchema = z.strictObject({
     .string({ error: textError })
     .regex(/^kits\/[a-z0-9]+(-[a-z0-9]+)*\.md$/, 'must be a path like kits/<milestone-id>.md')
     .optional(),
+  /** Ids of earlier milestones this one stands for: their completions count as completing this one. */
+  replaces: z.array(id).default([]),
+  /** Makes this milestone an alternative to another in the same module: completing either satisfies it. */
+  alternativeTo: id.optional(),
 });
 
 export const moduleFrontMatter = z.strictObject({
@@ -73,6 +77,10 @@ export const trackFrontMatter = z.strictObject({
     .refine((open) => open.roles.length + open.cohorts.length > 0, 'must name at least one role or cohort')
     .optional(),
   badge: badgeColours.optional(),
+  /** Track ids whose certificate a person must hold (current) before this track's is issued. */
+  requires: z.array(id).default([]),
+  /** A realistic time to earn the certificate, shown on the track page ("six to ten weeks alongside ..."). */
+  timeExpectation: text(300).optional(),
   modules: z.array(id).min(1, 'a track needs at least one module'),
 });
 

@@ -33,6 +33,10 @@ export interface CurriculumTrack {
   openTo: { roles: Role[]; cohorts: string[] } | undefined;
   /** The certificate badge's colours (front matter `badge`, or the academy's defaults). */
   badge: { background: string; text: string; accent: string };
+  /** Tracks (tiers) whose current certificate this track's certificate requires. */
+  requires: string[];
+  /** A realistic time to earn the certificate, from the front matter. */
+  timeExpectation: string | undefined;
   introHtml: string;
   modules: CurriculumModule[];
   contentHash: string;
@@ -44,7 +48,13 @@ export interface Curriculum {
   tracks: CurriculumTrack[];
   trackById: Map<string, CurriculumTrack>;
   moduleById: Map<string, CurriculumModule>;
+  /**
+   * Every milestone by its id, and also by each id it `replaces` (an old submission or completion
+   * still finds the milestone it now counts for). Iterate `milestones` for each milestone once.
+   */
   milestoneById: Map<string, { milestone: Milestone; module: CurriculumModule }>;
+  /** Every milestone once, in track and module order. */
+  milestones: { milestone: Milestone; module: CurriculumModule }[];
   /** Facilitator kits (rendered HTML), by the id of the workshop milestone that declares them. */
   kitByMilestoneId: Map<string, { html: string; toc: TocEntry[] }>;
   /** Changes whenever any file changes; keys the search index. */

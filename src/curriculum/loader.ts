@@ -12,11 +12,14 @@ import type { Curriculum, CurriculumModule, CurriculumTrack } from './curriculum
 import { parseFrontMatter, type ParsedFile } from './front-matter';
 import { renderMarkdown, type RenderedMarkdown } from './markdown';
 import type { CurriculumProblem } from './problems';
-import { checkReferences, findReferences, isExternal } from './references';
+import { checkReferences, findReferences, isExternal, modulePageOf } from './references';
 import { checkFurtherReading } from './further-reading';
 import { checkKits, kitSources } from './kits';
 import { checkSpelling } from './spelling';
 import { checkStructure } from './structure';
+import { acceptedIds } from './requirements';
+import { checkHistory } from './history';
+import { checkTiers } from './tiers';
 
 export const ASSETS_URL = '/curriculum/assets';
 /** Folders of the curriculum directory that are not tracks. */
@@ -97,7 +100,7 @@ function resolverFor(rootDir: string, absoluteFile: string, modulePages: Map<str
     link: (href: string) => {
       if (isExternal(href) || href.startsWith('#') || href.startsWith('/')) return undefined;
       const [target, hash] = href.split('#');
-      const page = modulePages.get(path.resolve(path.dirname(absoluteFile), target));
+      const page = modulePageOf(modulePages, path.resolve(path.dirname(absoluteFile), target));
       return page ? `${page}${hash ? `#${hash}` : ''}` : assetUrl(target);
     },
     image: (src: string) => (isExternal(src) ? undefined : assetUrl(src)),
@@ -125,7 +128,9 @@ export function loadCurriculum(rootDir: string, cache: RenderCache = new Map()):
   const problems: CurriculumProblem[] = [];
   const sources = readTracks(rootDir, problems);
   const modulePages = new Map<string, string>();
-  for (const { folder, modules } of sources) {
+  for (const { folder, track, modules } of sources) {
+    // A link to a track's track.md opens the track page.
+    modulePages.set(track.absolute, `/tracks/${folder}`);
     for (const module of modules)
       modulePages.set(module.absolute, `/tracks/${folder}/${path.basename(module.absolute, '.md')}`);
   }
@@ -144,6 +149,8 @@ export function loadCurriculum(rootDir: string, cache: RenderCache = new Map()):
     }
   }
   problems.push(...checkStructure(sources));
+  problems.push(...checkTiers(sources));
+  problems.push(...checkHistory(rootDir, sources));
   problems.push(...checkKits(rootDir, sources));
   for (const absolute of proseFiles(rootDir, sources)) {
     const file = path.relative(path.dirname(rootDir), absolute);
@@ -159,7 +166,7 @@ function assemble(
   modulePages: Map<string, string>,
   cache: RenderCache,
 ): Curriculum {
-  const tracks: CurriculumTrack[] = sources.map(({ track, modules }) => {
+  let tracks: CurriculumTrack[] = sources.map(({ track, modules }) => {
     const meta = track.parsed.data!;
     const byId = new Map(modules.map((m) => [m.parsed.data!.id, m]));
     const ordered: CurriculumModule[] = meta.modules.map((moduleId, index) => {
@@ -190,27 +197,44 @@ function assemble(
       validityMonths: meta.validityMonths,
       openTo: meta.openTo,
       badge: meta.badge ?? DEFAULT_BADGE_COLOURS,
+      requires: meta.requires,
+      timeExpectation: meta.timeExpectation,
       introHtml: intro.html,
       modules: ordered,
       contentHash,
       version: sha256([contentHash, ...ordered.map((m) => m.contentHash)].join('\n')),
     };
   });
+  tracks = inLadderOrder(tracks);
   const modules = tracks.flatMap((track) => track.modules);
+  const milestones = modules.flatMap((module) => module.milestones.map((milestone) => ({ milestone, module })));
   return {
     tracks,
     trackById: new Map(tracks.map((track) => [track.id, track])),
     moduleById: new Map(modules.map((module) => [module.id, module])),
     milestoneById: new Map(
-      modules.flatMap((module) =>
-        module.milestones.map((milestone) => [milestone.id, { milestone, module }]),
-      ),
+      milestones.flatMap((found) => acceptedIds(found.milestone).map((id) => [id, found] as const)),
     ),
+    milestones,
     kitByMilestoneId: renderKits(rootDir, sources, modulePages, cache),
     version: sha256(
       [...tracks.map((track) => track.version), ...kitSources(rootDir, sources).map((k) => k.hash)].join('\n'),
     ),
   };
+}
+
+/** Tracks by folder name, except that a tier always comes after the tracks it requires. */
+function inLadderOrder(tracks: CurriculumTrack[]): CurriculumTrack[] {
+  const ordered: CurriculumTrack[] = [];
+  const placed = new Set<string>();
+  while (ordered.length < tracks.length) {
+    const next =
+      tracks.find((t) => !placed.has(t.id) && t.requires.every((id) => placed.has(id))) ??
+      tracks.find((t) => !placed.has(t.id))!;
+    ordered.push(next);
+    placed.add(next.id);
+  }
+  return ordered;
 }
 
 function renderKits(

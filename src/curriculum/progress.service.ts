@@ -3,6 +3,7 @@ import { preparedRead } from '../db/prepared-read';
 import { NotFound } from '../web/errors';
 import type { Curriculum, CurriculumModule, CurriculumTrack } from './curriculum.types';
 import { MilestoneCompletion, ModuleRead, type CompletionSource } from './progress.entities';
+import { doneMilestoneIds, isMet, moduleRequirements, trackMilestoneIds } from './requirements';
 
 /** Change notices about reading and milestone records (migration KeyedChangeNotices…): `progress:<user id>`. */
 export const PROGRESS_TOPIC = 'progress';
@@ -12,7 +13,10 @@ export type ModuleProgressState = 'not-started' | 'read' | 'in-progress' | 'comp
 export interface ModuleProgress {
   module: CurriculumModule;
   read: boolean;
+  /** Requirements met in the module (a milestone or one of its alternatives). */
   completedMilestones: number;
+  /** Requirements in the module (alternatives count once). */
+  total: number;
   state: ModuleProgressState;
 }
 
@@ -38,7 +42,7 @@ export interface ReadingRecord {
 export function moduleStateFrom(record: ReadingRecord, module: CurriculumModule): ModuleViewerState {
   return {
     readAt: record.readAt.get(module.id) ?? null,
-    completedMilestoneIds: new Set(module.milestones.filter((m) => record.completed.has(m.id)).map((m) => m.id)),
+    completedMilestoneIds: doneMilestoneIds(module, record.completed),
   };
 }
 
@@ -59,6 +63,8 @@ export interface CompletionHooks {
   afterCompletion(manager: EntityManager, userId: string, trackId: string): Promise<void>;
   /** True when completions of the track must stay (the person holds a certificate for it). */
   completionsAreLocked(manager: EntityManager, userId: string, trackId: string): Promise<boolean>;
+  /** The tracks this one requires whose certificate the person does not hold in force. */
+  missingTiers?(manager: EntityManager, userId: string, track: CurriculumTrack): Promise<CurriculumTrack[]>;
 }
 
 export type UncompleteResult = 'undone' | 'kept-certified' | 'not-complete';
@@ -69,6 +75,25 @@ export type UncompleteResult = 'undone' | 'kept-certified' | 'not-complete';
  */
 export async function lockTrackFor(manager: EntityManager, userId: string, trackId: string): Promise<void> {
   await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`track:${userId}:${trackId}`]);
+}
+
+/**
+ * Keeps each completion's derived `track_id` and `module_id` where its milestone (or the milestone
+ * that replaced it) lives now, after modules moved between tiers. The milestone id, source and date
+ * are never touched. Progress reads completions by milestone id and does not need this; the
+ * per-person summaries behind reports (kept by triggers, per recorded track) do. Idempotent and
+ * cheap when nothing moved; returns the number of rows re-homed.
+ */
+export async function rehomeCompletions(manager: EntityManager, curriculum: Curriculum): Promise<number> {
+  const homes = [...curriculum.milestoneById.entries()];
+  const [, affected] = await manager.query<[unknown, number]>(
+    `UPDATE milestone_completions c SET track_id = h.track_id, module_id = h.module_id
+       FROM unnest($1::text[], $2::text[], $3::text[]) AS h(milestone_id, module_id, track_id)
+      WHERE c.milestone_id = h.milestone_id
+        AND (c.track_id, c.module_id) IS DISTINCT FROM (h.track_id, h.module_id)`,
+    [homes.map(([id]) => id), homes.map(([, f]) => f.module.id), homes.map(([, f]) => f.module.trackId)],
+  );
+  return affected;
 }
 
 /** Reading state and milestone completion: the one place that decides what "complete" means. */
@@ -124,6 +149,12 @@ export class ProgressService {
     return deleted.affected ? 'undone' : 'not-complete';
   }
 
+  /** The earlier tiers the person still needs before this track's certificate can be issued. */
+  async missingTiers(manager: EntityManager, userId: string, track: CurriculumTrack): Promise<CurriculumTrack[]> {
+    if (!track.requires.length || !this.hooks?.missingTiers) return [];
+    return this.hooks.missingTiers(manager, userId, track);
+  }
+
   async markRead(manager: EntityManager, userId: string, module: CurriculumModule): Promise<void> {
     await manager
       .createQueryBuilder()
@@ -161,7 +192,11 @@ export class ProgressService {
     return moduleStateFrom(await this.readingRecord(manager, userId), module);
   }
 
-  /** Milestones completed / total, each module's state and the next step, in one query. */
+  /**
+   * Requirements met / total (a milestone or one of its alternatives, completed under its own id or
+   * an id it replaces), each module's state and the next step, in one query. Completions are read by
+   * milestone id, not by the track they were recorded on, so moving a module to another tier keeps them.
+   */
   async trackProgress(
     manager: EntityManager,
     userId: string,
@@ -170,22 +205,24 @@ export class ProgressService {
     const rows = await manager.query<{ kind: 'read' | 'done'; id: string }[]>(
       `SELECT 'read' AS kind, module_id AS id FROM module_reads WHERE user_id = $1 AND module_id = ANY($2)
        UNION ALL
-       SELECT 'done', milestone_id FROM milestone_completions WHERE user_id = $1 AND track_id = $3`,
-      [userId, track.modules.map((m) => m.id), track.id],
+       SELECT 'done', milestone_id FROM milestone_completions WHERE user_id = $1 AND milestone_id = ANY($3)`,
+      [userId, track.modules.map((m) => m.id), trackMilestoneIds(track)],
     );
     const read = new Set(rows.filter((r) => r.kind === 'read').map((r) => r.id));
     const done = new Set(rows.filter((r) => r.kind === 'done').map((r) => r.id));
     const modules = track.modules.map((module) => {
-      const completedMilestones = module.milestones.filter((m) => done.has(m.id)).length;
+      const requirements = moduleRequirements(module);
+      const completedMilestones = requirements.filter((r) => isMet(r, done)).length;
       const isRead = read.has(module.id);
       return {
         module,
         read: isRead,
         completedMilestones,
-        state: stateOf(isRead, completedMilestones, module.milestones.length),
+        total: requirements.length,
+        state: stateOf(isRead, completedMilestones, requirements.length),
       };
     });
-    const total = track.modules.reduce((sum, m) => sum + m.milestones.length, 0);
+    const total = modules.reduce((sum, m) => sum + m.total, 0);
     const completed = modules.reduce((sum, m) => sum + m.completedMilestones, 0);
     return { completed, total, modules, nextStep: nextStepOf(modules, done) };
   }
@@ -195,6 +232,6 @@ function nextStepOf(modules: ModuleProgress[], done: Set<string>): NextStep {
   const next = modules.find((m) => m.state !== 'complete');
   if (!next) return { kind: 'done' };
   if (!next.read && next.completedMilestones === 0) return { kind: 'read', module: next.module };
-  const milestone = next.module.milestones.find((m) => !done.has(m.id));
-  return { kind: 'milestone', module: next.module, milestoneTitle: milestone?.title };
+  const requirement = moduleRequirements(next.module).find((r) => !isMet(r, done));
+  return { kind: 'milestone', module: next.module, milestoneTitle: requirement?.milestone.title };
 }

@@ -44,6 +44,18 @@ export function findReferences(body: string, firstLine: number): Reference[] {
   return references;
 }
 
+/**
+ * The page of a module link: the file it names, or else the module with that file name in any track
+ * (module ids are unique across tracks, so moving a module to another tier's folder breaks no link).
+ */
+export function modulePageOf(modulePages: Map<string, string>, resolved: string): string | undefined {
+  const exact = modulePages.get(resolved);
+  const name = path.basename(resolved);
+  if (exact || !name.endsWith('.md') || name === 'track.md') return exact;
+  for (const [file, page] of modulePages) if (path.basename(file) === name) return page;
+  return undefined;
+}
+
 export const isExternal = (target: string) => /^[a-z][a-z0-9+.-]*:|^\/\//i.test(target);
 
 export interface ReferenceContext {
@@ -94,7 +106,7 @@ export function checkReferences(
       // Templates and other downloads are served from curriculum/assets/ as they are.
       if (!context.fileExists(resolved))
         problems.push({ file, line: reference.line, message: `broken link to ${reference.target}: no such file` });
-    } else if (!context.modulePages.has(resolved)) {
+    } else if (!modulePageOf(context.modulePages, resolved)) {
       problems.push({
         file,
         line: reference.line,

@@ -1,6 +1,7 @@
 import type { Role } from '../accounts/roles';
 import type { Curriculum, CurriculumModule, CurriculumTrack } from './curriculum.types';
 import type { ModuleViewerState, TrackProgress } from './progress.service';
+import { moduleRequirements } from './requirements';
 
 const STATE_LABELS = {
   'not-started': 'Not started',
@@ -14,8 +15,34 @@ export const kitUrl = (trackId: string, milestoneId: string) => `/tracks/${track
 
 const moduleUrl = (module: CurriculumModule) => `/tracks/${module.trackId}/${module.id}`;
 
+/**
+ * A tier's place on the ladder: its time expectation, the certificates it requires and, for a
+ * signed-in reader (`missing` given), whether it is open to them yet.
+ */
+export function tierModel(curriculum: Curriculum, track: CurriculumTrack, missing: CurriculumTrack[] | undefined) {
+  const link = (other: CurriculumTrack) => ({
+    title: other.title,
+    certificateName: other.certificateName,
+    url: `/tracks/${other.id}`,
+  });
+  return {
+    timeExpectation: track.timeExpectation,
+    requires: track.requires.flatMap((id) => {
+      const required = curriculum.trackById.get(id);
+      return required ? [link(required)] : [];
+    }),
+    /** Undefined for anonymous readers; true once every required certificate is held. */
+    open: missing && missing.length === 0,
+    missing: (missing ?? []).map(link),
+  };
+}
+
 /** Plain data for the track page: modules in order, and progress for a signed-in reader. */
-export function trackPageModel(track: CurriculumTrack, progress: TrackProgress | undefined) {
+export function trackPageModel(
+  track: CurriculumTrack,
+  progress: TrackProgress | undefined,
+  tier?: ReturnType<typeof tierModel>,
+) {
   const totalMinutes = track.modules.reduce((sum, m) => sum + m.estimatedMinutes, 0);
   return {
     track: {
@@ -25,6 +52,7 @@ export function trackPageModel(track: CurriculumTrack, progress: TrackProgress |
       introHtml: track.introHtml,
       certificateName: track.certificateName,
     },
+    tier,
     totalHours: Math.round(totalMinutes / 6) / 10,
     modules: track.modules.map((module, index) => {
       const state = progress?.modules[index];
@@ -34,7 +62,7 @@ export function trackPageModel(track: CurriculumTrack, progress: TrackProgress |
         summary: module.summary,
         url: moduleUrl(module),
         minutes: module.estimatedMinutes,
-        milestones: module.milestones.length,
+        milestones: state?.total ?? moduleRequirements(module).length,
         completedMilestones: state?.completedMilestones ?? 0,
         stateLabel: state ? STATE_LABELS[state.state] : undefined,
         state: state?.state,
@@ -97,6 +125,10 @@ export function modulePageModel(
       howCompleted:
         milestone.kind === 'coach' ? 'Signed off by your coach' : 'Completed by attending a workshop',
       done: state?.completedMilestoneIds.has(milestone.id) ?? false,
+      // An alternative satisfies the same requirement as the milestone it names.
+      alternativeTo: milestone.alternativeTo
+        ? module.milestones.find((m) => m.id === milestone.alternativeTo)?.title
+        : undefined,
       // Coaches and admins run workshops: they get the facilitator kit and the scheduling form.
       kitUrl: runsWorkshops && milestone.kit ? kitUrl(module.trackId, milestone.id) : undefined,
       scheduleUrl: runsWorkshops && milestone.kind === 'workshop' ? '/workshops/new' : undefined,

@@ -57,7 +57,7 @@ export function workshopFormValues(workshop: Workshop): Record<string, string> {
 }
 
 export function workshopMilestoneOptions(curriculum: Curriculum) {
-  return [...curriculum.milestoneById.values()]
+  return curriculum.milestones
     .filter(({ milestone }) => milestone.kind === 'workshop')
     .map(({ milestone, module }) => ({ id: milestone.id, title: `${milestone.title} (${module.title})` }));
 }

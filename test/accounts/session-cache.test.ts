@@ -6,7 +6,7 @@ import { startTestApp, type TestApp } from '../helpers/app';
 import { createUser } from '../helpers/factories';
 import { postForm, signedInAgent, type Agent } from '../helpers/http';
 
-const MODULE_PAGE = '/tracks/civic-tech-organizer/people-first';
+const MODULE_PAGE = '/tracks/civic-tech-host/people-first';
 
 /**
  * In production each process keeps the sessions it read, with their person, and each reader's

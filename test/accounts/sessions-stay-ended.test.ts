@@ -5,7 +5,7 @@ import { startTestApp, type TestApp } from '../helpers/app';
 import { createUser } from '../helpers/factories';
 import { csrfToken, postForm, signedInAgent, type Agent } from '../helpers/http';
 
-const MODULE = '/tracks/civic-tech-organizer/people-first';
+const MODULE = '/tracks/civic-tech-host/people-first';
 
 /**
  * A request that loaded its session before the person's sessions were ended (password reset or

@@ -64,7 +64,7 @@ describe('CSV exports', () => {
     const [row] = parse<Record<string, string>>(certificates.text.slice(1), { columns: true });
     expect(row).toMatchObject({
       holder: 'Cert Holder',
-      track: 'civic-tech-organizer',
+      track: 'civic-tech-host',
       status: 'valid',
       hidden: 'no',
     });

@@ -65,7 +65,7 @@ describe('certificates in a real browser (axe on every page)', () => {
   it('2. a partner without an account opens the link and sees a valid, checked certificate', async () => {
     partner = await pages.newPage();
     await partner.goto(shareLink);
-    await h1Of(partner, 'Civic Tech Organizer').waitFor();
+    await h1Of(partner, 'Civic Tech Host').waitFor();
     const text = await mainOf(partner).textContent();
     expect(text).toContain('Awarded to Hana Holder');
     expect(text).toContain('Status: Valid');

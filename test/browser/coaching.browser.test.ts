@@ -14,7 +14,7 @@ import {
   type RunningApp,
 } from './helpers';
 
-const TRACK = { id: 'civic-tech-organizer', title: 'Civic Tech Organizer' };
+const TRACK = { id: 'civic-tech-host', title: 'Civic Tech Host' };
 const MODULE = { id: 'people-first', title: 'People first' };
 const MILESTONE = { id: 'people-first-listening-tour', title: 'Run a listening tour' };
 const MILESTONE_URL = `/me/milestones/${MILESTONE.id}`;

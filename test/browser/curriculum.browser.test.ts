@@ -15,9 +15,9 @@ import {
   type RunningApp,
 } from './helpers';
 
-const TRACK = { id: 'civic-tech-organizer', title: 'Civic Tech Organizer' };
+const TRACK = { id: 'civic-tech-host', title: 'Civic Tech Host' };
 const FIRST = { id: 'people-first', title: 'People first' };
-const SECOND = { id: 'starting-a-chapter', title: 'Starting and running a chapter' };
+const SECOND = { id: 'welcoming-newcomers', title: 'Welcoming newcomers and onboarding' };
 /** A phrase from growing-leaders.md ("## The ladder of engagement"). */
 const PHRASE = 'ladder of engagement';
 const MILESTONE = { id: 'people-first-listening-tour', title: 'Run a listening tour' };
@@ -74,7 +74,7 @@ describe('curriculum in a real browser (axe on every page)', () => {
     const tracks = main(page).getByRole('region', { name: 'Tracks' });
     const trackLinks = tracks.getByRole('heading', { level: 3 }).getByRole('link');
     expect(await trackLinks.allTextContents()).toEqual(expect.arrayContaining([TRACK.title, 'Coach']));
-    expect(await trackLinks.count()).toBe(2);
+    expect(await trackLinks.count()).toBe(4);
     await checkAccessibility(page, 'home-anonymous');
 
     // Track page: modules in order, no progress for an anonymous reader.
@@ -178,7 +178,7 @@ describe('curriculum in a real browser (axe on every page)', () => {
     await checkAccessibility(page, 'search-results');
 
     await growing.click();
-    await page.waitForURL(`**/tracks/${TRACK.id}/growing-leaders`);
+    await page.waitForURL(`**/tracks/civic-tech-chapter-lead/growing-leaders`);
     await h1(page, 'Mentoring and growing new leaders').waitFor();
     expect(await page.locator('#the-ladder-of-engagement').textContent()).toBe('The ladder of engagement');
     await checkAccessibility(page, 'search-result-module');

@@ -65,7 +65,7 @@ const PAGES: Visit[] = [
   visit(
     'GET /tracks/:trackId/kits/:milestoneId',
     'admin',
-    '/tracks/civic-tech-organizer/kits/facilitation-practice-workshop',
+    '/tracks/civic-tech-host/kits/facilitation-practice-workshop',
   ),
   visit('GET /search', 'anonymous', '/search?q=listening+tour'),
   visit('GET /me', 'organizer'),

@@ -8,7 +8,7 @@ import { startWorkshop } from '../helpers/workshops';
 import { postForm, signedInAgent } from '../helpers/http';
 import { certificateKit } from './kit';
 
-const WORKSHOP_MILESTONE = 'inclusive-community-incident-response-workshop';
+const WORKSHOP_MILESTONE = 'facilitation-practice-workshop';
 
 describe('completions after a certificate was issued', () => {
   let t: TestApp;

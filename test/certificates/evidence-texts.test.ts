@@ -9,7 +9,7 @@ import { postForm, signedInAgent, type Agent } from '../helpers/http';
 import { TRACK_ID } from './kit';
 
 const COACH_MILESTONE = 'people-first-listening-tour';
-const WORKSHOP_MILESTONE = 'inclusive-community-incident-response-workshop';
+const WORKSHOP_MILESTONE = 'facilitation-practice-workshop';
 const today = () => new Date().toISOString().slice(0, 10);
 
 /** Each evidence entry's text comes from its source: the sign-off, the check-in or the facilitator's mark. */

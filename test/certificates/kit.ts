@@ -5,7 +5,7 @@ import { Certificate } from '../../src/certificates/certificate.entities';
 import { ProgressService } from '../../src/curriculum/progress.service';
 import { testCatalog, type TestApp } from '../helpers/app';
 
-export const TRACK_ID = 'civic-tech-organizer';
+export const TRACK_ID = 'civic-tech-host';
 
 /** The certificate services wired exactly as the app wires them, plus shortcuts to finish a track. */
 export function certificateKit(t: TestApp) {

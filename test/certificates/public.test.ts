@@ -101,7 +101,7 @@ describe('certificates for partners', () => {
     const signedOn = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(
       certificate.issuedAt,
     );
-    expect(page.text).toMatch(new RegExp(`The Civic Tech Organizer curriculum of ${signedOn}\\s*<details`));
+    expect(page.text).toMatch(new RegExp(`The Civic Tech Host curriculum of ${signedOn}\\s*<details`));
     expect(page.text).toContain(
       `<summary>Exact version</summary><code class="details-code">${kit.track.version}</code>`,
     );

@@ -36,7 +36,8 @@ describe('whose tracks they are (track.md openTo)', () => {
     const inPilot = await createUser(db(), { role: 'organizer', cohortId: pilot.id });
     const inOther = await createUser(db(), { role: 'organizer', cohortId: other.id });
     const inNone = await createUser(db(), { role: 'organizer' });
-    const [organizerTrack, coachTrack] = curriculum().tracks;
+    const organizerTrack = curriculum().trackById.get('civic-tech-organizer')!;
+    const coachTrack = curriculum().trackById.get('coach')!;
     const pilotTrack = { ...coachTrack, openTo: { roles: [], cohorts: ['Coach pilot 2027'] } };
     expect(pilotTrack.id).toBe('coach');
     const tracks = [organizerTrack, pilotTrack];

@@ -462,7 +462,7 @@ describe('curriculum checker', () => {
       const result = run();
       expect(result.stderr).toBe('');
       expect(result.status).toBe(0);
-      expect(result.stdout).toMatch(/^Curriculum OK: 2 tracks, \d+ modules, \d+ milestones/);
+      expect(result.stdout).toMatch(/^Curriculum OK: 4 tracks, \d+ modules, \d+ milestones/);
     });
   });
 });

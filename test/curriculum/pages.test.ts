@@ -7,7 +7,7 @@ import { createUser } from '../helpers/factories';
 import { anonymousAgent, postForm, signedInAgent } from '../helpers/http';
 import { QueryCounter } from '../helpers/query-counter';
 
-const TRACK = 'civic-tech-organizer';
+const TRACK = 'civic-tech-host';
 
 const escapeHtml = (text: string) =>
   text
@@ -50,13 +50,13 @@ describe('curriculum pages', () => {
 
   it('renders a module with its table of contents, milestones, prerequisites and neighbours', async () => {
     const module = curriculum().moduleById.get('starting-a-chapter')!;
-    const page = await request(t.app).get(`/tracks/${TRACK}/starting-a-chapter`);
+    const page = await request(t.app).get(`/tracks/civic-tech-organizer/starting-a-chapter`);
     expect(page.status).toBe(200);
     expect(page.text).toContain(`<h1>${module.title}</h1>`);
     for (const entry of module.toc) expect(page.text).toContain(`href="#${entry.id}"`);
     for (const milestone of module.milestones)
       expect(page.text).toContain(`<h3>${escapeHtml(milestone.title)}</h3>`);
-    expect(page.text).toContain('href="/tracks/civic-tech-organizer/people-first" rel="prev"');
+    expect(page.text).toContain('href="/tracks/civic-tech-organizer/user-research" rel="next"');
     expect(page.text).toContain('Before this module, read:');
     expect(page.text).toContain('media="print"');
     expect(page.text).not.toContain('Mark as read');
@@ -66,7 +66,7 @@ describe('curriculum pages', () => {
   });
 
   it('serves curriculum images from curriculum/assets/', async () => {
-    const page = await request(t.app).get(`/tracks/${TRACK}/growing-leaders`);
+    const page = await request(t.app).get(`/tracks/civic-tech-chapter-lead/growing-leaders`);
     expect(page.text).toContain('<img src="/curriculum/assets/ladder-of-engagement.svg" alt="A ladder with five rungs');
     const image = await request(t.app).get('/curriculum/assets/ladder-of-engagement.svg');
     expect(image.status).toBe(200);
@@ -93,7 +93,10 @@ describe('curriculum pages', () => {
   it('answers 404 for unknown tracks and modules', async () => {
     expect((await request(t.app).get('/tracks/nope')).status).toBe(404);
     expect((await request(t.app).get(`/tracks/${TRACK}/nope`)).status).toBe(404);
-    expect((await request(t.app).get(`/tracks/coach/people-first`)).status).toBe(404);
+    // A module that moved to another track (tier) keeps its old address as a permanent redirect.
+    const moved = await request(t.app).get(`/tracks/civic-tech-organizer/people-first`);
+    expect(moved.status).toBe(301);
+    expect(moved.headers.location).toBe('/tracks/civic-tech-host/people-first');
   });
 
   it('serves a module page with at most two queries beyond the session and the user, one for peers, and no Markdown work', async () => {
@@ -202,7 +205,7 @@ describe('curriculum pages', () => {
     expect(response.text).toMatch(/<mark>[Cc]oaching<\/mark>/);
 
     const phrase = await request(t.app).get('/search').query({ q: '"code of conduct"' });
-    expect(phrase.text).toContain('/tracks/civic-tech-organizer/inclusive-community');
+    expect(phrase.text).toContain('/tracks/civic-tech-chapter-lead/inclusive-community');
     const none = await request(t.app).get('/search').query({ q: '<script>zzqxj</script>' });
     expect(none.status).toBe(200);
     expect(none.text).toContain('0 modules match');
@@ -240,7 +243,9 @@ describe('curriculum pages', () => {
       expect(page.text).toContain(kit.html);
       expect(page.text).toContain('90-minute run sheet');
       expect((await agent.get(`/tracks/${TRACK}/kits/facilitation-practice-workshop-nope`)).status).toBe(404);
-      expect((await agent.get(`/tracks/coach/kits/facilitation-practice-workshop`)).status).toBe(404);
+      const moved = await agent.get(`/tracks/coach/kits/facilitation-practice-workshop`);
+      expect(moved.status).toBe(301);
+      expect(moved.headers.location).toBe(kitPath);
     }
     const organizer = await createUser(t.dataSource.manager, { role: 'organizer' });
     const agent = await signedInAgent(t.app, organizer.email);
@@ -253,7 +258,7 @@ describe('curriculum pages', () => {
   });
 
   it('links templates from the modules that use them, and serves them from curriculum/assets/', async () => {
-    const page = await request(t.app).get(`/tracks/${TRACK}/budgets-and-fundraising`);
+    const page = await request(t.app).get(`/tracks/civic-tech-chapter-lead/budgets-and-fundraising`);
     const hrefs = [...page.text.matchAll(/href="(\/curriculum\/assets\/templates\/[^"]+)"/g)].map((m) => m[1]);
     expect(hrefs).toEqual([
       '/curriculum/assets/templates/budget-sheet.csv',

@@ -15,7 +15,7 @@ const HEALTHY_BEFORE_MS = 1000;
 const OUTAGE_MS = 4000;
 const AFTER_RECOVERY_MS = 1500;
 const RECOVERY_LIMIT_MS = 10_000;
-const MODULE_READ_PATH = '/tracks/civic-tech-organizer/people-first/read';
+const MODULE_READ_PATH = '/tracks/civic-tech-host/people-first/read';
 
 type Phase = 'up' | 'stopping' | 'down' | 'starting' | 'back';
 interface Sample {

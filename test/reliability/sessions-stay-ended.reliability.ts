@@ -4,7 +4,7 @@ import { csrfFrom, WebClient } from './support/web-client';
 
 // Three rounds: a fourth reset request within the hour is over the per-account limit (no email).
 const ROUNDS = 3;
-const MODULE = '/tracks/civic-tech-organizer/people-first';
+const MODULE = '/tracks/civic-tech-host/people-first';
 /** How long the busy client keeps going after the reset finished (requests in flight then save after it). */
 const KEEP_BUSY_AFTER_MS = 600;
 

@@ -378,7 +378,7 @@ describe('access matrix', () => {
       .replace(':userId', crypto.randomUUID())
       .replace(':token', 'x'.repeat(43))
       .replace(':slug', 'no-such-chapter')
-      .replace(':trackId', 'civic-tech-organizer')
+      .replace(':trackId', 'civic-tech-host')
       .replace(':moduleId', 'people-first')
       .replace(':milestoneId', 'people-first-listening-tour');
     // Sign-out would end the shared session; use a throwaway session for it.

@@ -12,7 +12,7 @@ describe('anonymous reads skip the session machinery', () => {
 
   it('serves public module pages without creating or touching a session', async () => {
     const before = await t.dataSource.query<{ n: number }[]>('SELECT count(*)::int AS n FROM sessions');
-    const page = await request(t.app).get('/tracks/civic-tech-organizer/people-first');
+    const page = await request(t.app).get('/tracks/civic-tech-host/people-first');
     expect(page.status).toBe(200);
     expect(page.headers['set-cookie']).toBeUndefined();
     expect(page.text).toContain('Sign in');
@@ -21,9 +21,7 @@ describe('anonymous reads skip the session machinery', () => {
 
   it('still recognises signed-in readers on the same pages', async () => {
     const reader = await createUser(t.dataSource.manager, { displayName: 'Rita Reader' });
-    const page = await (
-      await signedInAgent(t.app, reader.email)
-    ).get('/tracks/civic-tech-organizer/people-first');
+    const page = await (await signedInAgent(t.app, reader.email)).get('/tracks/civic-tech-host/people-first');
     expect(page.text).toContain('Rita Reader');
     expect(page.text).toContain('Mark as read');
   });

@@ -39,7 +39,7 @@ describe('an old process meeting a newer schema', () => {
   it('answers 503 with Retry-After and logs that the schema is newer, when a column it reads was renamed', async () => {
     const user = await createUser(dataSource.manager);
     const agent = await signedInAgent(app, user.email);
-    const page = '/tracks/civic-tech-organizer/people-first';
+    const page = '/tracks/civic-tech-host/people-first';
     expect((await agent.get(page)).status).toBe(200);
 
     await dataSource.query('ALTER TABLE module_reads RENAME COLUMN read_at TO first_read_at');

@@ -9,7 +9,7 @@ import { csrfToken, postForm, signedInAgent, type Agent } from '../helpers/http'
 import { startWorkshop } from '../helpers/workshops';
 
 const MILESTONE = 'inclusive-community-incident-response-workshop';
-const TRACK_URL = '/tracks/civic-tech-organizer';
+const TRACK_URL = '/tracks/civic-tech-chapter-lead';
 
 describe('workshop attendance', () => {
   let t: TestApp;

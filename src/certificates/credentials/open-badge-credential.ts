@@ -35,7 +35,17 @@ export interface WorkshopEvidence {
   description?: string;
 }
 
-export type CredentialEvidence = MilestoneEvidence | WorkshopEvidence;
+/** A certificate of an earlier tier that this one requires, cited by its public URL. */
+export interface CertificateEvidence {
+  kind: 'certificate';
+  name: string;
+  /** The earlier certificate's public URL (its credential id). */
+  url: string;
+  awardedAt: Date;
+  description?: string;
+}
+
+export type CredentialEvidence = MilestoneEvidence | WorkshopEvidence | CertificateEvidence;
 
 export interface OpenBadgeCredentialInput {
   /** The credential's public URL; becomes its id. */
@@ -150,6 +160,13 @@ function toEvidenceJson(item: CredentialEvidence, id: string): EvidenceJson {
         item.description ?? `Completed ${calendarDate(item.completedAt)}; approved by ${item.approvedBy}.`,
       genre: 'Milestone',
       ...(item.narrative && { narrative: item.narrative }),
+    };
+  }
+  if (item.kind === 'certificate') {
+    return {
+      ...common,
+      description: item.description ?? `Certificate awarded ${calendarDate(item.awardedAt)}.`,
+      genre: 'Prerequisite certificate',
     };
   }
   const day = (date: Date) => (item.timeZone ? calendarDateIn(date, item.timeZone) : calendarDate(date));

@@ -13,7 +13,7 @@ import {
 } from '../../helpers/database';
 import { createUser } from '../../helpers/factories';
 
-export const TRACK_ID = 'civic-tech-organizer';
+export const TRACK_ID = 'civic-tech-host';
 const WORKSHOP_MINUTES_AHEAD = 48 * 60;
 
 export interface TestDatabase {
