@@ -1,0 +1,74 @@
+import { CirclePost } from '../../src/circles/post.entities';
+import { startTestApp, type TestApp } from '../helpers/app';
+import { createUser } from '../helpers/factories';
+import { postForm, signedInAgent, type Agent } from '../helpers/http';
+import { acceptConduct, chapterWithCohort } from '../circles/helpers';
+
+const MODULE = 'people-first';
+
+describe('probe: circle talk keeps what people typed', () => {
+  let t: TestApp;
+  let circleId: string;
+  let agent: Agent;
+  let authorId: string;
+  beforeAll(async () => {
+    t = await startTestApp();
+    const { chapter, chapterCircle } = await chapterWithCohort(t.dataSource);
+    circleId = chapterCircle.id;
+    const author = await createUser(t.dataSource.manager, { chapterId: chapter.id });
+    authorId = author.id;
+    await acceptConduct(t.dataSource, author.id);
+    agent = await signedInAgent(t.app, author.email);
+  });
+  afterAll(() => t.close());
+
+  it('re-renders the feedback form with the draft when a module (not a milestone) was chosen and a field is missing', async () => {
+    const form = await agent.get('/circles/ask-feedback');
+    expect(form.status).toBe(200);
+    expect(form.text).toContain(`value="module:${MODULE}"`);
+    const missing = await postForm(agent, '/circles/ask-feedback', {
+      circleId,
+      title: '',
+      body: 'My precious draft about neighbours.',
+      link: `module:${MODULE}`,
+    });
+    expect(missing.status).toBe(400);
+    expect(missing.text).toContain('Enter a title.');
+    expect(missing.text).toContain('My precious draft about neighbours.');
+    expect(await t.dataSource.manager.countBy(CirclePost, { authorId })).toBe(0);
+  });
+
+  it('refuses a milestone the curriculum no longer has with a message, keeping the draft', async () => {
+    const stale = await postForm(agent, '/circles/ask-feedback', {
+      circleId,
+      title: 'Feedback please',
+      body: 'Draft kept after a curriculum change.',
+      link: 'milestone:gone-since-you-opened-the-page',
+    });
+    expect(stale.status).toBe(400);
+    expect(stale.text).toContain('Choose a module or milestone from the list, or nothing.');
+    expect(stale.text).toContain('Draft kept after a curriculum change.');
+    expect(await t.dataSource.manager.countBy(CirclePost, { authorId })).toBe(0);
+  });
+
+  it('posts a feedback request about a module', async () => {
+    const sent = await postForm(agent, '/circles/ask-feedback', {
+      circleId,
+      title: 'About the module',
+      body: 'Draft.',
+      link: `module:${MODULE}`,
+    });
+    expect(sent.status).toBe(303);
+    const post = await t.dataSource.manager.findOneByOrFail(CirclePost, { authorId });
+    expect(post).toMatchObject({ kind: 'feedback', moduleId: MODULE, milestoneId: null });
+  });
+
+  it('keeps a search longer than the limit as typed (cut to 200 characters), not silently emptied', async () => {
+    const long = `neighbours ${'x'.repeat(300)}`;
+    const page = await agent.get(`/circles/search?q=${encodeURIComponent(long)}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`value="neighbours ${'x'.repeat(189)}"`);
+    // It searched for what was typed: the feedback request above does not match it.
+    expect(page.text).not.toContain('About the module');
+  });
+});
