@@ -71,4 +71,23 @@ describe('probe: circle talk keeps what people typed', () => {
     // It searched for what was typed: the feedback request above does not match it.
     expect(page.text).not.toContain('About the module');
   });
+
+  it('reads a malformed page cursor as "from the top", never a 500, on search and on a circle page', async () => {
+    const uuid = '00000000-0000-4000-8000-000000000000';
+    const cursors = [
+      `2026-01-01T00:00:00.000Z~${'-'.repeat(36)}`,
+      `2026-01-01T00:00:00.000Z~${'0'.repeat(36)}`,
+      `%2B275760-09-13T00:00:00.000Z~${uuid}`,
+      `-000001-01-01T00:00:00.000Z~${uuid}`,
+      `0000-01-01T00:00:00.000Z~${uuid}`,
+      `2026-02-31T00:00:00.000Z~${uuid}`,
+      `2026-01-01T00:00:00.000Z~${uuid}`,
+    ];
+    for (const after of cursors) {
+      const search = await agent.get(`/circles/search?after=${after}`);
+      expect({ after, status: search.status }).toEqual({ after, status: 200 });
+      const page = await agent.get(`/circles/${circleId}?after=${after}`);
+      expect({ after, status: page.status }).toEqual({ after, status: 200 });
+    }
+  });
 });
