@@ -60,4 +60,24 @@ describe('probe: the doors keep their private links out of the logs', () => {
     for (const secret of [joinToken, confirmToken, statusToken, introToken, 'DEADbeef', 'UNSUBsecret'])
       expect(logged).not.toContain(secret);
   });
+
+  it('refuses a deadline that is no real date (February 30) with a message, keeping the form', async () => {
+    const before = await t.dataSource.manager.query<{ n: number }[]>(
+      'SELECT count(*)::int AS n FROM partner_requests',
+    );
+    for (const deadline of ['2027-02-30', '2027-04-31', '2027-00-10']) {
+      const sent = await sendForm(
+        anonymousAgent(t.app),
+        '/partners/request',
+        partnerFields({ contactEmail: `deadline-${deadline}@example.org`, deadline, need: 'Kept need text' }),
+      );
+      expect({ deadline, status: sent.status }).toEqual({ deadline, status: 400 });
+      expect(sent.text).toContain('Enter the deadline as a date, like 2027-03-31.');
+      expect(sent.text).toContain('Kept need text');
+    }
+    const after = await t.dataSource.manager.query<{ n: number }[]>(
+      'SELECT count(*)::int AS n FROM partner_requests',
+    );
+    expect(after[0].n).toBe(before[0].n);
+  });
 });
