@@ -80,4 +80,26 @@ describe('probe: the doors keep their private links out of the logs', () => {
     );
     expect(after[0].n).toBe(before[0].n);
   });
+
+  it('answers arrays, huge values and odd text in every door form with a 4xx, never a 500', async () => {
+    const agent = anonymousAgent(t.app);
+    const page = await agent.get('/join');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
+    const odd = ['x'.repeat(100_000), '\u{1F600}'.repeat(50), ' \u200b ', 'a\u0000b'];
+    const statuses: number[] = [];
+    for (const value of odd) {
+      for (const path of ['/join', '/partners/request']) {
+        const r = await agent
+          .post(path)
+          .type('form')
+          .send(
+            `_csrf=${encodeURIComponent(csrf)}&name[]=x&email[]=y&kind[a]=b&state=${encodeURIComponent(value)}&deadline=${encodeURIComponent(value)}&chapterId=${encodeURIComponent(value)}`,
+          );
+        statuses.push(r.status);
+      }
+      statuses.push((await agent.get(`/introductions/${encodeURIComponent(value.slice(0, 2000))}`)).status);
+      statuses.push((await agent.get(`/partners/status/${encodeURIComponent(value.slice(0, 2000))}`)).status);
+    }
+    expect(statuses.filter((s) => s >= 500)).toEqual([]);
+  });
 });

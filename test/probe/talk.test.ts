@@ -90,4 +90,30 @@ describe('probe: circle talk keeps what people typed', () => {
       expect({ after, status: page.status }).toEqual({ after, status: 200 });
     }
   });
+
+  it('answers arrays and odd values on the talk routes with a page or a 4xx, never a 500', async () => {
+    const statuses: Record<string, number> = {};
+    for (const url of [
+      '/circles/search?kind[]=story&q[]=x&unanswered[]=yes&module[]=people-first&after[]=x',
+      `/circles/search?q=${encodeURIComponent('"unclosed -!:*&|<-> \u{1F600} \\ (((')}`,
+      '/circles/search?q=the',
+      '/circles/people/not-an-id',
+      '/circles/ask-feedback?milestone[]=x',
+      '/circles/replies/00000000-0000-4000-8000-000000000000/edit',
+    ])
+      statuses[url] = (await agent.get(url)).status;
+    const form = await agent.get('/circles/ask-feedback');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
+    for (const body of [
+      'circleId[]=x&title[]=y&body[a]=z&link[]=milestone:x',
+      'circleId=x&title=y&body=z&link=milestone:',
+    ])
+      statuses[body] = (
+        await agent
+          .post('/circles/ask-feedback')
+          .type('form')
+          .send(`_csrf=${encodeURIComponent(csrf)}&${body}`)
+      ).status;
+    expect(Object.entries(statuses).filter(([, s]) => s >= 500)).toEqual([]);
+  });
 });
