@@ -45,16 +45,24 @@ export const reasonForm = z.object({ reason: text('a reason', 1000) });
 export const answerForm = z.object({ replyId: z.uuid({ error: 'Choose the reply that helped.' }) });
 export const lockForm = z.object({ locked: z.enum(['yes', 'no']).default('yes') });
 
-/** ?after=<ISO time>~<uuid>: the last post of the previous page; anything else starts at the top. */
+/** The cursor's time as toISOString writes it, in years PostgreSQL reads; then a uuid. */
+const CURSOR =
+  /^([1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)~([0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12})$/i;
+
+/**
+ * ?after=<ISO time>~<uuid>: the last post of the previous page; anything else starts at the top.
+ * The time is re-written by Date (so "February 31" cannot reach PostgreSQL as such).
+ */
 export const pageQuery = z.object({
   after: z
     .string()
-    .regex(/^[0-9T:.\-Z+]{20,40}~[0-9a-f-]{36}$/)
+    .regex(CURSOR)
     .transform((v) => {
-      const [createdAt, id] = v.split('~');
-      return { createdAt, id };
+      const [, time, id] = CURSOR.exec(v)!;
+      const at = new Date(time);
+      return { createdAt: Number.isNaN(at.getTime()) ? '' : at.toISOString(), id };
     })
-    .refine((c) => !Number.isNaN(Date.parse(c.createdAt)))
+    .refine((c) => /^[1-9]\d{3}-/.test(c.createdAt))
     .optional()
     .catch(undefined),
 });

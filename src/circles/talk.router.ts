@@ -93,11 +93,13 @@ export function talkRouter(deps: TalkRouterDeps): Router {
   );
 
   const askModel = async (req: Request) => {
+    // A form sent back (link in the body) re-renders with its values: a module chosen, or a
+    // milestone the curriculum no longer has, shows the list again; only ?milestone= is a 404.
     const raw = (req.body as { link?: unknown } | undefined)?.link;
-    const fromQuery = milestoneQuery.parse(req.query).milestone;
-    const milestoneId = typeof raw === 'string' ? raw.replace(/^milestone:/, '') : fromQuery;
+    const sent = typeof raw === 'string';
+    const milestoneId = sent ? /^milestone:(.+)$/.exec(raw)?.[1] : milestoneQuery.parse(req.query).milestone;
     const found = milestoneId ? curriculum().milestoneById.get(milestoneId) : undefined;
-    if (milestoneId && !found) throw new NotFound('There is no such milestone.');
+    if (milestoneId && !found && !sent) throw new NotFound('There is no such milestone.');
     const link = found ? { moduleId: found.module.id, milestoneId: found.milestone.id } : null;
     const mine = (await circles.list(manager, req.user)).filter((c) => c.member);
     return {

@@ -2,9 +2,16 @@ import { z } from 'zod';
 import { POST_KINDS } from './post.entities';
 import { pageQuery } from './circles.schemas';
 
-/** The search form; anything malformed is read as "no filter", never an error page. */
+/**
+ * The search form; anything malformed is read as "no filter", never an error page. Words past 200
+ * characters are cut off rather than the whole query dropped (which would list everything).
+ */
 export const searchQuery = z.object({
-  q: z.string().trim().max(200).catch('').default(''),
+  q: z
+    .string()
+    .catch('')
+    .default('')
+    .transform((q) => q.trim().slice(0, 200).trim()),
   kind: z.enum(POST_KINDS).optional().catch(undefined),
   unanswered: z
     .literal('yes')

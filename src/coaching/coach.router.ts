@@ -59,7 +59,9 @@ export function coachRouter({
   const waitingAsksOf = (req: Request, coach: SessionUser): Promise<WaitingAsk[]> => {
     if (!waitingAsks) return Promise.resolve([]);
     const load = () => waitingAsks(manager, coach);
-    return req.app.enabled('view cache') ? asksCache.get(coach.id, load) : load();
+    // Keyed by chapter too: a coach moved to another chapter no longer reads the old one's circles.
+    const key = `${coach.id}|${coach.chapterId ?? ''}`;
+    return req.app.enabled('view cache') ? asksCache.get(key, load) : load();
   };
   const tx = <T>(work: Parameters<typeof withTransaction<T>>[1]) => withTransaction(dataSource, work);
 

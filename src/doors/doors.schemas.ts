@@ -40,6 +40,13 @@ export const joinForm = z
 
 const today = () => new Date().toISOString().slice(0, 10);
 
+/** YYYY-MM-DD naming a real day: Date.parse alone takes "2027-02-30" (as 2 March), PostgreSQL does not. */
+function isCalendarDate(d: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) return false;
+  const at = new Date(`${d}T00:00:00Z`);
+  return !Number.isNaN(at.getTime()) && at.toISOString().slice(0, 10) === d;
+}
+
 /** The partner form: who, what they need, by when, and which chapter (or the nearest to a state). */
 export const partnerForm = z
   .object({
@@ -52,7 +59,7 @@ export const partnerForm = z
       .string()
       .trim()
       .default('')
-      .refine((d) => d === '' || (/^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(d))), {
+      .refine((d) => d === '' || isCalendarDate(d), {
         message: 'Enter the deadline as a date, like 2027-03-31.',
       })
       .refine(

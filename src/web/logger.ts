@@ -7,13 +7,18 @@ export function createLogger(level: string): Logger {
 }
 
 /**
- * Hides secrets that appear in paths and query strings: one-time tokens (invites, resets, setup) and
- * the private calendar feed's secret. Every log line with a URL goes through this.
+ * Hides secrets that appear in paths and query strings: one-time tokens (invites, resets, setup,
+ * join and partner confirmations, introduction answers), the partner's private status link, the
+ * unsubscribe link and the private calendar feed's secret. Every log line with a URL goes through this.
  */
 export function redactUrl(url: string): string {
   return url
     .replace(/([?&;](?:token|secret|key)=)[^&#;]*/gi, '$1[redacted]')
-    .replace(/\/(invites|reset|calendar)\/[^/?#]+/gi, '/$1/[redacted]');
+    .replace(/\/(invites|reset|calendar)\/[^/?#]+/gi, '/$1/[redacted]')
+    .replace(
+      /^\/(join\/confirm|partners\/confirm|partners\/status|introductions|notifications\/unsubscribe)\/[^/?#]+/i,
+      '/$1/[redacted]',
+    );
 }
 
 /**

@@ -34,9 +34,9 @@ export const permissionsPolicy: RequestHandler = (_req, res, next) => {
   next();
 };
 
-/** Paths whose URL or page carries a secret: one-time links, the setup link, the calendar feed. */
+/** Paths whose URL or page carries a secret: one-time links, the setup link, the calendar feed, unsubscribe links. */
 const SECRET_PATHS =
-  /^\/(invites\/|password\/reset\/|setup(\/|$)|calendar\/|join\/confirm\/|partners\/(confirm|status)\/|introductions\/)/;
+  /^\/(invites\/|password\/reset\/|setup(\/|$)|calendar\/|join\/confirm\/|partners\/(confirm|status)\/|introductions\/|notifications\/unsubscribe\/)/;
 
 function carriesSecret(req: Request): boolean {
   return SECRET_PATHS.test(req.path) || /[?&]token=/.test(req.originalUrl);
