@@ -28,6 +28,7 @@ import { CertificateListIndex1795886300000 } from './1795886300000-CertificateLi
 import { EvidenceAttachments1795886400000 } from './1795886400000-EvidenceAttachments';
 import { Circles1795888000000 } from './1795888000000-Circles';
 import { ChapterPlacesAndNoticeKinds1795889000000 } from './1795889000000-ChapterPlacesAndNoticeKinds';
+import { ReportAggregates1795890000000 } from './1795890000000-ReportAggregates';
 
 export const migrations: (new () => MigrationInterface)[] = [
   Accounts1795856333076,
@@ -58,4 +59,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   EvidenceAttachments1795886400000,
   Circles1795888000000,
   ChapterPlacesAndNoticeKinds1795889000000,
+  ReportAggregates1795890000000,
 ];

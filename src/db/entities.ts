@@ -1,5 +1,6 @@
 import { Chapter } from '../accounts/chapter.entity';
 import { PersonProgress, TrackProgress } from '../admin/progress-summary.entities';
+import { ReportCount, ReportReview } from '../admin/report-aggregate.entities';
 import { Cohort } from '../accounts/cohort.entity';
 import { Invite } from '../accounts/invite.entity';
 import { PasswordReset, SetupToken } from '../accounts/one-time-token.entities';
@@ -73,6 +74,8 @@ export const entities = [
   EvidenceAttachment,
   PersonProgress,
   TrackProgress,
+  ReportCount,
+  ReportReview,
   Circle,
   CircleMember,
   CirclePost,
