@@ -29,6 +29,7 @@ import { EvidenceAttachments1795886400000 } from './1795886400000-EvidenceAttach
 import { Circles1795888000000 } from './1795888000000-Circles';
 import { ChapterPlacesAndNoticeKinds1795889000000 } from './1795889000000-ChapterPlacesAndNoticeKinds';
 import { ReportAggregates1795890000000 } from './1795890000000-ReportAggregates';
+import { CoachLoads1795890100000 } from './1795890100000-CoachLoads';
 
 export const migrations: (new () => MigrationInterface)[] = [
   Accounts1795856333076,
@@ -60,4 +61,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   Circles1795888000000,
   ChapterPlacesAndNoticeKinds1795889000000,
   ReportAggregates1795890000000,
+  CoachLoads1795890100000,
 ];

@@ -8,6 +8,7 @@ import { User } from '../accounts/user.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
 import {
   CoachAssignment,
+  CoachLoad,
   CoachRequest,
   CoachSession,
   EvidenceSubmission,
@@ -55,6 +56,7 @@ export const entities = [
   CurriculumSearchEntry,
   CurriculumIndexState,
   CoachAssignment,
+  CoachLoad,
   CoachRequest,
   EvidenceSubmission,
   SubmissionReview,
