@@ -1,9 +1,21 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** Locks (per person, in id order) taken before recounting, so concurrent recounts see each other. */
+/** More people than this in one statement (bulk imports, seeds) lock the loads whole instead. */
+const PER_PERSON_LOCKS_UP_TO = 1000;
+
+/**
+ * Locks (per person, in id order) taken before recounting, so concurrent recounts see each other;
+ * everyone recounting holds ROW EXCLUSIVE first, so a bulk recount (SHARE ROW EXCLUSIVE) waits for
+ * them and they for it.
+ */
 function lockAll(prefix: string, ids: string): string {
-  return `PERFORM pg_advisory_xact_lock(hashtextextended('${prefix}:' || id::text, 0))
-            FROM (SELECT DISTINCT id FROM unnest(${ids}) AS id WHERE id IS NOT NULL ORDER BY id) AS locked;`;
+  return `IF cardinality(${ids}) > ${PER_PERSON_LOCKS_UP_TO} THEN
+            LOCK TABLE coach_loads IN SHARE ROW EXCLUSIVE MODE;
+          ELSE
+            LOCK TABLE coach_loads IN ROW EXCLUSIVE MODE;
+            PERFORM pg_advisory_xact_lock(hashtextextended('${prefix}:' || id::text, 0))
+               FROM (SELECT DISTINCT id FROM unnest(${ids}) AS id WHERE id IS NOT NULL ORDER BY id) AS locked;
+          END IF;`;
 }
 
 /**
@@ -108,7 +120,8 @@ export class CoachLoads1795890100000 implements MigrationInterface {
              REFERENCING ${TRANSITIONS[event]} FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
         );
 
-    await queryRunner.query(`
+    await queryRunner.query(`CREATE FUNCTION coach_load_rebuild() RETURNS void LANGUAGE sql AS $$
+      DELETE FROM coach_loads;
       INSERT INTO coach_loads (coach_id, chapter_id, display_name, capacity, active, waiting)
       SELECT u.id, u.chapter_id, u.display_name, u.coach_capacity, coalesce(a.n, 0), coalesce(w.n, 0)
         FROM users u
@@ -116,7 +129,8 @@ export class CoachLoads1795890100000 implements MigrationInterface {
         LEFT JOIN (SELECT a.coach_id, count(*) AS n FROM evidence_submissions s
                      JOIN coach_assignments a ON a.organizer_id = s.organizer_id AND a.ended_at IS NULL
                     WHERE s.status = 'pending' GROUP BY 1) w ON w.coach_id = u.id
-       WHERE u.role = 'coach' AND u.active`);
+       WHERE u.role = 'coach' AND u.active $$`);
+    await queryRunner.query('SELECT coach_load_rebuild()');
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
@@ -133,6 +147,7 @@ export class CoachLoads1795890100000 implements MigrationInterface {
       'coach_load_after_assignments()',
     ])
       await queryRunner.query(`DROP FUNCTION ${fn}`);
+    await queryRunner.query('DROP FUNCTION coach_load_rebuild()');
     await queryRunner.query('DROP FUNCTION coach_load_for_organizers(uuid[], uuid[])');
     await queryRunner.query('DROP FUNCTION coach_load_refresh(uuid[])');
     await queryRunner.query('DROP TABLE "coach_loads"');

@@ -114,6 +114,7 @@ export async function growByCopies(
   log(`  progress summaries rebuilt  ${secondsSince(started)}`);
   const rebuilt = performance.now();
   await client.query('SELECT report_rebuild()');
-  log(`  report aggregates rebuilt   ${secondsSince(rebuilt)}`);
+  await client.query('SELECT coach_load_rebuild()');
+  log(`  report aggregates and coach loads rebuilt  ${secondsSince(rebuilt)}`);
   await client.query('COMMIT');
 }
