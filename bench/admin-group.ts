@@ -103,7 +103,7 @@ async function oneScale(options: AdminGroupOptions, scale: number): Promise<Admi
       cookie: admin,
     });
     const personId = new RegExp(
-      `href="/admin/people/([0-9a-f-]{36})">[^<]*</a></td>\\s*<td>${manifest.organizers[1].replace(/[.]/g, '\\.')}<`,
+      `href="/admin/people/([0-9a-f-]{36})">[^<]*</a></td>\\s*<td[^>]*>${manifest.organizers[1].replace(/[.]/g, '\\.')}<`,
     ).exec(found.body)?.[1];
     const threeYears = new Date(Date.now() - 3 * 365 * 86_400_000).toISOString().slice(0, 10);
     // A chapter and a cohort from the report's own filter (a chapter-scoped admin's report is the
@@ -111,7 +111,7 @@ async function oneScale(options: AdminGroupOptions, scale: number): Promise<Admi
     const filterPage = (await get(`${origin}/admin/reports`, { cookie: admin })).body;
     const firstOption = (name: string) =>
       new RegExp(
-        `name="${name}"[^>]*>\\s*(?:<option value="">[^<]*</option>\\s*)?<option value="([0-9a-f-]{36})"`,
+        `name="${name}"[^>]*>\\s*(?:<option value=""[^>]*>[^<]*</option>\\s*)?<option value="([0-9a-f-]{36})"`,
       ).exec(filterPage)?.[1];
     const [chapterId, cohortId] = [firstOption('chapterId'), firstOption('cohortId')];
     const ranking = personId ? `/admin/people/${personId}/coach` : null;
