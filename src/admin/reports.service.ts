@@ -154,17 +154,14 @@ export class ReportsService {
     const rows = await manager.query<
       { coach_id: string | null; coach: string | null; reviews: number; median: number | null }[]
     >(
-      `WITH reviews AS (
-         SELECT reviewer_id, hours FROM report_reviews
-          WHERE created_at >= $3 AND created_at < $4
-            AND ($1::uuid IS NULL OR chapter_key = $1) AND ($2::uuid IS NULL OR cohort_key = $2)),
-       per_coach AS (
+      `WITH medians AS (
          SELECT reviewer_id, count(*)::int AS reviews, percentile_cont(0.5) WITHIN GROUP (ORDER BY hours) AS median
-           FROM reviews GROUP BY reviewer_id)
-       SELECT p.reviewer_id AS coach_id, u.display_name AS coach, p.reviews, p.median
-         FROM per_coach p JOIN users u ON u.id = p.reviewer_id
-       UNION ALL
-       SELECT NULL, NULL, count(*)::int, percentile_cont(0.5) WITHIN GROUP (ORDER BY hours) FROM reviews`,
+           FROM report_reviews
+          WHERE created_at >= $3 AND created_at < $4
+            AND ($1::uuid IS NULL OR chapter_key = $1) AND ($2::uuid IS NULL OR cohort_key = $2)
+          GROUP BY GROUPING SETS ((reviewer_id), ()))
+       SELECT m.reviewer_id AS coach_id, u.display_name AS coach, m.reviews, m.median
+         FROM medians m LEFT JOIN users u ON u.id = m.reviewer_id`,
       [f.chapterId, f.cohortId, f.from, dayAfter(f.to)],
     );
     const overall = rows.find((r) => r.coach_id === null)!;
