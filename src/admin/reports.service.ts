@@ -177,14 +177,12 @@ export class ReportsService {
     };
   }
 
-  /** Each active coach's current organizers against their capacity. */
+  /** Each active coach's current organizers against their capacity (from the kept coach loads). */
   async coachLoad(manager: EntityManager, f: ReportFilter) {
     const rows = await manager.query<{ coach: string; organizers: number; capacity: number }[]>(
-      `SELECT u.display_name AS coach, u.coach_capacity AS capacity,
-              (SELECT count(*)::int FROM coach_assignments a WHERE a.coach_id = u.id AND a.ended_at IS NULL) AS organizers
-         FROM users u
-        WHERE u.role = 'coach' AND u.active AND ($1::uuid IS NULL OR u.chapter_id = $1)
-        ORDER BY organizers DESC, u.display_name LIMIT 100`,
+      `SELECT display_name AS coach, capacity, active AS organizers FROM coach_loads
+        WHERE ($1::uuid IS NULL OR chapter_id = $1)
+        ORDER BY active DESC, display_name LIMIT 100`,
       [f.chapterId],
     );
     return rows.map((r) => ({ ...r, load: rate(r.organizers, r.capacity) }));
