@@ -103,18 +103,40 @@ async function oneScale(options: AdminGroupOptions, scale: number): Promise<Admi
       cookie: admin,
     });
     const personId = new RegExp(
-      `href="/admin/people/([0-9a-f-]{36})">[^<]*</a></td>\\s*<td>${manifest.organizers[1].replace(/[.]/g, '\\.')}<`,
+      `href="/admin/people/([0-9a-f-]{36})">[^<]*</a></td>\\s*<td[^>]*>${manifest.organizers[1].replace(/[.]/g, '\\.')}<`,
     ).exec(found.body)?.[1];
     const threeYears = new Date(Date.now() - 3 * 365 * 86_400_000).toISOString().slice(0, 10);
+    // A chapter and a cohort from the report's own filter (a chapter-scoped admin's report is the
+    // chapter-filtered one: the filter is pinned to their chapter).
+    const filterPage = (await get(`${origin}/admin/reports`, { cookie: admin })).body;
+    const firstOption = (name: string) =>
+      new RegExp(
+        `name="${name}"[^>]*>\\s*(?:<option value=""[^>]*>[^<]*</option>\\s*)?<option value="([0-9a-f-]{36})"`,
+      ).exec(filterPage)?.[1];
+    const [chapterId, cohortId] = [firstOption('chapterId'), firstOption('cohortId')];
+    const ranking = personId ? `/admin/people/${personId}/coach` : null;
+    const rankingNext = ranking
+      ? /<a href="([^"]+)" rel="next">/.exec((await get(`${origin}${ranking}`, { cookie: admin })).body)?.[1]
+      : undefined;
+    const requestsNext = /<a href="([^"]+)" rel="next">/.exec(
+      (await get(`${origin}/admin/coach-requests`, { cookie: admin })).body,
+    )?.[1];
+    const maybe = (page: string | null | undefined, kind: AdminPageResult['kind']) =>
+      page ? [[page.replace(/&amp;/g, '&'), kind, admin] as [string, AdminPageResult['kind'], string]] : [];
     const pages: [string, AdminPageResult['kind'], string][] = [
       ['/admin/reports', 'report', admin],
       [`/admin/reports?from=${threeYears}`, 'report', admin],
       ['/admin/reports?trackId=coach', 'report', admin],
+      ...maybe(chapterId && `/admin/reports?chapterId=${chapterId}`, 'report'),
+      ...maybe(chapterId && `/admin/reports?chapterId=${chapterId}&from=${threeYears}`, 'report'),
+      ...maybe(cohortId && `/admin/reports?cohortId=${cohortId}`, 'report'),
       ['/admin/people', 'list', admin],
       ['/admin/people?q=ann', 'list', admin],
       ['/admin/exports', 'list', admin],
-      ...(personId ? [[`/admin/people/${personId}/coach`, 'list', admin] as [string, 'list', string]] : []),
+      ...maybe(ranking, 'list'),
+      ...maybe(rankingNext, 'list'),
       ['/admin/coach-requests', 'list', admin],
+      ...maybe(requestsNext, 'list'),
       ['/workshops', 'list', organizer],
     ];
     const results: AdminPageResult[] = [];
@@ -174,7 +196,10 @@ export async function runAdminGroup(options: AdminGroupOptions): Promise<AdminSc
 /** The admin group as a Markdown table (one column per scale). */
 export function adminMarkdown(results: AdminScaleResult[]): string {
   const label = (page: string) =>
-    page.replace(/[0-9a-f-]{36}/, '<id>').replace(/from=\d{4}-\d{2}-\d{2}/, 'from=<3 years ago>');
+    page
+      .replace(/[0-9a-f-]{36}/, '<id>')
+      .replace(/from=\d{4}-\d{2}-\d{2}/, 'from=<3 years ago>')
+      .replace(/after=[A-Za-z0-9_-]+/, 'after=<page 1 end>');
   const pages = results[0]?.pages.map((p) => label(p.page)) ?? [];
   const head = `| Page (median ms) | ${results.map((r) => `${r.scale}×`).join(' | ')} |`;
   const rule = `|---|${results.map(() => '---|').join('')}`;

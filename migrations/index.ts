@@ -28,6 +28,8 @@ import { CertificateListIndex1795886300000 } from './1795886300000-CertificateLi
 import { EvidenceAttachments1795886400000 } from './1795886400000-EvidenceAttachments';
 import { Circles1795888000000 } from './1795888000000-Circles';
 import { ChapterPlacesAndNoticeKinds1795889000000 } from './1795889000000-ChapterPlacesAndNoticeKinds';
+import { ReportAggregates1795890000000 } from './1795890000000-ReportAggregates';
+import { CoachLoads1795890090000 } from './1795890090000-CoachLoads';
 import { CircleTalk1795890100000 } from './1795890100000-CircleTalk';
 import { CircleCare1795890200000 } from './1795890200000-CircleCare';
 import { Gatherings1795890300000 } from './1795890300000-Gatherings';
@@ -64,6 +66,8 @@ export const migrations: (new () => MigrationInterface)[] = [
   EvidenceAttachments1795886400000,
   Circles1795888000000,
   ChapterPlacesAndNoticeKinds1795889000000,
+  ReportAggregates1795890000000,
+  CoachLoads1795890090000,
   CircleTalk1795890100000,
   CircleCare1795890200000,
   Gatherings1795890300000,

@@ -26,7 +26,11 @@ export interface SeedContext {
  * pending migrations, makes sure the issuer key exists, and wires the progress → certificate hook.
  */
 export async function openSeedContext(): Promise<SeedContext> {
-  const config = loadConfig();
+  // Seeding runs large statements, on busy machines slowly: a generous timeout unless one is set.
+  const config = loadConfig({
+    ...process.env,
+    DB_QUERY_TIMEOUT_MS: process.env.DB_QUERY_TIMEOUT_MS ?? '600000',
+  });
   const catalog = new CurriculumCatalog(config.curriculumDir);
   const db = await connectDatabase(config, { migrate: true });
   const { dataSource } = db;

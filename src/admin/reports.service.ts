@@ -4,6 +4,7 @@ import { assertAdmin, scopeOf } from '../accounts/policy';
 import type { SessionUser } from '../accounts/session-user';
 import type { Curriculum, CurriculumTrack } from '../curriculum/curriculum.types';
 import { NotFound } from '../web/errors';
+import { countsPerWeek } from './report-counts';
 
 export interface ReportFilter {
   chapterId: string | null;
@@ -73,14 +74,6 @@ export class ReportsService {
     return { ...filter, chapterId: scope ?? filter.chapterId, track };
   }
 
-  private population(f: ReportFilter): { sql: string; params: unknown[] } {
-    return {
-      sql: `SELECT u.id, u.chapter_id, u.cohort_id, u.last_login_at, u.display_name FROM users u
-             WHERE u.role = 'organizer' AND ($1::uuid IS NULL OR u.chapter_id = $1) AND ($2::uuid IS NULL OR u.cohort_id = $2)`,
-      params: [f.chapterId, f.cohortId],
-    };
-  }
-
   /**
    * Invited → active (signed in within 30 days) → first milestone → half the track → certified.
    * Progress comes from the per-person summary (progress_tracks), one indexed row per organizer.
@@ -145,38 +138,32 @@ export class ReportsService {
     };
   }
 
+  /** Milestones completed per week by the filter's organizers (from the report counts). */
   async milestonesPerWeek(manager: EntityManager, f: ReportFilter) {
-    const people = this.population(f);
-    const rows = await manager.query<{ week: string; n: number }[]>(
-      `WITH people AS (${people.sql})
-       SELECT to_char(date_trunc('week', c.completed_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS week, count(*)::int AS n
-         FROM milestone_completions c JOIN people p ON p.id = c.user_id
-        WHERE c.completed_at >= $3 AND c.completed_at < $4
-        GROUP BY 1`,
-      [...people.params, f.from, dayAfter(f.to)],
-    );
-    const byWeek = new Map(rows.map((r) => [r.week, r.n]));
-    return weeksBetween(f.from, f.to).map((week) => ({ week, completed: byWeek.get(week) ?? 0 }));
+    const counts = await countsPerWeek(manager, f, ['completions']);
+    return weeksBetween(f.from, f.to).map((week) => ({
+      week,
+      completed: counts.get(`${week} completions`) ?? 0,
+    }));
   }
 
-  /** Median hours from submission to review, overall and per coach (reviews made in the range). */
+  /**
+   * Median hours from submission to review, overall and per coach (reviews made in the range of
+   * the filter's organizers' evidence), from the per-review report rows read by time.
+   */
   async reviewTurnaround(manager: EntityManager, f: ReportFilter) {
-    const people = this.population(f);
     const rows = await manager.query<
       { coach_id: string | null; coach: string | null; reviews: number; median: number | null }[]
     >(
-      `WITH people AS (${people.sql}),
-       reviews AS (
-         SELECT r.reviewer_id, extract(epoch FROM r.created_at - s.submitted_at) / 3600 AS hours
-           FROM submission_reviews r JOIN evidence_submissions s ON s.id = r.submission_id
-           JOIN people p ON p.id = s.organizer_id
-          WHERE r.created_at >= $3 AND r.created_at < $4)
-       SELECT r.reviewer_id AS coach_id, u.display_name AS coach, count(*)::int AS reviews,
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY r.hours) AS median
-         FROM reviews r JOIN users u ON u.id = r.reviewer_id GROUP BY r.reviewer_id, u.display_name
-       UNION ALL
-       SELECT NULL, NULL, count(*)::int, percentile_cont(0.5) WITHIN GROUP (ORDER BY hours) FROM reviews`,
-      [...people.params, f.from, dayAfter(f.to)],
+      `WITH medians AS (
+         SELECT reviewer_id, count(*)::int AS reviews, percentile_cont(0.5) WITHIN GROUP (ORDER BY hours) AS median
+           FROM report_reviews
+          WHERE created_at >= $3 AND created_at < $4
+            AND ($1::uuid IS NULL OR chapter_key = $1) AND ($2::uuid IS NULL OR cohort_key = $2)
+          GROUP BY GROUPING SETS ((reviewer_id), ()))
+       SELECT m.reviewer_id AS coach_id, u.display_name AS coach, m.reviews, m.median
+         FROM medians m LEFT JOIN users u ON u.id = m.reviewer_id`,
+      [f.chapterId, f.cohortId, f.from, dayAfter(f.to)],
     );
     const overall = rows.find((r) => r.coach_id === null)!;
     return {
@@ -191,14 +178,12 @@ export class ReportsService {
     };
   }
 
-  /** Each active coach's current organizers against their capacity. */
+  /** Each active coach's current organizers against their capacity (from the kept coach loads). */
   async coachLoad(manager: EntityManager, f: ReportFilter) {
     const rows = await manager.query<{ coach: string; organizers: number; capacity: number }[]>(
-      `SELECT u.display_name AS coach, u.coach_capacity AS capacity,
-              (SELECT count(*)::int FROM coach_assignments a WHERE a.coach_id = u.id AND a.ended_at IS NULL) AS organizers
-         FROM users u
-        WHERE u.role = 'coach' AND u.active AND ($1::uuid IS NULL OR u.chapter_id = $1)
-        ORDER BY organizers DESC, u.display_name LIMIT 100`,
+      `SELECT display_name AS coach, capacity, active AS organizers FROM coach_loads
+        WHERE ($1::uuid IS NULL OR chapter_id = $1)
+        ORDER BY active DESC, display_name LIMIT 100`,
       [f.chapterId],
     );
     return rows.map((r) => ({ ...r, load: rate(r.organizers, r.capacity) }));
@@ -247,30 +232,14 @@ export class ReportsService {
     };
   }
 
-  /** Certificates issued, revoked and verified per week, for the population's holders. */
+  /** Certificates issued, revoked and verified per week, for the population's holders (from the report counts). */
   async certificatesPerWeek(manager: EntityManager, f: ReportFilter) {
-    const people = this.population(f);
-    const rows = await manager.query<{ week: string; kind: 'issued' | 'revoked' | 'verified'; n: number }[]>(
-      `WITH people AS (${people.sql})
-       SELECT to_char(date_trunc('week', ce.issued_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS week, 'issued' AS kind, count(*)::int AS n
-         FROM certificates ce JOIN people p ON p.id = ce.user_id
-        WHERE ce.issued_at >= $3 AND ce.issued_at < $4 GROUP BY 1
-       UNION ALL
-       SELECT to_char(date_trunc('week', ce.revoked_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD'), 'revoked', count(*)::int
-         FROM certificates ce JOIN people p ON p.id = ce.user_id
-        WHERE ce.revoked_at >= $3 AND ce.revoked_at < $4 GROUP BY 1
-       UNION ALL
-       SELECT to_char(date_trunc('week', v.day), 'YYYY-MM-DD'), 'verified', sum(v.count)::int
-         FROM certificate_verifications v JOIN certificates ce ON ce.id = v.certificate_id JOIN people p ON p.id = ce.user_id
-        WHERE v.day >= $3::date AND v.day < $4::date GROUP BY 1`,
-      [...people.params, f.from, dayAfter(f.to)],
-    );
-    const get = (week: string, kind: string) => rows.find((r) => r.week === week && r.kind === kind)?.n ?? 0;
+    const counts = await countsPerWeek(manager, f, ['issued', 'revoked', 'verified']);
     return weeksBetween(f.from, f.to).map((week) => ({
       week,
-      issued: get(week, 'issued'),
-      revoked: get(week, 'revoked'),
-      verified: get(week, 'verified'),
+      issued: counts.get(`${week} issued`) ?? 0,
+      revoked: counts.get(`${week} revoked`) ?? 0,
+      verified: counts.get(`${week} verified`) ?? 0,
     }));
   }
 

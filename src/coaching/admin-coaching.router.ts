@@ -10,8 +10,9 @@ import type { AssignmentsService } from './assignments.service';
 import { assignForm, withdrawForm } from './coaching.schemas';
 import type { SubmissionsService } from './submissions.service';
 import type { CurriculumCatalog } from '../curriculum/catalog';
-import { waitingForAnAdmin } from './reviewers';
+import { WAITING_SHOWN, waitingForAnAdmin } from './reviewers';
 import { milestoneInfo } from './view-models';
+import { pagePosition, pagerLinks } from '../web/pager';
 
 interface AdminCoachingDeps {
   dataSource: DataSource;
@@ -34,6 +35,19 @@ export function adminCoachingRouter({
   const tx = <T>(work: Parameters<typeof withTransaction<T>>[1]) => withTransaction(dataSource, work);
   router.use('/admin', requireRole('admin'));
 
+  /** A page of the ranking and its pager links; the form posts back to the same page. */
+  const coachPager = async (req: Request, organizerId: string) => {
+    const position = pagePosition.parse(req.query);
+    const page = await assignments.rankCoaches(manager, req.user, organizerId, position);
+    const here = `/admin/people/${organizerId}/coach`;
+    return {
+      coaches: page.coaches,
+      formAction:
+        position.after || position.before ? `${here}?${new URLSearchParams(position).toString()}` : here,
+      pager: pagerLinks(here, page, position),
+    };
+  };
+
   const assignModel = async (req: Request) => {
     const person = await people.get(manager, req.user, idOf(req));
     const current = await assignments.currentAssignment(manager, person.id);
@@ -43,7 +57,7 @@ export function adminCoachingRouter({
       current: current
         ? { coach: current.coach.displayName, since: current.startedAt.toISOString().slice(0, 10) }
         : null,
-      coaches: await assignments.rankCoaches(manager, req.user, person.id),
+      ...(await coachPager(req, person.id)),
       history: (await assignments.history(manager, person.id)).map((a) => ({
         coach: a.coach?.displayName ?? '',
         from: a.startedAt.toISOString().slice(0, 10),
@@ -68,22 +82,25 @@ export function adminCoachingRouter({
   );
 
   router.get('/admin/coach-requests', async (req, res) => {
-    const requests = await assignments.openRequests(manager, req.user);
+    const position = pagePosition.parse(req.query);
+    const page = await assignments.openRequests(manager, req.user, position);
     const waiting = await waitingForAnAdmin(manager, req.user!);
     res.render('coaching/requests', {
       pageTitle: 'Coach requests',
+      waitingShown: WAITING_SHOWN,
       waiting: waiting.map((w) => ({
         id: w.id,
         name: w.submitterName,
         milestone: milestoneInfo(catalog.current(), w.milestoneId)?.title ?? w.milestoneId,
         since: w.submittedAt.toISOString().slice(0, 10),
       })),
-      requests: requests.map((r) => ({
+      requests: page.requests.map((r) => ({
         organizerId: r.organizerId,
-        name: r.organizer.displayName,
+        name: r.name,
         message: r.message,
         since: r.createdAt.toISOString().slice(0, 10),
       })),
+      pager: pagerLinks('/admin/coach-requests', page, position),
     });
   });
 

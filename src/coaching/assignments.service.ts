@@ -9,83 +9,27 @@ import { mailText } from '../mail/outbox';
 import { uniqueViolation } from '../web/database-errors';
 import { Conflict, NotFound, ValidationFailed } from '../web/errors';
 import { CoachAssignment, CoachRequest } from './coaching.entities';
-
-export interface CoachOption {
-  id: string;
-  displayName: string;
-  chapterName: string | null;
-  sameChapter: boolean;
-  active: number;
-  capacity: number;
-  remaining: number;
-  reviewsWaiting: number;
-  explanation: string;
-}
+import { coachPage, type CoachPage, type PagePosition } from './coach-ranking';
+import { requestPage, type RequestPage } from './request-page';
 
 /** Coach assignment: one active coach per organizer (a partial unique index), history kept. */
 export class AssignmentsService {
   constructor(private readonly baseUrl: string) {}
 
-  /** Coaches ranked for an organizer: same chapter, then remaining capacity, then fewest reviews waiting. */
+  /**
+   * One page of coaches ranked for an organizer (same chapter, then remaining capacity, then fewest
+   * reviews waiting, then name), from the kept coach loads. Throws NotFound or Forbidden.
+   */
   async rankCoaches(
     manager: EntityManager,
     actor: SessionUser | undefined,
     organizerId: string,
-  ): Promise<CoachOption[]> {
+    position: PagePosition = {},
+  ): Promise<CoachPage> {
     const admin = assertAdmin(actor);
     const organizer = await this.findOrganizer(manager, organizerId);
     assertInScope(admin, organizer.chapterId, 'That organizer');
-    const rows = await manager.query<
-      {
-        id: string;
-        display_name: string;
-        chapter_name: string | null;
-        same_chapter: boolean;
-        active: number;
-        capacity: number;
-        waiting: number;
-      }[]
-    >(
-      `SELECT u.id, u.display_name, c.name AS chapter_name, u.coach_capacity AS capacity,
-              (u.chapter_id IS NOT DISTINCT FROM $1::uuid AND u.chapter_id IS NOT NULL) AS same_chapter,
-              (SELECT count(*)::int FROM coach_assignments a WHERE a.coach_id = u.id AND a.ended_at IS NULL) AS active,
-              (SELECT count(*)::int FROM evidence_submissions s
-                 JOIN coach_assignments a ON a.organizer_id = s.organizer_id AND a.ended_at IS NULL
-                WHERE a.coach_id = u.id AND s.status = 'pending') AS waiting
-         FROM users u LEFT JOIN chapters c ON c.id = u.chapter_id
-        WHERE u.role = 'coach' AND u.active AND u.id <> $2`,
-      [organizer.chapterId, organizer.id],
-    );
-    // Only the best-placed coaches are offered (COACH_CHOICES), so the page stays small however many there are.
-    rows.splice(0, rows.length, ...bestPlaced(rows));
-    const options = rows.map((row) => {
-      const remaining = row.capacity - row.active;
-      const parts = [
-        row.same_chapter ? 'same chapter' : 'other chapter',
-        remaining > 0
-          ? `${remaining} of ${row.capacity} places free`
-          : `full (${row.active} of ${row.capacity})`,
-        `${row.waiting} ${row.waiting === 1 ? 'review' : 'reviews'} waiting`,
-      ];
-      return {
-        id: row.id,
-        displayName: row.display_name,
-        chapterName: row.chapter_name,
-        sameChapter: row.same_chapter,
-        active: row.active,
-        capacity: row.capacity,
-        remaining,
-        reviewsWaiting: row.waiting,
-        explanation: parts.join(' · '),
-      };
-    });
-    return options.sort(
-      (a, b) =>
-        Number(b.sameChapter) - Number(a.sameChapter) ||
-        b.remaining - a.remaining ||
-        a.reviewsWaiting - b.reviewsWaiting ||
-        a.displayName.localeCompare(b.displayName),
-    );
+    return coachPage(manager, organizer, position);
   }
 
   private async findOrganizer(manager: EntityManager, organizerId: string): Promise<User> {
@@ -226,42 +170,15 @@ export class AssignmentsService {
     return manager.findOne(CoachRequest, { where: { organizerId, resolvedAt: IsNull() } });
   }
 
-  /** The oldest open coach requests (at most OPEN_REQUESTS_SHOWN), within the admin's scope. */
+  /**
+   * A page of open coach requests within the admin's scope, oldest first, by keyset on (asked at,
+   * id): `after` / `before` come from the page's own links; stable while new requests arrive.
+   */
   async openRequests(
     manager: EntityManager,
     actor: SessionUser | undefined,
-  ): Promise<(CoachRequest & { organizer: User })[]> {
-    const scope = scopeOf(assertAdmin(actor));
-    return (await manager.find(CoachRequest, {
-      where: { resolvedAt: IsNull(), ...(scope && { organizer: { chapterId: scope } }) },
-      relations: { organizer: true },
-      order: { createdAt: 'ASC', id: 'ASC' },
-      take: OPEN_REQUESTS_SHOWN,
-    })) as (CoachRequest & { organizer: User })[];
+    position: PagePosition = {},
+  ): Promise<RequestPage> {
+    return requestPage(manager, scopeOf(assertAdmin(actor)), position);
   }
-}
-
-/** Coaches offered when assigning one: the best placed, not every coach of the academy. */
-export const COACH_CHOICES = 50;
-/** Open coach requests listed at once, oldest first (each one answered makes room for the next). */
-export const OPEN_REQUESTS_SHOWN = 200;
-
-function bestPlaced<
-  R extends {
-    same_chapter: boolean;
-    capacity: number;
-    active: number;
-    waiting: number;
-    display_name: string;
-  },
->(rows: R[]): R[] {
-  return [...rows]
-    .sort(
-      (a, b) =>
-        Number(b.same_chapter) - Number(a.same_chapter) ||
-        b.capacity - b.active - (a.capacity - a.active) ||
-        a.waiting - b.waiting ||
-        a.display_name.localeCompare(b.display_name),
-    )
-    .slice(0, COACH_CHOICES);
 }

@@ -6,6 +6,7 @@ import {
   Index,
   JoinColumn,
   ManyToOne,
+  PrimaryColumn,
   PrimaryGeneratedColumn,
 } from 'typeorm';
 import { User } from '../accounts/user.entity';
@@ -238,4 +239,34 @@ export class CoachSession {
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
+}
+
+/**
+ * An active coach's load for the coach ranking: organizers assigned now and their evidence waiting
+ * for review, with the coach's chapter, name and capacity. Kept by database triggers in the same
+ * transaction as the change (see the CoachLoads migration); never written by the app.
+ */
+@Entity('coach_loads')
+export class CoachLoad {
+  @PrimaryColumn({ name: 'coach_id', type: 'uuid' })
+  coachId!: string;
+
+  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'coach_id' })
+  coach?: User;
+
+  @Column({ name: 'chapter_id', type: 'uuid', nullable: true })
+  chapterId!: string | null;
+
+  @Column({ name: 'display_name', type: 'text' })
+  displayName!: string;
+
+  @Column({ type: 'integer' })
+  capacity!: number;
+
+  @Column({ type: 'integer' })
+  active!: number;
+
+  @Column({ type: 'integer' })
+  waiting!: number;
 }

@@ -43,9 +43,12 @@ export interface WaitingEvidence {
   submitterName: string;
 }
 
+/** Evidence waiting for an admin listed at once, oldest first. */
+export const WAITING_SHOWN = 100;
+
 /**
  * Evidence waiting for review from people without a coach (admins, coaches, organizers not yet
- * assigned), that `admin` may review: in their scope and never their own; oldest first.
+ * assigned), that `admin` may review: in their scope and never their own; the oldest WAITING_SHOWN.
  */
 export async function waitingForAnAdmin(
   manager: EntityManager,

@@ -1,5 +1,6 @@
 import { Chapter } from '../accounts/chapter.entity';
 import { PersonProgress, TrackProgress } from '../admin/progress-summary.entities';
+import { ReportCount, ReportReview } from '../admin/report-aggregate.entities';
 import { Cohort } from '../accounts/cohort.entity';
 import { Invite } from '../accounts/invite.entity';
 import { PasswordReset, SetupToken } from '../accounts/one-time-token.entities';
@@ -7,6 +8,7 @@ import { User } from '../accounts/user.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
 import {
   CoachAssignment,
+  CoachLoad,
   CoachRequest,
   CoachSession,
   EvidenceSubmission,
@@ -63,6 +65,7 @@ export const entities = [
   CurriculumSearchEntry,
   CurriculumIndexState,
   CoachAssignment,
+  CoachLoad,
   CoachRequest,
   EvidenceSubmission,
   SubmissionReview,
@@ -82,6 +85,8 @@ export const entities = [
   EvidenceAttachment,
   PersonProgress,
   TrackProgress,
+  ReportCount,
+  ReportReview,
   Circle,
   CircleMember,
   CirclePost,

@@ -15,9 +15,8 @@ export function navigationFor(user: SessionUser | undefined): NavLink[] {
   if (!user)
     return [
       ...links,
-      { href: '/verify', label: 'Verify a certificate' },
-      { href: '/join', label: 'Join or start a group' },
       { href: '/chapters', label: 'Chapters' },
+      { href: '/join', label: 'Join or start a group' },
       { href: '/verify', label: 'Verify a certificate' },
     ];
   if (user.role === 'organizer') links.push({ href: '/me', label: 'Your progress' });
