@@ -18,7 +18,8 @@ export function navigationFor(user: SessionUser | undefined): NavLink[] {
       { href: '/verify', label: 'Verify a certificate' },
       { href: '/join', label: 'Join or start a group' },
       { href: '/chapters', label: 'Chapters' },
-      { href: '/verify', label: 'Verify a certificate' },
+      { href: '/opportunities', label: 'Opportunities' },
+      { href: '/people/listed', label: 'Find people' },
     ];
   if (user.role === 'organizer') links.push({ href: '/me', label: 'Your progress' });
   links.push({
