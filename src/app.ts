@@ -84,6 +84,7 @@ import { FellowshipReport } from './circles/fellowship-report';
 import { createDoorsRouter } from './doors';
 import { createGatheringsRouter, gatheringFeedSource } from './gatherings';
 import { createDirectoryRouters, PUBLIC_DIRECTORY_PATHS } from './directory';
+import { chapterPageSlots } from './directory/slot-sources';
 import { createProjectsRouters } from './projects';
 import { ALL_SIDES_MEASURES } from './projects/all-sides';
 import { allSidesRouter } from './admin/all-sides.router';
@@ -246,7 +247,7 @@ export function createApp({
     ),
   );
   // The public chapter directory, chapter pages and story feeds (and the chapter page editor).
-  const directory = createDirectoryRouters(dataSource, config, feed);
+  const directory = createDirectoryRouters(dataSource, config, feed, chapterPageSlots(dataSource.manager));
   app.use(onlyFor(/^\/(chapters|admin\/chapters\/[^/]+\/page$)/, directory.publicRouter));
   app.use(
     curriculumRouter({

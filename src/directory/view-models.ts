@@ -129,6 +129,7 @@ export function chapterPageView(
     })),
     projects: slots.projects ?? [],
     talent: slots.talent ?? [],
+    opportunitiesUrl: `/opportunities?${new URLSearchParams({ chapterId: chapter.chapterId }).toString()}`,
   };
 }
 

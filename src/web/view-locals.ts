@@ -16,6 +16,8 @@ export function navigationFor(user: SessionUser | undefined): NavLink[] {
     return [
       ...links,
       { href: '/chapters', label: 'Chapters' },
+      { href: '/opportunities', label: 'Opportunities' },
+      { href: '/people/listed', label: 'Find people' },
       { href: '/join', label: 'Join or start a group' },
       { href: '/verify', label: 'Verify a certificate' },
     ];

@@ -1,5 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { Circle } from '../../src/circles/circle.entities';
+import { CirclePost, CircleReply } from '../../src/circles/post.entities';
+import { chapterWithCohort } from '../circles/helpers';
 import { createChapter, createUser } from '../helpers/factories';
 import {
   checkAccessibility,
@@ -100,5 +102,97 @@ describe('circles in a real browser (axe on every page)', () => {
     await host.goto('/circles/moderation');
     await mainOf(host).getByText('Testing the queue').waitFor();
     await checkAccessibility(host, 'moderation-queue');
+  });
+  it('two organizers of one cohort: an ask about a module is answered, and a reported reply is hidden by a host', async () => {
+    const manager = running.t.dataSource.manager;
+    const { chapter, cohort, cohortCircle } = await chapterWithCohort(running.t.dataSource);
+    const asker = await createUser(manager, {
+      displayName: 'Mo Moduleasker',
+      chapterId: chapter.id,
+      cohortId: cohort.id,
+    });
+    const peer = await createUser(manager, {
+      displayName: 'Pia Peer',
+      chapterId: chapter.id,
+      cohortId: cohort.id,
+    });
+    const coach = await createUser(manager, {
+      role: 'coach',
+      displayName: 'Hana Host',
+      chapterId: chapter.id,
+    });
+
+    const page = await pages.newPage();
+    await signInAs(page, asker.email);
+    await page.goto(`/circles/${cohortCircle.id}`);
+    await mainOf(page).getByRole('link', { name: 'Ask for help' }).click();
+    await page.getByRole('button', { name: 'I accept the code of conduct' }).click();
+    await page.getByLabel('Title').fill('Stuck on the first module');
+    await page.getByLabel('Text (Markdown)').fill('How did you run your first listening session?');
+    await page.locator('#field-link').selectOption({ index: 1 });
+    await page.getByRole('button', { name: 'Post' }).click();
+    await h1Of(page, 'Stuck on the first module').waitFor();
+    const post = await manager.findOneByOrFail(CirclePost, { title: 'Stuck on the first module' });
+    expect(post.circleId).toBe(cohortCircle.id);
+    expect(post.moduleId).not.toBeNull();
+    expect(post.kind).toBe('ask');
+
+    const other = await pages.newPage();
+    await signInAs(other, peer.email);
+    await other.goto('/circles/conduct');
+    await other.getByRole('button', { name: 'I accept the code of conduct' }).click();
+    await other.goto(`/circles/posts/${post.id}`);
+    await other.getByLabel('Your reply (Markdown)').fill('Start with five neighbours and one question.');
+    await other.getByRole('button', { name: 'Reply', exact: true }).click();
+    await mainOf(other).getByText('Start with five neighbours and one question.').waitFor();
+    await other.getByLabel('Your reply (Markdown)').fill('Buy cheap followers at spam.example');
+    await other.getByRole('button', { name: 'Reply', exact: true }).click();
+    await mainOf(other).getByText('Buy cheap followers at spam.example').waitFor();
+    const good = await manager.findOneByOrFail(CircleReply, {
+      postId: post.id,
+      body: 'Start with five neighbours and one question.',
+    });
+    const bad = await manager.findOneByOrFail(CircleReply, {
+      postId: post.id,
+      body: 'Buy cheap followers at spam.example',
+    });
+
+    await page.reload();
+    await page
+      .locator(`#reply-${good.id}`)
+      .getByRole('button', { name: /Mark as the answer/ })
+      .click();
+    await mainOf(page).getByText('this answered the ask').waitFor();
+    expect((await manager.findOneByOrFail(CirclePost, { id: post.id })).answerReplyId).toBe(good.id);
+    await page.locator('summary', { hasText: 'Report reply by Pia Peer' }).nth(1).click();
+    await page.locator(`#report-${bad.id}`).fill('Spam');
+    await page
+      .locator(`form[action="/circles/replies/${bad.id}/report"]`)
+      .getByRole('button', { name: 'Report' })
+      .click();
+
+    const host = await pages.newPage();
+    await signInAs(host, coach.email);
+    await host.goto('/circles/moderation');
+    await mainOf(host).getByText('Spam', { exact: true }).waitFor();
+    await mainOf(host).getByRole('link', { name: 'Stuck on the first module' }).click();
+    await host.locator('summary', { hasText: 'Hide reply by Pia Peer' }).nth(1).click();
+    await host.locator(`#hide-${bad.id}`).fill('Advertising is not allowed here.');
+    await host
+      .locator(`form[action="/circles/replies/${bad.id}/hide"]`)
+      .getByRole('button', { name: 'Hide' })
+      .click();
+    await mainOf(host).getByText('Hidden. The author sees your reason.').waitFor();
+    await checkAccessibility(host, 'reply-hidden');
+
+    await other.reload();
+    await mainOf(other).getByText('Advertising is not allowed here.', { exact: false }).waitFor();
+    await page.reload();
+    await h1Of(page, 'Stuck on the first module').waitFor();
+    expect(await mainOf(page).getByText('Buy cheap followers at spam.example').count()).toBe(0);
+    expect((await manager.findOneByOrFail(CircleReply, { id: bad.id })).hiddenAt).not.toBeNull();
+    await checkAccessibility(page, 'ask-with-hidden-reply');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await checkAccessibility(page, 'ask-with-hidden-reply-phone');
   });
 });
