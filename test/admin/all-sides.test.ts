@@ -1,6 +1,8 @@
 import type { User } from '../../src/accounts/user.entity';
 import { Certificate } from '../../src/certificates/certificate.entities';
+import { LEARNER_MEASURES } from '../../src/admin/learner-measures';
 import { ALL_SIDES_MEASURES } from '../../src/projects/all-sides';
+import { PROJECT_MEASURES } from '../../src/projects/measures';
 import { ProjectVolunteer } from '../../src/projects/project.entities';
 import { certificateKit } from '../certificates/kit';
 import { startTestApp, type TestApp } from '../helpers/app';
@@ -136,12 +138,15 @@ describe('from all sides report', () => {
     const rows = parseCsv(csv.text);
     const keys = ALL_SIDES_MEASURES.map((m) => m.key);
     expect(Object.keys(rows[0])).toEqual(['chapter', 'period', 'period_start', 'period_end', ...keys]);
+    // The projects' and learners' figures are recomputed here; circles', gatherings' and the doors'
+    // figures have their own recomputation tests next to their features.
+    const recomputed = [...PROJECT_MEASURES, ...LEARNER_MEASURES].map((m) => m.key);
     for (const chapter of [a.chapter, b.chapter])
       for (const month of MONTHS) {
         const row = rows.find((r) => r.chapter === chapter.name && r.period === month.label);
         expect(row).toBeDefined();
         const expected = await recompute(chapter.id, month.start, month.end);
-        expect(Object.fromEntries(keys.map((k) => [k, Number(row![k])]))).toEqual(expected);
+        expect(Object.fromEntries(recomputed.map((k) => [k, Number(row![k])]))).toEqual(expected);
       }
     // Spelled out once, so the recomputation itself is checked too.
     const aFeb = rows.find((r) => r.chapter === a.chapter.name && r.period === '2025-02')!;

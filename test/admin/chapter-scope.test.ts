@@ -2,6 +2,7 @@ import type { Response } from 'supertest';
 import { Cohort } from '../../src/accounts/cohort.entity';
 import type { User } from '../../src/accounts/user.entity';
 import { Certificate } from '../../src/certificates/certificate.entities';
+import { JoinRequest, PartnerRequest } from '../../src/doors/door.entities';
 import { CoachRequest, EvidenceSubmission } from '../../src/coaching/coaching.entities';
 import { WorkshopsService } from '../../src/workshops/workshops.service';
 import { certificateKit } from '../certificates/kit';
@@ -20,6 +21,9 @@ type Records = {
   cohortId: string;
   /** A story in the chapter's circle, waiting for a chapter admin to publish it. */
   storyId: string;
+  /** A confirmed join request and a confirmed partner request routed to the chapter. */
+  joinRequestId: string;
+  partnerRequestId: string;
 };
 
 /**
@@ -90,7 +94,36 @@ describe('chapter-scoped admins', () => {
        VALUES ($1, $2, 'pending', now(), $3)`,
       [story.id, chapter.id, organizer.id],
     );
+    const expires = new Date(Date.now() + 48 * 3_600_000);
+    const join = await db().save(
+      db().create(JoinRequest, {
+        name: `${name} joiner`,
+        email: `${name.replace(/\W/g, '').toLowerCase()}-joiner@example.org`,
+        stateCode: 'MA',
+        intent: 'join',
+        note: '',
+        confirmExpiresAt: expires,
+        confirmedAt: new Date(),
+        chapterId: chapter.id,
+      }),
+    );
+    const partner = await db().save(
+      db().create(PartnerRequest, {
+        organisation: `${name} partner org`,
+        contactName: 'Pat Partner',
+        contactEmail: `${name.replace(/\W/g, '').toLowerCase()}-partner@example.org`,
+        kind: 'nonprofit',
+        need: 'Advice on a form.',
+        confirmExpiresAt: expires,
+        confirmedAt: new Date(),
+        chapterId: chapter.id,
+        status: 'new',
+        statusTokenHash: `status-hash-${name}`,
+      }),
+    );
     return {
+      joinRequestId: join.id,
+      partnerRequestId: partner.id,
       storyId: story.id,
       chapterId: chapter.id,
       organizer,
@@ -120,6 +153,14 @@ describe('chapter-scoped admins', () => {
   const notListing = (r: Response) => {
     expect(r.status).toBe(200);
     expect(r.text).not.toContain('Chapter Alpha');
+  };
+  /** The row of chapter A's record, the same after the refused request as before it. */
+  const unchanged = async (table: string, id: string, act: () => Promise<void>) => {
+    const row = () =>
+      db().query<{ row: unknown }[]>(`SELECT row_to_json(r) AS row FROM ${table} r WHERE id = $1`, [id]);
+    const before = await row();
+    await act();
+    expect(await row()).toEqual(before);
   };
   const get = (url: string) => scoped.get(url);
   const post = (url: string, fields: Record<string, string> = {}) => postForm(scoped, url, fields);
@@ -175,6 +216,52 @@ describe('chapter-scoped admins', () => {
       ).toHaveLength(0);
     },
     'GET /admin/stories': async () => notListing(await get('/admin/stories')),
+    'GET /admin/requests': async () => notListing(await get('/admin/requests')),
+    'GET /admin/requests/:id': async () => hidden(await get(`/admin/requests/${a.joinRequestId}`)),
+    'POST /admin/requests/:id/invite': async () =>
+      unchanged('join_requests', a.joinRequestId, async () =>
+        hidden(await post(`/admin/requests/${a.joinRequestId}/invite`)),
+      ),
+    'POST /admin/requests/:id/reply': async () =>
+      unchanged('join_requests', a.joinRequestId, async () =>
+        hidden(await post(`/admin/requests/${a.joinRequestId}/reply`, { body: 'Hello there.' })),
+      ),
+    'POST /admin/requests/:id/close': async () =>
+      unchanged('join_requests', a.joinRequestId, async () =>
+        hidden(await post(`/admin/requests/${a.joinRequestId}/close`)),
+      ),
+    'GET /admin/partner-requests': async () => notListing(await get('/admin/partner-requests')),
+    'GET /admin/partner-requests/:id': async () =>
+      hidden(await get(`/admin/partner-requests/${a.partnerRequestId}`)),
+    'POST /admin/partner-requests/:id/move': async () =>
+      unchanged('partner_requests', a.partnerRequestId, async () =>
+        hidden(
+          await post(`/admin/partner-requests/${a.partnerRequestId}/move`, {
+            status: 'talking',
+            noteForPartner: 'x',
+          }),
+        ),
+      ),
+    'POST /admin/partner-requests/:id/status-link': async () =>
+      unchanged('partner_requests', a.partnerRequestId, async () =>
+        hidden(await post(`/admin/partner-requests/${a.partnerRequestId}/status-link`)),
+      ),
+    'POST /admin/partner-requests/:id/status-link/revoke': async () =>
+      unchanged('partner_requests', a.partnerRequestId, async () =>
+        hidden(await post(`/admin/partner-requests/${a.partnerRequestId}/status-link/revoke`)),
+      ),
+    'POST /admin/partner-requests/:id/introductions': async () => {
+      hidden(
+        await post(`/admin/partner-requests/${a.partnerRequestId}/introductions`, { userId: a.organizer.id }),
+      );
+      expect(
+        await db().query('SELECT 1 FROM introductions WHERE request_id = $1', [a.partnerRequestId]),
+      ).toHaveLength(0);
+    },
+    'GET /admin/reports/all-sides': async () =>
+      notListing(await get(`/admin/reports/all-sides?chapterId=${a.chapterId}`)),
+    'GET /admin/reports/all-sides.csv': async () =>
+      notListing(await get(`/admin/reports/all-sides.csv?chapterId=${a.chapterId}`)),
     'POST /admin/stories/:id/approve': async () => {
       hidden(await post(`/admin/stories/${a.storyId}/approve`, { version: new Date().toISOString() }));
       const [row] = await db().query<{ request_state: string }[]>(

@@ -6,7 +6,7 @@ import { anonymousAgent, postForm, signedInAgent, type Agent } from '../helpers/
 import { QueryCounter } from '../helpers/query-counter';
 import { acceptConduct, chapterWithCohort, createPost, postIdFrom } from './helpers';
 
-const TRACK = 'civic-tech-organizer';
+const TRACK = 'civic-tech-host';
 const MODULE = 'people-first';
 const MILESTONE = 'people-first-listening-tour';
 const modulePage = `/tracks/${TRACK}/${MODULE}`;
