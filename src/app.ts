@@ -80,7 +80,6 @@ import { unreadCountLocals } from './notifications/unread-count';
 import { createCirclesRouter, modulePeers } from './circles';
 import { AskEscalations } from './circles/ask-escalations';
 import { FellowshipReport } from './circles/fellowship-report';
-import { createCirclesRouter } from './circles';
 import { createDoorsRouter } from './doors';
 
 export interface AppDeps {
@@ -312,7 +311,8 @@ export function createApp({
     createCirclesRouter(dataSource, pool, config.curriculumDir, {
       curriculum: () => catalog.current(),
       baseUrl: config.baseUrl,
-  app.use(createCirclesRouter(dataSource, pool, config.curriculumDir));
+    }),
+  );
   app.use(
     createDoorsRouter({
       dataSource,
