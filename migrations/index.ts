@@ -31,6 +31,7 @@ import { ChapterPlacesAndNoticeKinds1795889000000 } from './1795889000000-Chapte
 import { CircleTalk1795890100000 } from './1795890100000-CircleTalk';
 import { CircleCare1795890200000 } from './1795890200000-CircleCare';
 import { Doors1795890500000 } from './1795890500000-Doors';
+import { CirclePageNotices1795890900000 } from './1795890900000-CirclePageNotices';
 
 export const migrations: (new () => MigrationInterface)[] = [
   Accounts1795856333076,
@@ -64,4 +65,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   CircleTalk1795890100000,
   CircleCare1795890200000,
   Doors1795890500000,
+  CirclePageNotices1795890900000,
 ];

@@ -308,10 +308,13 @@ export function createApp({
   );
   app.use(notificationsRouter({ dataSource, notifications }));
   app.use(
-    createCirclesRouter(dataSource, pool, config.curriculumDir, {
-      curriculum: () => catalog.current(),
-      baseUrl: config.baseUrl,
-    }),
+    createCirclesRouter(
+      dataSource,
+      pool,
+      config.curriculumDir,
+      { curriculum: () => catalog.current(), baseUrl: config.baseUrl },
+      { feed, enabled: () => app.enabled('view cache') },
+    ),
   );
   app.use(
     createDoorsRouter({
