@@ -94,7 +94,7 @@ export class FirstPageCache {
   private readonly cache: SharedCache<SharedFirstPage>;
 
   constructor(
-    feed: ChangeFeed,
+    private readonly feed: ChangeFeed,
     private readonly enabled: () => boolean,
     options: { max?: number; ttlMs?: number } = {},
   ) {
@@ -104,10 +104,16 @@ export class FirstPageCache {
     });
   }
 
-  /** The circle's shared first page, from memory when allowed and fresh. */
-  async get(manager: EntityManager, circleId: string, size: number): Promise<SharedFirstPage> {
-    const load = () => loadSharedFirstPage(manager, circleId, size);
-    if (!this.enabled()) return load();
-    return this.cache.get(`${circleId}:${size}`, load, (page) => page.complete);
+  /**
+   * The circle's shared first page, from memory or loaded into it; undefined when the cache is off
+   * or the change feed is not live (then the caller's single per-reader query is cheaper).
+   */
+  async get(manager: EntityManager, circleId: string, size: number): Promise<SharedFirstPage | undefined> {
+    if (!this.enabled() || !this.feed.live) return undefined;
+    return this.cache.get(
+      `${circleId}:${size}`,
+      () => loadSharedFirstPage(manager, circleId, size),
+      (page) => page.complete,
+    );
   }
 }

@@ -86,7 +86,7 @@ export class PostsService {
   ): Promise<{ posts: PostSummary[]; next: Cursor | null }> {
     if (!cursor && this.firstPages) {
       const shared = await this.firstPages.get(manager, access.id, PAGE_SIZE);
-      if (shared.complete) return pageOf(firstPageFor(shared, actor.id, access.host, PAGE_SIZE));
+      if (shared?.complete) return pageOf(firstPageFor(shared, actor.id, access.host, PAGE_SIZE));
     }
     const params: unknown[] = [access.id, actor.id, access.host, PAGE_SIZE + 1];
     let after = '';
