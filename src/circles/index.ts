@@ -44,7 +44,7 @@ export function createCirclesRouter(
   talk?: CirclesTalkDeps,
   caching?: { feed: ChangeFeed; enabled: () => boolean },
 ): Router {
-  const circles = new CirclesService();
+  const circles = new CirclesService(caching);
   const limiter = new AttemptLimiter(pool, {
     prefix: 'circle-post',
     ...POSTING_LIMIT,

@@ -1,4 +1,5 @@
-import type { User } from '../../src/accounts/user.entity';
+import { User } from '../../src/accounts/user.entity';
+import { Circle } from '../../src/circles/circle.entities';
 import { firstPageFor, type SharedFirstPage } from '../../src/circles/first-page-cache';
 import { CirclePost, CircleReply, PostMeToo } from '../../src/circles/post.entities';
 import type { PostSummary } from '../../src/circles/posts.service';
@@ -66,6 +67,8 @@ describe('cached circle first page', () => {
     const again = await readerAgent.get(`/circles/${circleId}`);
     expect(again.text).toContain('Older story 24');
     expect(counter.queries.filter((q) => q.includes('FROM circle_posts p'))).toEqual([]);
+    // The membership check is cached too (per person and circle).
+    expect(counter.queries.filter((q) => q.includes('FROM circles c'))).toEqual([]);
     const older = /href="(\/circles\/[^"]+\?after=[^"]+)"/.exec(again.text)![1].replace(/&amp;/g, '&');
     const next = await readerAgent.get(older);
     expect(next.text).toContain('Older story 0');
@@ -141,6 +144,25 @@ describe('cached circle first page', () => {
     expect(two).not.toContain('Older story');
     expect((await otherAgent.get(`/circles/${circleId}`)).status).toBe(404);
     expect((await readerAgent.get(`/circles/${otherCircleId}`)).status).toBe(404);
+  });
+
+  it("follows a member's move to another chapter, made elsewhere, by the change notice", async () => {
+    const two = await db().findOneByOrFail(Circle, { id: otherCircleId });
+    expect((await readerAgent.get(`/circles/${circleId}`)).status).toBe(200);
+    expect((await readerAgent.get(`/circles/${otherCircleId}`)).status).toBe(404);
+    await db().update(User, { id: reader.id }, { chapterId: two.chapterId });
+    expect((await db().findOneByOrFail(User, { id: reader.id })).chapterId).toBe(two.chapterId);
+    const until = Date.now() + 5_000;
+    let statuses: number[] = [];
+    while (Date.now() < until) {
+      statuses = [
+        (await readerAgent.get(`/circles/${circleId}`)).status,
+        (await readerAgent.get(`/circles/${otherCircleId}`)).status,
+      ];
+      if (statuses[0] === 404 && statuses[1] === 200) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(statuses).toEqual([404, 200]);
   });
 });
 
