@@ -36,6 +36,7 @@ import { Gatherings1795890300000 } from './1795890300000-Gatherings';
 import { ChapterDirectoryAndStories1795890400000 } from './1795890400000-ChapterDirectoryAndStories';
 import { Doors1795890500000 } from './1795890500000-Doors';
 import { Projects1795890600000 } from './1795890600000-Projects';
+import { CirclePageNotices1795890900000 } from './1795890900000-CirclePageNotices';
 import { DirectorySlotsNotify1795891000000 } from './1795891000000-DirectorySlotsNotify';
 
 export const migrations: (new () => MigrationInterface)[] = [
@@ -75,5 +76,6 @@ export const migrations: (new () => MigrationInterface)[] = [
   ChapterDirectoryAndStories1795890400000,
   Doors1795890500000,
   Projects1795890600000,
+  CirclePageNotices1795890900000,
   DirectorySlotsNotify1795891000000,
 ];

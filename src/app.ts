@@ -319,10 +319,13 @@ export function createApp({
   // Reads a story's publication state for the post page, then passes on: before the circles router.
   app.use(directory.storiesRouter);
   app.use(
-    createCirclesRouter(dataSource, pool, config.curriculumDir, {
-      curriculum: () => catalog.current(),
-      baseUrl: config.baseUrl,
-    }),
+    createCirclesRouter(
+      dataSource,
+      pool,
+      config.curriculumDir,
+      { curriculum: () => catalog.current(), baseUrl: config.baseUrl },
+      { feed, enabled: () => app.enabled('view cache') },
+    ),
   );
   app.use(
     createDoorsRouter({

@@ -5,6 +5,10 @@ import { recordAudit } from '../audit/audit';
 import { NotFound, ValidationFailed } from '../web/errors';
 import { Circle, CircleMember, type CircleKind } from './circle.entities';
 import { canSee, isHost, type CircleAccessFacts } from './circles.policy';
+import { SharedCache, type ChangeFeed } from '../db/change-feed';
+
+/** Change notices for what decides who belongs to a circle (migration CirclePageNotices). */
+export const CIRCLE_ACCESS_TOPIC = 'circle_access';
 
 export interface CircleAccess extends CircleAccessFacts {
   id: string;
@@ -51,6 +55,18 @@ function toAccess(actor: SessionUser, row: AccessRow): CircleAccess {
 }
 
 export class CirclesService {
+  private readonly accessRows?: SharedCache<AccessRow | null>;
+
+  /**
+   * With `caching`, each process keeps the circle row and whether the person belongs to it per
+   * (person, circle), emptied by `circle_access` notices (circles, circle_members, cohorts, people's
+   * chapter, cohort and active flag), on writes, and after a minute; hosting is decided per request.
+   */
+  constructor(private readonly caching?: { feed: ChangeFeed; enabled: () => boolean }) {
+    if (caching)
+      this.accessRows = new SharedCache(caching.feed, CIRCLE_ACCESS_TOPIC, { max: 20_000, ttlMs: 60_000 });
+  }
+
   /** The circle as `actor` may see it; NotFound when it does not exist or they may not see it. */
   async access(
     manager: EntityManager,
@@ -58,8 +74,14 @@ export class CirclesService {
     circleId: string,
   ): Promise<CircleAccess> {
     const person = assertSignedIn(actor);
-    const rows = await manager.query<AccessRow[]>(`${ACCESS_SELECT} WHERE c.id = $2`, [person.id, circleId]);
-    const access = rows[0] && toAccess(person, rows[0]);
+    const load = async () =>
+      (await manager.query<AccessRow[]>(`${ACCESS_SELECT} WHERE c.id = $2`, [person.id, circleId]))[0] ??
+      null;
+    const row =
+      this.accessRows && this.caching?.enabled()
+        ? await this.accessRows.get(`${person.id}:${circleId}`, load)
+        : await load();
+    const access = row && toAccess(person, row);
     if (!access || !canSee(person, access)) throw new NotFound('That circle does not exist.');
     return access;
   }

@@ -21,6 +21,8 @@ import { RepliesService } from './replies.service';
 import { CircleSearchService, PEERS_SIZE } from './search.service';
 import { talkRouter } from './talk.router';
 import { foundView } from './talk.view-models';
+import type { ChangeFeed } from '../db/change-feed';
+import { FirstPageCache } from './first-page-cache';
 
 /** Posts and replies one person may write: 10 in 10 minutes, across every app process. */
 export const POSTING_LIMIT = { attempts: 10, windowSeconds: 600 } as const;
@@ -31,14 +33,18 @@ export interface CirclesTalkDeps {
   baseUrl: string;
 }
 
-/** Wires the circles feature: services, the shared posting limit and the code of conduct file. */
+/**
+ * Wires the circles feature: services, the shared posting limit, the code of conduct file and
+ * (with `caching`) the per-process cache of each circle's first page.
+ */
 export function createCirclesRouter(
   dataSource: DataSource,
   pool: Pool,
   curriculumDir: string,
   talk?: CirclesTalkDeps,
+  caching?: { feed: ChangeFeed; enabled: () => boolean },
 ): Router {
-  const circles = new CirclesService();
+  const circles = new CirclesService(caching);
   const limiter = new AttemptLimiter(pool, {
     prefix: 'circle-post',
     ...POSTING_LIMIT,
@@ -50,6 +56,7 @@ export function createCirclesRouter(
     circles,
     limiter,
     talk && mentions && { curriculum: talk.curriculum, mentions },
+    caching && new FirstPageCache(caching.feed, caching.enabled),
   );
   const moderation = new ModerationService(posts);
   const conductFile = path.join(curriculumDir, 'code-of-conduct.md');

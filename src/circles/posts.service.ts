@@ -9,6 +9,7 @@ import { ConductAcceptance, CircleRevision } from './safety.entities';
 import type { Curriculum } from '../curriculum/curriculum.types';
 import { NO_LINK, parseLink } from './curriculum-links';
 import type { MentionsService } from './mentions';
+import { firstPageFor, type FirstPageCache } from './first-page-cache';
 
 /** What posts need from the curriculum links and @mentions (absent: neither is recorded). */
 export interface PostsTalk {
@@ -56,20 +57,37 @@ export interface Cursor {
   id: string;
 }
 
+/** A page from up to PAGE_SIZE + 1 posts, newest first: the extra one only says there is a next page. */
+function pageOf(rows: PostSummary[]): { posts: PostSummary[]; next: Cursor | null } {
+  const posts = rows.slice(0, PAGE_SIZE);
+  const last = posts.at(-1);
+  const next =
+    rows.length > PAGE_SIZE && last ? { createdAt: last.createdAt.toISOString(), id: last.id } : null;
+  return { posts, next };
+}
+
 export class PostsService {
   constructor(
     private readonly circles: CirclesService,
     private readonly postingLimit: AttemptLimiter,
     private readonly talk?: PostsTalk,
+    private readonly firstPages?: FirstPageCache,
   ) {}
 
-  /** One page of a circle's posts, newest first, after `cursor`; a constant number of queries. */
+  /**
+   * One page of a circle's posts, newest first, after `cursor`; a constant number of queries. The
+   * first page comes from the shared first-page cache when there is one (hidden posts picked per reader).
+   */
   async page(
     manager: EntityManager,
     actor: SessionUser,
     access: CircleAccess,
     cursor: Cursor | null,
   ): Promise<{ posts: PostSummary[]; next: Cursor | null }> {
+    if (!cursor && this.firstPages) {
+      const shared = await this.firstPages.get(manager, access.id, PAGE_SIZE);
+      if (shared?.complete) return pageOf(firstPageFor(shared, actor.id, access.host, PAGE_SIZE));
+    }
     const params: unknown[] = [access.id, actor.id, access.host, PAGE_SIZE + 1];
     let after = '';
     if (cursor) {
@@ -86,14 +104,9 @@ export class PostsService {
        ORDER BY p.created_at DESC, p.id DESC LIMIT $4`,
       params,
     );
-    const posts = rows.slice(0, PAGE_SIZE).map(({ answer_reply_id, ...row }) => ({
-      ...row,
-      answered: answer_reply_id !== null,
-    }));
-    const last = posts.at(-1);
-    const next =
-      rows.length > PAGE_SIZE && last ? { createdAt: last.createdAt.toISOString(), id: last.id } : null;
-    return { posts, next };
+    return pageOf(
+      rows.map(({ answer_reply_id, ...row }) => ({ ...row, answered: answer_reply_id !== null })),
+    );
   }
 
   /** Whether the person has accepted the code of conduct. */
