@@ -186,12 +186,12 @@ describe('journey: from setup to a revoked certificate', () => {
 
   it('4. the organizer registers for a workshop and is marked present, finishing the track', async () => {
     await coach.goto('/workshops/new');
-    await coach.getByLabel('Title').fill(WORKSHOP);
+    await coach.getByLabel('Title', { exact: true }).fill(WORKSHOP);
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-    await coach.getByLabel('Starts').fill(`${tomorrow}T18:00`);
-    await coach.getByLabel('Ends').fill(`${tomorrow}T20:00`);
+    await coach.getByLabel('Starts', { exact: true }).fill(`${tomorrow}T18:00`);
+    await coach.getByLabel('Ends', { exact: true }).fill(`${tomorrow}T20:00`);
     await coach.getByLabel('Time zone').selectOption('UTC');
-    await coach.getByLabel('Seats').fill('12');
+    await coach.getByLabel('Seats', { exact: true }).fill('12');
     await mainOf(coach)
       .getByLabel(/^Attend a practice workshop/)
       .check();

@@ -124,7 +124,7 @@ describe('onboarding in a real browser (axe on every page)', () => {
 
     // 5. The admin signs out through the header button.
     await signOut();
-    expect(await mainNav().getByRole('link', { name: 'People' }).count()).toBe(0);
+    expect(await mainNav().getByRole('link', { name: 'People', exact: true }).count()).toBe(0);
     await checkAccessibility(page, 'signed-out');
 
     // 6. The coach opens the link, picks a name and password, and is signed in.
@@ -139,7 +139,7 @@ describe('onboarding in a real browser (axe on every page)', () => {
     await page.waitForURL((url) => url.pathname === '/coach');
     expect(await status().textContent()).toContain(`Welcome to Organizer Academy, ${COACH.name}.`);
     expect(await header().textContent()).toMatch(new RegExp(`${COACH.name}\\s*coach`));
-    expect(await mainNav().getByRole('link', { name: 'People' }).count()).toBe(0);
+    expect(await mainNav().getByRole('link', { name: 'People', exact: true }).count()).toBe(0);
     await checkAccessibility(page, 'coach-home');
 
     await mainNav().getByRole('link', { name: 'Your account' }).click();

@@ -68,21 +68,21 @@ describe('workshops in a real browser (axe on every page)', () => {
     await h1Of(page, 'New workshop').waitFor();
     await checkAccessibility(page, 'new-form');
 
-    await page.getByLabel('Title').fill(TITLE);
+    await page.getByLabel('Title', { exact: true }).fill(TITLE);
     await page.getByLabel('Description (Markdown)').fill('Bring **a real incident** to practise on.');
-    await page.getByLabel('Starts').fill('2099-03-03T18:00');
-    await page.getByLabel('Ends').fill('2099-03-03T17:00');
+    await page.getByLabel('Starts', { exact: true }).fill('2099-03-03T18:00');
+    await page.getByLabel('Ends', { exact: true }).fill('2099-03-03T17:00');
     await page.getByLabel('Time zone').selectOption('America/New_York');
-    await page.getByLabel('Location').fill('Harbor Library, room 2');
-    await page.getByLabel('Seats').fill('1');
-    await page.getByLabel('Chapter').selectOption({ label: 'Harbor Civic Tech' });
+    await page.getByLabel('Location', { exact: true }).fill('Harbor Library, room 2');
+    await page.getByLabel('Seats', { exact: true }).fill('1');
+    await page.getByLabel('Chapter', { exact: true }).selectOption({ label: 'Harbor Civic Tech' });
     await mainOf(page).getByLabel(MILESTONE_TITLE).check();
     await mainOf(page).getByRole('button', { name: 'Save workshop' }).click();
     await mainOf(page).getByRole('alert').waitFor();
     expect(await mainOf(page).getByRole('alert').textContent()).toContain('The end must be after the start.');
     await checkAccessibility(page, 'new-form-error');
 
-    await page.getByLabel('Ends').fill('2099-03-03T20:00');
+    await page.getByLabel('Ends', { exact: true }).fill('2099-03-03T20:00');
     await mainOf(page).getByRole('button', { name: 'Save workshop' }).click();
     await status(page, 'Workshop scheduled.').waitFor();
     workshopPath = pathOf(page);
