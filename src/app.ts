@@ -259,7 +259,10 @@ export function createApp({
       curriculumDir: config.curriculumDir,
       feed,
       setupWaiting: setupWaitingCheck(dataSource),
-      peers: modulePeers(dataSource, () => catalog.current()),
+      peers: modulePeers(dataSource, () => catalog.current(), {
+        feed,
+        enabled: () => app.enabled('view cache'),
+      }),
     }),
   );
   app.use(accountsRouter({ dataSource, accounts, invites, passport, logger }));

@@ -18,7 +18,8 @@ import { ModerationService } from './moderation.service';
 import { PostsService } from './posts.service';
 import { CircleProfileService } from './profile.service';
 import { RepliesService } from './replies.service';
-import { CircleSearchService, PEERS_SIZE } from './search.service';
+import { CircleSearchService, PEERS_SIZE, type FoundPost } from './search.service';
+import { PeersCache } from './peers-cache';
 import { talkRouter } from './talk.router';
 import { foundView } from './talk.view-models';
 import type { ChangeFeed } from '../db/change-feed';
@@ -89,12 +90,19 @@ export function createCirclesRouter(
 
 /**
  * "Peers on this module" for a module page: the newest few posts from the viewer's circles that
- * link the module or one of its milestones (one query), as the circles/peers view shows them.
+ * link the module or one of its milestones (one query, or none while the reader's list is in
+ * the PeersCache), as the circles/peers view shows them.
  */
-export function modulePeers(dataSource: DataSource, curriculum: () => Curriculum) {
+export function modulePeers(
+  dataSource: DataSource,
+  curriculum: () => Curriculum,
+  caching?: { feed: ChangeFeed; enabled: () => boolean },
+) {
   const search = new CircleSearchService();
+  const cache = caching && new PeersCache<FoundPost[]>(caching.feed, caching.enabled);
   return async (viewer: SessionUser, moduleId: string) => {
-    const found = await search.peers(dataSource.manager, viewer.id, moduleId);
+    const read = () => search.peers(dataSource.manager, viewer.id, moduleId);
+    const found = cache ? await cache.get(viewer.id, moduleId, read) : await read();
     return {
       peers: found.map((p) => foundView(curriculum(), p)),
       moreUrl: `/circles/search?module=${encodeURIComponent(moduleId)}`,

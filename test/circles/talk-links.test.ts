@@ -120,6 +120,35 @@ describe('circles: posts linked to the curriculum, peers on a module, feedback f
     }
   });
 
+  it('keeps each reader’s peers in memory until a post changes anywhere, never showing one reader another’s', async () => {
+    t.app.enable('view cache');
+    try {
+      const title = 'Peers cache: posted from another process';
+      await peerAgent.get(modulePage);
+      await outsiderAgent.get(modulePage);
+      counter.queries = [];
+      const warm = await peerAgent.get(modulePage);
+      expect(warm.status).toBe(200);
+      expect(counter.queries.filter((q) => q.includes('circle_posts'))).toEqual([]);
+      // Written straight to the database, as another app process would: the trigger's notice
+      // (not the time-to-live) empties the cache.
+      await m().query(
+        `INSERT INTO circle_posts (circle_id, author_id, kind, title, body, module_id)
+         VALUES ($1, $2, 'story', $3, 'x', $4)`,
+        [circleId, author.id, title, MODULE],
+      );
+      let seen = false;
+      for (let i = 0; i < 50 && !seen; i += 1) {
+        seen = (await peerAgent.get(modulePage)).text.includes(title);
+        if (!seen) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(seen).toBe(true);
+      expect((await outsiderAgent.get(modulePage)).text).not.toContain(title);
+    } finally {
+      t.app.disable('view cache');
+    }
+  });
+
   it('asks a circle for feedback on a milestone draft, prefilled from the milestone page', async () => {
     const milestonePage = await authorAgent.get(`/me/milestones/${MILESTONE}`);
     expect(milestonePage.text).toContain(`formaction="/circles/ask-feedback/draft?milestone=${MILESTONE}"`);
