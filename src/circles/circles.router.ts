@@ -7,7 +7,7 @@ import { handleForm, parseForm } from '../web/forms';
 import { requireRole, requireSignedIn } from '../web/guards';
 import { idOf } from '../web/params';
 import { formatRange } from '../web/time-zones';
-import { upcomingInCircle } from '../gatherings/gatherings.service';
+import type { UpcomingGatherings } from '../gatherings/upcoming-cache';
 import type { CirclesService } from './circles.service';
 import {
   answerForm,
@@ -37,6 +37,8 @@ interface CirclesRouterDeps {
   mentions?: MentionsService;
   /** The curriculum posts may link (absent: posts link nothing). */
   curriculum?: () => Curriculum;
+  /** Each circle's next gatherings (kept in memory in production). */
+  gatherings: UpcomingGatherings;
 }
 
 export function circlesRouter({
@@ -47,6 +49,7 @@ export function circlesRouter({
   conduct,
   mentions,
   curriculum,
+  gatherings: upcoming,
 }: CirclesRouterDeps): Router {
   const router = Router();
   const manager = dataSource.manager;
@@ -104,7 +107,7 @@ export function circlesRouter({
     const circle = await circles.access(manager, req.user, idOf(req));
     const { after } = pageQuery.parse(req.query);
     const page = await posts.page(manager, req.user!, circle, after ?? null);
-    const gatherings = await upcomingInCircle(manager, circle.id, 5);
+    const gatherings = await upcoming.inCircle(manager, circle.id, 5);
     res.render('circles/show', {
       pageTitle: circle.name,
       circle,

@@ -24,6 +24,7 @@ import { talkRouter } from './talk.router';
 import { foundView } from './talk.view-models';
 import type { ChangeFeed } from '../db/change-feed';
 import { FirstPageCache } from './first-page-cache';
+import { UpcomingGatherings } from '../gatherings/upcoming-cache';
 
 /** Posts and replies one person may write: 10 in 10 minutes, across every app process. */
 export const POSTING_LIMIT = { attempts: 10, windowSeconds: 600 } as const;
@@ -83,6 +84,7 @@ export function createCirclesRouter(
       conduct,
       mentions,
       curriculum: talk?.curriculum,
+      gatherings: new UpcomingGatherings(caching),
     }),
   );
   return router;
