@@ -110,7 +110,7 @@ function milestonesOf(track: CurriculumTrack) {
   );
 }
 
-function planPeople(random: Random, now: number): Plan {
+function planPeople(random: Random, now: number, coachMilestoneCount: number): Plan {
   const chapters = CITIES.slice(0, COUNTS.chapters).map((c, i) => ({
     id: randomUUID(),
     name: `Bench ${pad(i + 1, 2)} · ${c.city}`,
@@ -156,7 +156,7 @@ function planPeople(random: Random, now: number): Plan {
       const pool = coachesPerChapter - (chapter === 0 ? 1 : 0);
       coachId = coaches[first + (local % pool)].id;
     }
-    const attempted = stage === 'certified' ? -1 : stage === 'progress' ? random.int(1, 24) : 0;
+    const attempted = stage === 'certified' ? -1 : stage === 'progress' ? random.int(1, coachMilestoneCount) : 0;
     const stalled = random.chance(0.3);
     const lastDaysAgo = stalled
       ? random.int(31, Math.max(32, ageDays - 5))
@@ -1023,7 +1023,7 @@ async function seed(ctx: SeedContext, log: (line: string) => void): Promise<Reco
     throw new Error(`the curriculum needs the "${CIVIC}" and "${COACH_TRACK}" tracks`);
 
   const passwordHash = await hashPassword(BENCH_PASSWORD);
-  const plan = planPeople(random, now);
+  const plan = planPeople(random, now, milestonesOf(civic).filter((m) => m.kind === 'coach').length);
   const certifiedOrganizers = plan.organizers.filter((o) => o.stage === 'certified');
   const coachHolders: Holder[] = plan.coaches.map((c) => ({ userId: c.id, trackId: COACH_TRACK }));
   const ordered: Holder[] = [
