@@ -18,7 +18,27 @@ export function conductNext(value: unknown): string {
     : '/circles';
 }
 
-export function postView(p: Omit<PostSummary, 'hiddenReason'> & { hiddenReason: string | null }) {
+type PostViewSource = Omit<PostSummary, 'hiddenReason'> & { hiddenReason: string | null };
+export type PostView = ReturnType<typeof makePostView>;
+
+/**
+ * Views of posts already made, by the post object: a circle's cached first page hands the same
+ * (never changed) objects to every reader, so each post's date is formatted once per cache fill,
+ * not once per request. Fresh objects are forgotten with them.
+ */
+const madeViews = new WeakMap<PostViewSource, PostView>();
+
+/** A post as lists show it (kind label, formatted date, counts). */
+export function postView(p: PostViewSource): PostView {
+  let view = madeViews.get(p);
+  if (!view) {
+    view = makePostView(p);
+    madeViews.set(p, view);
+  }
+  return view;
+}
+
+function makePostView(p: PostViewSource) {
   return {
     id: p.id,
     kind: p.kind,
