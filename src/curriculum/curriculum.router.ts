@@ -8,7 +8,7 @@ import { flash } from '../web/flash';
 import { requireRole, requireSignedIn } from '../web/guards';
 import type { CurriculumCatalog } from './catalog';
 import type { CurriculumModule, CurriculumTrack } from './curriculum.types';
-import { anonymousPageCache, pageCacheUsable, readerPageCache, renderToString } from './page-cache';
+import { anonymousPageCache, pageCacheUsable, readerPageCache, renderToString } from '../web/page-cache';
 import type { SessionUser } from '../accounts/session-user';
 import { ASSETS_URL } from './loader';
 import { moduleStateFrom, PROGRESS_TOPIC, type ProgressService, type ReadingRecord } from './progress.service';
@@ -139,6 +139,7 @@ export function curriculumRouter({
     return readerPages.send(res, { key, version: curriculum.version, view, role: user.role }, locals, {
       displayName: user.displayName,
       csrfToken: (res.locals.csrfToken as () => string)(),
+      unreadNotifications: Number(res.locals.unreadNotifications ?? 0),
       peersHtml,
     });
   });

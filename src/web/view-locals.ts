@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { SessionUser } from '../accounts/session-user';
+import { notificationsLinkHtml } from './notifications-link';
 
 interface NavLink {
   href: string;
@@ -82,7 +83,10 @@ function navigationAt(user: SessionUser | undefined, path: string): readonly Cur
   return nav;
 }
 
-/** Values every page needs: who is signed in, the navigation, one-time messages and the CSRF token. */
+/**
+ * Values every page needs: who is signed in, the navigation, one-time messages, the CSRF token and
+ * the notifications link (its count comes from unreadCountLocals).
+ */
 export function viewLocals(csrfToken: (req: Parameters<RequestHandler>[0]) => string): RequestHandler {
   return (req, res, next) => {
     res.locals.currentUser = req.user ? { displayName: req.user.displayName, role: req.user.role } : null;
@@ -90,6 +94,7 @@ export function viewLocals(csrfToken: (req: Parameters<RequestHandler>[0]) => st
     res.locals.flash = req.session?.flash ?? [];
     if (req.session?.flash) delete req.session.flash;
     res.locals.csrfToken = () => csrfToken(req);
+    res.locals.notificationsLink = notificationsLinkHtml;
     res.locals.pageTitle = 'Organizer Academy';
     next();
   };

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import * as markdown from '../../src/curriculum/markdown';
 import { ModuleRead } from '../../src/curriculum/progress.entities';
+import { Notification } from '../../src/notifications/notification.entities';
 import { ProgressService } from '../../src/curriculum/progress.service';
 import { startTestApp, testCatalog, type TestApp } from '../helpers/app';
 import { createUser } from '../helpers/factories';
@@ -85,6 +86,30 @@ describe('curriculum pages', () => {
       const signedIn = await (await signedInAgent(t.app, user.email)).get(`/tracks/${TRACK}/people-first`);
       expect(signedIn.status).toBe(200);
       expect(signedIn.headers.etag).toBeUndefined();
+    } finally {
+      t.app.disable('view cache');
+    }
+  });
+
+  it('puts each reader\'s own unread count into a module page kept for many readers', async () => {
+    t.app.enable('view cache');
+    try {
+      const busy = await createUser(t.dataSource.manager, { displayName: 'Busy Reader' });
+      const quiet = await createUser(t.dataSource.manager, { displayName: 'Quiet Reader' });
+      await t.dataSource.manager.insert(
+        Notification,
+        [1, 2, 3].map((i) => ({ userId: busy.id, kind: 'circles' as const, title: `Notice ${i}`, body: 'b', link: '/circles' })),
+      );
+      const path = `/tracks/${TRACK}/people-first`;
+      const busyPage = await (await signedInAgent(t.app, busy.email)).get(path);
+      const quietPage = await (await signedInAgent(t.app, quiet.email)).get(path);
+      expect(busyPage.text).toContain('aria-label="Notifications, 3 unread"');
+      expect(busyPage.text).toContain('Busy Reader');
+      // Same module, same state: the same cached page, but not the other reader's count or name.
+      expect(quietPage.text).toContain('<a href="/notifications" class="notifications-link">Notifications</a>');
+      expect(quietPage.text).not.toContain('unread');
+      expect(quietPage.text).not.toContain('Busy Reader');
+      expect(quietPage.text).toContain('Quiet Reader');
     } finally {
       t.app.disable('view cache');
     }
