@@ -6,6 +6,7 @@ import { flash } from '../web/flash';
 import { handleForm, parseForm } from '../web/forms';
 import { requireRole, requireSignedIn } from '../web/guards';
 import { idOf } from '../web/params';
+import { identityKey, pageCacheUsable, readerPageCache } from '../web/page-cache';
 import { formatRange } from '../web/time-zones';
 import type { UpcomingGatherings } from '../gatherings/upcoming-cache';
 import type { CirclesService } from './circles.service';
@@ -103,12 +104,18 @@ export function circlesRouter({
     res.redirect(303, conductNext((req.body as { next?: unknown } | undefined)?.next));
   });
 
+  // In production a circle's first page, as every member without a hidden post of their own sees
+  // it, is rendered once per circle, role and membership (and again when its posts or gatherings
+  // change); each reader's name, CSRF token and notifications are put in per request.
+  const sharedPages = readerPageCache({ max: 200 });
   router.get('/circles/:id', async (req, res) => {
-    const circle = await circles.access(manager, req.user, idOf(req));
+    const user = req.user!;
+    const circle = await circles.access(manager, user, idOf(req));
     const { after } = pageQuery.parse(req.query);
-    const page = await posts.page(manager, req.user!, circle, after ?? null);
+    const page = await posts.page(manager, user, circle, after ?? null);
     const gatherings = await upcoming.inCircle(manager, circle.id, 5);
-    res.render('circles/show', {
+    const view = 'circles/show';
+    const locals = () => ({
       pageTitle: circle.name,
       circle,
       gatherings: gatherings.map((g) => ({
@@ -118,6 +125,25 @@ export function circlesRouter({
       })),
       posts: page.posts.map(postView),
       next: page.next && `${page.next.createdAt}~${page.next.id}`,
+    });
+    if (!page.shared || !pageCacheUsable(req, res)) return res.render(view, locals());
+    // Everything the page shows that differs between readers, besides name, token and notifications.
+    const key = [
+      circle.id,
+      user.role,
+      user.scopeChapterId ? 'scoped' : 'all',
+      circle.kind,
+      circle.member ? 'member' : '',
+      circle.host ? 'host' : '',
+      identityKey(page),
+      identityKey(gatherings),
+      circle.name,
+      circle.description ?? '',
+    ].join('|');
+    return sharedPages.send(res, { key, version: 'circles', view, role: user.role }, locals, {
+      displayName: user.displayName,
+      csrfToken: (res.locals.csrfToken as () => string)(),
+      unreadNotifications: Number(res.locals.unreadNotifications ?? 0),
     });
   });
   router.post('/circles/:id/join', async (req, res) => {

@@ -57,13 +57,35 @@ export interface Cursor {
   id: string;
 }
 
+/**
+ * A page of posts. `shared` says every reader who may see the circle gets these very objects (its
+ * cached first page, with no hidden post for this reader): callers may then key work by them.
+ */
+export interface PostPage {
+  posts: PostSummary[];
+  next: Cursor | null;
+  shared: boolean;
+}
+
 /** A page from up to PAGE_SIZE + 1 posts, newest first: the extra one only says there is a next page. */
-function pageOf(rows: PostSummary[]): { posts: PostSummary[]; next: Cursor | null } {
+function pageOf(rows: PostSummary[], shared = false): PostPage {
   const posts = rows.slice(0, PAGE_SIZE);
   const last = posts.at(-1);
   const next =
     rows.length > PAGE_SIZE && last ? { createdAt: last.createdAt.toISOString(), id: last.id } : null;
-  return { posts, next };
+  return { posts, next, shared };
+}
+
+/** Pages made from a cached first page, by its (never changed) rows: one object for every reader. */
+const sharedPages = new WeakMap<PostSummary[], PostPage>();
+
+function sharedPageOf(rows: PostSummary[]): PostPage {
+  let page = sharedPages.get(rows);
+  if (!page) {
+    page = Object.freeze(pageOf(rows, true));
+    sharedPages.set(rows, page);
+  }
+  return page;
 }
 
 export class PostsService {
@@ -83,10 +105,13 @@ export class PostsService {
     actor: SessionUser,
     access: CircleAccess,
     cursor: Cursor | null,
-  ): Promise<{ posts: PostSummary[]; next: Cursor | null }> {
+  ): Promise<PostPage> {
     if (!cursor && this.firstPages) {
       const shared = await this.firstPages.get(manager, access.id, PAGE_SIZE);
-      if (shared?.complete) return pageOf(firstPageFor(shared, actor.id, access.host, PAGE_SIZE));
+      if (shared?.complete) {
+        const rows = firstPageFor(shared, actor.id, access.host, PAGE_SIZE);
+        return rows === shared.visible ? sharedPageOf(rows) : pageOf(rows);
+      }
     }
     const params: unknown[] = [access.id, actor.id, access.host, PAGE_SIZE + 1];
     let after = '';

@@ -126,3 +126,20 @@ export function readerPageCache({ max }: { max: number }) {
     },
   };
 }
+
+const identities = new WeakMap<object, number>();
+let lastIdentity = 0;
+
+/**
+ * A short key naming one object for as long as it lives: for page keys built from cached values
+ * that are replaced (never changed) when their data changes, so a new value means a new page.
+ */
+export function identityKey(value: object): string {
+  let id = identities.get(value);
+  if (id === undefined) {
+    lastIdentity += 1;
+    id = lastIdentity;
+    identities.set(value, id);
+  }
+  return id.toString(36);
+}

@@ -7,6 +7,9 @@ import { startTestApp, type TestApp } from '../helpers/app';
 import { createUser } from '../helpers/factories';
 import { postForm, signedInAgent, type Agent } from '../helpers/http';
 import { QueryCounter } from '../helpers/query-counter';
+import { Notification } from '../../src/notifications/notification.entities';
+import { Gathering } from '../../src/gatherings/gathering.entities';
+import { createGathering } from '../gatherings/helpers';
 import { acceptConduct, chapterWithCohort, createPost } from './helpers';
 
 /**
@@ -134,6 +137,53 @@ describe('cached circle first page', () => {
     expect(posted.status).toBe(303);
     expect(await db().countBy(CirclePost, { title: 'Posted through the app' })).toBe(1);
     expect((await readerAgent.get(`/circles/${circleId}`)).text).toContain('Posted through the app');
+  });
+
+  it('renders the page once for its members, each with their own name, token and notifications', async () => {
+    // The author has hidden posts of their own here (earlier tests): their page is rendered for them alone.
+    const circle = await db().findOneByOrFail(Circle, { id: circleId });
+    const third = await createUser(db(), { chapterId: circle.chapterId, displayName: 'Tia Third' });
+    await db().insert(Notification, {
+      userId: third.id,
+      kind: 'circles',
+      title: 'A reply',
+      body: 'b',
+      link: '/circles',
+    });
+    const thirdAgent = await signedInAgent(t.app, third.email);
+    // Let the change notices of those writes arrive (they empty the shared page), then warm it. A
+    // page with a one-time message (the third's welcome after signing in) is never kept or shared.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await thirdAgent.get(`/circles/${circleId}`)).text).toContain('Tia Third');
+    await pageUntil(readerAgent, circleId, () => true);
+    await pageUntil(readerAgent, circleId, () => true);
+    const render = jest.spyOn(t.app, 'render');
+    const forReader = (await readerAgent.get(`/circles/${circleId}`)).text;
+    const forThird = (await thirdAgent.get(`/circles/${circleId}`)).text;
+    expect(render).not.toHaveBeenCalled();
+    expect((await authorAgent.get(`/circles/${circleId}`)).status).toBe(200);
+    expect(render).toHaveBeenCalledTimes(1);
+    render.mockRestore();
+    const token = (page: string) => /name="_csrf" value="([^"]+)"/.exec(page)![1];
+    expect(forReader).toContain('Rae Reader <span');
+    expect(forReader).not.toContain('Tia Third');
+    expect(forReader).not.toContain('unread');
+    expect(forThird).toContain('Tia Third <span');
+    expect(forThird).not.toContain('Rae Reader <span');
+    expect(forThird).toContain('aria-label="Notifications, 1 unread"');
+    expect(token(forReader)).not.toBe(token(forThird));
+    // The same posts for both.
+    const titles = (page: string) => [...page.matchAll(/<h3><a href="[^"]+">([^<]+)</g)].map((m) => m[1]);
+    expect(titles(forReader)).toEqual(titles(forThird));
+    expect(titles(forReader)).toHaveLength(20);
+  });
+
+  it('follows a gathering scheduled elsewhere by the change notice', async () => {
+    await pageUntil(readerAgent, circleId, () => true);
+    const circle = await db().findOneByOrFail(Circle, { id: circleId });
+    await createGathering(db(), circle, author.id, { title: 'Harbor walk' });
+    expect(await db().countBy(Gathering, { circleId, title: 'Harbor walk' })).toBe(1);
+    expect(await pageUntil(readerAgent, circleId, (p) => p.includes('Harbor walk'))).toContain('Harbor walk');
   });
 
   it("never shows one circle's page for another", async () => {
