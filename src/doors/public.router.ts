@@ -8,7 +8,7 @@ import { requireSignedIn } from '../web/guards';
 import { idOf } from '../web/params';
 import { INTENTS, PARTNER_KINDS } from './door.entities';
 import { answerForm, joinForm, partnerForm } from './doors.schemas';
-import { caughtByHoneypot, checkFormStart, HONEYPOT_FIELD, signFormStart } from './form-guard';
+import { caughtByHoneypot, FormGuard, HONEYPOT_FIELD } from '../web/form-guard';
 import type { IntroductionsService } from './introductions.service';
 import { INTENT_LABELS, type JoinService } from './join.service';
 import type { DoorLimits } from './limits';
@@ -33,6 +33,9 @@ const countryOptions = OTHER_COUNTRIES.map((c) => ({ value: c.code, label: c.nam
 const KIND_LABELS = { government: 'Government', nonprofit: 'Nonprofit', company: 'Company', other: 'Other' };
 const token = (req: Request) => String(req.params.token);
 
+/** The stamp purpose of the join and partner forms (see FormGuard). */
+export const DOORS_FORM_PURPOSE = 'doors-form-start';
+
 /** The public doors: the join form, the partner form, their confirmations, status and introduction links. */
 export function publicDoorsRouter(deps: PublicDoorsDeps): Router {
   const { dataSource, join, partners, introductions, limited, secret } = deps;
@@ -40,13 +43,14 @@ export function publicDoorsRouter(deps: PublicDoorsDeps): Router {
   const manager = dataSource.manager;
   const tx = <T>(work: Parameters<typeof withTransaction<T>>[1]) => withTransaction(dataSource, work);
   const guard = { honeypot: HONEYPOT_FIELD };
+  const stamps = new FormGuard(secret, DOORS_FORM_PURPOSE);
 
   const joinModel = () => ({
     pageTitle: 'Join or start a group',
     states: stateOptions,
     countries: countryOptions,
     intents: INTENTS.map((value) => ({ value, label: INTENT_LABELS[value] })),
-    formStarted: signFormStart(secret),
+    formStarted: stamps.sign(),
     guard,
   });
   const sent = { pageTitle: 'Check your email' };
@@ -59,7 +63,7 @@ export function publicDoorsRouter(deps: PublicDoorsDeps): Router {
     schema: joinForm,
     model: joinModel,
     submit: async (req, res, input) => {
-      checkFormStart(secret, (req.body as Record<string, unknown>).formStarted);
+      stamps.check((req.body as Record<string, unknown>).formStarted);
       await deps.joinLimits.consume(req.ip ?? 'unknown', input.email);
       await tx((m) => join.submit(m, input));
       res.render('doors/sent', sent);
@@ -90,7 +94,7 @@ export function publicDoorsRouter(deps: PublicDoorsDeps): Router {
     })),
     states: stateOptions,
     kinds: PARTNER_KINDS.map((value) => ({ value, label: KIND_LABELS[value] })),
-    formStarted: signFormStart(secret),
+    formStarted: stamps.sign(),
     guard,
   });
   router.get('/partners/request', limited, async (_req, res) =>
@@ -101,7 +105,7 @@ export function publicDoorsRouter(deps: PublicDoorsDeps): Router {
     schema: partnerForm,
     model: partnerModel,
     submit: async (req, res, input) => {
-      checkFormStart(secret, (req.body as Record<string, unknown>).formStarted);
+      stamps.check((req.body as Record<string, unknown>).formStarted);
       await deps.partnerLimits.consume(req.ip ?? 'unknown', input.contactEmail);
       await tx((m) => partners.submit(m, input));
       res.render('doors/sent', sent);

@@ -1,14 +1,11 @@
-import crypto from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { mailText, queueEmail } from '../mail/outbox';
 import type { AttemptLimiter } from '../web/attempt-limiter';
-import { ValidationFailed } from '../web/errors';
+import { FormGuard } from '../web/form-guard';
 import type { TalentService } from './talent.service';
 
-/** A person takes at least this long to read the page and write a message; scripts do not. */
-export const MIN_FILL_MS = 3_000;
-/** A form older than this is stale (its stamp is refused, the person reloads it). */
-const MAX_FORM_AGE_MS = 24 * 3_600_000;
+/** The stamp purpose of the contact form (see FormGuard). */
+export const CONTACT_FORM_PURPOSE = 'talent-contact';
 
 export interface ContactInput {
   name: string;
@@ -35,38 +32,20 @@ export interface ContactLimiters {
  * minimum fill time, and per-address and per-recipient limits consumed atomically before any work.
  */
 export class TalentContactService {
+  private readonly guard: FormGuard;
+
   constructor(
     private readonly talent: TalentService,
     private readonly limiters: ContactLimiters,
-    private readonly secret: string,
+    secret: string,
     private readonly baseUrl: string,
-  ) {}
+  ) {
+    this.guard = new FormGuard(secret, CONTACT_FORM_PURPOSE);
+  }
 
   /** The signed stamp a contact form carries: when it was shown. */
   stamp(now = Date.now()): string {
-    return signStamp(this.secret, now);
-  }
-
-  private mac(value: string): string {
-    return macOf(this.secret, value);
-  }
-
-  /** Throws ValidationFailed unless the stamp is ours, old enough and not stale. */
-  private checkStamp(started: string, now: number): void {
-    const [ms, mac] = started.split('.');
-    const at = Number(ms);
-    const ours =
-      !!mac &&
-      Number.isSafeInteger(at) &&
-      mac.length === this.mac(ms).length &&
-      crypto.timingSafeEqual(Buffer.from(mac), Buffer.from(this.mac(ms)));
-    if (!ours || now - at > MAX_FORM_AGE_MS)
-      throw new ValidationFailed({}, 'This form is too old. Please reload the page and write again.');
-    if (now - at < MIN_FILL_MS)
-      throw new ValidationFailed(
-        {},
-        'That was very quick. Please read your message once more, then send it again.',
-      );
+    return this.guard.sign(now);
   }
 
   /**
@@ -82,7 +61,7 @@ export class TalentContactService {
     now = Date.now(),
   ): Promise<'sent' | 'dropped'> {
     if (input.website) return 'dropped';
-    this.checkStamp(input.started, now);
+    this.guard.check(input.started, now);
     await this.limiters.perAddress.consume(ip);
     await this.limiters.perRecipient.consume(recipientId);
     const to = await this.talent.addressOf(manager, recipientId);
@@ -98,15 +77,6 @@ export class TalentContactService {
     });
     return 'sent';
   }
-}
-
-function macOf(secret: string, value: string): string {
-  return crypto.createHmac('sha256', secret).update(`talent-contact:${value}`).digest('base64url');
-}
-
-/** A contact form's stamp for a time (ms): the time and its HMAC under the app's session secret. */
-export function signStamp(secret: string, ms: number): string {
-  return `${ms}.${macOf(secret, String(ms))}`;
 }
 
 function oneAddress(email: string): string {

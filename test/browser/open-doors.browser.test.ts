@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { Circle } from '../../src/circles/circle.entities';
 import { JoinRequest, PartnerRequest } from '../../src/doors/door.entities';
-import { MIN_FILL_MS } from '../../src/doors/form-guard';
+import { MIN_FILL_MS } from '../../src/web/form-guard';
 import { OutboxMessage } from '../../src/mail/outbox-message.entity';
 import { ProjectImpact } from '../../src/projects/project.entities';
 import { createChapter, createUser } from '../helpers/factories';

@@ -1,11 +1,13 @@
-import { signFormStart } from '../../src/doors/form-guard';
+import { DOORS_FORM_PURPOSE } from '../../src/doors/public.router';
+import { FormGuard } from '../../src/web/form-guard';
 import { OutboxMessage } from '../../src/mail/outbox-message.entity';
 import type { TestApp } from '../helpers/app';
 import { TEST_ENV } from '../helpers/app';
 import { csrfFrom, type Agent } from '../helpers/http';
 
 /** A form stamp signed like the server's, `ago` ms in the past (a person took that long). */
-export const stampedAgo = (ago = 10_000) => signFormStart(TEST_ENV.SESSION_SECRET, Date.now() - ago);
+export const stampedAgo = (ago = 10_000) =>
+  new FormGuard(TEST_ENV.SESSION_SECRET, DOORS_FORM_PURPOSE).sign(Date.now() - ago);
 
 /** Opens a public form (for the session's CSRF token), then posts it as a person who took 10 s. */
 export async function sendForm(

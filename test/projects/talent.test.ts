@@ -4,7 +4,10 @@ import { Certificate } from '../../src/certificates/certificate.entities';
 import { OutboxMessage } from '../../src/mail/outbox-message.entity';
 import { CONTACT_PER_ADDRESS, CONTACT_PER_RECIPIENT } from '../../src/projects';
 import { listedTalentOfChapter } from '../../src/projects';
-import { signStamp } from '../../src/projects/contact.service';
+import { CONTACT_FORM_PURPOSE } from '../../src/projects/contact.service';
+import { FormGuard } from '../../src/web/form-guard';
+
+const signStamp = (secret: string, ms: number) => new FormGuard(secret, CONTACT_FORM_PURPOSE).sign(ms);
 import { TalentListing } from '../../src/projects/talent.entities';
 import { certificateKit } from '../certificates/kit';
 import { startTestApp, TEST_ENV, type TestApp } from '../helpers/app';
@@ -140,7 +143,7 @@ describe('talent listing', () => {
       started: signStamp(TEST_ENV.SESSION_SECRET, Date.now()),
     });
     expect(fast.text.match(/<div class="error-summary"[\s\S]*?<\/div>/)?.[0]).toContain(
-      'That was very quick',
+      'faster than a person can fill the form',
     );
     expect(fast.status).toBe(400);
     expect(fast.text).toContain(PARTNER.message);
