@@ -1,4 +1,4 @@
-import type { ChangeFeed } from '../db/change-feed';
+import { SharedCache, type ChangeFeed } from '../db/change-feed';
 import { CIRCLE_ACCESS_TOPIC } from './circles.service';
 import { CIRCLE_POSTS_TOPIC } from './first-page-cache';
 
@@ -12,33 +12,21 @@ export const PEERS_TTL_MS = 10_000;
  * and after PEERS_TTL_MS. Keyed by reader and module, so one reader never sees another's list.
  */
 export class PeersCache<V> {
-  private readonly entries = new Map<string, { value: V; at: number }>();
-  private generation = 0;
+  private readonly cache: SharedCache<V>;
 
   constructor(
-    private readonly feed: ChangeFeed,
+    feed: ChangeFeed,
     private readonly enabled: () => boolean,
-    private readonly options: { max: number; ttlMs: number } = { max: 10_000, ttlMs: PEERS_TTL_MS },
+    options: { max: number; ttlMs: number } = { max: 10_000, ttlMs: PEERS_TTL_MS },
   ) {
-    for (const topic of [CIRCLE_POSTS_TOPIC, CIRCLE_ACCESS_TOPIC])
-      feed.watch(topic, () => {
-        this.generation += 1;
-        this.entries.clear();
-      });
+    this.cache = new SharedCache(feed, [CIRCLE_POSTS_TOPIC, CIRCLE_ACCESS_TOPIC], {
+      ...options,
+      wholeOnAnyNotice: true,
+    });
   }
 
   /** The reader's list for the module, from memory or from `load()`. */
-  async get(viewerId: string, moduleId: string, load: () => Promise<V>): Promise<V> {
-    if (!this.enabled() || !this.feed.live) return load();
-    const key = `${viewerId}\u0000${moduleId}`;
-    const entry = this.entries.get(key);
-    if (entry && Date.now() - entry.at < this.options.ttlMs) return entry.value;
-    const generation = this.generation;
-    const value = await load();
-    if (this.feed.live && generation === this.generation) {
-      if (this.entries.size >= this.options.max) this.entries.delete(this.entries.keys().next().value!);
-      this.entries.set(key, { value, at: Date.now() });
-    }
-    return value;
+  get(viewerId: string, moduleId: string, load: () => Promise<V>): Promise<V> {
+    return this.enabled() ? this.cache.get(`${viewerId}\u0000${moduleId}`, load) : load();
   }
 }

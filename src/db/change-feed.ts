@@ -175,16 +175,21 @@ export class SharedCache<V> {
   private readonly entries = new Map<string, { value: V; at: number }>();
   private generation = 0;
 
+  /**
+   * `topics`: one topic or several (any of them empties the cache). With `wholeOnAnyNotice`, a
+   * notice naming a key empties the whole cache too: for caches keyed otherwise than the notices.
+   */
   constructor(
     private readonly feed: ChangeFeed,
-    topic: string,
-    private readonly options: { max: number; ttlMs: number },
+    topics: string | readonly string[],
+    private readonly options: { max: number; ttlMs: number; wholeOnAnyNotice?: boolean },
   ) {
-    feed.watch(topic, (key) => {
-      this.generation += 1;
-      if (key === undefined) this.entries.clear();
-      else this.entries.delete(key);
-    });
+    for (const topic of typeof topics === 'string' ? [topics] : topics)
+      feed.watch(topic, (key) => {
+        this.generation += 1;
+        if (key === undefined || options.wholeOnAnyNotice) this.entries.clear();
+        else this.entries.delete(key);
+      });
   }
 
   /** The cached value for `key`, or else `load()`'s; `usable` may turn a value down (not served, not kept). */
