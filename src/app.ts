@@ -82,6 +82,7 @@ import { createCirclesRouter, modulePeers } from './circles';
 import { AskEscalations } from './circles/ask-escalations';
 import { FellowshipReport } from './circles/fellowship-report';
 import { createDoorsRouter } from './doors';
+import { addressLimit } from './web/address-limit';
 import { createGatheringsRouter, gatheringFeedSource } from './gatherings';
 import { createDirectoryRouters, PUBLIC_DIRECTORY_PATHS } from './directory';
 import { chapterPageSlots } from './directory/slot-sources';
@@ -226,6 +227,13 @@ export function createApp({
   progress.useHooks(hooks);
   const counter = new VerificationCounter(dataSource);
   const submissions = new SubmissionsService(() => catalog.current(), progress, config.baseUrl);
+  // One per-address budget for every anonymous page (certificates, directory, doors, opportunities,
+  // talent listing): an address gets PUBLIC_RATE_LIMIT_PER_MINUTE in all, not that much per feature.
+  const publicLimit = addressLimit({
+    name: 'public',
+    perMinute: config.publicRateLimitPerMinute,
+    inFlight: 8,
+  });
   // The pages the public loads most come first: Express tries every router in order, so a request
   // for a certificate or a module page does not walk the routes of every other feature first.
   app.use(
@@ -241,13 +249,19 @@ export function createApp({
         badges,
         counter,
         feed,
-        ratePerMinute: config.publicRateLimitPerMinute,
+        limited: publicLimit,
         verifyLimits: config.verifyLimits,
       }),
     ),
   );
   // The public chapter directory, chapter pages and story feeds (and the chapter page editor).
-  const directory = createDirectoryRouters(dataSource, config, feed, chapterPageSlots(dataSource.manager));
+  const directory = createDirectoryRouters(
+    dataSource,
+    config,
+    feed,
+    publicLimit,
+    chapterPageSlots(dataSource.manager),
+  );
   app.use(onlyFor(/^\/(chapters|admin\/chapters\/[^/]+\/page$)/, directory.publicRouter));
   app.use(
     curriculumRouter({
@@ -337,7 +351,7 @@ export function createApp({
       invites,
       baseUrl: config.baseUrl,
       sessionSecret: config.sessionSecret,
-      publicRatePerMinute: config.publicRateLimitPerMinute,
+      publicLimit,
     }),
   );
   app.use(createGatheringsRouter(dataSource, pool, chapters, config.baseUrl));
@@ -348,7 +362,7 @@ export function createApp({
       chapters,
       baseUrl: config.baseUrl,
       secret: config.sessionSecret,
-      publicRatePerMinute: config.publicRateLimitPerMinute,
+      publicLimit,
     }),
   );
   app.use(certificatesRouter({ dataSource, catalog, certificates, people, keys }));

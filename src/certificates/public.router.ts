@@ -1,10 +1,9 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { DataSource } from 'typeorm';
 import type { CurriculumCatalog } from '../curriculum/catalog';
 import { SharedCache, type ChangeFeed } from '../db/change-feed';
 import { bytesToKeep } from '../web/bytes-to-keep';
 import { weakEtag } from '../web/etag';
-import { addressLimit } from '../web/address-limit';
 import type * as PdfTools from './certificate-pdf';
 import { linkedInUrl } from './linkedin';
 import { stateOf, type CertificatesService, type PublicCertificateSummary } from './certificates.service';
@@ -42,7 +41,8 @@ interface PublicRouterDeps {
   verification: VerificationService;
   counter: VerificationCounter;
   feed: ChangeFeed;
-  ratePerMinute: number;
+  /** The per-address limit shared by every anonymous page (see publicAddressLimit). */
+  limited: RequestHandler;
   verifyLimits: VerifyLimits;
 }
 
@@ -127,7 +127,7 @@ export function publicCertificatesRouter(deps: PublicRouterDeps): Router {
   const { dataSource, catalog, certificates, keys, lists, verification, counter, badges } = deps;
   const router = Router();
   const manager = dataSource.manager;
-  const limited = addressLimit({ name: 'public', perMinute: deps.ratePerMinute, inFlight: 8 });
+  const { limited } = deps;
   // Partners load the same certificates again and again: keep each summary until a certificate,
   // status list or holder name changes in any process (then every summary is read again).
   const summaries = new SharedCache<PublicCertificateSummary>(deps.feed, CERTIFICATES_TOPIC, {

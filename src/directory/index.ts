@@ -1,8 +1,7 @@
-import type { Router } from 'express';
+import type { RequestHandler, Router } from 'express';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import type { ChangeFeed } from '../db/change-feed';
-import { addressLimit } from '../web/address-limit';
 import { directoryRouter } from './directory.router';
 import { DirectoryService } from './directory.service';
 import { PublicPages } from './public-pages';
@@ -22,13 +21,9 @@ export function createDirectoryRouters(
   dataSource: DataSource,
   config: Config,
   feed: ChangeFeed,
+  publicLimit: RequestHandler,
   slots?: (chapterId: string) => Promise<ChapterPageSlots>,
 ): { publicRouter: Router; storiesRouter: Router } {
-  const publicLimit = addressLimit({
-    name: 'public-directory',
-    perMinute: config.publicRateLimitPerMinute,
-    inFlight: 8,
-  });
   return {
     publicRouter: directoryRouter({
       dataSource,

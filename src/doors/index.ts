@@ -1,8 +1,7 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { InvitesService } from '../accounts/invites.service';
-import { addressLimit } from '../web/address-limit';
 import { adminDoorsRouter } from './admin.router';
 import { IntroductionsService } from './introductions.service';
 import { JoinService } from './join.service';
@@ -16,7 +15,8 @@ export interface DoorsDeps {
   invites: InvitesService;
   baseUrl: string;
   sessionSecret: string;
-  publicRatePerMinute: number;
+  /** The per-address limit shared by every anonymous page. */
+  publicLimit: RequestHandler;
 }
 
 /** Wires the open doors: services, the form limits, the public and admin routers. */
@@ -34,7 +34,7 @@ export function createDoorsRouter(deps: DoorsDeps): Router {
       joinLimits: new DoorLimits(deps.pool, 'join'),
       partnerLimits: new DoorLimits(deps.pool, 'partner'),
       secret: deps.sessionSecret,
-      limited: addressLimit({ name: 'doors', perMinute: deps.publicRatePerMinute, inFlight: 8 }),
+      limited: deps.publicLimit,
     }),
   );
   router.use(adminDoorsRouter({ dataSource: deps.dataSource, join, partners, introductions }));

@@ -1,4 +1,4 @@
-import type { Router } from 'express';
+import type { RequestHandler, Router } from 'express';
 import type { Pool } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ChaptersService } from '../admin/chapters.service';
@@ -22,7 +22,8 @@ export interface ProjectsFeatureDeps {
   chapters: ChaptersService;
   baseUrl: string;
   secret: string;
-  publicRatePerMinute: number;
+  /** The per-address limit shared by every anonymous page. */
+  publicLimit: RequestHandler;
 }
 
 /** Wires projects, opportunities and the talent listing: services, limits and both routers. */
@@ -58,7 +59,7 @@ export function createProjectsRouters(deps: ProjectsFeatureDeps): Router[] {
       talent,
       contact,
       chapters,
-      ratePerMinute: deps.publicRatePerMinute,
+      limited: deps.publicLimit,
     }),
   ];
 }

@@ -1,8 +1,7 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
 import type { DataSource } from 'typeorm';
 import type { ChaptersService } from '../admin/chapters.service';
 import { withTransaction } from '../db/transaction';
-import { addressLimit } from '../web/address-limit';
 import { flash } from '../web/flash';
 import { handleForm } from '../web/forms';
 import { requireSignedIn } from '../web/guards';
@@ -18,7 +17,8 @@ interface PublicRouterDeps {
   talent: TalentService;
   contact: TalentContactService;
   chapters: ChaptersService;
-  ratePerMinute: number;
+  /** The per-address limit shared by every anonymous page (see publicAddressLimit). */
+  limited: RequestHandler;
 }
 
 /** The opportunities board, the talent listing and its contact form (anyone), and one's own listing. */
@@ -27,7 +27,7 @@ export function projectsPublicRouter(deps: PublicRouterDeps): Router {
   const router = Router();
   const manager = dataSource.manager;
   const tx = <T>(work: Parameters<typeof withTransaction<T>>[1]) => withTransaction(dataSource, work);
-  const limited = addressLimit({ name: 'public', perMinute: deps.ratePerMinute, inFlight: 8 });
+  const { limited } = deps;
 
   router.get('/opportunities', limited, async (req, res) => {
     const query = boardQuery.parse(req.query);

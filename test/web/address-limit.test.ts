@@ -27,3 +27,30 @@ describe('search limit per address', () => {
     expect(responses.find((r) => r.status === 429)?.text).toContain('still being answered');
   });
 });
+
+/** Every anonymous page of every feature draws on one budget per address. */
+describe('public pages limit per address', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ env: { TRUST_PROXY: '1', PUBLIC_RATE_LIMIT_PER_MINUTE: '8' } });
+  });
+  afterAll(() => t.close());
+
+  const get = (path: string, ip: string) => request(t.app).get(path).set('X-Forwarded-For', ip);
+
+  it('counts the directory, the open doors, the opportunities board, the talent listing and the issuer page together', async () => {
+    const paths = ['/chapters', '/join', '/opportunities', '/people/listed', '/issuer', '/partners/request'];
+    const ip = '198.51.100.40';
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i += 1) statuses.push((await get(paths[i % paths.length], ip)).status);
+    expect(statuses).toEqual(Array(8).fill(200));
+    // The ninth, whichever feature it asks, is over the one budget.
+    for (const path of paths) {
+      const refused = await get(path, ip);
+      expect(refused.status).toBe(429);
+      expect(refused.text).toContain('Too many requests from your address');
+    }
+    // Another address has its own budget.
+    expect((await get('/chapters', '198.51.100.41')).status).toBe(200);
+  });
+});
