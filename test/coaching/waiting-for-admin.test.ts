@@ -117,6 +117,38 @@ describe('evidence waiting for an admin, kept by the database', () => {
     expect(await kept()).toEqual([]);
   });
 
+  it('stays right when evidence and a coach assignment for one person commit concurrently', async () => {
+    const coach = await createUser(db(), { role: 'coach' });
+    for (let round = 0; round < 5; round++) {
+      const person = await createUser(db(), { chapterId: chapterA });
+      await Promise.all([
+        t.dataSource.transaction(async (m) => {
+          await m.insert(EvidenceSubmission, {
+            organizerId: person.id,
+            milestoneId: milestones()[0],
+            attempt: 1,
+            body: 'evidence',
+            links: [],
+            status: 'pending',
+          });
+          await m.query('SELECT pg_sleep(0.05)');
+        }),
+        t.dataSource.transaction(async (m) => {
+          await m.insert(CoachAssignment, {
+            organizerId: person.id,
+            coachId: coach.id,
+            assignedById: academyAdmin.id,
+          });
+          await m.query('SELECT pg_sleep(0.05)');
+        }),
+      ]);
+      expect(await kept()).toEqual(await recounted());
+    }
+    // Every one of them has a coach now: nothing of theirs waits for an admin.
+    await db().query(`UPDATE evidence_submissions SET status = 'approved' WHERE status = 'pending'`);
+    expect(await kept()).toEqual([]);
+  });
+
   it(`lists the oldest ${WAITING_SHOWN} in the admin's scope, never the admin's own`, async () => {
     const scoped = await createUser(db(), { role: 'admin', chapterId: chapterA, scopeChapterId: chapterA });
     const inA: string[] = [];
