@@ -97,14 +97,16 @@ export class EvidenceWaitingForAdmin1795891310000 implements MigrationInterface 
              REFERENCING ${TRANSITIONS[operation]} FOR EACH STATEMENT EXECUTE FUNCTION evidence_waiting_after_${table}()`,
         );
     }
-    await queryRunner.query(
-      `INSERT INTO evidence_waiting_for_admin (submission_id, organizer_id, chapter_id, submitted_at)
-       SELECT s.id, s.organizer_id, u.chapter_id, s.submitted_at
-         FROM evidence_submissions s JOIN users u ON u.id = s.organizer_id
-        WHERE s.status = 'pending'
-          AND NOT EXISTS (SELECT 1 FROM coach_assignments a JOIN users c ON c.id = a.coach_id AND c.active
-                           WHERE a.organizer_id = s.organizer_id AND a.ended_at IS NULL)`,
-    );
+    // Set-based, for the backfill and for bulk loads that switch triggers off (scripts/seed/scale.ts).
+    await queryRunner.query(`CREATE FUNCTION evidence_waiting_rebuild() RETURNS void LANGUAGE sql AS $$
+      DELETE FROM evidence_waiting_for_admin;
+      INSERT INTO evidence_waiting_for_admin (submission_id, organizer_id, chapter_id, submitted_at)
+      SELECT s.id, s.organizer_id, u.chapter_id, s.submitted_at
+        FROM evidence_submissions s JOIN users u ON u.id = s.organizer_id
+       WHERE s.status = 'pending'
+         AND NOT EXISTS (SELECT 1 FROM coach_assignments a JOIN users c ON c.id = a.coach_id AND c.active
+                          WHERE a.organizer_id = s.organizer_id AND a.ended_at IS NULL) $$`);
+    await queryRunner.query('SELECT evidence_waiting_rebuild()');
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
@@ -115,6 +117,7 @@ export class EvidenceWaitingForAdmin1795891310000 implements MigrationInterface 
         );
       await queryRunner.query(`DROP FUNCTION evidence_waiting_after_${table}()`);
     }
+    await queryRunner.query('DROP FUNCTION evidence_waiting_rebuild()');
     await queryRunner.query('DROP FUNCTION evidence_waiting_refresh(uuid[])');
     await queryRunner.query('DROP TABLE "evidence_waiting_for_admin"');
   }
