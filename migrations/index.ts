@@ -38,6 +38,8 @@ import { Doors1795890500000 } from './1795890500000-Doors';
 import { Projects1795890600000 } from './1795890600000-Projects';
 import { CirclePageNotices1795890900000 } from './1795890900000-CirclePageNotices';
 import { DirectorySlotsNotify1795891000000 } from './1795891000000-DirectorySlotsNotify';
+import { ListPageIndexes1795891300000 } from './1795891300000-ListPageIndexes';
+import { EvidenceWaitingForAdmin1795891310000 } from './1795891310000-EvidenceWaitingForAdmin';
 
 export const migrations: (new () => MigrationInterface)[] = [
   Accounts1795856333076,
@@ -78,4 +80,6 @@ export const migrations: (new () => MigrationInterface)[] = [
   Projects1795890600000,
   CirclePageNotices1795890900000,
   DirectorySlotsNotify1795891000000,
+  ListPageIndexes1795891300000,
+  EvidenceWaitingForAdmin1795891310000,
 ];

@@ -19,6 +19,10 @@ import { ROLES_SQL, type Role } from './roles';
 @Index('users_by_name', ['displayName', 'id'])
 @Index('users_by_chapter', ['chapterId', 'displayName', 'id'])
 @Index('users_by_cohort', ['cohortId'])
+// The few admins, coaches and inactive accounts in name order, for the list's role and status filters.
+@Index('users_admins_by_name', ['displayName', 'id'], { where: `"role" = 'admin'` })
+@Index('users_coaches_by_name', ['displayName', 'id'], { where: `"role" = 'coach'` })
+@Index('users_inactive_by_name', ['displayName', 'id'], { where: `NOT "active"` })
 @Index('users_display_name_trigram', { synchronize: false })
 @Index('users_email_trigram', { synchronize: false })
 @Check('users_email_lowercase', `"email" = lower("email")`)

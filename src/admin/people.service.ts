@@ -155,7 +155,8 @@ export class PeopleService {
     const users = await builder
       .orderBy('user.display_name', 'ASC')
       .addOrderBy('user.id', 'ASC')
-      .take(PEOPLE_PAGE_SIZE + 1)
+      // Each person joins at most one chapter and cohort, so a plain LIMIT is exact (no DISTINCT pass).
+      .limit(PEOPLE_PAGE_SIZE + 1)
       .getMany();
     const page = users.slice(0, PEOPLE_PAGE_SIZE);
     const last = page[page.length - 1];

@@ -68,18 +68,28 @@ interface Row {
   waiting: number;
 }
 
-const ORDER = [
-  '(l.chapter_id = $1) IS NOT TRUE',
-  'l.active - l.capacity',
-  'l.waiting',
-  'l.display_name',
-  'l.coach_id',
-];
+/** The order within each half of the ranking (same chapter, other chapters); both are indexed. */
+const ORDER = ['l.active - l.capacity', 'l.waiting', 'l.display_name', 'l.coach_id'];
+
+/**
+ * One half of the ranking read by index: coaches of the organizer's chapter (`$1`) or of any
+ * other, from a position when given (`$3`..`$6`), at most a page and one.
+ */
+function half(sameChapter: boolean, from: boolean, direction: 'ASC' | 'DESC'): string {
+  return `(SELECT l.coach_id, l.chapter_id, l.display_name, l.capacity, l.active, l.waiting,
+                  ${!sameChapter} AS other_chapter
+             FROM coach_loads l
+            WHERE ${sameChapter ? 'l.chapter_id = $1' : '(l.chapter_id = $1) IS NOT TRUE'} AND l.coach_id <> $2
+              ${from ? `AND (${ORDER.join(', ')}) ${direction === 'ASC' ? '>' : '<'} ($3::int, $4::int, $5::text, $6::uuid)` : ''}
+            ORDER BY ${ORDER.map((o) => `${o} ${direction}`).join(', ')}
+            LIMIT ${COACH_PAGE_SIZE + 1})`;
+}
 
 /**
  * One page of active coaches for an organizer in ranking order (same chapter, then most places
- * free, then fewest reviews waiting, then name), read by keyset from the kept coach loads: the
- * cost is a page, however many coaches there are, and pages stay stable while coaches are added.
+ * free, then fewest reviews waiting, then name), read by keyset from the kept coach loads: each
+ * half of the ranking is an index range of at most a page, however many coaches there are, and
+ * pages stay stable while coaches are added.
  */
 export async function coachPage(
   manager: EntityManager,
@@ -90,15 +100,21 @@ export async function coachPage(
   const after = before ? null : decodeKey(position.after);
   const from = before ?? after;
   const direction = before ? 'DESC' : 'ASC';
+  // Going forward from a position among other chapters, the same-chapter half is behind us;
+  // going back from one in the same chapter, the other half is behind us.
+  const halves = [
+    ...(from?.[0] === true && !before ? [] : [half(true, from !== null && !from[0], direction)]),
+    ...(from?.[0] === false && before ? [] : [half(false, from !== null && from[0], direction)]),
+  ];
   const rows = await manager.query<Row[]>(
-    `SELECT l.coach_id AS id, l.display_name, c.name AS chapter_name, l.capacity, l.active, l.waiting,
-            ${ORDER[0]} AS other_chapter
-       FROM coach_loads l LEFT JOIN chapters c ON c.id = l.chapter_id
-      WHERE l.coach_id <> $2
-        ${from ? `AND (${ORDER.join(', ')}) ${before ? '<' : '>'} ($3::boolean, $4::int, $5::int, $6::text, $7::uuid)` : ''}
-      ORDER BY ${ORDER.map((o) => `${o} ${direction}`).join(', ')}
+    `SELECT r.coach_id AS id, r.display_name, r.capacity, r.active, r.waiting, r.other_chapter,
+            (SELECT c.name FROM chapters c WHERE c.id = r.chapter_id) AS chapter_name
+       FROM (${halves.join(' UNION ALL ')}) r
+      ORDER BY ${['r.other_chapter', 'r.active - r.capacity', 'r.waiting', 'r.display_name', 'r.coach_id']
+        .map((o) => `${o} ${direction}`)
+        .join(', ')}
       LIMIT ${COACH_PAGE_SIZE + 1}`,
-    [organizer.chapterId, organizer.id, ...(from ?? [])],
+    [organizer.chapterId, organizer.id, ...(from ? from.slice(1) : [])],
   );
   const more = rows.length > COACH_PAGE_SIZE;
   const page = rows.slice(0, COACH_PAGE_SIZE);

@@ -18,6 +18,7 @@ import { User } from '../accounts/user.entity';
   where: `"ended_at" IS NULL`,
 })
 @Index('coach_assignments_coach', ['coachId'])
+@Index('coach_assignments_by_organizer', ['organizerId', 'startedAt'])
 @Check('coach_assignments_not_self', `"organizer_id" <> "coach_id"`)
 @Check('coach_assignments_end_reason', `"ended_at" IS NULL OR char_length("end_reason") > 0`)
 export class CoachAssignment {
@@ -65,6 +66,7 @@ export class CoachAssignment {
   unique: true,
   where: `"resolved_at" IS NULL`,
 })
+@Index('coach_requests_open_by_age', ['createdAt', 'id'], { where: `"resolved_at" IS NULL` })
 @Check('coach_requests_message_length', `char_length("message") <= 1000`)
 export class CoachRequest {
   @PrimaryGeneratedColumn('uuid')
@@ -247,6 +249,10 @@ export class CoachSession {
  * transaction as the change (see the CoachLoads migration); never written by the app.
  */
 @Entity('coach_loads')
+// The ranking order ((active - capacity), waiting, name, id), overall and within a chapter:
+// expression indexes, created in the ListPageIndexes migration.
+@Index('coach_loads_rank', { synchronize: false })
+@Index('coach_loads_rank_in_chapter', { synchronize: false })
 export class CoachLoad {
   @PrimaryColumn({ name: 'coach_id', type: 'uuid' })
   coachId!: string;

@@ -49,22 +49,25 @@ export const WAITING_SHOWN = 100;
 /**
  * Evidence waiting for review from people without a coach (admins, coaches, organizers not yet
  * assigned), that `admin` may review: in their scope and never their own; the oldest WAITING_SHOWN.
+ * Read from `evidence_waiting_for_admin`, which triggers keep, by index in age order (per chapter
+ * for a chapter-scoped admin): the cost is the rows shown, however much evidence is pending.
  */
 export async function waitingForAnAdmin(
   manager: EntityManager,
   admin: SessionUser,
 ): Promise<WaitingEvidence[]> {
+  const scope = scopeOf(admin);
   const rows = await manager.query<
     { id: string; milestone_id: string; submitted_at: Date; submitter_name: string }[]
   >(
-    `SELECT s.id, s.milestone_id, s.submitted_at, u.display_name AS submitter_name
-       FROM evidence_submissions s JOIN users u ON u.id = s.organizer_id
-      WHERE s.status = 'pending' AND s.organizer_id <> $1
-        AND ($2::uuid IS NULL OR u.chapter_id = $2::uuid)
-        AND NOT EXISTS (SELECT 1 FROM coach_assignments a JOIN users c ON c.id = a.coach_id AND c.active
-                         WHERE a.organizer_id = s.organizer_id AND a.ended_at IS NULL)
-      ORDER BY s.submitted_at, s.id`,
-    [admin.id, scopeOf(admin)],
+    `SELECT w.submission_id AS id, s.milestone_id, w.submitted_at,
+            (SELECT u.display_name FROM users u WHERE u.id = w.organizer_id) AS submitter_name
+       FROM (SELECT submission_id, organizer_id, submitted_at FROM evidence_waiting_for_admin
+              WHERE organizer_id <> $1 ${scope ? 'AND chapter_id = $2' : ''}
+              ORDER BY submitted_at, submission_id LIMIT ${WAITING_SHOWN}) w
+       JOIN evidence_submissions s ON s.id = w.submission_id
+      ORDER BY w.submitted_at, w.submission_id`,
+    scope ? [admin.id, scope] : [admin.id],
   );
   return rows.map((r) => ({
     id: r.id,

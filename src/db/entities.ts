@@ -14,6 +14,7 @@ import {
   EvidenceSubmission,
   SubmissionReview,
 } from '../coaching/coaching.entities';
+import { EvidenceWaitingForAdmin } from '../coaching/waiting-for-admin.entity';
 import {
   CurriculumIndexState,
   CurriculumSearchEntry,
@@ -66,6 +67,7 @@ export const entities = [
   CurriculumIndexState,
   CoachAssignment,
   CoachLoad,
+  EvidenceWaitingForAdmin,
   CoachRequest,
   EvidenceSubmission,
   SubmissionReview,

@@ -15,6 +15,10 @@ import { User } from '../accounts/user.entity';
 
 @Entity('workshops')
 @Index('workshops_starts_at', ['startsAt'])
+@Index('workshops_listed', ['startsAt', 'id'], { where: `"cancelled_at" IS NULL` })
+@Index('workshops_listed_by_chapter', ['chapterId', 'startsAt', 'id'], { where: `"cancelled_at" IS NULL` })
+// GiST on tstzrange(starts_at, ends_at): the workshops running now (ListPageIndexes migration).
+@Index('workshops_running', { synchronize: false })
 @Check('workshops_ends_after_start', `"ends_at" > "starts_at"`)
 @Check('workshops_capacity_positive', `"capacity" >= 1`)
 @Check('workshops_title_length', `char_length("title") BETWEEN 1 AND 200`)
@@ -111,6 +115,7 @@ export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
   where: `"status" <> 'cancelled'`,
 })
 @Index('workshop_registrations_queue', ['workshopId', 'status', 'createdAt'])
+@Index('workshop_registrations_by_user', ['userId', 'status'])
 @Check('workshop_registrations_status_known', `"status" IN ('registered', 'waitlisted', 'cancelled')`)
 export class WorkshopRegistration {
   @PrimaryGeneratedColumn('uuid')

@@ -367,43 +367,59 @@ export class WorkshopsService {
 
   /**
    * One page of upcoming workshops, soonest first, optionally for one chapter or milestone, starting
-   * after `filter.after` (keyset paging on start time and id); `next` continues the list.
+   * after `filter.after` (keyset paging on start time and id); `next` continues the list. Read in
+   * two index ranges, never walking past workshops: those running now (GiST on their time range)
+   * and those starting later (by start time), at most a page and one.
    */
   async upcoming(
     manager: EntityManager,
     filter: { chapterId: string | null; milestoneId: string | null; after?: string },
     limit = UPCOMING_PAGE_SIZE,
   ): Promise<{ workshops: Workshop[]; next: string | null }> {
-    const query = this.listed(manager, filter, 'workshop.ends_at > now()');
+    const now = new Date();
     const after = decodeWorkshopPosition(filter.after);
-    if (after)
-      query.andWhere('(workshop.starts_at, workshop.id) > (:afterStart, :afterId)', {
-        afterStart: after.startsAt,
-        afterId: after.id,
-      });
-    const rows = await query
-      .orderBy('workshop.starts_at', 'ASC')
-      .addOrderBy('workshop.id', 'ASC')
-      .take(limit + 1)
-      .getMany();
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
+    const page = async (when: string) => {
+      const query = this.listed(manager, filter, when).setParameter('now', now);
+      if (after)
+        query.andWhere('(workshop.starts_at, workshop.id) > (:afterStart, :afterId)', {
+          afterStart: after.startsAt,
+          afterId: after.id,
+        });
+      // Each workshop joins at most one chapter, so a plain LIMIT is exact (no DISTINCT pass).
+      return query
+        .orderBy('workshop.starts_at', 'ASC')
+        .addOrderBy('workshop.id', 'ASC')
+        .limit(limit + 1)
+        .getMany();
+    };
+    const running = await page(
+      'tstzrange(workshop.starts_at, workshop.ends_at) @> CAST(:now AS timestamptz)',
+    );
+    const later = running.length > limit ? [] : await page('workshop.starts_at > :now');
+    const rows = [...running, ...later];
+    const shown = rows.slice(0, limit);
+    const last = shown[shown.length - 1];
     const next =
       rows.length > limit
         ? Buffer.from(JSON.stringify([last.startsAt.toISOString(), last.id])).toString('base64url')
         : null;
-    return { workshops: page, next };
+    return { workshops: shown, next };
   }
 
-  /** Workshops that have ended, most recent first, with the same filters as the upcoming list. */
+  /**
+   * Workshops that have ended, most recent first, with the same filters as the upcoming list. Every
+   * such workshop also started before now, so the walk back by start time begins at now.
+   */
   async past(
     manager: EntityManager,
     filter: { chapterId: string | null; milestoneId: string | null },
     limit = 30,
   ): Promise<Workshop[]> {
-    return this.listed(manager, filter, 'workshop.ends_at <= now()')
+    return this.listed(manager, filter, 'workshop.ends_at <= :now AND workshop.starts_at < :now')
+      .setParameter('now', new Date())
       .orderBy('workshop.starts_at', 'DESC')
-      .take(limit)
+      .addOrderBy('workshop.id', 'DESC')
+      .limit(limit)
       .getMany();
   }
 
