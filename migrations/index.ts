@@ -40,6 +40,7 @@ import { CirclePageNotices1795890900000 } from './1795890900000-CirclePageNotice
 import { DirectorySlotsNotify1795891000000 } from './1795891000000-DirectorySlotsNotify';
 import { ListPageIndexes1795891300000 } from './1795891300000-ListPageIndexes';
 import { EvidenceWaitingForAdmin1795891310000 } from './1795891310000-EvidenceWaitingForAdmin';
+import { CompletionHomesState1795891400000 } from './1795891400000-CompletionHomesState';
 
 export const migrations: (new () => MigrationInterface)[] = [
   Accounts1795856333076,
@@ -82,4 +83,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   DirectorySlotsNotify1795891000000,
   ListPageIndexes1795891300000,
   EvidenceWaitingForAdmin1795891310000,
+  CompletionHomesState1795891400000,
 ];

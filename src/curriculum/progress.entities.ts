@@ -101,3 +101,20 @@ export class CurriculumIndexState {
   @Column({ name: 'built_at', type: 'timestamptz', default: () => 'now()' })
   builtAt!: Date;
 }
+
+/**
+ * The curriculum version whose milestone homes completions were last filed under (a single row):
+ * start-up re-files completions only when it differs (see rehomeCompletions).
+ */
+@Entity('completion_homes_state')
+@Check('completion_homes_state_single_row', `"id" = 1`)
+export class CompletionHomesState {
+  @PrimaryColumn({ type: 'integer', primaryKeyConstraintName: 'PK_completion_homes_state' })
+  id!: number;
+
+  @Column({ type: 'text' })
+  version!: string;
+
+  @Column({ name: 'filed_at', type: 'timestamptz', default: () => 'now()' })
+  filedAt!: Date;
+}

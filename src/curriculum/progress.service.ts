@@ -81,10 +81,22 @@ export async function lockTrackFor(manager: EntityManager, userId: string, track
  * Keeps each completion's derived `track_id` and `module_id` where its milestone (or the milestone
  * that replaced it) lives now, after modules moved between tiers. The milestone id, source and date
  * are never touched. Progress reads completions by milestone id and does not need this; the
- * per-person summaries behind reports (kept by triggers, per recorded track) do. Idempotent and
- * cheap when nothing moved; returns the number of rows re-homed.
+ * per-person summaries behind reports (kept by triggers, per recorded track) do.
+ *
+ * Runs once per curriculum version (recorded in completion_homes_state, claimed under a row lock so
+ * a second process waits and then finds it done): comparing every completion costs a full scan, too
+ * long for every start at scale. The one filing after a change has no statement timeout (it may
+ * move millions of rows). Must run in a transaction; returns the number of rows re-homed.
  */
 export async function rehomeCompletions(manager: EntityManager, curriculum: Curriculum): Promise<number> {
+  await manager.query(
+    `INSERT INTO completion_homes_state (id, version) VALUES (1, '') ON CONFLICT (id) DO NOTHING`,
+  );
+  const [state] = await manager.query<{ version: string }[]>(
+    'SELECT version FROM completion_homes_state WHERE id = 1 FOR UPDATE',
+  );
+  if (state.version === curriculum.version) return 0;
+  await manager.query('SET LOCAL statement_timeout = 0');
   const homes = [...curriculum.milestoneById.entries()];
   const [, affected] = await manager.query<[unknown, number]>(
     `UPDATE milestone_completions c SET track_id = h.track_id, module_id = h.module_id
@@ -93,6 +105,9 @@ export async function rehomeCompletions(manager: EntityManager, curriculum: Curr
         AND (c.track_id, c.module_id) IS DISTINCT FROM (h.track_id, h.module_id)`,
     [homes.map(([id]) => id), homes.map(([, f]) => f.module.id), homes.map(([, f]) => f.module.trackId)],
   );
+  await manager.query('UPDATE completion_homes_state SET version = $1, filed_at = now() WHERE id = 1', [
+    curriculum.version,
+  ]);
   return affected;
 }
 

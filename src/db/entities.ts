@@ -16,6 +16,7 @@ import {
 } from '../coaching/coaching.entities';
 import { EvidenceWaitingForAdmin } from '../coaching/waiting-for-admin.entity';
 import {
+  CompletionHomesState,
   CurriculumIndexState,
   CurriculumSearchEntry,
   MilestoneCompletion,
@@ -65,6 +66,7 @@ export const entities = [
   MilestoneCompletion,
   CurriculumSearchEntry,
   CurriculumIndexState,
+  CompletionHomesState,
   CoachAssignment,
   CoachLoad,
   EvidenceWaitingForAdmin,

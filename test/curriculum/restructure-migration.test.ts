@@ -124,6 +124,29 @@ describe('restructuring the curriculum into tiers orphans no one', () => {
     expect(await t.dataSource.transaction((m) => rehomeCompletions(m, current()))).toBe(0);
   });
 
+  it('files completions once per curriculum version, not by reading every completion at every start', async () => {
+    const person = await createUser(db());
+    await t.dataSource.transaction((m) => rehomeCompletions(m, current()));
+    const [state] = await db().query<{ version: string }[]>('SELECT version FROM completion_homes_state');
+    expect(state.version).toBe(current().version);
+    // A row filed under an old home after this version was filed (say by an older process still
+    // running): the same version does not look again...
+    await completeOnOldCurriculum(person.id, ['people-first-listening-tour']);
+    const home = async () =>
+      (await db().findOneByOrFail(MilestoneCompletion, { userId: person.id, milestoneId: 'people-first-listening-tour' }))
+        .trackId;
+    expect(await home()).toBe('civic-tech-organizer');
+    expect(await t.dataSource.transaction((m) => rehomeCompletions(m, current()))).toBe(0);
+    expect(await home()).toBe('civic-tech-organizer');
+    // ...the next version does, and records itself.
+    const next = { ...current(), version: `${current().version}-next` };
+    expect(await t.dataSource.transaction((m) => rehomeCompletions(m, next))).toBe(1);
+    expect(await home()).toBe('civic-tech-host');
+    expect((await db().query<{ version: string }[]>('SELECT version FROM completion_homes_state'))[0].version).toBe(
+      next.version,
+    );
+  });
+
   it('keeps an issued certificate valid and naming the version it was earned on, and counts everything its holder did on every tier', async () => {
     const person = await createUser(db(), { displayName: 'Grace Before-Tiers' });
     await completeOnOldCurriculum(person.id, oldIds);
