@@ -134,6 +134,7 @@ export async function growByCopies(
   const rebuilt = performance.now();
   await client.query('SELECT report_rebuild()');
   await client.query('SELECT coach_load_rebuild()');
-  log(`  report aggregates and coach loads rebuilt  ${secondsSince(rebuilt)}`);
+  await client.query('SELECT report_stalled_rebuild()');
+  log(`  report aggregates, coach loads and stalled candidates rebuilt  ${secondsSince(rebuilt)}`);
   await client.query('COMMIT');
 }

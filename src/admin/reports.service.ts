@@ -244,21 +244,23 @@ export class ReportsService {
   }
 
   /**
-   * Organizers without activity for STALLED_AFTER_DAYS who are not certified, longest silent first.
-   * Latest activity comes from the per-person summary (progress_people), walked in its index order.
+   * Organizers without activity for STALLED_AFTER_DAYS who are not certified on the filter's track,
+   * longest silent first, 100 rows. Reads a page of the kept stalled candidates (see the
+   * StalledCandidates migration) in index order: one index per filter shape, nothing discarded.
    */
   async stalled(manager: EntityManager, f: ReportFilter & { track: CurriculumTrack }) {
+    const keys = [...(f.chapterId ? ['chapter_key'] : []), ...(f.cohortId ? ['cohort_key'] : [])] as const;
+    const filters = keys.map((key, i) => `AND s.${key} = $${i + 3}`).join(' ');
+    const groups = [f.chapterId, f.cohortId].filter((id): id is string => id !== null);
     return manager.query<{ id: string; name: string; coach: string | null; last_activity: Date | null }[]>(
-      `SELECT u.id, u.display_name AS name, a.last_activity_at AS last_activity,
+      `SELECT s.user_id AS id, s.name, NULLIF(s.silent_since, '-infinity') AS last_activity,
               (SELECT cu.display_name FROM coach_assignments ca JOIN users cu ON cu.id = ca.coach_id
-                WHERE ca.organizer_id = u.id AND ca.ended_at IS NULL) AS coach
-         FROM progress_people a JOIN users u ON u.id = a.user_id
-        WHERE u.role = 'organizer' AND u.active
-          AND ($1::uuid IS NULL OR u.chapter_id = $1) AND ($2::uuid IS NULL OR u.cohort_id = $2)
-          AND (a.last_activity_at IS NULL OR a.last_activity_at < now() - make_interval(days => $4))
-          AND NOT EXISTS (SELECT 1 FROM progress_tracks t WHERE t.user_id = u.id AND t.track_id = $3 AND t.certified)
-        ORDER BY a.last_activity_at ASC NULLS FIRST, u.display_name LIMIT 100`,
-      [f.chapterId, f.cohortId, f.track.id, this.stalledAfterDays],
+                WHERE ca.organizer_id = s.user_id AND ca.ended_at IS NULL) AS coach
+         FROM report_stalled s
+        WHERE s.track_id = (SELECT coalesce(max(track_id), '') FROM report_stalled_tracks WHERE track_id = $1)
+          ${filters} AND s.silent_since < now() - make_interval(days => $2)
+        ORDER BY s.silent_since, s.name LIMIT 100`,
+      [f.track.id, this.stalledAfterDays, ...groups],
     );
   }
 }
