@@ -39,6 +39,7 @@ import { Projects1795890600000 } from './1795890600000-Projects';
 import { CirclePageNotices1795890900000 } from './1795890900000-CirclePageNotices';
 import { DirectorySlotsNotify1795891000000 } from './1795891000000-DirectorySlotsNotify';
 import { StalledCandidates1795891200000 } from './1795891200000-StalledCandidates';
+import { FunnelCounts1795891210000 } from './1795891210000-FunnelCounts';
 
 export const migrations: (new () => MigrationInterface)[] = [
   Accounts1795856333076,
@@ -80,4 +81,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   CirclePageNotices1795890900000,
   DirectorySlotsNotify1795891000000,
   StalledCandidates1795891200000,
+  FunnelCounts1795891210000,
 ];

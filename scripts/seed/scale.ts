@@ -135,6 +135,9 @@ export async function growByCopies(
   await client.query('SELECT report_rebuild()');
   await client.query('SELECT coach_load_rebuild()');
   await client.query('SELECT report_stalled_rebuild()');
-  log(`  report aggregates, coach loads and stalled candidates rebuilt  ${secondsSince(rebuilt)}`);
+  await client.query('SELECT report_funnel_rebuild()');
+  log(
+    `  report aggregates, coach loads, stalled candidates and funnel counts rebuilt  ${secondsSince(rebuilt)}`,
+  );
   await client.query('COMMIT');
 }

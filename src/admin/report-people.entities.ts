@@ -45,3 +45,45 @@ export class StalledCandidate {
   @Column({ type: 'text' })
   name!: string;
 }
+
+/**
+ * Funnel counts per track, chapter and cohort of organizers: how many have completed `completed`
+ * milestones, certified or not; under track '' (completed 0, not certified) how many organizers the
+ * group has. Kept by database triggers (see the FunnelCounts migration); never written by the app.
+ */
+@Entity('report_funnel')
+export class FunnelCount {
+  @PrimaryColumn({ name: 'track_id', type: 'text' })
+  trackId!: string;
+
+  @PrimaryColumn({ name: 'chapter_key', type: 'uuid' })
+  chapterKey!: string;
+
+  @PrimaryColumn({ name: 'cohort_key', type: 'uuid' })
+  cohortKey!: string;
+
+  @PrimaryColumn({ type: 'integer' })
+  completed!: number;
+
+  @PrimaryColumn({ type: 'boolean' })
+  certified!: boolean;
+
+  @Column({ type: 'integer', default: 0 })
+  n!: number;
+}
+
+/** How many organizers of a chapter and cohort last signed in on each day (UTC). Kept by triggers. */
+@Entity('report_sign_in_days')
+export class SignInDay {
+  @PrimaryColumn({ type: 'date' })
+  day!: string;
+
+  @PrimaryColumn({ name: 'chapter_key', type: 'uuid' })
+  chapterKey!: string;
+
+  @PrimaryColumn({ name: 'cohort_key', type: 'uuid' })
+  cohortKey!: string;
+
+  @Column({ type: 'integer', default: 0 })
+  n!: number;
+}

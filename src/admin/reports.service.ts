@@ -5,6 +5,7 @@ import type { SessionUser } from '../accounts/session-user';
 import type { Curriculum, CurriculumTrack } from '../curriculum/curriculum.types';
 import { NotFound } from '../web/errors';
 import { countsPerWeek } from './report-counts';
+import { funnelGroups } from './report-funnel';
 
 export interface ReportFilter {
   chapterId: string | null;
@@ -75,46 +76,11 @@ export class ReportsService {
   }
 
   /**
-   * Invited → active (signed in within 30 days) → first milestone → half the track → certified.
-   * Progress comes from the per-person summary (progress_tracks), one indexed row per organizer.
+   * Invited → active (signed in on or after the day 30 days ago) → first milestone → half the track
+   * → certified, from the per-group counts kept by triggers (see report-funnel.ts).
    */
   async funnel(manager: EntityManager, f: ReportFilter & { track: CurriculumTrack }) {
-    const milestones = requirementIndex(f.track).total;
-    const rows = await manager.query<
-      {
-        chapter_id: string | null;
-        chapter: string | null;
-        cohort_id: string | null;
-        cohort: string | null;
-        accounts: number;
-        pending: number;
-        active: number;
-        first: number;
-        half: number;
-        certified: number;
-      }[]
-    >(
-      `WITH groups AS (
-         SELECT u.chapter_id, u.cohort_id, count(*)::int AS accounts, 0 AS pending,
-                count(*) FILTER (WHERE u.last_login_at >= now() - interval '30 days')::int AS active,
-                count(*) FILTER (WHERE t.completed >= 1)::int AS first,
-                count(*) FILTER (WHERE t.completed * 2 >= $4)::int AS half,
-                count(*) FILTER (WHERE t.certified)::int AS certified
-           FROM users u LEFT JOIN progress_tracks t ON t.user_id = u.id AND t.track_id = $3
-          WHERE u.role = 'organizer' AND ($1::uuid IS NULL OR u.chapter_id = $1) AND ($2::uuid IS NULL OR u.cohort_id = $2)
-          GROUP BY u.chapter_id, u.cohort_id
-         UNION ALL
-         SELECT chapter_id, cohort_id, 0, count(*)::int, 0, 0, 0, 0 FROM invites
-          WHERE role = 'organizer' AND accepted_at IS NULL AND revoked_at IS NULL
-            AND ($1::uuid IS NULL OR chapter_id = $1) AND ($2::uuid IS NULL OR cohort_id = $2)
-          GROUP BY chapter_id, cohort_id)
-       SELECT g.chapter_id, ch.name AS chapter, g.cohort_id, co.name AS cohort,
-              sum(accounts)::int AS accounts, sum(pending)::int AS pending, sum(active)::int AS active,
-              sum(first)::int AS first, sum(half)::int AS half, sum(g.certified)::int AS certified
-         FROM groups g LEFT JOIN chapters ch ON ch.id = g.chapter_id LEFT JOIN cohorts co ON co.id = g.cohort_id
-        GROUP BY g.chapter_id, ch.name, g.cohort_id, co.name`,
-      [f.chapterId, f.cohortId, f.track.id, milestones],
-    );
+    const rows = await funnelGroups(manager, f, f.track.id, requirementIndex(f.track).total);
     const toFunnel = (r: (typeof rows)[number]): Funnel => ({
       invited: r.accounts + r.pending,
       active: r.active,

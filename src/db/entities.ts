@@ -1,7 +1,7 @@
 import { Chapter } from '../accounts/chapter.entity';
 import { PersonProgress, TrackProgress } from '../admin/progress-summary.entities';
 import { ReportCount, ReportReview } from '../admin/report-aggregate.entities';
-import { StalledCandidate, StalledTrack } from '../admin/report-people.entities';
+import { FunnelCount, SignInDay, StalledCandidate, StalledTrack } from '../admin/report-people.entities';
 import { Cohort } from '../accounts/cohort.entity';
 import { Invite } from '../accounts/invite.entity';
 import { PasswordReset, SetupToken } from '../accounts/one-time-token.entities';
@@ -90,6 +90,8 @@ export const entities = [
   ReportReview,
   StalledTrack,
   StalledCandidate,
+  FunnelCount,
+  SignInDay,
   Circle,
   CircleMember,
   CirclePost,
