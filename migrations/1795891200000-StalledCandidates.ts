@@ -47,7 +47,7 @@ export class StalledCandidates1795891200000 implements MigrationInterface {
     await queryRunner.query(
       `CREATE TABLE "report_stalled" ("track_id" text NOT NULL, "user_id" uuid NOT NULL, "chapter_key" uuid NOT NULL,
          "cohort_key" uuid NOT NULL, "silent_since" TIMESTAMP WITH TIME ZONE NOT NULL, "name" text NOT NULL,
-         CONSTRAINT "PK_report_stalled" PRIMARY KEY ("track_id", "user_id"))`,
+         CONSTRAINT "PK_report_stalled" PRIMARY KEY ("user_id", "track_id"))`,
     );
     await queryRunner.query(
       `ALTER TABLE "report_stalled" ADD CONSTRAINT "FK_report_stalled_user" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
@@ -61,7 +61,7 @@ export class StalledCandidates1795891200000 implements MigrationInterface {
           SELECT 1 FROM (${stalledRowsOf('u.id = ANY(ids)', ALL_TRACKS)}) w
            WHERE w.track_id = s.track_id AND w.user_id = s.user_id);
         INSERT INTO report_stalled (${COLUMNS}) ${stalledRowsOf('u.id = ANY(ids)', ALL_TRACKS)}
-        ON CONFLICT (track_id, user_id) DO UPDATE SET chapter_key = EXCLUDED.chapter_key,
+        ON CONFLICT (user_id, track_id) DO UPDATE SET chapter_key = EXCLUDED.chapter_key,
              cohort_key = EXCLUDED.cohort_key, silent_since = EXCLUDED.silent_since, name = EXCLUDED.name
           WHERE (report_stalled.chapter_key, report_stalled.cohort_key, report_stalled.silent_since, report_stalled.name)
                 IS DISTINCT FROM (EXCLUDED.chapter_key, EXCLUDED.cohort_key, EXCLUDED.silent_since, EXCLUDED.name);

@@ -23,15 +23,16 @@ export class StalledTrack {
 @Index('report_stalled_by_chapter', ['trackId', 'chapterKey', 'silentSince', 'name'])
 @Index('report_stalled_by_cohort', ['trackId', 'cohortKey', 'silentSince', 'name'])
 export class StalledCandidate {
-  @PrimaryColumn({ name: 'track_id', type: 'text' })
-  trackId!: string;
-
+  // A person's rows first: the triggers recount one person at a time.
   @PrimaryColumn({ name: 'user_id', type: 'uuid' })
   userId!: string;
 
   @ManyToOne(() => User, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'FK_report_stalled_user' })
   user?: User;
+
+  @PrimaryColumn({ name: 'track_id', type: 'text' })
+  trackId!: string;
 
   @Column({ name: 'chapter_key', type: 'uuid' })
   chapterKey!: string;
