@@ -1,4 +1,6 @@
 import { ReportsService, type ReportFilter } from '../../src/admin/reports.service';
+import { User } from '../../src/accounts/user.entity';
+import { createUser } from '../helpers/factories';
 import { startTestApp, testCatalog, type TestApp } from '../helpers/app';
 import { ago, seedPeople } from './report-people-seed';
 
@@ -98,5 +100,24 @@ describe('stalled list (kept candidates)', () => {
         throw new Error(`after ${what}: ${error.message}`);
       });
     }
+  });
+
+  it('stays exact when one person moves, signs in and is certified in concurrent transactions', async () => {
+    const person = await createUser(db(), { chapterId: seed.chapterA, displayName: 'Busy stalled' });
+    await db().update(User, person.id, { lastLoginAt: ago(90) });
+    await seed.kit.completeAllButLast(person.id);
+    await db().query('UPDATE milestone_completions SET completed_at = $2 WHERE user_id = $1', [
+      person.id,
+      ago(80),
+    ]);
+    await Promise.all([
+      seed.kit.complete(person.id),
+      t.dataSource.transaction(async (m) => {
+        await m.update(User, person.id, { chapterId: seed.chapterB, displayName: 'Busy moved' });
+        await m.query('SELECT pg_sleep(0.02)');
+      }),
+      t.dataSource.transaction((m) => m.update(User, person.id, { lastLoginAt: ago(40) })),
+    ]);
+    await expectListsEqualRecomputation();
   });
 });
