@@ -38,6 +38,8 @@ import { Doors1795890500000 } from './1795890500000-Doors';
 import { Projects1795890600000 } from './1795890600000-Projects';
 import { CirclePageNotices1795890900000 } from './1795890900000-CirclePageNotices';
 import { DirectorySlotsNotify1795891000000 } from './1795891000000-DirectorySlotsNotify';
+import { StalledCandidates1795891200000 } from './1795891200000-StalledCandidates';
+import { FunnelCounts1795891210000 } from './1795891210000-FunnelCounts';
 import { ListPageIndexes1795891300000 } from './1795891300000-ListPageIndexes';
 import { EvidenceWaitingForAdmin1795891310000 } from './1795891310000-EvidenceWaitingForAdmin';
 import { CompletionHomesState1795891400000 } from './1795891400000-CompletionHomesState';
@@ -81,6 +83,8 @@ export const migrations: (new () => MigrationInterface)[] = [
   Projects1795890600000,
   CirclePageNotices1795890900000,
   DirectorySlotsNotify1795891000000,
+  StalledCandidates1795891200000,
+  FunnelCounts1795891210000,
   ListPageIndexes1795891300000,
   EvidenceWaitingForAdmin1795891310000,
   CompletionHomesState1795891400000,

@@ -30,6 +30,8 @@ const TABLES = [
   'certificate_verifications',
 ] as const;
 
+const SUMMARIES = ['progress_people', 'progress_tracks'] as const;
+
 /** The progress summaries recounted from the source rows, for everyone, in set-based statements. */
 const SUMMARIES_REBUILD = [
   'DELETE FROM progress_tracks',
@@ -129,12 +131,20 @@ export async function growByCopies(
   // Set-based (as the ProgressSummaries migration's backfill): the per-person refresh functions
   // with every id in one array could be planned as a scan comparing each row with the whole array.
   await client.query('ANALYZE');
+  // The summaries' own triggers (stalled candidates, funnel counts) would recount everyone twice
+  // (once for the delete, once for the insert); those are rebuilt whole below instead.
+  for (const table of SUMMARIES) await client.query(`ALTER TABLE "${table}" DISABLE TRIGGER USER`);
   for (const sql of SUMMARIES_REBUILD) await client.query(sql);
+  for (const table of SUMMARIES) await client.query(`ALTER TABLE "${table}" ENABLE TRIGGER USER`);
   log(`  progress summaries rebuilt  ${secondsSince(started)}`);
   const rebuilt = performance.now();
   await client.query('SELECT report_rebuild()');
   await client.query('SELECT coach_load_rebuild()');
   await client.query('SELECT evidence_waiting_rebuild()');
-  log(`  report aggregates, coach loads and evidence waiting for an admin rebuilt  ${secondsSince(rebuilt)}`);
+  await client.query('SELECT report_stalled_rebuild()');
+  await client.query('SELECT report_funnel_rebuild()');
+  log(
+    `  report aggregates, coach loads, evidence waiting for an admin, stalled candidates and funnel counts rebuilt  ${secondsSince(rebuilt)}`,
+  );
   await client.query('COMMIT');
 }

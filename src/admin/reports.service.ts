@@ -5,6 +5,7 @@ import type { SessionUser } from '../accounts/session-user';
 import type { Curriculum, CurriculumTrack } from '../curriculum/curriculum.types';
 import { NotFound } from '../web/errors';
 import { countsPerWeek } from './report-counts';
+import { funnelGroups } from './report-funnel';
 
 export interface ReportFilter {
   chapterId: string | null;
@@ -75,46 +76,11 @@ export class ReportsService {
   }
 
   /**
-   * Invited → active (signed in within 30 days) → first milestone → half the track → certified.
-   * Progress comes from the per-person summary (progress_tracks), one indexed row per organizer.
+   * Invited → active (signed in on or after the day 30 days ago) → first milestone → half the track
+   * → certified, from the per-group counts kept by triggers (see report-funnel.ts).
    */
   async funnel(manager: EntityManager, f: ReportFilter & { track: CurriculumTrack }) {
-    const milestones = requirementIndex(f.track).total;
-    const rows = await manager.query<
-      {
-        chapter_id: string | null;
-        chapter: string | null;
-        cohort_id: string | null;
-        cohort: string | null;
-        accounts: number;
-        pending: number;
-        active: number;
-        first: number;
-        half: number;
-        certified: number;
-      }[]
-    >(
-      `WITH groups AS (
-         SELECT u.chapter_id, u.cohort_id, count(*)::int AS accounts, 0 AS pending,
-                count(*) FILTER (WHERE u.last_login_at >= now() - interval '30 days')::int AS active,
-                count(*) FILTER (WHERE t.completed >= 1)::int AS first,
-                count(*) FILTER (WHERE t.completed * 2 >= $4)::int AS half,
-                count(*) FILTER (WHERE t.certified)::int AS certified
-           FROM users u LEFT JOIN progress_tracks t ON t.user_id = u.id AND t.track_id = $3
-          WHERE u.role = 'organizer' AND ($1::uuid IS NULL OR u.chapter_id = $1) AND ($2::uuid IS NULL OR u.cohort_id = $2)
-          GROUP BY u.chapter_id, u.cohort_id
-         UNION ALL
-         SELECT chapter_id, cohort_id, 0, count(*)::int, 0, 0, 0, 0 FROM invites
-          WHERE role = 'organizer' AND accepted_at IS NULL AND revoked_at IS NULL
-            AND ($1::uuid IS NULL OR chapter_id = $1) AND ($2::uuid IS NULL OR cohort_id = $2)
-          GROUP BY chapter_id, cohort_id)
-       SELECT g.chapter_id, ch.name AS chapter, g.cohort_id, co.name AS cohort,
-              sum(accounts)::int AS accounts, sum(pending)::int AS pending, sum(active)::int AS active,
-              sum(first)::int AS first, sum(half)::int AS half, sum(g.certified)::int AS certified
-         FROM groups g LEFT JOIN chapters ch ON ch.id = g.chapter_id LEFT JOIN cohorts co ON co.id = g.cohort_id
-        GROUP BY g.chapter_id, ch.name, g.cohort_id, co.name`,
-      [f.chapterId, f.cohortId, f.track.id, milestones],
-    );
+    const rows = await funnelGroups(manager, f, f.track.id, requirementIndex(f.track).total);
     const toFunnel = (r: (typeof rows)[number]): Funnel => ({
       invited: r.accounts + r.pending,
       active: r.active,
@@ -244,21 +210,23 @@ export class ReportsService {
   }
 
   /**
-   * Organizers without activity for STALLED_AFTER_DAYS who are not certified, longest silent first.
-   * Latest activity comes from the per-person summary (progress_people), walked in its index order.
+   * Organizers without activity for STALLED_AFTER_DAYS who are not certified on the filter's track,
+   * longest silent first, 100 rows. Reads a page of the kept stalled candidates (see the
+   * StalledCandidates migration) in index order: one index per filter shape, nothing discarded.
    */
   async stalled(manager: EntityManager, f: ReportFilter & { track: CurriculumTrack }) {
+    const keys = [...(f.chapterId ? ['chapter_key'] : []), ...(f.cohortId ? ['cohort_key'] : [])] as const;
+    const filters = keys.map((key, i) => `AND s.${key} = $${i + 3}`).join(' ');
+    const groups = [f.chapterId, f.cohortId].filter((id): id is string => id !== null);
     return manager.query<{ id: string; name: string; coach: string | null; last_activity: Date | null }[]>(
-      `SELECT u.id, u.display_name AS name, a.last_activity_at AS last_activity,
+      `SELECT s.user_id AS id, s.name, NULLIF(s.silent_since, '-infinity') AS last_activity,
               (SELECT cu.display_name FROM coach_assignments ca JOIN users cu ON cu.id = ca.coach_id
-                WHERE ca.organizer_id = u.id AND ca.ended_at IS NULL) AS coach
-         FROM progress_people a JOIN users u ON u.id = a.user_id
-        WHERE u.role = 'organizer' AND u.active
-          AND ($1::uuid IS NULL OR u.chapter_id = $1) AND ($2::uuid IS NULL OR u.cohort_id = $2)
-          AND (a.last_activity_at IS NULL OR a.last_activity_at < now() - make_interval(days => $4))
-          AND NOT EXISTS (SELECT 1 FROM progress_tracks t WHERE t.user_id = u.id AND t.track_id = $3 AND t.certified)
-        ORDER BY a.last_activity_at ASC NULLS FIRST, u.display_name LIMIT 100`,
-      [f.chapterId, f.cohortId, f.track.id, this.stalledAfterDays],
+                WHERE ca.organizer_id = s.user_id AND ca.ended_at IS NULL) AS coach
+         FROM report_stalled s
+        WHERE s.track_id = (SELECT coalesce(max(track_id), '') FROM report_stalled_tracks WHERE track_id = $1)
+          ${filters} AND s.silent_since < now() - make_interval(days => $2)
+        ORDER BY s.silent_since, s.name LIMIT 100`,
+      [f.track.id, this.stalledAfterDays, ...groups],
     );
   }
 }

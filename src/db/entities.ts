@@ -1,6 +1,7 @@
 import { Chapter } from '../accounts/chapter.entity';
 import { PersonProgress, TrackProgress } from '../admin/progress-summary.entities';
 import { ReportCount, ReportReview } from '../admin/report-aggregate.entities';
+import { FunnelCount, SignInDay, StalledCandidate, StalledTrack } from '../admin/report-people.entities';
 import { Cohort } from '../accounts/cohort.entity';
 import { Invite } from '../accounts/invite.entity';
 import { PasswordReset, SetupToken } from '../accounts/one-time-token.entities';
@@ -91,6 +92,10 @@ export const entities = [
   TrackProgress,
   ReportCount,
   ReportReview,
+  StalledTrack,
+  StalledCandidate,
+  FunnelCount,
+  SignInDay,
   Circle,
   CircleMember,
   CirclePost,

@@ -1,0 +1,123 @@
+import { ReportsService, type ReportFilter } from '../../src/admin/reports.service';
+import { User } from '../../src/accounts/user.entity';
+import { createUser } from '../helpers/factories';
+import { startTestApp, testCatalog, type TestApp } from '../helpers/app';
+import { ago, seedPeople } from './report-people-seed';
+
+/** The stalled list recomputed the straightforward way, from the source rows (no summaries). */
+const RECOMPUTED_STALLED = `
+  SELECT u.id, u.display_name AS name,
+         GREATEST(u.last_login_at,
+                  (SELECT max(s.submitted_at) FROM evidence_submissions s WHERE s.organizer_id = u.id),
+                  (SELECT max(r.read_at) FROM module_reads r WHERE r.user_id = u.id),
+                  (SELECT max(c.completed_at) FROM milestone_completions c WHERE c.user_id = u.id)) AS last_activity,
+         (SELECT cu.display_name FROM coach_assignments ca JOIN users cu ON cu.id = ca.coach_id
+           WHERE ca.organizer_id = u.id AND ca.ended_at IS NULL) AS coach
+    FROM users u
+   WHERE u.role = 'organizer' AND u.active
+     AND ($1::uuid IS NULL OR u.chapter_id = $1) AND ($2::uuid IS NULL OR u.cohort_id = $2)
+     AND NOT EXISTS (SELECT 1 FROM certificates ce WHERE ce.user_id = u.id AND ce.track_id = $3
+                        AND ce.superseded_at IS NULL AND ce.revoked_at IS NULL)`;
+
+/** The kept candidates, to compare with a rebuild from scratch. */
+const KEPT = `SELECT track_id, user_id, chapter_key, cohort_key, silent_since, name FROM report_stalled
+               UNION ALL SELECT track_id, NULL, NULL, NULL, NULL, NULL FROM report_stalled_tracks ORDER BY 1, 2`;
+
+describe('stalled list (kept candidates)', () => {
+  let t: TestApp;
+  let reports: ReportsService;
+  let seed: Awaited<ReturnType<typeof seedPeople>>;
+  const db = () => t.dataSource.manager;
+  const curriculum = () => testCatalog(t.config.curriculumDir).current();
+
+  const filters = (): ReportFilter[] => {
+    const groups = [
+      { chapterId: null, cohortId: null },
+      { chapterId: seed.chapterA, cohortId: null },
+      { chapterId: seed.chapterB, cohortId: null },
+      { chapterId: null, cohortId: seed.cohort.id },
+      { chapterId: seed.chapterA, cohortId: seed.cohort.id },
+    ];
+    return curriculum().tracks.flatMap((track) =>
+      groups.map((g) => ({ ...g, trackId: track.id, from: ago(30), to: ago(0) })),
+    );
+  };
+
+  const expectListsEqualRecomputation = async () => {
+    let listed = 0;
+    for (const f of filters()) {
+      const track = curriculum().trackById.get(f.trackId!)!;
+      const expected = (
+        await db().query<{ id: string; name: string; last_activity: Date | null; coach: string | null }[]>(
+          RECOMPUTED_STALLED,
+          [f.chapterId, f.cohortId, track.id],
+        )
+      )
+        .filter((r) => r.last_activity === null || r.last_activity < ago(30))
+        .sort(
+          (a, b) =>
+            (a.last_activity?.getTime() ?? -Infinity) - (b.last_activity?.getTime() ?? -Infinity) ||
+            (a.name < b.name ? -1 : 1),
+        );
+      const got = await reports.stalled(db(), { ...f, track });
+      expect(got).toEqual(expected);
+      listed += got.length;
+    }
+    expect(listed).toBeGreaterThan(10);
+    const kept = await db().query<unknown[]>(KEPT);
+    await db().query('SELECT report_stalled_rebuild()');
+    expect(await db().query<unknown[]>(KEPT)).toEqual(kept);
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    reports = new ReportsService(curriculum, 30);
+    seed = await seedPeople(t);
+  });
+  afterAll(() => t.close());
+
+  it('lists, per track and filter, exactly the silent, active, uncertified organizers, longest silent first', async () => {
+    await expectListsEqualRecomputation();
+    const host = curriculum().trackById.get(seed.kit.track.id)!;
+    const names = (await reports.stalled(db(), { ...filters()[0], trackId: host.id, track: host })).map(
+      (r) => r.name,
+    );
+    // Never active first; the certified (01, 06), the deactivated (11) and the recent are not listed.
+    expect(names.slice(0, 2)).toEqual(['Person 04', 'Person 09']);
+    expect(names).not.toEqual(expect.arrayContaining(['Person 01']));
+    expect(names).not.toEqual(expect.arrayContaining(['Person 11']));
+    expect(names).toContain('Person 05');
+    // On another track, the people certified on this one are stalled like anyone.
+    const other = curriculum().trackById.get(seed.other.id)!;
+    const onOther = await reports.stalled(db(), { ...filters()[0], trackId: other.id, track: other });
+    expect(onOther.map((r) => r.name)).toContain('Person 06');
+  });
+
+  it('still matches after each kind of change, one after another', async () => {
+    for (const [what, apply] of seed.changes) {
+      await apply();
+      await expectListsEqualRecomputation().catch((error: Error) => {
+        throw new Error(`after ${what}: ${error.message}`);
+      });
+    }
+  });
+
+  it('stays exact when one person moves, signs in and is certified in concurrent transactions', async () => {
+    const person = await createUser(db(), { chapterId: seed.chapterA, displayName: 'Busy stalled' });
+    await db().update(User, person.id, { lastLoginAt: ago(90) });
+    await seed.kit.completeAllButLast(person.id);
+    await db().query('UPDATE milestone_completions SET completed_at = $2 WHERE user_id = $1', [
+      person.id,
+      ago(80),
+    ]);
+    await Promise.all([
+      seed.kit.complete(person.id),
+      t.dataSource.transaction(async (m) => {
+        await m.update(User, person.id, { chapterId: seed.chapterB, displayName: 'Busy moved' });
+        await m.query('SELECT pg_sleep(0.02)');
+      }),
+      t.dataSource.transaction((m) => m.update(User, person.id, { lastLoginAt: ago(40) })),
+    ]);
+    await expectListsEqualRecomputation();
+  });
+});
