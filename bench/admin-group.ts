@@ -130,6 +130,7 @@ async function oneScale(options: AdminGroupOptions, scale: number): Promise<Admi
       ...maybe(chapterId && `/admin/reports?chapterId=${chapterId}`, 'report'),
       ...maybe(chapterId && `/admin/reports?chapterId=${chapterId}&from=${threeYears}`, 'report'),
       ...maybe(cohortId && `/admin/reports?cohortId=${cohortId}`, 'report'),
+      ['/admin/reports/all-sides', 'report', admin],
       ['/admin/people', 'list', admin],
       ['/admin/people?q=ann', 'list', admin],
       ['/admin/exports', 'list', admin],
