@@ -38,6 +38,7 @@ import { Doors1795890500000 } from './1795890500000-Doors';
 import { Projects1795890600000 } from './1795890600000-Projects';
 import { CirclePageNotices1795890900000 } from './1795890900000-CirclePageNotices';
 import { DirectorySlotsNotify1795891000000 } from './1795891000000-DirectorySlotsNotify';
+import { ReviewTurnaroundHistograms1795891100000 } from './1795891100000-ReviewTurnaroundHistograms';
 
 export const migrations: (new () => MigrationInterface)[] = [
   Accounts1795856333076,
@@ -78,4 +79,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   Projects1795890600000,
   CirclePageNotices1795890900000,
   DirectorySlotsNotify1795891000000,
+  ReviewTurnaroundHistograms1795891100000,
 ];

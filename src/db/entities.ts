@@ -1,6 +1,6 @@
 import { Chapter } from '../accounts/chapter.entity';
 import { PersonProgress, TrackProgress } from '../admin/progress-summary.entities';
-import { ReportCount, ReportReview } from '../admin/report-aggregate.entities';
+import { ReportCount, ReportReview, ReportTurnaround } from '../admin/report-aggregate.entities';
 import { Cohort } from '../accounts/cohort.entity';
 import { Invite } from '../accounts/invite.entity';
 import { PasswordReset, SetupToken } from '../accounts/one-time-token.entities';
@@ -87,6 +87,7 @@ export const entities = [
   TrackProgress,
   ReportCount,
   ReportReview,
+  ReportTurnaround,
   Circle,
   CircleMember,
   CirclePost,
