@@ -21,18 +21,33 @@ const THRESHOLDS = `ARRAY[${TURNAROUND_BOUNDS.slice(1).join(', ')}]::float8[]`;
  * Histogram rows (span, start, chapter_key, cohort_key, reviewer_id, h0..h19) of `rows`, report_reviews
  * shaped rows each carrying a `sign` (+1 counted, -1 removed), for every block length.
  */
-function blocksOf(rows: string): string {
+function blocksOf(rows: string, spans: readonly number[] = TURNAROUND_SPANS): string {
   return `
     SELECT s.span, date '${TURNAROUND_EPOCH}' + 7 * s.span * floor(r.day / (7.0 * s.span))::int AS start,
            r.chapter_key, r.cohort_key, r.reviewer_id,
            ${COLUMNS.map((c, k) => `sum(CASE r.k WHEN ${k} THEN r.sign ELSE 0 END)::int AS ${c}`).join(',\n           ')}
       FROM (SELECT (created_at AT TIME ZONE 'UTC')::date - date '${TURNAROUND_EPOCH}' AS day, chapter_key, cohort_key,
                    reviewer_id, width_bucket(hours, ${THRESHOLDS}) AS k, sign FROM (${rows}) q) r
-     CROSS JOIN (VALUES ${TURNAROUND_SPANS.map((s) => `(${s}::smallint)`).join(', ')}) AS s(span)
+     CROSS JOIN (VALUES ${spans.map((s) => `(${s}::smallint)`).join(', ')}) AS s(span)
      GROUP BY 1, 2, 3, 4, 5`;
 }
 
 const INSERT = `INSERT INTO report_turnaround (span, start, chapter_key, cohort_key, reviewer_id, ${COLUMNS.join(', ')})`;
+
+/**
+ * Fills the empty histograms from report_reviews in bulk: the one-week blocks from the reviews, the
+ * longer blocks from the one-week rows (far fewer than reviews).
+ */
+const BACKFILL = `
+  ${INSERT} ${blocksOf('SELECT *, 1 AS sign FROM report_reviews', [1])} ORDER BY 1, 2, 3, 4, 5;
+  ${INSERT}
+  SELECT s.span, date '${TURNAROUND_EPOCH}' + 7 * s.span * floor((w.start - date '${TURNAROUND_EPOCH}') / (7.0 * s.span))::int,
+         w.chapter_key, w.cohort_key, w.reviewer_id, ${COLUMNS.map((c) => `sum(w.${c})::int`).join(', ')}
+    FROM report_turnaround w
+   CROSS JOIN (VALUES ${TURNAROUND_SPANS.filter((s) => s > 1)
+     .map((s) => `(${s}::smallint)`)
+     .join(', ')}) AS s(span)
+   WHERE w.span = 1 GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5;`;
 
 /** Adds a statement's changes of report_reviews to the histograms (rows ordered so writers lock alike). */
 function applyRows(rows: string): string {
@@ -61,9 +76,7 @@ export class ReviewTurnaroundHistograms1795891100000 implements MigrationInterfa
          ${COLUMNS.map((c) => `"${c}" integer NOT NULL DEFAULT 0`).join(', ')},
          CONSTRAINT "PK_report_turnaround" PRIMARY KEY ("span", "start", "chapter_key", "cohort_key", "reviewer_id"))`,
     );
-    await queryRunner.query(
-      `${INSERT} ${blocksOf('SELECT *, 1 AS sign FROM report_reviews')} ORDER BY 1, 2, 3, 4, 5`,
-    );
+    await queryRunner.query(BACKFILL);
     await queryRunner.query(`
       CREATE FUNCTION report_turnaround_after_reviews() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
@@ -88,7 +101,7 @@ export class ReviewTurnaroundHistograms1795891100000 implements MigrationInterfa
       CREATE FUNCTION report_rebuild() RETURNS void LANGUAGE sql AS $$
         SELECT report_rebuild_counts_and_reviews();
         DELETE FROM report_turnaround;
-        ${INSERT} ${blocksOf('SELECT *, 1 AS sign FROM report_reviews')};
+        ${BACKFILL}
       $$`);
   }
 

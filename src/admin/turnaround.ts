@@ -149,10 +149,12 @@ export async function turnaroundHistograms(
                                 AND ($1::uuid IS NULL OR t.chapter_key = $1) AND ($2::uuid IS NULL OR t.cohort_key = $2)
                              OFFSET 0) t
        UNION ALL
-       SELECT r.reviewer_id, ${COLUMNS.map((_, k) => `CASE width_bucket(r.hours, ${THRESHOLDS}) WHEN ${k} THEN e.sign ELSE 0 END`).join(', ')}
-         FROM unnest($6::timestamptz[], $7::timestamptz[], $8::int[]) AS e(a, b, sign)
-         JOIN report_reviews r ON r.created_at >= e.a AND r.created_at < e.b
-        WHERE ($1::uuid IS NULL OR r.chapter_key = $1) AND ($2::uuid IS NULL OR r.cohort_key = $2))
+       SELECT reviewer_id, ${COLUMNS.map((c, k) => `CASE k WHEN ${k} THEN sign ELSE 0 END`).join(', ')}
+         FROM (SELECT r.reviewer_id, width_bucket(r.hours, ${THRESHOLDS}) AS k, e.sign
+                 FROM unnest($6::timestamptz[], $7::timestamptz[], $8::int[]) AS e(a, b, sign)
+                 JOIN report_reviews r ON r.created_at >= e.a AND r.created_at < e.b
+                WHERE ($1::uuid IS NULL OR r.chapter_key = $1) AND ($2::uuid IS NULL OR r.cohort_key = $2)
+               OFFSET 0) edge)
      SELECT s.reviewer_id, u.display_name AS coach, s.counts
        FROM (SELECT reviewer_id, ARRAY[${COLUMNS.map((c) => `sum(${c})::int`).join(', ')}] AS counts
                FROM parts GROUP BY reviewer_id) s
