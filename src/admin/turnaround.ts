@@ -140,7 +140,9 @@ export async function turnaroundHistograms(
   toExclusive: Date,
 ): Promise<CoachHistogram[]> {
   const plan = planRange(from, toExclusive);
-  const rows = await manager.query<{ reviewer_id: string; coach: string | null; counts: number[] }[]>(
+  // One JSON row rather than a row per coach, and names from the kept coach_loads (active coaches;
+  // anyone else from users): both measured cheaper than 2,000 rows each joined to users.
+  const [{ coaches }] = await manager.query<{ coaches: [string, string | null, number[]][] }[]>(
     `WITH parts AS (
        SELECT t.reviewer_id, ${COLUMNS.map((c) => `b.sign * t.${c} AS ${c}`).join(', ')}
          FROM unnest($3::smallint[], $4::date[], $5::int[]) AS b(span, start, sign)
@@ -155,10 +157,11 @@ export async function turnaroundHistograms(
                  JOIN report_reviews r ON r.created_at >= e.a AND r.created_at < e.b
                 WHERE ($1::uuid IS NULL OR r.chapter_key = $1) AND ($2::uuid IS NULL OR r.cohort_key = $2)
                OFFSET 0) edge)
-     SELECT s.reviewer_id, u.display_name AS coach, s.counts
+     SELECT coalesce(json_agg(json_build_array(s.reviewer_id, coalesce(c.display_name,
+              (SELECT u.display_name FROM users u WHERE u.id = s.reviewer_id)), s.counts)), '[]') AS coaches
        FROM (SELECT reviewer_id, ARRAY[${COLUMNS.map((c) => `sum(${c})::int`).join(', ')}] AS counts
                FROM parts GROUP BY reviewer_id) s
-       LEFT JOIN users u ON u.id = s.reviewer_id`,
+       LEFT JOIN coach_loads c ON c.coach_id = s.reviewer_id`,
     [
       filter.chapterId,
       filter.cohortId,
@@ -170,7 +173,7 @@ export async function turnaroundHistograms(
       plan.edges.map((e) => e.sign),
     ],
   );
-  return rows
-    .filter((r) => r.counts.some((c) => c !== 0))
-    .map((r) => ({ reviewerId: r.reviewer_id, coach: r.coach ?? 'Unknown coach', counts: r.counts }));
+  return coaches
+    .filter(([, , counts]) => counts.some((c) => c !== 0))
+    .map(([reviewerId, coach, counts]) => ({ reviewerId, coach: coach ?? 'Unknown coach', counts }));
 }

@@ -219,6 +219,24 @@ describe('review turnaround from the kept histograms', () => {
     expect(await kept()).toEqual(before);
   });
 
+  it('name reviewers who are not active coaches (an admin, a coach made inactive) from their account', async () => {
+    const admin = await createUser(db(), { role: 'admin', displayName: 'Turnaround admin' });
+    await review(people[1], admin, today - 3 * DAY, 5);
+    await db().update(User, coaches[0].id, { active: false });
+    await expectAllMatch();
+    const got = await reports.reviewTurnaround(db(), {
+      chapterId: null,
+      cohortId: null,
+      trackId: null,
+      from: new Date(today - 3 * 365 * DAY),
+      to: new Date(today),
+    });
+    expect(got.perCoach.map((c) => c.coach)).toEqual(
+      expect.arrayContaining(['Turnaround admin', 'Turnaround coach 0']),
+    );
+    await db().update(User, coaches[0].id, { active: true });
+  });
+
   it('add up when one coach is given reviews in the same week from concurrent transactions', async () => {
     const at = today - 2 * DAY;
     await Promise.all(
