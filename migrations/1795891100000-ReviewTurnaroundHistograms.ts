@@ -14,6 +14,9 @@ export const TURNAROUND_SPANS = [1, 4, 16, 64] as const;
 /** The Monday (UTC) blocks are aligned from. */
 export const TURNAROUND_EPOCH = '2000-01-03';
 
+/** Set (transaction-local) while report_rebuild() rewrites report_reviews, whose triggers then skip. */
+const REBUILDING = 'report.turnaround_rebuilding';
+
 const COLUMNS = TURNAROUND_BOUNDS.map((_, k) => `h${k}`);
 const THRESHOLDS = `ARRAY[${TURNAROUND_BOUNDS.slice(1).join(', ')}]::float8[]`;
 
@@ -80,6 +83,8 @@ export class ReviewTurnaroundHistograms1795891100000 implements MigrationInterfa
     await queryRunner.query(`
       CREATE FUNCTION report_turnaround_after_reviews() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
+        -- report_rebuild() recounts the histograms itself once report_reviews is rebuilt.
+        IF current_setting('${REBUILDING}', true) = 'on' THEN RETURN NULL; END IF;
         IF TG_OP = 'INSERT' THEN ${applyRows(NEW_ROWS)}
         ELSIF TG_OP = 'DELETE' THEN ${applyRows(OLD_ROWS)}
         ELSE ${applyRows(`${OLD_ROWS} UNION ALL ${NEW_ROWS}`)}
@@ -95,11 +100,13 @@ export class ReviewTurnaroundHistograms1795891100000 implements MigrationInterfa
         `CREATE TRIGGER "report_turnaround_after_${event.toLowerCase()}" AFTER ${event} ON "report_reviews"
            REFERENCING ${tables} FOR EACH STATEMENT EXECUTE FUNCTION report_turnaround_after_reviews()`,
       );
-    // The rebuild recounts report_reviews (the triggers follow), then the histograms from scratch.
+    // The rebuild recounts report_reviews (the triggers standing aside), then the histograms.
     await queryRunner.query('ALTER FUNCTION report_rebuild() RENAME TO report_rebuild_counts_and_reviews');
     await queryRunner.query(`
       CREATE FUNCTION report_rebuild() RETURNS void LANGUAGE sql AS $$
+        SELECT set_config('${REBUILDING}', 'on', true);
         SELECT report_rebuild_counts_and_reviews();
+        SELECT set_config('${REBUILDING}', 'off', true);
         DELETE FROM report_turnaround;
         ${BACKFILL}
       $$`);

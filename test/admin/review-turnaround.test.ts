@@ -217,6 +217,20 @@ describe('review turnaround from the kept histograms', () => {
     const before = await kept();
     await db().query('SELECT report_rebuild()');
     expect(await kept()).toEqual(before);
+    // A review written after a rebuild in the same transaction is counted (the rebuild's flag is off).
+    await t.dataSource.transaction(async (m) => {
+      await m.query('SELECT report_rebuild()');
+      const [{ id }] = await m.query<{ id: string }[]>(
+        `INSERT INTO evidence_submissions (organizer_id, milestone_id, attempt, body, links, status, submitted_at)
+         VALUES ($1, $2, 20000, 'evidence', '[]', 'changes_requested', now() - interval '50 hours') RETURNING id`,
+        [people[3].id, milestone],
+      );
+      await m.query(
+        `INSERT INTO submission_reviews (submission_id, reviewer_id, decision) VALUES ($1, $2, 'changes_requested')`,
+        [id, coaches[2].id],
+      );
+    });
+    await expectAllMatch();
   });
 
   it('name reviewers who are not active coaches (an admin, a coach made inactive) from their account', async () => {
