@@ -33,8 +33,9 @@ export class ReportCount {
 
 /**
  * Each review of an organizer's evidence with the organizer's group, the reviewer and the hours
- * from submission to review: the review turnaround reads only this, by time, from its index.
- * Kept by database triggers like ReportCount.
+ * from submission to review: the turnaround histograms (ReportTurnaround) are kept from it, and
+ * the review turnaround reads the days at a range's edges from its index. Kept by database
+ * triggers like ReportCount.
  */
 @Entity('report_reviews')
 @Index('report_reviews_by_time', ['createdAt', 'chapterKey', 'cohortKey', 'reviewerId', 'hours'])
