@@ -154,8 +154,10 @@ export async function turnaroundHistograms(
        SELECT reviewer_id, ${COLUMNS.map((c, k) => `CASE k WHEN ${k} THEN sign ELSE 0 END`).join(', ')}
          FROM (SELECT r.reviewer_id, width_bucket(r.hours, ${THRESHOLDS}) AS k, e.sign
                  FROM unnest($6::timestamptz[], $7::timestamptz[], $8::int[]) AS e(a, b, sign)
-                 JOIN report_reviews r ON r.created_at >= e.a AND r.created_at < e.b
-                WHERE ($1::uuid IS NULL OR r.chapter_key = $1) AND ($2::uuid IS NULL OR r.cohort_key = $2)
+                 CROSS JOIN LATERAL (SELECT * FROM report_reviews r
+                                      WHERE r.created_at >= e.a AND r.created_at < e.b
+                                        AND ($1::uuid IS NULL OR r.chapter_key = $1) AND ($2::uuid IS NULL OR r.cohort_key = $2)
+                                     OFFSET 0) r
                OFFSET 0) edge)
      SELECT coalesce(json_agg(json_build_array(s.reviewer_id, coalesce(c.display_name,
               (SELECT u.display_name FROM users u WHERE u.id = s.reviewer_id)), s.counts)), '[]') AS coaches
