@@ -38,6 +38,7 @@ import { Doors1795890500000 } from './1795890500000-Doors';
 import { Projects1795890600000 } from './1795890600000-Projects';
 import { CirclePageNotices1795890900000 } from './1795890900000-CirclePageNotices';
 import { DirectorySlotsNotify1795891000000 } from './1795891000000-DirectorySlotsNotify';
+import { ReviewTurnaroundHistograms1795891100000 } from './1795891100000-ReviewTurnaroundHistograms';
 import { StalledCandidates1795891200000 } from './1795891200000-StalledCandidates';
 import { FunnelCounts1795891210000 } from './1795891210000-FunnelCounts';
 import { ListPageIndexes1795891300000 } from './1795891300000-ListPageIndexes';
@@ -83,6 +84,7 @@ export const migrations: (new () => MigrationInterface)[] = [
   Projects1795890600000,
   CirclePageNotices1795890900000,
   DirectorySlotsNotify1795891000000,
+  ReviewTurnaroundHistograms1795891100000,
   StalledCandidates1795891200000,
   FunnelCounts1795891210000,
   ListPageIndexes1795891300000,

@@ -33,8 +33,9 @@ export class ReportCount {
 
 /**
  * Each review of an organizer's evidence with the organizer's group, the reviewer and the hours
- * from submission to review: the review turnaround reads only this, by time, from its index.
- * Kept by database triggers like ReportCount.
+ * from submission to review: the turnaround histograms (ReportTurnaround) are kept from it, and
+ * the review turnaround reads the days at a range's edges from its index. Kept by database
+ * triggers like ReportCount.
  */
 @Entity('report_reviews')
 @Index('report_reviews_by_time', ['createdAt', 'chapterKey', 'cohortKey', 'reviewerId', 'hours'])
@@ -60,4 +61,49 @@ export class ReportReview {
 
   @Column({ type: 'double precision' })
   hours!: number;
+}
+
+/**
+ * Review turnaround histograms: per block of `span` weeks from `start` (see the
+ * ReviewTurnaroundHistograms migration for the block alignment and the hour buckets), per chapter,
+ * cohort and reviewer, h<k> counts the reviews whose turnaround fell in bucket k. Kept by database
+ * triggers on report_reviews; never written by the app.
+ */
+@Entity('report_turnaround')
+export class ReportTurnaround {
+  @PrimaryColumn({ type: 'smallint' })
+  span!: number;
+
+  @PrimaryColumn({ type: 'date' })
+  start!: string;
+
+  @PrimaryColumn({ name: 'chapter_key', type: 'uuid' })
+  chapterKey!: string;
+
+  @PrimaryColumn({ name: 'cohort_key', type: 'uuid' })
+  cohortKey!: string;
+
+  @PrimaryColumn({ name: 'reviewer_id', type: 'uuid' })
+  reviewerId!: string;
+
+  @Column({ type: 'integer', default: 0 }) h0!: number;
+  @Column({ type: 'integer', default: 0 }) h1!: number;
+  @Column({ type: 'integer', default: 0 }) h2!: number;
+  @Column({ type: 'integer', default: 0 }) h3!: number;
+  @Column({ type: 'integer', default: 0 }) h4!: number;
+  @Column({ type: 'integer', default: 0 }) h5!: number;
+  @Column({ type: 'integer', default: 0 }) h6!: number;
+  @Column({ type: 'integer', default: 0 }) h7!: number;
+  @Column({ type: 'integer', default: 0 }) h8!: number;
+  @Column({ type: 'integer', default: 0 }) h9!: number;
+  @Column({ type: 'integer', default: 0 }) h10!: number;
+  @Column({ type: 'integer', default: 0 }) h11!: number;
+  @Column({ type: 'integer', default: 0 }) h12!: number;
+  @Column({ type: 'integer', default: 0 }) h13!: number;
+  @Column({ type: 'integer', default: 0 }) h14!: number;
+  @Column({ type: 'integer', default: 0 }) h15!: number;
+  @Column({ type: 'integer', default: 0 }) h16!: number;
+  @Column({ type: 'integer', default: 0 }) h17!: number;
+  @Column({ type: 'integer', default: 0 }) h18!: number;
+  @Column({ type: 'integer', default: 0 }) h19!: number;
 }

@@ -6,6 +6,7 @@ import type { Curriculum, CurriculumTrack } from '../curriculum/curriculum.types
 import { NotFound } from '../web/errors';
 import { countsPerWeek } from './report-counts';
 import { funnelGroups } from './report-funnel';
+import { BUCKET_BOUNDS, medianOf, turnaroundHistograms } from './turnaround';
 
 export interface ReportFilter {
   chapterId: string | null;
@@ -115,31 +116,17 @@ export class ReportsService {
 
   /**
    * Median hours from submission to review, overall and per coach (reviews made in the range of
-   * the filter's organizers' evidence), from the per-review report rows read by time.
+   * the filter's organizers' evidence), from the kept turnaround histograms: exact to within one
+   * hour bucket (see `medianOf` in ./turnaround).
    */
   async reviewTurnaround(manager: EntityManager, f: ReportFilter) {
-    const rows = await manager.query<
-      { coach_id: string | null; coach: string | null; reviews: number; median: number | null }[]
-    >(
-      `WITH medians AS (
-         SELECT reviewer_id, count(*)::int AS reviews, percentile_cont(0.5) WITHIN GROUP (ORDER BY hours) AS median
-           FROM report_reviews
-          WHERE created_at >= $3 AND created_at < $4
-            AND ($1::uuid IS NULL OR chapter_key = $1) AND ($2::uuid IS NULL OR cohort_key = $2)
-          GROUP BY GROUPING SETS ((reviewer_id), ()))
-       SELECT m.reviewer_id AS coach_id, u.display_name AS coach, m.reviews, m.median
-         FROM medians m LEFT JOIN users u ON u.id = m.reviewer_id`,
-      [f.chapterId, f.cohortId, f.from, dayAfter(f.to)],
-    );
-    const overall = rows.find((r) => r.coach_id === null)!;
+    const coaches = await turnaroundHistograms(manager, f, f.from, dayAfter(f.to));
+    const total = BUCKET_BOUNDS.map((_, k) => coaches.reduce((sum, c) => sum + c.counts[k], 0));
+    const reviews = (counts: number[]) => counts.reduce((sum, c) => sum + c, 0);
     return {
-      overall: {
-        reviews: overall.reviews,
-        medianHours: overall.median === null ? null : Number(overall.median),
-      },
-      perCoach: rows
-        .filter((r) => r.coach_id !== null)
-        .map((r) => ({ coach: r.coach!, reviews: r.reviews, medianHours: Number(r.median) }))
+      overall: { reviews: reviews(total), medianHours: medianOf(total) },
+      perCoach: coaches
+        .map((c) => ({ coach: c.coach, reviews: reviews(c.counts), medianHours: medianOf(c.counts)! }))
         .sort((a, b) => b.medianHours - a.medianHours),
     };
   }

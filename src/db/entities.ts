@@ -1,7 +1,7 @@
 import { Chapter } from '../accounts/chapter.entity';
 import { PersonProgress, TrackProgress } from '../admin/progress-summary.entities';
-import { ReportCount, ReportReview } from '../admin/report-aggregate.entities';
 import { FunnelCount, SignInDay, StalledCandidate, StalledTrack } from '../admin/report-people.entities';
+import { ReportCount, ReportReview, ReportTurnaround } from '../admin/report-aggregate.entities';
 import { Cohort } from '../accounts/cohort.entity';
 import { Invite } from '../accounts/invite.entity';
 import { PasswordReset, SetupToken } from '../accounts/one-time-token.entities';
@@ -96,6 +96,7 @@ export const entities = [
   StalledCandidate,
   FunnelCount,
   SignInDay,
+  ReportTurnaround,
   Circle,
   CircleMember,
   CirclePost,

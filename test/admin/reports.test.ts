@@ -198,12 +198,15 @@ describe('reports on a hand-built program', () => {
     expect(weeks.every((w) => new Date(`${w.week}T00:00:00Z`).getUTCDay() === 1)).toBe(true);
   });
 
-  it('computes the median review time overall and per coach', async () => {
+  it('computes the median review time overall and per coach, to within one hour bucket', async () => {
+    // Reviews took 2, 4 and 10 h (Coach One) and 24 h (Coach Two): exact medians 7, 4 and 24 h.
+    // Each review is placed in the middle of its bucket (2–3, 4–6, 8–12, 24–32 h), so the report
+    // shows (5 + 10) / 2 = 7.5 overall, 5 for Coach One and 28 for Coach Two.
     const turnaround = await reports.reviewTurnaround(db(), filter());
-    expect(turnaround.overall).toEqual({ reviews: 4, medianHours: 7 });
+    expect(turnaround.overall).toEqual({ reviews: 4, medianHours: 7.5 });
     expect(turnaround.perCoach).toEqual([
-      { coach: 'Coach Two', reviews: 1, medianHours: 24 },
-      { coach: 'Coach One', reviews: 3, medianHours: 4 },
+      { coach: 'Coach Two', reviews: 1, medianHours: 28 },
+      { coach: 'Coach One', reviews: 3, medianHours: 5 },
     ]);
   });
 
