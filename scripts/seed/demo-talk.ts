@@ -1,0 +1,198 @@
+import { Circle } from '../../src/circles/circle.entities';
+import { CirclesService } from '../../src/circles/circles.service';
+import { MentionsService } from '../../src/circles/mentions';
+import type { PostKind } from '../../src/circles/post.entities';
+import { PostsService } from '../../src/circles/posts.service';
+import { POSTING_LIMIT } from '../../src/circles';
+import { StoriesService } from '../../src/directory/stories.service';
+import { AttemptLimiter } from '../../src/web/attempt-limiter';
+import type { Pool } from 'pg';
+import { backdate, type DemoCast } from './demo-cast';
+
+/** One post of the demo's circle talk, with when it was written and its replies. */
+interface Talk {
+  circle: 'oakland' | 'boston' | 'cohort';
+  author: string;
+  kind: PostKind;
+  title: string;
+  body: string;
+  hoursAgo: number;
+  link?: string;
+  replies?: { author: string; body: string; hoursAgo: number }[];
+}
+
+const talks = (reworkMilestoneId: string): Talk[] => [
+  {
+    circle: 'oakland',
+    author: 'riley.nguyen',
+    kind: 'story',
+    title: 'Forty people came to our pantry finder night',
+    body: 'We teamed up with two food pantries in Fruitvale to fix the hours and addresses on our pantry finder. We expected fifteen people. Forty came, and a third of them had never been to a hack night.\n\n**What worked**\n\n- A pantry volunteer spent ten minutes explaining what happens when the hours online are wrong: families walk there and find the door locked.\n- One table just for newcomers, with a printed checklist of listings to verify.\n\n**What we would change**\n\nBring more power strips, and end with a five-minute round of "what will you do before next week?"\n\nBy the end of the night we had checked 112 listings, and eleven people signed up for the next one.',
+    hoursAgo: 9 * 24,
+  },
+  {
+    circle: 'oakland',
+    author: 'jordan.patel',
+    kind: 'ask',
+    title: 'How do you keep newcomers coming back after their first night?',
+    body: 'About half of our first-timers never come back. We do a welcome round and pair each one with a regular, but it does not seem to stick. What has worked for your chapter?',
+    hoursAgo: 6 * 24,
+    replies: [
+      {
+        author: 'rosa.diaz',
+        body: 'Send a personal note the next day: not the newsletter, two lines from the person they sat with. And give them something small they can finish by the next meeting.',
+        hoursAgo: 5 * 24 + 20,
+      },
+      {
+        author: 'riley.nguyen',
+        body: 'What changed it for us: a newcomer table with a printed task list, and asking everyone at the end "what will you do before next week?" People come back to finish what they said out loud. Our return rate went from about one in four to one in two.',
+        hoursAgo: 5 * 24 + 2,
+      },
+      {
+        author: 'jordan.patel',
+        body: 'Trying both at Tuesday’s hack night. Thank you!',
+        hoursAgo: 5 * 24,
+      },
+    ],
+  },
+  {
+    circle: 'oakland',
+    author: 'jordan.patel',
+    kind: 'story',
+    title: 'Our first meeting with the county’s open data team',
+    body: 'I went in with a list of twelve data sets we wanted. They had time for two. Next time I will bring one, with a sentence on who it helps and what we would build with it. They did agree to publish the cooling center locations as a file we can update every summer.',
+    hoursAgo: 3 * 24,
+  },
+  {
+    circle: 'oakland',
+    author: 'casey.morgan',
+    kind: 'ask',
+    title: 'Does anyone have a partner intake form we could borrow?',
+    body: 'A tenants’ group asked us for help with a repair-request tracker. Before we say yes I would like a short list of questions for any new partner: who will use it, who keeps it running after we leave, and what personal data it holds. Has anyone written one?',
+    hoursAgo: 20,
+  },
+  {
+    circle: 'boston',
+    author: 'jamie.chen',
+    kind: 'story',
+    title: 'Hello from a new organizer',
+    body: 'I started coming to Code for Boston hack nights in the spring to work on the snow-route map. This fall I offered to help run them. Reading the first modules now; the one on welcoming newcomers already changed how I greet people at the door.',
+    hoursAgo: 4 * 24,
+  },
+  {
+    circle: 'cohort',
+    author: 'alex.kim',
+    kind: 'story',
+    title: 'I ran my first retro and nobody talked. Then they did.',
+    body: 'Ten minutes of silence felt like an hour. What got people going: everyone wrote one sticky note first, then we read them out loud. Three people said it was the first time anyone had asked what they thought of the project. Next time I start with the sticky notes.',
+    hoursAgo: 8 * 24,
+  },
+  {
+    circle: 'cohort',
+    author: 'taylor.brooks',
+    kind: 'feedback',
+    title: 'Feedback wanted: my hack night retro write-up',
+    body: 'Sam asked me to rework my write-up with what actually happened and a quote from a participant. New draft:\n\n> We tried a "quiet first ten minutes" where everyone read the issue list before talking. Nine people came; six picked an issue on their own. A librarian who joined us said: "It was the first tech meetup where I did not feel I had to ask permission to help."\n\nIs the quote doing its job? What is missing before I resubmit?',
+    hoursAgo: 3 * 24,
+    link: `milestone:${reworkMilestoneId}`,
+    replies: [
+      {
+        author: 'alex.kim',
+        body: '**What works**\n\nThe quote is specific and shows the change you made, not just that people liked it.\n\n**What to try**\n\nSay in one line at the top what you will do differently next time. That is what Sam asked me for too.',
+        hoursAgo: 2 * 24 + 5,
+      },
+      {
+        author: 'jordan.patel',
+        body: 'Six out of nine picking an issue on their own is a great number. Put it first.',
+        hoursAgo: 2 * 24,
+      },
+    ],
+  },
+  {
+    circle: 'cohort',
+    author: 'jamie.chen',
+    kind: 'ask',
+    title: 'How do you run a meeting when half the room is on Zoom?',
+    body: 'Our planning meetings are hybrid now. The people on the call hear half of what is said and nobody sees their raised hands. Any tips that do not need new equipment?',
+    hoursAgo: 30,
+    replies: [
+      {
+        author: 'jordan.patel',
+        body: 'We name one person in the room as the "call buddy" who watches the chat and hands, and we go to the call first in every round.',
+        hoursAgo: 26,
+      },
+    ],
+  },
+];
+
+/**
+ * Circle talk for the demo: stories, an ask answered (with "This helped"), open asks with "Me too"
+ * and a feedback request linked to a milestone, written through the circles service by people who
+ * accepted the code of conduct. Riley's story is then published on OpenOakland's public page:
+ * requested by Riley, approved by the admin. Returns the published post's id.
+ */
+export async function seedDemoTalk(cast: DemoCast, pool: Pool): Promise<{ publishedPostId: string }> {
+  const { manager, who, chapterIds } = cast;
+  // The app's posting limit is consumed by the router, per request; the seed writes as the service does.
+  const limiter = new AttemptLimiter(pool, {
+    prefix: 'circle-post',
+    ...POSTING_LIMIT,
+    blockSeconds: POSTING_LIMIT.windowSeconds,
+    message: 'You have posted a lot in a short time. Please wait {wait} and try again.',
+  });
+  const mentions = new MentionsService(cast.baseUrl);
+  const posts = new PostsService(new CirclesService(), limiter, { curriculum: cast.curriculum, mentions });
+  const circleIds = {
+    oakland: (await manager.findOneByOrFail(Circle, { chapterId: chapterIds.oakland })).id,
+    boston: (await manager.findOneByOrFail(Circle, { chapterId: chapterIds.boston })).id,
+    cohort: (await manager.findOneByOrFail(Circle, { cohortId: cast.cohortId })).id,
+  };
+
+  const all = talks(cast.reworkMilestoneId);
+  const writers = new Set(all.flatMap((t) => [t.author, ...(t.replies ?? []).map((r) => r.author)]));
+  for (const key of writers) await posts.acceptConduct(manager, who(key));
+
+  const ids = new Map<string, { postId: string; replyIds: string[] }>();
+  for (const talk of all) {
+    const post = await posts.create(manager, who(talk.author), circleIds[talk.circle], {
+      kind: talk.kind,
+      title: talk.title,
+      body: talk.body,
+      link: talk.link,
+    });
+    const replyIds: string[] = [];
+    for (const reply of talk.replies ?? []) {
+      const saved = await posts.reply(manager, who(reply.author), post.id, reply.body);
+      replyIds.push(saved.id);
+      await backdate(manager, 'circle_replies', saved.id, reply.hoursAgo);
+    }
+    ids.set(talk.title, { postId: post.id, replyIds });
+  }
+  const idOf = (title: string) => ids.get(title)!;
+
+  // Jordan's ask: Riley's reply is the answer, and it helped Casey and Rosa too.
+  const newcomers = idOf(all[1].title);
+  await posts.markAnswered(manager, who('jordan.patel'), newcomers.postId, newcomers.replyIds[1]);
+  for (const key of ['casey.morgan', 'rosa.diaz', 'jordan.patel'])
+    await posts.helped(manager, who(key), newcomers.replyIds[1]);
+  await posts.helped(manager, who('taylor.brooks'), idOf(all[6].title).replyIds[0]);
+  // Open asks others share.
+  await posts.meToo(manager, who('jordan.patel'), idOf(all[3].title).postId);
+  for (const key of ['alex.kim', 'taylor.brooks'])
+    await posts.meToo(manager, who(key), idOf(all[7].title).postId);
+
+  // Riley asks to publish the story; the admin (academy-wide: OpenOakland has no admin of its own) approves.
+  const stories = new StoriesService(cast.baseUrl);
+  const story = idOf(all[0].title).postId;
+  await stories.request(manager, who('riley.nguyen'), story);
+  const facts = await stories.facts(manager, story);
+  await stories.approve(manager, who('admin'), story, facts.updatedAt.toISOString());
+
+  for (const talk of all) await backdate(manager, 'circle_posts', idOf(talk.title).postId, talk.hoursAgo);
+  await manager.query(
+    `UPDATE story_publications SET requested_at = now() - interval '8 days', decided_at = now() - interval '7 days',
+            published_at = now() - interval '7 days', public_updated_at = now() - interval '7 days' WHERE post_id = $1`,
+    [story],
+  );
+  return { publishedPostId: story };
+}
