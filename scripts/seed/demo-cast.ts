@@ -24,6 +24,12 @@ export function eveningIn(chapter: 'boston' | 'oakland', days: number): Date {
   return day;
 }
 
+/** Days from today to the first Tuesday at least `atLeast` days away (the demo chapters meet on Tuesdays). */
+export function tuesdayIn(atLeast: number): number {
+  const weekday = new Date(Date.now() + atLeast * 24 * HOUR_MS).getUTCDay();
+  return atLeast + ((2 - weekday + 7) % 7);
+}
+
 export const hoursAfter = (start: Date, hours: number) => new Date(start.getTime() + hours * HOUR_MS);
 
 /**

@@ -13,7 +13,7 @@ import { TalentService } from '../../src/projects/talent.service';
 import type { InvitesService } from '../../src/accounts/invites.service';
 import { AttemptLimiter } from '../../src/web/attempt-limiter';
 import type { Pool } from 'pg';
-import { eveningIn, hoursAfter, type DemoCast } from './demo-cast';
+import { eveningIn, hoursAfter, tuesdayIn, type DemoCast } from './demo-cast';
 
 /** Both chapters get a listed public page; OpenOakland's is the one the rest of the demo fills. */
 async function publishChapterPages(cast: DemoCast): Promise<void> {
@@ -82,14 +82,14 @@ async function seedGatherings(cast: DemoCast, pool: Pool): Promise<void> {
   };
   const hackNight = await gatherings.schedule(manager, who('rosa.diaz'), {
     ...oakland,
-    ...evening('oakland', 6, 'Pantry finder hack night'),
+    ...evening('oakland', tuesdayIn(4), 'Pantry finder hack night'),
   });
   for (const key of ['jordan.patel', 'riley.nguyen', 'casey.morgan'])
     await rsvps.answer(manager, who(key), hackNight.id, 'yes');
 
   const boston = await gatherings.schedule(manager, who('sam.okafor'), {
     ...oakland,
-    ...evening('boston', 5, 'Snow-route map hack night'),
+    ...evening('boston', tuesdayIn(2), 'Snow-route map hack night'),
     circleId: await circleOf(cast.chapterIds.boston),
     description: 'We get the snow-route map ready for the first storm. Bring a laptop if you have one.',
     timeZone: 'America/New_York',

@@ -11,7 +11,8 @@ import { backdate, type DemoCast } from './demo-cast';
 
 /** One post of the demo's circle talk, with when it was written and its replies. */
 interface Talk {
-  circle: 'oakland' | 'boston' | 'cohort';
+  key: string;
+  circle: 'oakland' | 'boston' | 'cohort' | 'academy';
   author: string;
   kind: PostKind;
   title: string;
@@ -23,17 +24,35 @@ interface Talk {
 
 const talks = (reworkMilestoneId: string): Talk[] => [
   {
+    circle: 'academy',
+    author: 'admin',
+    kind: 'story',
+    key: 'welcome',
+    title: 'What these circles are for',
+    body: 'Every organizer, coach and admin of the academy is in this circle; your chapter and your cohort have their own. Share what happened at your last meeting, good or bad. Ask for help when you are stuck: someone has been there. Ask for feedback before you submit evidence. Be kind, and keep what is shared here in the circle.',
+    hoursAgo: 14 * 24,
+  },
+  {
     circle: 'oakland',
     author: 'riley.nguyen',
     kind: 'story',
+    key: 'pantry-story',
     title: 'Forty people came to our pantry finder night',
     body: 'We teamed up with two food pantries in Fruitvale to fix the hours and addresses on our pantry finder. We expected fifteen people. Forty came, and a third of them had never been to a hack night.\n\n**What worked**\n\n- A pantry volunteer spent ten minutes explaining what happens when the hours online are wrong: families walk there and find the door locked.\n- One table just for newcomers, with a printed checklist of listings to verify.\n\n**What we would change**\n\nBring more power strips, and end with a five-minute round of "what will you do before next week?"\n\nBy the end of the night we had checked 112 listings, and eleven people signed up for the next one.',
     hoursAgo: 9 * 24,
+    replies: [
+      {
+        author: 'rosa.diaz',
+        body: 'The newcomer table is going in my workshop notes. Ask to publish this one: other chapters should read it.',
+        hoursAgo: 9 * 24 - 3,
+      },
+    ],
   },
   {
     circle: 'oakland',
     author: 'jordan.patel',
     kind: 'ask',
+    key: 'newcomers-ask',
     title: 'How do you keep newcomers coming back after their first night?',
     body: 'About half of our first-timers never come back. We do a welcome round and pair each one with a regular, but it does not seem to stick. What has worked for your chapter?',
     hoursAgo: 6 * 24,
@@ -59,6 +78,7 @@ const talks = (reworkMilestoneId: string): Talk[] => [
     circle: 'oakland',
     author: 'jordan.patel',
     kind: 'story',
+    key: 'county-story',
     title: 'Our first meeting with the county’s open data team',
     body: 'I went in with a list of twelve data sets we wanted. They had time for two. Next time I will bring one, with a sentence on who it helps and what we would build with it. They did agree to publish the cooling center locations as a file we can update every summer.',
     hoursAgo: 3 * 24,
@@ -67,6 +87,7 @@ const talks = (reworkMilestoneId: string): Talk[] => [
     circle: 'oakland',
     author: 'casey.morgan',
     kind: 'ask',
+    key: 'intake-ask',
     title: 'Does anyone have a partner intake form we could borrow?',
     body: 'A tenants’ group asked us for help with a repair-request tracker. Before we say yes I would like a short list of questions for any new partner: who will use it, who keeps it running after we leave, and what personal data it holds. Has anyone written one?',
     hoursAgo: 20,
@@ -75,6 +96,7 @@ const talks = (reworkMilestoneId: string): Talk[] => [
     circle: 'boston',
     author: 'jamie.chen',
     kind: 'story',
+    key: 'hello-story',
     title: 'Hello from a new organizer',
     body: 'I started coming to Code for Boston hack nights in the spring to work on the snow-route map. This fall I offered to help run them. Reading the first modules now; the one on welcoming newcomers already changed how I greet people at the door.',
     hoursAgo: 4 * 24,
@@ -83,6 +105,7 @@ const talks = (reworkMilestoneId: string): Talk[] => [
     circle: 'cohort',
     author: 'alex.kim',
     kind: 'story',
+    key: 'retro-story',
     title: 'I ran my first retro and nobody talked. Then they did.',
     body: 'Ten minutes of silence felt like an hour. What got people going: everyone wrote one sticky note first, then we read them out loud. Three people said it was the first time anyone had asked what they thought of the project. Next time I start with the sticky notes.',
     hoursAgo: 8 * 24,
@@ -91,6 +114,7 @@ const talks = (reworkMilestoneId: string): Talk[] => [
     circle: 'cohort',
     author: 'taylor.brooks',
     kind: 'feedback',
+    key: 'retro-feedback',
     title: 'Feedback wanted: my hack night retro write-up',
     body: 'Sam asked me to rework my write-up with what actually happened and a quote from a participant. New draft:\n\n> We tried a "quiet first ten minutes" where everyone read the issue list before talking. Nine people came; six picked an issue on their own. A librarian who joined us said: "It was the first tech meetup where I did not feel I had to ask permission to help."\n\nIs the quote doing its job? What is missing before I resubmit?',
     hoursAgo: 3 * 24,
@@ -112,6 +136,7 @@ const talks = (reworkMilestoneId: string): Talk[] => [
     circle: 'cohort',
     author: 'jamie.chen',
     kind: 'ask',
+    key: 'hybrid-ask',
     title: 'How do you run a meeting when half the room is on Zoom?',
     body: 'Our planning meetings are hybrid now. The people on the call hear half of what is said and nobody sees their raised hands. Any tips that do not need new equipment?',
     hoursAgo: 30,
@@ -146,6 +171,7 @@ export async function seedDemoTalk(cast: DemoCast, pool: Pool): Promise<{ publis
     oakland: (await manager.findOneByOrFail(Circle, { chapterId: chapterIds.oakland })).id,
     boston: (await manager.findOneByOrFail(Circle, { chapterId: chapterIds.boston })).id,
     cohort: (await manager.findOneByOrFail(Circle, { cohortId: cast.cohortId })).id,
+    academy: (await manager.findOneByOrFail(Circle, { kind: 'academy' })).id,
   };
 
   const all = talks(cast.reworkMilestoneId);
@@ -166,29 +192,29 @@ export async function seedDemoTalk(cast: DemoCast, pool: Pool): Promise<{ publis
       replyIds.push(saved.id);
       await backdate(manager, 'circle_replies', saved.id, reply.hoursAgo);
     }
-    ids.set(talk.title, { postId: post.id, replyIds });
+    ids.set(talk.key, { postId: post.id, replyIds });
   }
-  const idOf = (title: string) => ids.get(title)!;
+  const idOf = (key: string) => ids.get(key)!;
 
   // Jordan's ask: Riley's reply is the answer, and it helped Casey and Rosa too.
-  const newcomers = idOf(all[1].title);
+  const newcomers = idOf('newcomers-ask');
   await posts.markAnswered(manager, who('jordan.patel'), newcomers.postId, newcomers.replyIds[1]);
   for (const key of ['casey.morgan', 'rosa.diaz', 'jordan.patel'])
     await posts.helped(manager, who(key), newcomers.replyIds[1]);
-  await posts.helped(manager, who('taylor.brooks'), idOf(all[6].title).replyIds[0]);
+  await posts.helped(manager, who('taylor.brooks'), idOf('retro-feedback').replyIds[0]);
   // Open asks others share.
-  await posts.meToo(manager, who('jordan.patel'), idOf(all[3].title).postId);
+  await posts.meToo(manager, who('jordan.patel'), idOf('intake-ask').postId);
   for (const key of ['alex.kim', 'taylor.brooks'])
-    await posts.meToo(manager, who(key), idOf(all[7].title).postId);
+    await posts.meToo(manager, who(key), idOf('hybrid-ask').postId);
 
   // Riley asks to publish the story; the admin (academy-wide: OpenOakland has no admin of its own) approves.
   const stories = new StoriesService(cast.baseUrl);
-  const story = idOf(all[0].title).postId;
+  const story = idOf('pantry-story').postId;
   await stories.request(manager, who('riley.nguyen'), story);
   const facts = await stories.facts(manager, story);
   await stories.approve(manager, who('admin'), story, facts.updatedAt.toISOString());
 
-  for (const talk of all) await backdate(manager, 'circle_posts', idOf(talk.title).postId, talk.hoursAgo);
+  for (const talk of all) await backdate(manager, 'circle_posts', idOf(talk.key).postId, talk.hoursAgo);
   await manager.query(
     `UPDATE story_publications SET requested_at = now() - interval '8 days', decided_at = now() - interval '7 days',
             published_at = now() - interval '7 days', public_updated_at = now() - interval '7 days' WHERE post_id = $1`,
