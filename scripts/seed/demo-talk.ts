@@ -114,20 +114,20 @@ const talks = (reworkMilestoneId: string): Talk[] => [
     circle: 'cohort',
     author: 'taylor.brooks',
     kind: 'feedback',
-    key: 'retro-feedback',
-    title: 'Feedback wanted: my hack night retro write-up',
-    body: 'Sam asked me to rework my write-up with what actually happened and a quote from a participant. New draft:\n\n> We tried a "quiet first ten minutes" where everyone read the issue list before talking. Nine people came; six picked an issue on their own. A librarian who joined us said: "It was the first tech meetup where I did not feel I had to ask permission to help."\n\nIs the quote doing its job? What is missing before I resubmit?',
+    key: 'core-team-feedback',
+    title: 'Feedback wanted: what my core team wants from the group',
+    body: 'Sam said my first try described what I planned to ask, not what people told me. So this week I talked with four of our core team. Draft:\n\n| Role | Wants | Does the role give it? |\n| --- | --- | --- |\n| Project lead | To mentor newer people | Partly: no time left after coding |\n| Data lead | To learn map-making | No |\n| Greeter | Friends in a new city | Yes |\n| Note-taker | Something for a portfolio | No |\n\nThe data lead and I agreed she pairs with our map volunteer for the next project. What is missing before I resubmit?',
     hoursAgo: 3 * 24,
     link: `milestone:${reworkMilestoneId}`,
     replies: [
       {
         author: 'alex.kim',
-        body: '**What works**\n\nThe quote is specific and shows the change you made, not just that people liked it.\n\n**What to try**\n\nSay in one line at the top what you will do differently next time. That is what Sam asked me for too.',
+        body: '**What works**\n\nThe table shows real gaps, and the data lead change is concrete.\n\n**What to try**\n\nThe milestone asks for an adjustment agreed with at least two people, and the date of a follow-up check-in. Add one more agreement (the note-taker?) and the date.',
         hoursAgo: 2 * 24 + 5,
       },
       {
         author: 'jordan.patel',
-        body: 'Six out of nine picking an issue on their own is a great number. Put it first.',
+        body: 'Asking "does the role give it?" out loud is brave. Our greeter said no, and we only found out when he quit.',
         hoursAgo: 2 * 24,
       },
     ],
@@ -201,7 +201,7 @@ export async function seedDemoTalk(cast: DemoCast, pool: Pool): Promise<{ publis
   await posts.markAnswered(manager, who('jordan.patel'), newcomers.postId, newcomers.replyIds[1]);
   for (const key of ['casey.morgan', 'rosa.diaz', 'jordan.patel'])
     await posts.helped(manager, who(key), newcomers.replyIds[1]);
-  await posts.helped(manager, who('taylor.brooks'), idOf('retro-feedback').replyIds[0]);
+  await posts.helped(manager, who('taylor.brooks'), idOf('core-team-feedback').replyIds[0]);
   // Open asks others share.
   await posts.meToo(manager, who('jordan.patel'), idOf('intake-ask').postId);
   for (const key of ['alex.kim', 'taylor.brooks'])
