@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { EntityManager } from 'typeorm';
 import { AccountsService } from '../src/accounts/accounts.service';
 import { Chapter } from '../src/accounts/chapter.entity';
+import { Cohort } from '../src/accounts/cohort.entity';
 import { LoginThrottle } from '../src/accounts/login-throttle';
 import { hashPassword, passwordProblem } from '../src/accounts/passwords';
 import type { SessionUser } from '../src/accounts/session-user';
@@ -225,7 +226,10 @@ async function seedDemo(ctx: SeedContext, manager: EntityManager): Promise<void>
   }
 
   // Organizers still on the track from both chapters share a cohort, and so a cohort circle.
-  const cohort = await new CohortsService().create(manager, admin, { name: 'Spring 2027', chapterId: null });
+  // (An instance that already has a cohort of that name, like the chapters above, lends it.)
+  const cohort =
+    (await manager.findOne(Cohort, { where: { name: 'Spring 2027' } })) ??
+    (await new CohortsService().create(manager, admin, { name: 'Spring 2027', chapterId: null }));
   const inCohort = new Set(['jamie.chen', 'alex.kim', 'taylor.brooks', 'jordan.patel', 'casey.morgan']);
   const people = new Map<string, SessionUser>([['admin', admin]]);
   for (const p of PEOPLE.slice(1)) {

@@ -1,5 +1,7 @@
 import { Circle } from '../../src/circles/circle.entities';
 import { CirclesService } from '../../src/circles/circles.service';
+import { ChapterPage } from '../../src/directory/chapter-page.entity';
+import type { ChapterPageInput } from '../../src/directory/directory.schemas';
 import { DirectoryService } from '../../src/directory/directory.service';
 import { OutboxMessage } from '../../src/mail/outbox-message.entity';
 import { JoinService } from '../../src/doors/join.service';
@@ -15,11 +17,18 @@ import { AttemptLimiter } from '../../src/web/attempt-limiter';
 import type { Pool } from 'pg';
 import { eveningIn, hoursAfter, tuesdayIn, type DemoCast } from './demo-cast';
 
-/** Both chapters get a listed public page; OpenOakland's is the one the rest of the demo fills. */
+/**
+ * Both chapters get a listed public page; OpenOakland's is the one the rest of the demo fills. A
+ * chapter that already has a page (an instance that had a chapter of the demo's name) keeps it.
+ */
 async function publishChapterPages(cast: DemoCast): Promise<void> {
   const directory = new DirectoryService();
   const admin = cast.who('admin');
-  await directory.save(cast.manager, admin, cast.chapterIds.oakland, {
+  const save = async (chapterId: string, input: ChapterPageInput) => {
+    if (!(await cast.manager.existsBy(ChapterPage, { chapterId })))
+      await directory.save(cast.manager, admin, chapterId, input);
+  };
+  await save(cast.chapterIds.oakland, {
     slug: 'openoakland',
     about:
       'OpenOakland is a volunteer group of neighbors, coders, designers and city staff who build tools with Oakland’s community groups: a pantry finder, a cooling center map, a guide to small business permits.\n\nYou do not need to code. Come once, sit at the newcomer table, and we will find you something useful to do in your first evening.',
@@ -31,7 +40,7 @@ async function publishChapterPages(cast: DemoCast): Promise<void> {
     countryCode: 'US',
     stateCode: 'CA',
   });
-  await directory.save(cast.manager, admin, cast.chapterIds.boston, {
+  await save(cast.chapterIds.boston, {
     slug: 'code-for-boston',
     about:
       'Code for Boston brings together people who want to make government and nonprofit services in Greater Boston work better for everyone. We work on a few projects at a time, with partners who will keep them running.',
