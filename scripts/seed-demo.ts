@@ -2,12 +2,15 @@ import 'reflect-metadata';
 import type { EntityManager } from 'typeorm';
 import { AccountsService } from '../src/accounts/accounts.service';
 import { Chapter } from '../src/accounts/chapter.entity';
+import { Cohort } from '../src/accounts/cohort.entity';
 import { LoginThrottle } from '../src/accounts/login-throttle';
 import { hashPassword, passwordProblem } from '../src/accounts/passwords';
 import type { SessionUser } from '../src/accounts/session-user';
 import { User } from '../src/accounts/user.entity';
 import { toSessionUser } from '../src/accounts/users';
 import { ChaptersService } from '../src/admin/chapters.service';
+import { CohortsService } from '../src/admin/cohorts.service';
+import { InvitesService } from '../src/accounts/invites.service';
 import { Certificate } from '../src/certificates/certificate.entities';
 import { AssignmentsService } from '../src/coaching/assignments.service';
 import { RecordsService } from '../src/coaching/records.service';
@@ -18,12 +21,16 @@ import { AttendanceService } from '../src/workshops/attendance.service';
 import { WorkshopsService } from '../src/workshops/workshops.service';
 import { runCli } from './run-cli';
 import { openSeedContext, type SeedContext } from './seed/context';
+import { seedDemoDoors } from './seed/demo-doors';
+import { seedDemoTalk } from './seed/demo-talk';
 import { DAY_MS } from './seed/random';
 
 /**
  * `npm run seed:demo`: a small, believable program to click through — two chapters, an admin, two
  * coaches and organizers at every stage, workshops past and upcoming, and one organizer who
- * finished the track and holds a certificate issued by the real progress hook. Everything goes
+ * finished the track and holds a certificate issued by the real progress hook; then the fellowship
+ * and open doors (circle talk, a published story, gatherings, public chapter pages, a project with
+ * an open role, the talent listing, requests waiting for the admin: see ./seed/demo-*.ts). Everything goes
  * through the services (audit rows and outbox emails included) in one transaction. Run again, it
  * only prints how to sign in. DEMO_PASSWORD sets the password every demo account gets.
  */
@@ -147,7 +154,12 @@ function printSignIn(baseUrl: string, certificateCode: string | undefined, passw
   if (certificateCode)
     console.log(`\nRiley's certificate (public, no sign-in needed): ${baseUrl}/c/${certificateCode}`);
   console.log(
-    `Check a credential: ${baseUrl}/verify · Emails the demo "sent" are on ${baseUrl}/admin/outbox\n`,
+    `Check a credential: ${baseUrl}/verify · Emails the demo "sent" are on ${baseUrl}/admin/outbox`,
+  );
+  console.log(
+    `Circle talk (sign in as Jordan or Riley): ${baseUrl}/circles · Gatherings: ${baseUrl}/gatherings\n` +
+      `Public pages (no sign-in): ${baseUrl}/chapters (the map) and ${baseUrl}/chapters/openoakland (its /stories too), ${baseUrl}/opportunities, ${baseUrl}/people/listed\n` +
+      `Waiting for the admin: ${baseUrl}/admin/requests and ${baseUrl}/admin/partner-requests\n`,
   );
 }
 
@@ -213,6 +225,12 @@ async function seedDemo(ctx: SeedContext, manager: EntityManager): Promise<void>
     chapterIds[key] = existing?.id ?? (await chaptersService.create(manager, admin, { ...input })).id;
   }
 
+  // Organizers still on the track from both chapters share a cohort, and so a cohort circle.
+  // (An instance that already has a cohort of that name, like the chapters above, lends it.)
+  const cohort =
+    (await manager.findOne(Cohort, { where: { name: 'Spring 2027' } })) ??
+    (await new CohortsService().create(manager, admin, { name: 'Spring 2027', chapterId: null }));
+  const inCohort = new Set(['jamie.chen', 'alex.kim', 'taylor.brooks', 'jordan.patel', 'casey.morgan']);
   const people = new Map<string, SessionUser>([['admin', admin]]);
   for (const p of PEOPLE.slice(1)) {
     const user = await manager.save(
@@ -222,6 +240,7 @@ async function seedDemo(ctx: SeedContext, manager: EntityManager): Promise<void>
         passwordHash: await hashPassword(PASSWORD),
         role: p.role,
         chapterId: p.chapter ? chapterIds[p.chapter] : null,
+        cohortId: inCohort.has(p.key) ? cohort.id : null,
         lastLoginAt: new Date(Date.now() - 2 * DAY_MS),
       }),
     );
@@ -446,6 +465,19 @@ async function seedDemo(ctx: SeedContext, manager: EntityManager): Promise<void>
   await manager.query(`UPDATE users SET last_login_at = now() - interval '45 days' WHERE email = $1`, [
     emailOf('taylor.brooks'),
   ]);
+
+  // Fellowship and open doors, once Riley holds the certificate the talent listing needs.
+  const cast = {
+    manager,
+    baseUrl: config.baseUrl,
+    curriculum,
+    who,
+    chapterIds,
+    cohortId: cohort.id,
+    reworkMilestoneId: coachMilestones[2].id,
+  };
+  await seedDemoTalk(cast, pool);
+  await seedDemoDoors(cast, pool, new InvitesService(config.baseUrl));
 }
 
 runCli(async () => {
