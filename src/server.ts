@@ -54,7 +54,9 @@ async function main(): Promise<void> {
   const search = new SearchService();
   await search.ensureIndex(dataSource, catalog.current());
   // Completions of milestones that moved to another tier are filed under their new track.
-  const rehomed = await dataSource.transaction((m) => rehomeCompletions(m, catalog.current()));
+  const rehomed = await db.untimed((untimed) =>
+    untimed.transaction((m) => rehomeCompletions(m, catalog.current())),
+  );
   if (rehomed) logger.info({ rehomed }, 'completions filed under the tracks their milestones moved to');
   if (config.env === 'development') {
     catalog.onChange((curriculum) => {

@@ -11,6 +11,11 @@ export interface Database {
   close(): Promise<void>;
   /** Why this process cannot reach a database again without help (see EmbeddedDatabase), or undefined. */
   problem(): string | undefined;
+  /**
+   * Runs start-up maintenance that may touch millions of rows (say re-filing completions after a
+   * curriculum change) on a short-lived connection of its own with no query timeout, like migrations.
+   */
+  untimed<T>(work: (dataSource: DataSource) => Promise<T>): Promise<T>;
 }
 
 /**
@@ -45,11 +50,20 @@ export async function connectDatabase(
       await embedded?.stop();
     },
     problem: () => embedded?.problem(),
+    untimed: (work) => withoutTimeouts(url, config, work),
   };
 }
 
 /** Migrations may run long (an index on a big table): their own short-lived connections, no query timeout. */
-async function migrateWithoutTimeouts(url: string, config: Config): Promise<void> {
+function migrateWithoutTimeouts(url: string, config: Config): Promise<void> {
+  return withoutTimeouts(url, config, (dataSource) => runMigrationsSerialised(dataSource));
+}
+
+async function withoutTimeouts<T>(
+  url: string,
+  config: Config,
+  work: (dataSource: DataSource) => Promise<T>,
+): Promise<T> {
   const dataSource = createDataSource({
     url,
     poolMax: 2,
@@ -58,7 +72,7 @@ async function migrateWithoutTimeouts(url: string, config: Config): Promise<void
   });
   await dataSource.initialize();
   try {
-    await runMigrationsSerialised(dataSource);
+    return await work(dataSource);
   } finally {
     await dataSource.destroy();
   }
