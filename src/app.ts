@@ -279,6 +279,22 @@ export function createApp({
       }),
     }),
   );
+  // Circles are read by members many times a day: right after the curriculum, and their router only
+  // for /circles paths. The stories router reads a story's publication state for the post page,
+  // then passes on: before the circles router.
+  app.use(directory.storiesRouter);
+  app.use(
+    onlyFor(
+      /^\/circles(\/|$)/,
+      createCirclesRouter(
+        dataSource,
+        pool,
+        config.curriculumDir,
+        { curriculum: () => catalog.current(), baseUrl: config.baseUrl },
+        { feed, enabled: () => app.enabled('view cache') },
+      ),
+    ),
+  );
   app.use(accountsRouter({ dataSource, accounts, invites, passport, logger }));
   const profiles = new ProfileService(config.baseUrl);
   app.use(profileRouter({ dataSource, profiles, accounts }));
@@ -333,17 +349,6 @@ export function createApp({
     }),
   );
   app.use(notificationsRouter({ dataSource, notifications }));
-  // Reads a story's publication state for the post page, then passes on: before the circles router.
-  app.use(directory.storiesRouter);
-  app.use(
-    createCirclesRouter(
-      dataSource,
-      pool,
-      config.curriculumDir,
-      { curriculum: () => catalog.current(), baseUrl: config.baseUrl },
-      { feed, enabled: () => app.enabled('view cache') },
-    ),
-  );
   app.use(
     createDoorsRouter({
       dataSource,
