@@ -156,7 +156,8 @@ function planPeople(random: Random, now: number, coachMilestoneCount: number): P
       const pool = coachesPerChapter - (chapter === 0 ? 1 : 0);
       coachId = coaches[first + (local % pool)].id;
     }
-    const attempted = stage === 'certified' ? -1 : stage === 'progress' ? random.int(1, coachMilestoneCount) : 0;
+    const attempted =
+      stage === 'certified' ? -1 : stage === 'progress' ? random.int(1, coachMilestoneCount) : 0;
     const stalled = random.chance(0.3);
     const lastDaysAgo = stalled
       ? random.int(31, Math.max(32, ageDays - 5))
