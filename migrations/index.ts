@@ -42,6 +42,7 @@ import { ReviewTurnaroundHistograms1795891100000 } from './1795891100000-ReviewT
 import { StalledCandidates1795891200000 } from './1795891200000-StalledCandidates';
 import { FunnelCounts1795891210000 } from './1795891210000-FunnelCounts';
 import { ListPageIndexes1795891300000 } from './1795891300000-ListPageIndexes';
+import { LearnerPeriods1795891600000 } from './1795891600000-LearnerPeriods';
 import { EvidenceWaitingForAdmin1795891310000 } from './1795891310000-EvidenceWaitingForAdmin';
 import { CompletionHomesState1795891400000 } from './1795891400000-CompletionHomesState';
 
@@ -90,4 +91,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   ListPageIndexes1795891300000,
   EvidenceWaitingForAdmin1795891310000,
   CompletionHomesState1795891400000,
+  LearnerPeriods1795891600000,
 ];
