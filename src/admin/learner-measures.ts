@@ -14,6 +14,21 @@ export function wholeSpanOf({ from, to }: { from: Date; to: Date }): number | nu
   return null;
 }
 
+/** A kept count table's row set for one whole month or quarter, per chapter ("no chapter" as null). */
+function keptCounts(
+  manager: EntityManager,
+  table: 'learner_counts' | 'award_counts',
+  span: number,
+  from: Date,
+): Promise<Map<string | null, number>> {
+  return countsByChapter(
+    manager,
+    `SELECT NULLIF(chapter_key, $3::uuid) AS chapter_id, n FROM ${table}
+      WHERE span = $1 AND start = $2::date AND n <> 0`,
+    [span, from.toISOString().slice(0, 10), NO_GROUP],
+  );
+}
+
 /**
  * Active learners per chapter over [from, to): a whole month or quarter reads the kept counts
  * (learner_counts, one row per chapter); any other range counts distinct people from the completions.
@@ -23,18 +38,32 @@ export function activeLearners(
   range: { from: Date; to: Date },
 ): Promise<Map<string | null, number>> {
   const span = wholeSpanOf(range);
-  if (span !== null)
-    return countsByChapter(
-      manager,
-      `SELECT NULLIF(chapter_key, $3::uuid) AS chapter_id, n FROM learner_counts
-        WHERE span = $1 AND start = $2::date AND n <> 0`,
-      [span, range.from.toISOString().slice(0, 10), NO_GROUP],
-    );
+  if (span !== null) return keptCounts(manager, 'learner_counts', span, range.from);
   return countsByChapter(
     manager,
     `SELECT u.chapter_id, count(DISTINCT c.user_id)::int AS n
        FROM milestone_completions c JOIN users u ON u.id = c.user_id
       WHERE c.completed_at >= $1 AND c.completed_at < $2
+      GROUP BY u.chapter_id`,
+    [range.from, range.to],
+  );
+}
+
+/**
+ * Certificates awarded per chapter over [from, to), each award once (its current version): a whole
+ * month or quarter reads the kept counts (award_counts); any other range counts the certificates.
+ */
+export function certificatesAwarded(
+  manager: EntityManager,
+  range: { from: Date; to: Date },
+): Promise<Map<string | null, number>> {
+  const span = wholeSpanOf(range);
+  if (span !== null) return keptCounts(manager, 'award_counts', span, range.from);
+  return countsByChapter(
+    manager,
+    `SELECT u.chapter_id, count(*)::int AS n
+       FROM certificates ce JOIN users u ON u.id = ce.user_id
+      WHERE ce.superseded_at IS NULL AND ce.awarded_at >= $1 AND ce.awarded_at < $2
       GROUP BY u.chapter_id`,
     [range.from, range.to],
   );
@@ -55,14 +84,6 @@ export const LEARNER_MEASURES: readonly SideMeasure[] = [
     side: 'learners',
     method:
       'Certificates awarded in the period, each award counted once (a reissued version is the same award), by the holder’s current chapter.',
-    count: (manager, { from, to }) =>
-      countsByChapter(
-        manager,
-        `SELECT u.chapter_id, count(*)::int AS n
-           FROM certificates ce JOIN users u ON u.id = ce.user_id
-          WHERE ce.superseded_at IS NULL AND ce.awarded_at >= $1 AND ce.awarded_at < $2
-          GROUP BY u.chapter_id`,
-        [from, to],
-      ),
+    count: certificatesAwarded,
   },
 ];

@@ -47,3 +47,23 @@ export class LearnerCount {
   @Column({ type: 'integer', default: 0 })
   n!: number;
 }
+
+/**
+ * Certificates awarded per period and the holder's current chapter (`chapterKey` NO_GROUP for
+ * none): current versions only, so a reissue is the same award. Kept by database triggers (see the
+ * AwardCounts migration); never written by the app.
+ */
+@Entity('award_counts')
+export class AwardCount {
+  @PrimaryColumn({ type: 'smallint' })
+  span!: number;
+
+  @PrimaryColumn({ type: 'date' })
+  start!: string;
+
+  @PrimaryColumn({ name: 'chapter_key', type: 'uuid' })
+  chapterKey!: string;
+
+  @Column({ type: 'integer', default: 0 })
+  n!: number;
+}
