@@ -184,6 +184,28 @@ describe('active learners kept per month and quarter', () => {
     await expectExact();
   });
 
+  it('a completion recorded while the person moves chapter is counted under the chapter they end in', async () => {
+    const from = await createChapter(t.dataSource.manager);
+    const to = await createChapter(t.dataSource.manager);
+    const gil = await createUser(t.dataSource.manager, { chapterId: from.id });
+    await complete(gil.id, '2025-01-20T12:00:00Z');
+    const mover = t.dataSource.createQueryRunner();
+    try {
+      await mover.startTransaction();
+      await mover.query(`UPDATE users SET chapter_id = $1 WHERE id = $2`, [to.id, gil.id]);
+      const completing = complete(gil.id, '2025-02-20T12:00:00Z'); // waits for the person's lock
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await mover.commitTransaction();
+      await completing;
+    } finally {
+      await mover.release();
+    }
+    expect((await activeLearners(t.dataSource.manager, RANGES.february)).get(to.id)).toBe(1);
+    expect((await activeLearners(t.dataSource.manager, RANGES.q1)).get(to.id)).toBe(1);
+    expect((await activeLearners(t.dataSource.manager, RANGES.q1)).get(from.id)).toBeUndefined();
+    await expectExact();
+  });
+
   it('a range that is not a whole month or quarter is counted from the completions', async () => {
     const chapter = await createChapter(t.dataSource.manager);
     const fay = await createUser(t.dataSource.manager, { chapterId: chapter.id });
