@@ -42,6 +42,8 @@ import { ReviewTurnaroundHistograms1795891100000 } from './1795891100000-ReviewT
 import { StalledCandidates1795891200000 } from './1795891200000-StalledCandidates';
 import { FunnelCounts1795891210000 } from './1795891210000-FunnelCounts';
 import { ListPageIndexes1795891300000 } from './1795891300000-ListPageIndexes';
+import { LearnerPeriods1795891600000 } from './1795891600000-LearnerPeriods';
+import { AwardCounts1795891610000 } from './1795891610000-AwardCounts';
 import { EvidenceWaitingForAdmin1795891310000 } from './1795891310000-EvidenceWaitingForAdmin';
 import { CompletionHomesState1795891400000 } from './1795891400000-CompletionHomesState';
 
@@ -90,4 +92,6 @@ export const migrations: (new () => MigrationInterface)[] = [
   ListPageIndexes1795891300000,
   EvidenceWaitingForAdmin1795891310000,
   CompletionHomesState1795891400000,
+  LearnerPeriods1795891600000,
+  AwardCounts1795891610000,
 ];

@@ -143,8 +143,10 @@ export async function growByCopies(
   await client.query('SELECT evidence_waiting_rebuild()');
   await client.query('SELECT report_stalled_rebuild()');
   await client.query('SELECT report_funnel_rebuild()');
+  await client.query('SELECT learner_periods_rebuild()');
+  await client.query('SELECT award_counts_rebuild()');
   log(
-    `  report aggregates, coach loads, evidence waiting for an admin, stalled candidates and funnel counts rebuilt  ${secondsSince(rebuilt)}`,
+    `  report aggregates, coach loads, evidence waiting for an admin, stalled candidates, funnel counts, active learners and awards rebuilt  ${secondsSince(rebuilt)}`,
   );
   await client.query('COMMIT');
 }

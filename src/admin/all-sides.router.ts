@@ -2,7 +2,15 @@ import { Router, type Request, type Response } from 'express';
 import type { DataSource } from 'typeorm';
 import { csvLine } from '../web/csv';
 import { requireRole } from '../web/guards';
-import { allSidesQuery, allSidesReport, periodsOf, SIDE_LABELS, type AllSidesRow } from './all-sides.service';
+import {
+  allSidesPage,
+  allSidesQuery,
+  allSidesReport,
+  CHAPTERS_PER_PAGE,
+  periodsOf,
+  SIDE_LABELS,
+  type AllSidesRow,
+} from './all-sides.service';
 import type { ChaptersService } from './chapters.service';
 import type { ReportRunner } from './report-runner';
 import type { SideMeasure } from './side-measures';
@@ -43,20 +51,24 @@ function sendCsv(res: Response, measures: readonly SideMeasure[], rows: AllSides
 export function allSidesRouter({ dataSource, runner, chapters, measures }: AllSidesRouterDeps): Router {
   const router = Router();
 
-  const compute = async (req: Request) => {
+  const filterOf = (req: Request) => {
     const query = allSidesQuery.parse(req.query);
-    const { periods, note } = periodsOf(query);
-    const rows = await runner.run((m) => allSidesReport(m, req.user, measures, periods, query.chapterId));
-    return { query, periods, note, rows };
+    return { query, ...periodsOf(query) };
   };
 
   router.get('/admin/reports/all-sides.csv', requireRole('admin'), async (req, res) => {
-    const { rows } = await compute(req);
+    const { query, periods } = filterOf(req);
+    const rows = await runner.run((m) => allSidesReport(m, req.user, measures, periods, query.chapterId));
     sendCsv(res, measures, rows);
   });
 
+  // The page shows CHAPTERS_PER_PAGE chapters at a time (the CSV has them all).
   router.get('/admin/reports/all-sides', requireRole('admin'), async (req, res) => {
-    const { query, periods, note, rows } = await compute(req);
+    const { query, periods, note } = filterOf(req);
+    const page = { after: query.after ?? null, size: CHAPTERS_PER_PAGE };
+    const { rows, next } = await runner.run((m) =>
+      allSidesPage(m, req.user, measures, periods, query.chapterId, page),
+    );
     const range = {
       from: day(periods[0].start),
       to: day(new Date(periods.at(-1)!.end.getTime() - 86_400_000)),
@@ -91,6 +103,15 @@ export function allSidesRouter({ dataSource, runner, chapters, measures }: AllSi
         rows: t.rows.map((r) => ({ period: r.period.label, values: measures.map((m) => r.values[m.key]) })),
       })),
       csvHref: `/admin/reports/all-sides.csv?${csvQuery}`,
+      chaptersPerPage: CHAPTERS_PER_PAGE,
+      pager:
+        page.after || next
+          ? {
+              first: page.after ? `/admin/reports/all-sides?${csvQuery}` : null,
+              previous: null,
+              next: next && `/admin/reports/all-sides?${csvQuery}&after=${next}`,
+            }
+          : null,
     });
   });
 

@@ -13,6 +13,8 @@ const MAX_PERIODS: Record<PeriodKind, number> = { month: 24, quarter: 12 };
 
 export const allSidesQuery = z.object({
   chapterId: fields.optionalUuid('Chapter').catch(null),
+  /** The page's cursor: the last chapter of the previous page. */
+  after: fields.optionalUuid('Page').catch(null),
   period: z.enum(PERIODS).catch('quarter'),
   from: isoDay.optional().catch(undefined),
   to: isoDay.optional().catch(undefined),
@@ -86,24 +88,63 @@ export interface AllSidesRow {
   values: Record<string, number>;
 }
 
+/** Chapters shown on one page of the report: this many, in name order. */
+export const CHAPTERS_PER_PAGE = 25;
+
+/** Which chapters a page shows: those after the chapter `after` (by name, then id), `size` of them. */
+export interface ChapterPage {
+  after: string | null;
+  size: number;
+}
+
+type ChapterRow = { id: string | null; name: string };
+
+/**
+ * The chapters of one page (or all, up to 1000, without one) and the cursor of the next page.
+ * "No chapter" comes last, so only on the last page.
+ */
+async function chaptersOf(
+  manager: EntityManager,
+  only: string | null,
+  page: ChapterPage | undefined,
+): Promise<{ chapters: ChapterRow[]; next: string | null }> {
+  const cursor = page?.after
+    ? (
+        await manager.query<{ name: string; id: string }[]>(`SELECT name, id FROM chapters WHERE id = $1`, [
+          page.after,
+        ])
+      )[0]
+    : undefined;
+  const limit = page ? page.size + 1 : 1000;
+  const chapters = await manager.query<ChapterRow[]>(
+    `SELECT id, name FROM chapters
+      WHERE ($1::uuid IS NULL OR id = $1) AND ($2::text IS NULL OR (name, id) > ($2, $3::uuid))
+      ORDER BY name, id LIMIT $4`,
+    [only, cursor?.name ?? null, cursor?.id ?? null, limit],
+  );
+  const more = page !== undefined && chapters.length > page.size;
+  if (more) chapters.length = page.size;
+  if (!only && !more) chapters.push({ id: null, name: 'No chapter' });
+  return { chapters, next: more ? chapters.at(-1)!.id : null };
+}
+
 /**
  * The "from all sides" report: every measure for every period, per chapter. Each measure runs one
- * query per period (bounded by MAX_PERIODS); a chapter-scoped admin sees only their chapter, and
- * anyone may pick one chapter. Run it through the report runner (read-only, time-limited, admitted).
+ * query per period (bounded by MAX_PERIODS) whatever the number of chapters; a chapter-scoped admin
+ * sees only their chapter, and anyone may pick one chapter. With `page`, only that page's chapters
+ * get rows, and `next` is the cursor of the next page (null on the last). Run it through the report
+ * runner (read-only, time-limited, admitted).
  */
-export async function allSidesReport(
+export async function allSidesPage(
   manager: EntityManager,
   actor: SessionUser | undefined,
   measures: readonly SideMeasure[],
   periods: Period[],
   chapterId: string | null,
-): Promise<AllSidesRow[]> {
+  page?: ChapterPage,
+): Promise<{ rows: AllSidesRow[]; next: string | null }> {
   const only = scopeOf(assertAdmin(actor)) ?? chapterId;
-  const chapters = await manager.query<{ id: string | null; name: string }[]>(
-    `SELECT id, name FROM chapters WHERE $1::uuid IS NULL OR id = $1 ORDER BY name, id LIMIT 1000`,
-    [only],
-  );
-  if (!only) chapters.push({ id: null, name: 'No chapter' });
+  const { chapters, next } = await chaptersOf(manager, only, page);
   const rows: AllSidesRow[] = [];
   const figures = new Map<string, Map<string | null, number>>();
   for (const period of periods)
@@ -123,5 +164,19 @@ export async function allSidesReport(
         ),
       });
   // "No chapter" is shown only when something belongs to it.
-  return rows.filter((r) => r.chapterId !== null || Object.values(r.values).some((n) => n > 0));
+  return {
+    rows: rows.filter((r) => r.chapterId !== null || Object.values(r.values).some((n) => n > 0)),
+    next,
+  };
+}
+
+/** Every chapter's rows of the report (the CSV export): allSidesPage without pages. */
+export async function allSidesReport(
+  manager: EntityManager,
+  actor: SessionUser | undefined,
+  measures: readonly SideMeasure[],
+  periods: Period[],
+  chapterId: string | null,
+): Promise<AllSidesRow[]> {
+  return (await allSidesPage(manager, actor, measures, periods, chapterId)).rows;
 }

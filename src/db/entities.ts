@@ -1,6 +1,7 @@
 import { Chapter } from '../accounts/chapter.entity';
 import { PersonProgress, TrackProgress } from '../admin/progress-summary.entities';
 import { FunnelCount, SignInDay, StalledCandidate, StalledTrack } from '../admin/report-people.entities';
+import { AwardCount, LearnerCount, LearnerPeriod } from '../admin/learner-periods.entities';
 import { ReportCount, ReportReview, ReportTurnaround } from '../admin/report-aggregate.entities';
 import { Cohort } from '../accounts/cohort.entity';
 import { Invite } from '../accounts/invite.entity';
@@ -96,6 +97,9 @@ export const entities = [
   StalledCandidate,
   FunnelCount,
   SignInDay,
+  LearnerPeriod,
+  LearnerCount,
+  AwardCount,
   ReportTurnaround,
   Circle,
   CircleMember,
