@@ -55,7 +55,7 @@ export async function connectDatabase(
 }
 
 /** Migrations may run long (an index on a big table): their own short-lived connections, no query timeout. */
-function migrateWithoutTimeouts(url: string, config: Config): Promise<void> {
+function migrateWithoutTimeouts(url: string, config: Config): Promise<string[]> {
   return withoutTimeouts(url, config, (dataSource) => runMigrationsSerialised(dataSource));
 }
 

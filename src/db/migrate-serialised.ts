@@ -11,7 +11,7 @@ const LOCK_POLL_MS = 200;
  * migration and one failed on a duplicate type.) The lock is polled with pg_try_advisory_lock so
  * no single statement waits long; it is released with its connection even if this process dies.
  */
-export async function runMigrationsSerialised(dataSource: DataSource): Promise<void> {
+export async function runMigrationsSerialised(dataSource: DataSource): Promise<string[]> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
@@ -23,7 +23,7 @@ export async function runMigrationsSerialised(dataSource: DataSource): Promise<v
       await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
     }
     try {
-      await dataSource.runMigrations({ transaction: 'each' });
+      return (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
     } finally {
       await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
     }
