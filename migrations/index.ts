@@ -42,10 +42,11 @@ import { ReviewTurnaroundHistograms1795891100000 } from './1795891100000-ReviewT
 import { StalledCandidates1795891200000 } from './1795891200000-StalledCandidates';
 import { FunnelCounts1795891210000 } from './1795891210000-FunnelCounts';
 import { ListPageIndexes1795891300000 } from './1795891300000-ListPageIndexes';
-import { LearnerPeriods1795891600000 } from './1795891600000-LearnerPeriods';
-import { AwardCounts1795891610000 } from './1795891610000-AwardCounts';
 import { EvidenceWaitingForAdmin1795891310000 } from './1795891310000-EvidenceWaitingForAdmin';
 import { CompletionHomesState1795891400000 } from './1795891400000-CompletionHomesState';
+import { LearnerPeriods1795891600000 } from './1795891600000-LearnerPeriods';
+import { AwardCounts1795891610000 } from './1795891610000-AwardCounts';
+import { StalledTrackRegister1795891700000 } from './1795891700000-StalledTrackRegister';
 
 export const migrations: (new () => MigrationInterface)[] = [
   Accounts1795856333076,
@@ -94,4 +95,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   CompletionHomesState1795891400000,
   LearnerPeriods1795891600000,
   AwardCounts1795891610000,
+  StalledTrackRegister1795891700000,
 ];

@@ -1,4 +1,5 @@
 import { rehomeCompletions } from './curriculum/progress.service';
+import { registerStalledTracks } from './admin/stalled-tracks';
 import 'reflect-metadata';
 import 'dotenv/config';
 import nodemailer from 'nodemailer';
@@ -58,6 +59,10 @@ async function main(): Promise<void> {
     untimed.transaction((m) => rehomeCompletions(m, catalog.current())),
   );
   if (rehomed) logger.info({ rehomed }, 'completions filed under the tracks their milestones moved to');
+  const registered = await db.untimed((untimed) =>
+    untimed.transaction((m) => registerStalledTracks(m, catalog.current())),
+  );
+  if (registered) logger.info({ registered }, 'tracks registered for the stalled list');
   if (config.env === 'development') {
     catalog.onChange((curriculum) => {
       search

@@ -1,4 +1,5 @@
 import { ReportsService, type ReportFilter } from '../../src/admin/reports.service';
+import { registerStalledTracks } from '../../src/admin/stalled-tracks';
 import { User } from '../../src/accounts/user.entity';
 import { createUser } from '../helpers/factories';
 import { startTestApp, testCatalog, type TestApp } from '../helpers/app';
@@ -119,5 +120,18 @@ describe('stalled list (kept candidates)', () => {
       t.dataSource.transaction((m) => m.update(User, person.id, { lastLoginAt: ago(40) })),
     ]);
     await expectListsEqualRecomputation();
+  });
+  it('lists the same once start-up has registered every track ahead of time, and registers each once', async () => {
+    const tracks = curriculum().tracks.map((track) => track.id);
+    const before = await db().query<{ track_id: string }[]>('SELECT track_id FROM report_stalled_tracks');
+    const added = await t.dataSource.transaction((m) => registerStalledTracks(m, curriculum()));
+    expect(added).toBe(tracks.filter((id) => !before.some((r) => r.track_id === id)).length);
+    expect(added).toBeGreaterThan(0);
+    const registered = await db().query<{ track_id: string }[]>(
+      'SELECT track_id FROM report_stalled_tracks ORDER BY 1',
+    );
+    expect(registered.map((r) => r.track_id)).toEqual(expect.arrayContaining(tracks));
+    await expectListsEqualRecomputation();
+    expect(await t.dataSource.transaction((m) => registerStalledTracks(m, curriculum()))).toBe(0);
   });
 });
