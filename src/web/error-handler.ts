@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { isRetryableConflict } from '../db/transaction';
 import {
   AppError,
   NotFound,
@@ -104,6 +105,12 @@ function describe(error: unknown): ErrorView | undefined {
       message:
         'At least one active admin of the whole academy must remain; make someone else an academy-wide admin first.',
     };
+  if (isRetryableConflict(error))
+    return {
+      status: 503,
+      title: 'Busy',
+      message: 'Many changes to the same records arrived at once. Nothing was saved; please try again.',
+    };
   if (isDatabaseUnavailable(error) || isSchemaMismatch(error)) {
     const unavailable = new ServiceUnavailable();
     return { status: unavailable.status, title: unavailable.title, message: unavailable.message };
@@ -170,6 +177,7 @@ export function errorHandler(
       );
     }
     if (error instanceof TooManyRequests) res.set('Retry-After', String(error.retryAfterSeconds));
+    else if (isRetryableConflict(error)) res.set('Retry-After', '1');
     else if (view.status === 503) res.set('Retry-After', String(RETRY_AFTER_UNAVAILABLE_SECONDS));
     res.status(view.status);
     if (wantsJson(req)) {
