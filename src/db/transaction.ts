@@ -13,19 +13,20 @@ export function isRetryableConflict(error: unknown): boolean {
 }
 
 /**
- * Runs `work` in one transaction; every service call inside must use the manager it receives.
+ * Runs `work` in one transaction (on a DataSource, or a manager outside a transaction); every
+ * service call inside must use the manager it receives.
  * When PostgreSQL aborts it to break a deadlock (or a serialization failure), nothing of it was
  * kept, so it runs again, up to three times in all, after a short random pause: concurrent writers
  * of the kept report counts and summaries can meet in opposite orders. `work` must keep its effects
  * in the transaction (the outbox, not a direct email), as services do.
  */
 export async function withTransaction<T>(
-  dataSource: DataSource,
+  source: DataSource | EntityManager,
   work: (manager: EntityManager) => Promise<T>,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await dataSource.transaction(work);
+      return await source.transaction(work);
     } catch (error) {
       if (attempt >= ATTEMPTS || !isRetryableConflict(error)) throw error;
       await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 45 * attempt));

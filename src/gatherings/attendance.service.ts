@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { withTransaction } from '../db/transaction';
 import { In } from 'typeorm';
 import type { SessionUser } from '../accounts/session-user';
 import { User } from '../accounts/user.entity';
@@ -163,7 +164,7 @@ export class GatheringAttendanceService {
     if (!checkInIsOpen(gathering))
       throw new Conflict('Check-in is open from 15 minutes before the start until the gathering ends.');
     await verifyCheckInCode(this.throttle, gathering, person.id, code);
-    return manager.transaction(async (m) => {
+    return withTransaction(manager, async (m) => {
       const answered = await m.findOneBy(GatheringRsvp, { gatheringId, userId: person.id, answer: 'yes' });
       const changed = await this.record(m, gathering, {
         actorId: person.id,

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { withTransaction } from '../db/transaction';
 import { In } from 'typeorm';
 import type { SessionUser } from '../accounts/session-user';
 import { User } from '../accounts/user.entity';
@@ -249,7 +250,7 @@ export class AttendanceService {
       throw new Conflict('Check-in is open from 15 minutes before the start until the workshop ends.');
     // The attempt is counted before the code is compared, so a burst tests no more codes than the limit.
     await verifyCheckInCode(this.throttle, workshop, person.id, code);
-    return manager.transaction(async (m) => {
+    return withTransaction(manager, async (m) => {
       const registered = await this.workshops.registrationOf(m, workshop.id, person.id);
       const outcome = await this.record(m, workshop, {
         actorId: person.id,
