@@ -1,4 +1,6 @@
 import http from 'node:http';
+import { createDataSource } from '../../src/db/data-source';
+import { databaseUrl } from '../helpers/database';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { parse } from 'csv-parse/sync';
@@ -79,17 +81,24 @@ describe('CSV exports', () => {
 
   it(`streams ${BIG_EXPORT_ROWS.toLocaleString('en')} rows with the heap staying bounded`, async () => {
     const chapter = await createChapter(db(), { name: 'Huge chapter' });
-    // Setting up 100,000 accounts runs every summary trigger for them: on a busy machine that is
-    // longer than the app's query timeout, which is not what this test is about.
-    await running.t.dataSource.transaction(async (m) => {
-      await m.query('SET LOCAL statement_timeout = 0');
-      await m.query(
+    // Setting up 100,000 accounts runs every summary trigger for them: one statement on a connection
+    // of its own without query timeout (on a busy machine or a slower server it takes 10–30 s).
+    const setup = createDataSource({
+      url: databaseUrl(running.t.databaseName),
+      poolMax: 1,
+      queryTimeoutMs: 0,
+    });
+    await setup.initialize();
+    try {
+      await setup.query(
         `INSERT INTO users (email, display_name, password_hash, role, chapter_id)
          SELECT 'bulk' || i || '@example.org', 'Bulk person ' || i, 'not-a-hash', 'organizer', $1
            FROM generate_series(1, $2) AS i`,
         [chapter.id, BIG_EXPORT_ROWS],
       );
-    });
+    } finally {
+      await setup.destroy();
+    }
     const agent = await signedInAgent(running.t.app, admin.email);
     // The agent's session cookie, for a plain streaming client.
     const cookies = (await agent.get('/admin/exports')).request.cookies;
