@@ -12,10 +12,13 @@ import { certificateKit } from './kit';
 function pdfText(pdf: Buffer): string {
   const raw = pdf.toString('latin1');
   let text = '';
-  for (const match of raw.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)) {
+  // Each stream is read by its declared /Length: compressed bytes may end in "\r", which a search
+  // for "\r?\nendstream" would take as the line end and cut off (about one PDF in 256).
+  for (const match of raw.matchAll(/\/Length (\d+)\b[\s\S]*?>>\s*stream\r?\n/g)) {
+    const start = match.index + match[0].length;
     let content: string;
     try {
-      content = inflateSync(Buffer.from(match[1], 'latin1')).toString('latin1');
+      content = inflateSync(pdf.subarray(start, start + Number(match[1]))).toString('latin1');
     } catch {
       continue;
     }
@@ -34,19 +37,20 @@ describe('pages and PDFs of certificates no longer in force say so', () => {
   let admin: Awaited<ReturnType<typeof createUser>>;
   const http = () => request(t.app);
   const actor = () => ({ ...admin, scopeChapterId: null });
-  const pdfOf = async (code: string) =>
-    pdfText(
-      (
-        await http()
-          .get(`/c/${code}/certificate.pdf`)
-          .buffer(true)
-          .parse((res, done) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () => done(null, Buffer.concat(chunks)));
-          })
-      ).body as Buffer,
-    );
+  const pdfOf = async (code: string) => {
+    const response = await http()
+      .get(`/c/${code}/certificate.pdf`)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+    const body = response.body as Buffer;
+    // Say what came back when it is not a PDF, so a failure names its cause.
+    expect(`${response.status} ${body.subarray(0, 200).toString('latin1')}`).toMatch(/^200 %PDF-/);
+    return pdfText(body);
+  };
   const certify = async () => kit.certify((await createUser(t.dataSource.manager)).id);
 
   beforeAll(async () => {
