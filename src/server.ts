@@ -25,6 +25,7 @@ import { createHttpServer } from './web/http-server';
 import { createLogger } from './web/logger';
 import type { Pool } from 'pg';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { withTransaction } from './db/transaction';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   logger.info({ database: db.embedded ? 'embedded' : 'DATABASE_URL' }, 'database ready, migrations applied');
 
   const issuerKeys = IssuerKeysService.forConfig(config);
-  await dataSource.transaction(async (manager) => {
+  await withTransaction(dataSource, async (manager) => {
     await issuerKeys.ensureKey(manager);
     // Keys stored before they were encrypted at rest are encrypted now.
     const encrypted = await issuerKeys.protectStoredKeys(manager);
@@ -56,11 +57,11 @@ async function main(): Promise<void> {
   await search.ensureIndex(dataSource, catalog.current());
   // Completions of milestones that moved to another tier are filed under their new track.
   const rehomed = await db.untimed((untimed) =>
-    untimed.transaction((m) => rehomeCompletions(m, catalog.current())),
+    withTransaction(untimed, (m) => rehomeCompletions(m, catalog.current())),
   );
   if (rehomed) logger.info({ rehomed }, 'completions filed under the tracks their milestones moved to');
   const registered = await db.untimed((untimed) =>
-    untimed.transaction((m) => registerStalledTracks(m, catalog.current())),
+    withTransaction(untimed, (m) => registerStalledTracks(m, catalog.current())),
   );
   if (registered) logger.info({ registered }, 'tracks registered for the stalled list');
   if (config.env === 'development') {
@@ -68,9 +69,9 @@ async function main(): Promise<void> {
       search
         .ensureIndex(dataSource, curriculum)
         .catch((error: unknown) => logger.error({ err: error }, 'search index rebuild failed'));
-      dataSource
-        .transaction((m) => rehomeCompletions(m, curriculum))
-        .catch((error: unknown) => logger.error({ err: error }, 're-filing completions failed'));
+      withTransaction(dataSource, (m) => rehomeCompletions(m, curriculum)).catch((error: unknown) =>
+        logger.error({ err: error }, 're-filing completions failed'),
+      );
     });
     catalog.watch(logger);
   }
@@ -116,7 +117,7 @@ async function main(): Promise<void> {
   console.log(`Organizer Academy is running at ${config.baseUrl}`);
 
   const pool = (dataSource.driver as PostgresDriver).master as Pool;
-  const setupToken = await dataSource.transaction((manager) =>
+  const setupToken = await withTransaction(dataSource, (manager) =>
     new AccountsService(new LoginThrottle(pool), config.baseUrl).issueSetupToken(manager),
   );
   if (setupToken) {

@@ -12,6 +12,7 @@ import {
 import { idOf } from './credentials/json-ld';
 import type { IssuerKeysService } from './issuer-keys.service';
 import type { StatusListsService } from './status-lists.service';
+import { withTransaction } from '../db/transaction';
 
 /** Signing only needs the bundled contexts. */
 const contextsOnly = createDocumentLoader(() => Promise.resolve(null));
@@ -76,13 +77,13 @@ export class ResignService {
    */
   async resignAll(dataSource: DataSource): Promise<ResignSummary> {
     const summary: ResignSummary = { resigned: 0, alreadyCurrent: 0, failed: [], statusLists: 0 };
-    await dataSource.transaction((manager) => this.keys.ensureKey(manager));
+    await withTransaction(dataSource, (manager) => this.keys.ensureKey(manager));
     const rows = await dataSource.query<{ id: string }[]>(
       'SELECT id FROM certificates WHERE superseded_at IS NULL AND revoked_at IS NULL ORDER BY issued_at',
     );
     for (const { id } of rows) {
       try {
-        const outcome = await dataSource.transaction((manager) => this.resignOne(manager, id));
+        const outcome = await withTransaction(dataSource, (manager) => this.resignOne(manager, id));
         if (outcome === 'resigned') summary.resigned++;
         if (outcome === 'current') summary.alreadyCurrent++;
       } catch (error) {
@@ -94,7 +95,7 @@ export class ResignService {
     }
     const lists = await dataSource.query<{ id: number }[]>('SELECT id FROM status_lists ORDER BY id');
     for (const { id } of lists) {
-      await dataSource.transaction((manager) => this.lists.publish(manager, id, contextsOnly));
+      await withTransaction(dataSource, (manager) => this.lists.publish(manager, id, contextsOnly));
       summary.statusLists++;
     }
     return summary;

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { AskEscalations } from './ask-escalations';
 import type { CircleDigests } from './circle-digest';
+import { withTransaction } from '../db/transaction';
 
 /**
  * The periodic work of circles, run in every app process like the notification digests: escalate
@@ -19,8 +20,8 @@ export class CareSweeper {
 
   /** One round: each step in its own transaction, so a failing digest never undoes an escalation. */
   async round(dataSource: DataSource, now = new Date()): Promise<{ escalated: number; digests: number }> {
-    const escalated = await dataSource.transaction((m) => this.escalations.sweep(m, now));
-    const digests = await dataSource.transaction((m) => this.digests.sendDue(m, now));
+    const escalated = await withTransaction(dataSource, (m) => this.escalations.sweep(m, now));
+    const digests = await withTransaction(dataSource, (m) => this.digests.sendDue(m, now));
     return { escalated, digests };
   }
 

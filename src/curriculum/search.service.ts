@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Curriculum } from './curriculum.types';
+import { withTransaction } from '../db/transaction';
 
 export interface SearchHit {
   moduleId: string;
@@ -23,7 +24,7 @@ export class SearchService {
    * An advisory lock makes concurrent app processes build it once.
    */
   async ensureIndex(dataSource: DataSource, curriculum: Curriculum): Promise<boolean> {
-    return dataSource.transaction(async (manager) => {
+    return withTransaction(dataSource, async (manager) => {
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext('organizer-academy:curriculum-search'))`);
       const [state] = await manager.query<{ version: string }[]>(
         `SELECT version FROM curriculum_index_state WHERE id = 1`,

@@ -37,6 +37,8 @@ export class OutboxWorker {
 
   /** Sends up to `limit` due messages; returns how many were sent. */
   async deliverDue(limit = 20): Promise<number> {
+    // Not withTransaction: this transaction spans sending, so a rerun could send a message twice.
+    // An aborted round leaves its messages queued for the next round instead.
     return this.dataSource.transaction(async (manager) => {
       const due = await manager
         .createQueryBuilder(OutboxMessage, 'message')

@@ -4,6 +4,7 @@ import { User } from '../accounts/user.entity';
 import { queueEmail } from '../mail/outbox';
 import { Notification } from './notification.entities';
 import type { NotificationsService } from './notifications.service';
+import { withTransaction } from '../db/transaction';
 
 /** A digest goes out once the oldest notice waiting in it is this old: at most one a week. */
 export const DIGEST_PERIOD_MS = 7 * 24 * 3_600_000;
@@ -67,8 +68,7 @@ export class DigestSender {
   /** Checks for due digests every `intervalMs` (hourly by default) until stopped. */
   start(dataSource: DataSource, logger: Logger, intervalMs = 3_600_000): void {
     const tick = () => {
-      this.running = dataSource
-        .transaction((manager) => this.sendDue(manager))
+      this.running = withTransaction(dataSource, (manager) => this.sendDue(manager))
         .catch((error: unknown) => logger.warn({ err: error }, 'digest round failed'))
         .finally(() => {
           if (this.timer) this.timer = setTimeout(tick, intervalMs);
