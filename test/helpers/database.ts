@@ -42,7 +42,15 @@ export async function connectTestDatabase(
   poolMax = 5,
   queryLogger?: Logger,
 ): Promise<DataSource> {
-  const dataSource = createDataSource({ url: databaseUrl(name), poolMax, queryLogger });
+  // Tests wait for a pool connection up to 30 s, not the app's 3 s: a test firing 50 transactions
+  // at once through 5 connections checks locking, not how fast a busy CI machine hands out
+  // connections (test/web/database-outage.test.ts checks the quick 503 with its own pool).
+  const dataSource = createDataSource({
+    url: databaseUrl(name),
+    poolMax,
+    queryLogger,
+    connectTimeoutMs: 30_000,
+  });
   await dataSource.initialize();
   return dataSource;
 }
