@@ -9,6 +9,7 @@ import { toSessionUser } from '../src/accounts/users';
 import type { CurriculumTrack } from '../src/curriculum/curriculum.types';
 import { runCli } from './run-cli';
 import { BENCH_DOMAIN, BENCH_PASSWORD, type BenchManifest } from './seed/bench-manifest';
+import { ensureBenchCohorts } from './seed/bench-cohorts';
 import { ensureBenchCircle } from './seed/bench-circle';
 import { seedChapterPages } from './seed/bench-directory';
 import { insertMany, tableCounts } from './seed/bulk';
@@ -1153,6 +1154,17 @@ runCli(async () => {
         seeded = { ...seeded, scale, scaleSeconds: Math.round((performance.now() - started) / 100) / 10 };
         log(`grown to ${scale}×: ${secondsSince(started)}`);
       }
+    }
+    // Cohorts too (older bench databases had none), on a connection without the query timeout.
+    const cohortPool = createStreamingPool(ctx.pool.options, 1);
+    const cohortClient = await cohortPool.connect();
+    try {
+      const started = performance.now();
+      const cohorts = await ensureBenchCohorts(cohortClient);
+      if (cohorts) log(`${cohorts} cohorts for about seven in ten organizers: ${secondsSince(started)}`);
+    } finally {
+      cohortClient.release();
+      await cohortPool.end();
     }
     // The busy circle is added to old bench databases too (only the posts they lack).
     const circle = await ctx.dataSource.transaction((m) => ensureBenchCircle(m));
