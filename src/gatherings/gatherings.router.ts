@@ -7,6 +7,7 @@ import { Conflict, NotFound, TooManyRequests, ValidationFailed } from '../web/er
 import { flash } from '../web/flash';
 import { handleForm, parseForm, showForm } from '../web/forms';
 import { requireRole, requireSignedIn } from '../web/guards';
+import { laterPager } from '../web/pager';
 import { idOf } from '../web/params';
 import { formatTime, TIME_ZONES } from '../web/time-zones';
 import { checkInIsOpen } from '../workshops/check-in-codes';
@@ -56,15 +57,12 @@ export function gatheringsRouter(deps: GatheringsRouterDeps): Router {
       manager,
       page.map((g) => g.id),
     );
-    const params = (extra: Record<string, string>) =>
-      new URLSearchParams({ ...(filter.circleId && { circleId: filter.circleId }), ...extra }).toString();
     res.render('gatherings/list', {
       pageTitle: 'Gatherings',
       upcoming: page.map((g) => gatheringSummary(g, zone, yes.get(g.id))),
       circles: circles.filter((c) => c.member || c.host).map((c) => ({ value: c.id, label: c.name })),
       circleId: filter.circleId ?? '',
-      laterLink: next ? `/gatherings?${params({ after: next })}` : null,
-      continued: Boolean(filter.after),
+      ...laterPager('/gatherings', { circleId: filter.circleId }, next, filter.after),
       canSchedule: circles.some((c) => c.host),
     });
   });

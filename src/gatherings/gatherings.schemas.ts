@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { fields } from '../web/fields';
+import { keysetToken } from '../web/pager';
 import { isTimeZone, zonedTimeToUtc } from '../web/time-zones';
 import { GATHERING_KINDS, RSVP_ANSWERS } from './gathering.entities';
 
@@ -77,25 +78,5 @@ export const checkInForm = z.object({
 /** The list's filters live in the URL; bad values fall back to "all my circles, from the soonest". */
 export const gatheringListQuery = z.object({
   circleId: fields.optionalUuid('Circle').catch(null),
-  after: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,200}$/)
-    .optional()
-    .catch(undefined),
+  after: keysetToken(),
 });
-
-/** A list position from the "Later gatherings" link; anything unreadable starts from the soonest. */
-export function decodePosition(token: string | undefined): { startsAt: Date; id: string } | null {
-  if (!token) return null;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && typeof value[0] === 'string' && typeof value[1] === 'string') {
-      const startsAt = new Date(value[0]);
-      if (!Number.isNaN(startsAt.getTime()) && /^[0-9a-f-]{36}$/.test(value[1]))
-        return { startsAt, id: value[1] };
-    }
-  } catch {
-    // An unreadable position starts from the soonest gathering.
-  }
-  return null;
-}

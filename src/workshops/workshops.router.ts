@@ -10,6 +10,7 @@ import { handleForm, parseForm, showForm } from '../web/forms';
 import { Conflict, TooManyRequests, ValidationFailed } from '../web/errors';
 import { requireRole, requireSignedIn } from '../web/guards';
 import { csvLine } from '../web/csv';
+import { laterPager } from '../web/pager';
 import { idOf } from '../web/params';
 import { z } from 'zod';
 import { markingIsOpen, type AttendanceMark, type AttendanceService } from './attendance.service';
@@ -91,14 +92,12 @@ export function workshopsRouter({
       chapters: await chapters.list(manager),
       milestoneOptions: workshopMilestoneOptions(catalog.current()),
       upcoming: upcoming.map(summary),
-      laterLink: next
-        ? `/workshops?${new URLSearchParams({
-            ...(filter.chapterId && { chapterId: filter.chapterId }),
-            ...(filter.milestoneId && { milestoneId: filter.milestoneId }),
-            after: next,
-          }).toString()}`
-        : null,
-      continued: Boolean(filter.after),
+      ...laterPager(
+        '/workshops',
+        { chapterId: filter.chapterId, milestoneId: filter.milestoneId },
+        next,
+        filter.after,
+      ),
       past: past.map((w) => ({ ...summary(w), present: attended.get(w.id)?.present ?? 0 })),
       mine: mine.map(summary),
       hasFeed: await calendar.hasFeed(manager, req.user!.id),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { fields } from '../web/fields';
+import { keysetToken } from '../web/pager';
 import { isTimeZone, zonedTimeToUtc } from '../web/time-zones';
 
 const localDateTime = (label: string) =>
@@ -61,9 +62,5 @@ export const workshopFilter = z.object({
     .catch(undefined)
     .transform((v) => v || null),
   /** Where the upcoming list continues: after the previous page's last workshop (keyset paging). */
-  after: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,200}$/)
-    .optional()
-    .catch(undefined),
+  after: keysetToken(),
 });
