@@ -1,11 +1,11 @@
 import { requirementIndex } from '../../src/curriculum/requirements';
 import { funnelGroups, type FunnelGroupRow } from '../../src/admin/report-funnel';
-import { ReportsService, type ReportFilter } from '../../src/admin/reports.service';
+import { ReportsService } from '../../src/admin/reports.service';
 import { User } from '../../src/accounts/user.entity';
-import { MilestoneCompletion } from '../../src/curriculum/progress.entities';
 import { createUser } from '../helpers/factories';
 import { startTestApp, testCatalog, type TestApp } from '../helpers/app';
-import { ago, seedPeople } from './report-people-seed';
+import { completionsAtOnce, expectAfterEachChange, expectRebuildKeepsKept } from '../helpers/kept-counts';
+import { ago, groupFilters, seedPeople } from './report-people-seed';
 
 /** The funnel per chapter and cohort recomputed the straightforward way, from the source rows. */
 const RECOMPUTED_FUNNEL = `
@@ -45,18 +45,7 @@ describe('funnel (kept per-group counts)', () => {
   const db = () => t.dataSource.manager;
   const curriculum = () => testCatalog(t.config.curriculumDir).current();
 
-  const filters = (): ReportFilter[] => {
-    const groups = [
-      { chapterId: null, cohortId: null },
-      { chapterId: seed.chapterA, cohortId: null },
-      { chapterId: seed.chapterB, cohortId: null },
-      { chapterId: null, cohortId: seed.cohort.id },
-      { chapterId: seed.chapterA, cohortId: seed.cohort.id },
-    ];
-    return curriculum().tracks.flatMap((track) =>
-      groups.map((g) => ({ ...g, trackId: track.id, from: ago(30), to: ago(0) })),
-    );
-  };
+  const filters = () => groupFilters(seed, curriculum());
 
   const expectFunnelsEqualRecomputation = async () => {
     let counted = 0;
@@ -83,9 +72,7 @@ describe('funnel (kept per-group counts)', () => {
       counted += funnel.overall.firstMilestone + funnel.overall.active + funnel.overall.certified;
     }
     expect(counted).toBeGreaterThan(10);
-    const kept = await db().query<unknown[]>(KEPT);
-    await db().query('SELECT report_funnel_rebuild()');
-    expect(await db().query<unknown[]>(KEPT)).toEqual(kept);
+    await expectRebuildKeepsKept(db(), KEPT, 'SELECT report_funnel_rebuild()');
   };
 
   beforeAll(async () => {
@@ -105,31 +92,13 @@ describe('funnel (kept per-group counts)', () => {
   });
 
   it('still matches after each kind of change, one after another', async () => {
-    for (const [what, apply] of seed.changes) {
-      await apply();
-      await expectFunnelsEqualRecomputation().catch((error: Error) => {
-        throw new Error(`after ${what}: ${error.message}`);
-      });
-    }
+    await expectAfterEachChange(seed.changes, expectFunnelsEqualRecomputation);
   });
 
   it('stay exact when one person moves and signs in while their completions are being recorded', async () => {
     const person = await createUser(db(), { chapterId: seed.chapterA, displayName: 'Busy mover' });
     await Promise.all([
-      ...seed.kit.milestoneIds.map((milestoneId, i) =>
-        t.dataSource.transaction(async (m) => {
-          const found = curriculum().milestoneById.get(milestoneId)!;
-          await m.insert(MilestoneCompletion, {
-            userId: person.id,
-            milestoneId,
-            moduleId: found.module.id,
-            trackId: found.module.trackId,
-            source: 'coach',
-            completedAt: ago(i),
-          });
-          await m.query('SELECT pg_sleep(0.02)');
-        }),
-      ),
+      ...completionsAtOnce(t.dataSource, curriculum(), person.id, seed.kit.milestoneIds),
       t.dataSource.transaction(async (m) => {
         await m.update(User, person.id, { chapterId: seed.chapterB, lastLoginAt: ago(3) });
         await m.query('SELECT pg_sleep(0.02)');

@@ -1,9 +1,10 @@
-import { ReportsService, type ReportFilter } from '../../src/admin/reports.service';
+import { ReportsService } from '../../src/admin/reports.service';
 import { registerStalledTracks } from '../../src/admin/stalled-tracks';
 import { User } from '../../src/accounts/user.entity';
 import { createUser } from '../helpers/factories';
 import { startTestApp, testCatalog, type TestApp } from '../helpers/app';
-import { ago, seedPeople } from './report-people-seed';
+import { expectAfterEachChange, expectRebuildKeepsKept } from '../helpers/kept-counts';
+import { ago, groupFilters, seedPeople } from './report-people-seed';
 
 /** The stalled list recomputed the straightforward way, from the source rows (no summaries). */
 const RECOMPUTED_STALLED = `
@@ -31,18 +32,7 @@ describe('stalled list (kept candidates)', () => {
   const db = () => t.dataSource.manager;
   const curriculum = () => testCatalog(t.config.curriculumDir).current();
 
-  const filters = (): ReportFilter[] => {
-    const groups = [
-      { chapterId: null, cohortId: null },
-      { chapterId: seed.chapterA, cohortId: null },
-      { chapterId: seed.chapterB, cohortId: null },
-      { chapterId: null, cohortId: seed.cohort.id },
-      { chapterId: seed.chapterA, cohortId: seed.cohort.id },
-    ];
-    return curriculum().tracks.flatMap((track) =>
-      groups.map((g) => ({ ...g, trackId: track.id, from: ago(30), to: ago(0) })),
-    );
-  };
+  const filters = () => groupFilters(seed, curriculum());
 
   const expectListsEqualRecomputation = async () => {
     let listed = 0;
@@ -65,9 +55,7 @@ describe('stalled list (kept candidates)', () => {
       listed += got.length;
     }
     expect(listed).toBeGreaterThan(10);
-    const kept = await db().query<unknown[]>(KEPT);
-    await db().query('SELECT report_stalled_rebuild()');
-    expect(await db().query<unknown[]>(KEPT)).toEqual(kept);
+    await expectRebuildKeepsKept(db(), KEPT, 'SELECT report_stalled_rebuild()');
   };
 
   beforeAll(async () => {
@@ -95,12 +83,7 @@ describe('stalled list (kept candidates)', () => {
   });
 
   it('still matches after each kind of change, one after another', async () => {
-    for (const [what, apply] of seed.changes) {
-      await apply();
-      await expectListsEqualRecomputation().catch((error: Error) => {
-        throw new Error(`after ${what}: ${error.message}`);
-      });
-    }
+    await expectAfterEachChange(seed.changes, expectListsEqualRecomputation);
   });
 
   it('stays exact when one person moves, signs in and is certified in concurrent transactions', async () => {
