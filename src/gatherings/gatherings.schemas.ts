@@ -66,15 +66,6 @@ export type GatheringForm = z.infer<typeof gatheringForm>;
 
 export const rsvpForm = z.object({ answer: fields.choice('Answer', RSVP_ANSWERS) });
 
-export const walkInForm = z.object({ email: fields.email() });
-
-export const checkInForm = z.object({
-  code: z
-    .string({ error: 'Enter the six-digit code shown in the room.' })
-    .trim()
-    .regex(/^\d{3}[\s-]?\d{3}$/, 'Enter the six-digit code shown in the room.'),
-});
-
 /** The list's filters live in the URL; bad values fall back to "all my circles, from the soonest". */
 export const gatheringListQuery = z.object({
   circleId: fields.optionalUuid('Circle').catch(null),

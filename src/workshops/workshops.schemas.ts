@@ -64,3 +64,14 @@ export const workshopFilter = z.object({
   /** Where the upcoming list continues: after the previous page's last workshop (keyset paging). */
   after: keysetToken(),
 });
+
+/** A person added by email (walk-ins on an attendance sheet), for workshops and gatherings. */
+export const walkInForm = z.object({ email: fields.email() });
+
+/** The six-digit code shown in the room (a space or dash in the middle is fine), for workshops and gatherings. */
+export const checkInForm = z.object({
+  code: z
+    .string({ error: 'Enter the six-digit code shown in the room.' })
+    .trim()
+    .regex(/^\d{3}[\s-]?\d{3}$/, 'Enter the six-digit code shown in the room.'),
+});
