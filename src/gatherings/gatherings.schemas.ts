@@ -1,13 +1,7 @@
 import { z } from 'zod';
-import { fields } from '../web/fields';
+import { fields, withUtcTimes } from '../web/fields';
 import { keysetToken } from '../web/pager';
-import { isTimeZone, zonedTimeToUtc } from '../web/time-zones';
 import { GATHERING_KINDS, RSVP_ANSWERS } from './gathering.entities';
-
-const localDateTime = (label: string) =>
-  z
-    .string({ error: `Enter the ${label}.` })
-    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, `Enter the ${label} as a date and time.`);
 
 /** The gathering form; times are wall-clock times in the chosen zone and come out as UTC instants. */
 export const gatheringForm = z
@@ -16,11 +10,9 @@ export const gatheringForm = z
     kind: fields.choice('Kind', GATHERING_KINDS),
     title: fields.line('Title', { max: 200 }),
     description: fields.optionalMarkdown('Description', 10_000),
-    startsAt: localDateTime('start'),
-    endsAt: localDateTime('end'),
-    timeZone: z
-      .string({ error: 'Choose a time zone.' })
-      .refine(isTimeZone, 'Choose a time zone from the list, like America/New_York.'),
+    startsAt: fields.localDateTime('start'),
+    endsAt: fields.localDateTime('end'),
+    timeZone: fields.timeZone(),
     location: fields.optionalLine('Place', 300),
     onlineUrl: z
       .union([
@@ -53,13 +45,7 @@ export const gatheringForm = z
       });
       return z.NEVER;
     }
-    const startsAt = zonedTimeToUtc(input.startsAt, input.timeZone);
-    const endsAt = zonedTimeToUtc(input.endsAt, input.timeZone);
-    if (!startsAt || !endsAt) {
-      ctx.addIssue({ code: 'custom', path: ['startsAt'], message: 'Enter valid dates and times.' });
-      return z.NEVER;
-    }
-    return { ...input, startsAt, endsAt };
+    return withUtcTimes(input, ctx);
   });
 
 export type GatheringForm = z.infer<typeof gatheringForm>;

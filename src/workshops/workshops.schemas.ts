@@ -1,12 +1,6 @@
 import { z } from 'zod';
-import { fields } from '../web/fields';
+import { fields, withUtcTimes } from '../web/fields';
 import { keysetToken } from '../web/pager';
-import { isTimeZone, zonedTimeToUtc } from '../web/time-zones';
-
-const localDateTime = (label: string) =>
-  z
-    .string({ error: `Enter the ${label}.` })
-    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, `Enter the ${label} as a date and time.`);
 
 /** The workshop form; times are wall-clock times in the chosen zone and come out as UTC instants. */
 export const workshopForm = z
@@ -17,11 +11,9 @@ export const workshopForm = z
       .union([z.string(), z.array(z.string())])
       .optional()
       .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value])),
-    startsAt: localDateTime('start'),
-    endsAt: localDateTime('end'),
-    timeZone: z
-      .string({ error: 'Choose a time zone.' })
-      .refine(isTimeZone, 'Choose a time zone from the list, like America/New_York.'),
+    startsAt: fields.localDateTime('start'),
+    endsAt: fields.localDateTime('end'),
+    timeZone: fields.timeZone(),
     location: fields.optionalLine('Location', 300),
     onlineUrl: z
       .union([
@@ -43,15 +35,7 @@ export const workshopForm = z
       .optional()
       .transform((value) => value === 'yes'),
   })
-  .transform((input, ctx) => {
-    const startsAt = zonedTimeToUtc(input.startsAt, input.timeZone);
-    const endsAt = zonedTimeToUtc(input.endsAt, input.timeZone);
-    if (!startsAt || !endsAt) {
-      ctx.addIssue({ code: 'custom', path: ['startsAt'], message: 'Enter valid dates and times.' });
-      return z.NEVER;
-    }
-    return { ...input, startsAt, endsAt };
-  });
+  .transform(withUtcTimes);
 
 export const workshopFilter = z.object({
   chapterId: fields.optionalUuid('Chapter').catch(null),
