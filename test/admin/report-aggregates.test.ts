@@ -6,7 +6,12 @@ import { MilestoneCompletion } from '../../src/curriculum/progress.entities';
 import { certificateKit } from '../certificates/kit';
 import { startTestApp, testCatalog, type TestApp } from '../helpers/app';
 import { createChapter, createUser } from '../helpers/factories';
-import { completionsAtOnce, expectRebuildKeepsKept, recordCompletion } from '../helpers/kept-counts';
+import {
+  completionsAtOnce,
+  expectRebuildKeepsKept,
+  recordCompletion,
+  reportGroups,
+} from '../helpers/kept-counts';
 import { expectTurnaroundMatchesRawReviews } from '../helpers/turnaround-check';
 
 const DAY = 86_400_000;
@@ -77,12 +82,7 @@ describe('report aggregates (weekly counts and review turnaround)', () => {
       { from: midnight(ago(3 * 365)), to: midnight(ago(0)) },
       { from: midnight(ago(9)), to: midnight(ago(5)) },
     ];
-    const groups = [
-      { chapterId: null, cohortId: null },
-      { chapterId: chapterA, cohortId: null },
-      { chapterId: chapterB, cohortId: null },
-      { chapterId: null, cohortId: cohort.id },
-    ];
+    const groups = reportGroups(chapterA, chapterB, cohort.id);
     return groups.flatMap((g) => ranges.map((r) => ({ ...g, ...r, trackId: null })));
   };
 

@@ -1,12 +1,12 @@
 import { Cohort } from '../../src/accounts/cohort.entity';
-import type { ReportFilter } from '../../src/admin/reports.service';
+import { ReportsService, type ReportFilter } from '../../src/admin/reports.service';
 import type { Curriculum } from '../../src/curriculum/curriculum.types';
 import { User } from '../../src/accounts/user.entity';
 import { MilestoneCompletion } from '../../src/curriculum/progress.entities';
 import { certificateKit } from '../certificates/kit';
-import { testCatalog, type TestApp } from '../helpers/app';
+import { startTestApp, testCatalog, type TestApp } from '../helpers/app';
 import { createChapter, createUser } from '../helpers/factories';
-import { recordCompletion } from '../helpers/kept-counts';
+import { recordCompletion, reportGroups } from '../helpers/kept-counts';
 
 const DAY = 86_400_000;
 export const ago = (days: number, hours = 0) => new Date(Date.now() - days * DAY - hours * 3_600_000);
@@ -110,13 +110,32 @@ export function groupFilters(
   curriculum: Curriculum,
 ): ReportFilter[] {
   const groups = [
-    { chapterId: null, cohortId: null },
-    { chapterId: seed.chapterA, cohortId: null },
-    { chapterId: seed.chapterB, cohortId: null },
-    { chapterId: null, cohortId: seed.cohort.id },
+    ...reportGroups(seed.chapterA, seed.chapterB, seed.cohort.id),
     { chapterId: seed.chapterA, cohortId: seed.cohort.id },
   ];
   return curriculum.tracks.flatMap((track) =>
     groups.map((g) => ({ ...g, trackId: track.id, from: ago(30), to: ago(0) })),
   );
+}
+
+/** The seeded academy of a describe block, with the app, its reports service and its curriculum. */
+export interface SeededAcademy {
+  t: TestApp;
+  reports: ReportsService;
+  seed: Awaited<ReturnType<typeof seedPeople>>;
+}
+
+/**
+ * Call inside a `describe`: starts the app and seeds the academy once (`beforeAll`), closes the
+ * app afterwards. The fields are set once `beforeAll` has run.
+ */
+export function seededAcademy(): SeededAcademy {
+  const academy = {} as SeededAcademy;
+  beforeAll(async () => {
+    academy.t = await startTestApp();
+    academy.reports = new ReportsService(() => testCatalog(academy.t.config.curriculumDir).current(), 30);
+    academy.seed = await seedPeople(academy.t);
+  });
+  afterAll(() => academy.t.close());
+  return academy;
 }

@@ -4,7 +4,7 @@ import { ReportsService, type ReportFilter } from '../../src/admin/reports.servi
 import { BUCKET_BOUNDS, medianOf, planRange } from '../../src/admin/turnaround';
 import { startTestApp, testCatalog, type TestApp } from '../helpers/app';
 import { createChapter, createUser } from '../helpers/factories';
-import { expectRebuildKeepsKept } from '../helpers/kept-counts';
+import { expectRebuildKeepsKept, reportGroups } from '../helpers/kept-counts';
 import { expectTurnaroundMatchesRawReviews } from '../helpers/turnaround-check';
 
 const HOUR = 3_600_000;
@@ -119,12 +119,7 @@ describe('review turnaround from the kept histograms', () => {
       range(today - 400 * DAY, today - 394 * DAY),
       range(today - 28 * DAY - 5 * HOUR, today + 7 * HOUR),
     ];
-    const groups = [
-      { chapterId: null, cohortId: null },
-      { chapterId: chapterA, cohortId: null },
-      { chapterId: chapterB, cohortId: null },
-      { chapterId: null, cohortId: cohort.id },
-    ];
+    const groups = reportGroups(chapterA, chapterB, cohort.id);
     return groups.flatMap((g) => ranges.map((r) => ({ ...g, ...r, trackId: null })));
   };
 

@@ -9,6 +9,20 @@ import { MilestoneCompletion } from '../../src/curriculum/progress.entities';
  * the same figures recomputed from the source rows, and a rebuild from scratch must not change them.
  */
 
+/** The groups kept summaries are compared for: everyone, each of two chapters, and a cohort. */
+export function reportGroups(
+  chapterA: string,
+  chapterB: string,
+  cohortId: string,
+): { chapterId: string | null; cohortId: string | null }[] {
+  return [
+    { chapterId: null, cohortId: null },
+    { chapterId: chapterA, cohortId: null },
+    { chapterId: chapterB, cohortId: null },
+    { chapterId: null, cohortId },
+  ];
+}
+
 /** Asserts the rows of `keptSql` equal those of `recomputedSql` (both ordered the same way). */
 export async function expectKeptEqualsRecomputed(
   manager: EntityManager,
