@@ -2,6 +2,7 @@ import { isTimeZone } from '../web/time-zones';
 import { z } from 'zod';
 import { ROLES } from '../accounts/roles';
 import { fields } from '../web/fields';
+import { keysetToken } from '../web/pager';
 import { placeFields, STATE_MESSAGE, statePlausible } from '../directory/directory.schemas';
 
 export const peopleQuery = z.object({
@@ -11,11 +12,7 @@ export const peopleQuery = z.object({
   cohortId: fields.optionalUuid('Cohort').catch(null),
   status: z.enum(['', 'active', 'inactive']).catch(''),
   /** Where the page starts: the opaque position after the previous page's last person (keyset paging). */
-  after: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,400}$/)
-    .optional()
-    .catch(undefined),
+  after: keysetToken(400),
 });
 
 export const personForm = z.object({

@@ -3,6 +3,7 @@ import { assertAcademyAdmin } from '../accounts/policy';
 import type { SessionUser } from '../accounts/session-user';
 import type { CsvExport } from '../web/csv-stream';
 import { readTogether } from '../db/read-together';
+import type { AuditFacts } from './audit-words';
 
 export interface AuditQuery {
   person: string;
@@ -14,22 +15,13 @@ export interface AuditQuery {
 
 export const AUDIT_PAGE_SIZE = 50;
 
-export interface AuditRow {
+/** An audit event as the log lists it: its facts (with the names it is about, for audit-words.ts) and the rest. */
+export interface AuditRow extends AuditFacts {
   id: string;
   created_at: Date;
-  action: string;
-  actor: string | null;
   actor_email: string | null;
   subject_type: string;
   subject_id: string;
-  subject: string | null;
-  details: Record<string, unknown>;
-  /** Names of what the event is about, for describing it in words (audit-words.ts). */
-  workshop_title: string | null;
-  milestone_id: string | null;
-  submission_owner: string | null;
-  certificate_track: string | null;
-  certificate_holder: string | null;
 }
 
 /**

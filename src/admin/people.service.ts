@@ -10,33 +10,12 @@ import type { SessionUser } from '../accounts/session-user';
 import { User } from '../accounts/user.entity';
 import { countActiveAcademyAdmins, lockAdminSet } from '../accounts/users';
 import { recordAudit } from '../audit/audit';
+import { decodeKeyset, keysetPage } from '../db/keyset';
 import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldErrors } from '../web/errors';
 
 export const PEOPLE_PAGE_SIZE = 50;
 /** Matches are counted up to this many ("more than 1,000 people found"). */
 export const PEOPLE_COUNT_LIMIT = 1000;
-
-/** A list position as an opaque URL-safe token: the last shown person's name and id. */
-export function encodePosition(name: string, id: string): string {
-  return Buffer.from(JSON.stringify([name, id])).toString('base64url');
-}
-
-function decodePosition(token: string | undefined): { name: string; id: string } | null {
-  if (!token) return null;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(value) &&
-      typeof value[0] === 'string' &&
-      typeof value[1] === 'string' &&
-      /^[0-9a-f-]{36}$/.test(value[1])
-    )
-      return { name: value[0], id: value[1] };
-  } catch {
-    // An unreadable position starts from the first page.
-  }
-  return null;
-}
 
 export interface PersonView {
   id: string;
@@ -146,10 +125,10 @@ export class PeopleService {
       `SELECT count(*)::int AS n FROM (${matches}) AS matches`,
       parameters,
     );
-    const after = decodePosition(query.after);
+    const after = decodeKeyset(query.after);
     if (after)
       builder.andWhere('(user.display_name, user.id) > (:afterName, :afterId)', {
-        afterName: after.name,
+        afterName: after.value,
         afterId: after.id,
       });
     const users = await builder
@@ -158,13 +137,12 @@ export class PeopleService {
       // Each person joins at most one chapter and cohort, so a plain LIMIT is exact (no DISTINCT pass).
       .limit(PEOPLE_PAGE_SIZE + 1)
       .getMany();
-    const page = users.slice(0, PEOPLE_PAGE_SIZE);
-    const last = page[page.length - 1];
+    const { page, next } = keysetPage(users, PEOPLE_PAGE_SIZE, (u) => [u.displayName, u.id]);
     return {
       people: page.map(toPersonView),
       total: Math.min(n, PEOPLE_COUNT_LIMIT),
       totalCapped: n > PEOPLE_COUNT_LIMIT,
-      next: users.length > PEOPLE_PAGE_SIZE ? encodePosition(last.displayName, last.id) : null,
+      next,
     };
   }
 

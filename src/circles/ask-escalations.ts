@@ -1,6 +1,5 @@
 import type { EntityManager } from 'typeorm';
 import { assertRole } from '../accounts/policy';
-import type { Role } from '../accounts/roles';
 import type { SessionUser } from '../accounts/session-user';
 import { mailText } from '../mail/outbox';
 import { notify } from '../notifications/notify';
@@ -33,13 +32,7 @@ const STILL_WAITING = `p.kind = 'ask' AND p.answer_reply_id IS NULL AND p.hidden
   AND NOT EXISTS (SELECT 1 FROM circle_replies r
                    WHERE r.post_id = p.id AND r.hidden_at IS NULL AND r.author_id <> p.author_id)`;
 
-interface Candidate {
-  id: string;
-  email: string;
-  displayName: string;
-  role: Role;
-  chapterId: string | null;
-  scopeChapterId: string | null;
+interface Candidate extends SessionUser {
   member: boolean;
   coachOfAsker: boolean;
 }

@@ -10,7 +10,8 @@ import { ATOM_TYPE, storiesAtom } from './atom';
 import type { DirectoryService } from './directory.service';
 import { chapterPageForm } from './directory.schemas';
 import { US_STATE_OPTIONS } from './places';
-import { renderToString, type PublicPages } from './public-pages';
+import { renderToString } from '../web/page-cache';
+import type { PublicPages } from './public-pages';
 import { publicStories } from './story-lists';
 import { chapterPageView, directoryView, storiesPageView, type ChapterPageSlots } from './view-models';
 

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { SharedCache, type ChangeFeed } from '../db/change-feed';
 import { bytesToKeep } from '../web/bytes-to-keep';
 import { weakEtag } from '../web/etag';
+import { pageCacheUsable } from '../web/page-cache';
 
 /** The change topic the database notifies when anything behind the public directory changes. */
 export const DIRECTORY_TOPIC = 'directory';
@@ -32,8 +33,7 @@ export class PublicPages {
     res: Response,
     make: () => Promise<{ type: string; text: string }>,
   ): Promise<void> {
-    const flash = res.locals.flash as unknown[] | undefined;
-    const cacheable = !req.user && !flash?.length && req.app.enabled('view cache');
+    const cacheable = !req.user && pageCacheUsable(req, res);
     const load = async () => {
       const { type, text } = await make();
       const body = bytesToKeep(text);
@@ -43,15 +43,4 @@ export class PublicPages {
     if (cacheable) res.set('ETag', page.etag);
     res.type(page.type).send(page.body);
   }
-}
-
-/** Renders a view to a string (over res.locals, as res.render does). */
-export function renderToString(
-  res: Response,
-  view: string,
-  locals: Record<string, unknown>,
-): Promise<string> {
-  return new Promise((resolve, reject) => {
-    res.render(view, locals, (error: Error | null, html: string) => (error ? reject(error) : resolve(html)));
-  });
 }

@@ -3,17 +3,20 @@ import type { DataSource } from 'typeorm';
 import type { ChaptersService } from '../admin/chapters.service';
 import { renderUserMarkdown } from '../coaching/user-markdown';
 import { withTransaction } from '../db/transaction';
-import { Conflict, NotFound, TooManyRequests, ValidationFailed } from '../web/errors';
+import { NotFound } from '../web/errors';
 import { flash } from '../web/flash';
-import { handleForm, parseForm, showForm } from '../web/forms';
+import { handleForm, handleFormOnPage, showForm } from '../web/forms';
 import { requireRole, requireSignedIn } from '../web/guards';
+import { laterPager } from '../web/pager';
 import { idOf } from '../web/params';
-import { formatTime, TIME_ZONES } from '../web/time-zones';
+import { TIME_ZONES } from '../web/time-zones';
 import { checkInIsOpen } from '../workshops/check-in-codes';
 import { eventsToIcs } from '../workshops/ics';
-import { markingIsOpen } from '../workshops/attendance.rules';
-import { ATTENDANCE_MARKS, type AttendanceMark, type GatheringAttendanceService } from './attendance.service';
-import { checkInForm, gatheringForm, gatheringListQuery, rsvpForm, walkInForm } from './gatherings.schemas';
+import { markingIsOpen, marksFrom } from '../workshops/attendance.rules';
+import { checkInForm, walkInForm } from '../workshops/workshops.schemas';
+import { checkedInMessage, checkInCodeModel } from '../workshops/view-models';
+import { ATTENDANCE_MARKS, type GatheringAttendanceService } from './attendance.service';
+import { gatheringForm, gatheringListQuery, rsvpForm } from './gatherings.schemas';
 import type { GatheringsService } from './gatherings.service';
 import type { RsvpService } from './rsvp.service';
 import { gatheringFormValues, gatheringSummary, KIND_OPTIONS, publicSummary } from './view-models';
@@ -25,17 +28,6 @@ interface GatheringsRouterDeps {
   rsvps: RsvpService;
   attendance: GatheringAttendanceService;
   baseUrl: string;
-}
-
-const MARK_FIELD = /^status:([0-9a-f-]{36})$/;
-
-/** `status:<userId>=present|absent` fields from the attendance sheet; blanks are skipped. */
-function marksFrom(body: unknown): AttendanceMark[] {
-  return Object.entries((body ?? {}) as Record<string, unknown>).flatMap(([key, value]) => {
-    const match = MARK_FIELD.exec(key);
-    const status = ATTENDANCE_MARKS.find((s) => s === value);
-    return match && status ? [{ userId: match[1], status }] : [];
-  });
 }
 
 export function gatheringsRouter(deps: GatheringsRouterDeps): Router {
@@ -56,15 +48,12 @@ export function gatheringsRouter(deps: GatheringsRouterDeps): Router {
       manager,
       page.map((g) => g.id),
     );
-    const params = (extra: Record<string, string>) =>
-      new URLSearchParams({ ...(filter.circleId && { circleId: filter.circleId }), ...extra }).toString();
     res.render('gatherings/list', {
       pageTitle: 'Gatherings',
       upcoming: page.map((g) => gatheringSummary(g, zone, yes.get(g.id))),
       circles: circles.filter((c) => c.member || c.host).map((c) => ({ value: c.id, label: c.name })),
       circleId: filter.circleId ?? '',
-      laterLink: next ? `/gatherings?${params({ after: next })}` : null,
-      continued: Boolean(filter.after),
+      ...laterPager('/gatherings', { circleId: filter.circleId }, next, filter.after),
       canSchedule: circles.some((c) => c.host),
     });
   });
@@ -198,36 +187,20 @@ export function gatheringsRouter(deps: GatheringsRouterDeps): Router {
     res.render('gatherings/check-in-code', {
       pageTitle: `Check-in code: ${gathering.title}`,
       gathering: gatheringSummary(gathering, await zoneOf(req)),
-      code: shown?.code ?? null,
-      changesAt: shown ? formatTime(shown.changesAt, gathering.timeZone) : null,
-      refreshSeconds: shown
-        ? Math.max(1, Math.ceil((shown.changesAt.getTime() - Date.now()) / 1000) + 1)
-        : null,
+      ...checkInCodeModel(shown, gathering.timeZone),
     });
   });
   // Post/redirect/get both ways, like workshops: a wrong code comes back as a message on the page.
-  router.post('/gatherings/:id/check-in', requireSignedIn, async (req, res) => {
-    try {
-      const input = parseForm(checkInForm, req.body);
-      const result = await attendance.selfCheckIn(manager, req.user, idOf(req), input.code);
-      flash(
-        req,
-        'success',
-        result === 'checked-in' ? 'You are checked in. Welcome!' : 'You were already checked in.',
-      );
-    } catch (error) {
-      if (!(
-        error instanceof ValidationFailed ||
-        error instanceof Conflict ||
-        error instanceof TooManyRequests
-      ))
-        throw error;
-      if (error instanceof TooManyRequests) res.set('Retry-After', String(error.retryAfterSeconds));
-      const fieldErrors = error instanceof ValidationFailed ? Object.values(error.fieldErrors) : [];
-      flash(req, 'error', fieldErrors[0] ?? error.message);
-    }
-    res.redirect(303, `/gatherings/${idOf(req)}#check-in-heading`);
-  });
+  router.post(
+    '/gatherings/:id/check-in',
+    requireSignedIn,
+    handleFormOnPage({
+      schema: checkInForm,
+      submit: async (req, input) =>
+        checkedInMessage(await attendance.selfCheckIn(manager, req.user, idOf(req), input.code)),
+      back: (req) => `/gatherings/${idOf(req)}#check-in-heading`,
+    }),
+  );
 
   const sheetModel = async (req: Request) => {
     const rows = await attendance.sheet(manager, req.user, idOf(req));
@@ -247,7 +220,9 @@ export function gatheringsRouter(deps: GatheringsRouterDeps): Router {
     showForm('gatherings/attendance', sheetModel),
   );
   router.post('/gatherings/:id/attendance', requireRole('admin', 'coach'), async (req, res) => {
-    const changed = await tx((m) => attendance.mark(m, req.user, idOf(req), marksFrom(req.body)));
+    const changed = await tx((m) =>
+      attendance.mark(m, req.user, idOf(req), marksFrom(req.body, ATTENDANCE_MARKS)),
+    );
     flash(
       req,
       'success',

@@ -1,12 +1,7 @@
 import { z } from 'zod';
-import { fields } from '../web/fields';
-import { isTimeZone, zonedTimeToUtc } from '../web/time-zones';
+import { fields, withUtcTimes } from '../web/fields';
+import { keysetToken } from '../web/pager';
 import { GATHERING_KINDS, RSVP_ANSWERS } from './gathering.entities';
-
-const localDateTime = (label: string) =>
-  z
-    .string({ error: `Enter the ${label}.` })
-    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, `Enter the ${label} as a date and time.`);
 
 /** The gathering form; times are wall-clock times in the chosen zone and come out as UTC instants. */
 export const gatheringForm = z
@@ -15,11 +10,9 @@ export const gatheringForm = z
     kind: fields.choice('Kind', GATHERING_KINDS),
     title: fields.line('Title', { max: 200 }),
     description: fields.optionalMarkdown('Description', 10_000),
-    startsAt: localDateTime('start'),
-    endsAt: localDateTime('end'),
-    timeZone: z
-      .string({ error: 'Choose a time zone.' })
-      .refine(isTimeZone, 'Choose a time zone from the list, like America/New_York.'),
+    startsAt: fields.localDateTime('start'),
+    endsAt: fields.localDateTime('end'),
+    timeZone: fields.timeZone(),
     location: fields.optionalLine('Place', 300),
     onlineUrl: z
       .union([
@@ -52,50 +45,15 @@ export const gatheringForm = z
       });
       return z.NEVER;
     }
-    const startsAt = zonedTimeToUtc(input.startsAt, input.timeZone);
-    const endsAt = zonedTimeToUtc(input.endsAt, input.timeZone);
-    if (!startsAt || !endsAt) {
-      ctx.addIssue({ code: 'custom', path: ['startsAt'], message: 'Enter valid dates and times.' });
-      return z.NEVER;
-    }
-    return { ...input, startsAt, endsAt };
+    return withUtcTimes(input, ctx);
   });
 
 export type GatheringForm = z.infer<typeof gatheringForm>;
 
 export const rsvpForm = z.object({ answer: fields.choice('Answer', RSVP_ANSWERS) });
 
-export const walkInForm = z.object({ email: fields.email() });
-
-export const checkInForm = z.object({
-  code: z
-    .string({ error: 'Enter the six-digit code shown in the room.' })
-    .trim()
-    .regex(/^\d{3}[\s-]?\d{3}$/, 'Enter the six-digit code shown in the room.'),
-});
-
 /** The list's filters live in the URL; bad values fall back to "all my circles, from the soonest". */
 export const gatheringListQuery = z.object({
   circleId: fields.optionalUuid('Circle').catch(null),
-  after: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,200}$/)
-    .optional()
-    .catch(undefined),
+  after: keysetToken(),
 });
-
-/** A list position from the "Later gatherings" link; anything unreadable starts from the soonest. */
-export function decodePosition(token: string | undefined): { startsAt: Date; id: string } | null {
-  if (!token) return null;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && typeof value[0] === 'string' && typeof value[1] === 'string') {
-      const startsAt = new Date(value[0]);
-      if (!Number.isNaN(startsAt.getTime()) && /^[0-9a-f-]{36}$/.test(value[1]))
-        return { startsAt, id: value[1] };
-    }
-  } catch {
-    // An unreadable position starts from the soonest gathering.
-  }
-  return null;
-}

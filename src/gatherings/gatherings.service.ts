@@ -3,10 +3,10 @@ import type { EntityManager } from 'typeorm';
 import { assertSignedIn } from '../accounts/policy';
 import type { SessionUser } from '../accounts/session-user';
 import { recordAudit } from '../audit/audit';
+import { decodeStartPosition, keysetPage, soonestAfter, startPositionOf } from '../db/keyset';
 import type { CircleAccess, CirclesService } from '../circles/circles.service';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../web/errors';
 import { GATHERING_KIND_LABELS, Gathering, GatheringRsvp, type GatheringKind } from './gathering.entities';
-import { decodePosition } from './gatherings.schemas';
 import { tellEveryone } from './notices';
 
 export interface GatheringInput {
@@ -297,23 +297,10 @@ export class GatheringsService {
       .createQueryBuilder(Gathering, 'g')
       .leftJoinAndSelect('g.circle', 'circle')
       .where('g.circle_id IN (:...ids) AND g.cancelled_at IS NULL AND g.ends_at > now()', { ids });
-    const after = decodePosition(filter.after);
-    if (after)
-      query.andWhere('(g.starts_at, g.id) > (:afterStart, :afterId)', {
-        afterStart: after.startsAt,
-        afterId: after.id,
-      });
-    const rows = await query
-      .orderBy('g.starts_at', 'ASC')
-      .addOrderBy('g.id', 'ASC')
+    const rows = await soonestAfter(query, 'g', decodeStartPosition(filter.after))
       .take(limit + 1)
       .getMany();
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    const next =
-      rows.length > limit
-        ? Buffer.from(JSON.stringify([last.startsAt.toISOString(), last.id])).toString('base64url')
-        : null;
+    const { page, next } = keysetPage(rows, limit, startPositionOf);
     return { gatherings: page, next };
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { nestingWithinLimit, TOO_DEEPLY_NESTED } from './markdown-nesting';
+import { isTimeZone, zonedTimeToUtc } from './time-zones';
 
 /** Reusable form fields with messages a person can act on. Form values always arrive as strings. */
 export const fields = {
@@ -59,4 +60,33 @@ export const fields = {
 
   choice: <T extends readonly [string, ...string[]]>(label: string, values: T) =>
     z.enum(values, { error: `Choose a valid ${label.toLowerCase()}.` }),
+
+  /** A wall-clock date and time from a `datetime-local` input ("the start", "the end"); its zone is another field. */
+  localDateTime: (label: string) =>
+    z
+      .string({ error: `Enter the ${label}.` })
+      .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, `Enter the ${label} as a date and time.`),
+
+  /** An IANA time zone from the list. */
+  timeZone: () =>
+    z
+      .string({ error: 'Choose a time zone.' })
+      .refine(isTimeZone, 'Choose a time zone from the list, like America/New_York.'),
 };
+
+/**
+ * For an event form's final transform: its wall-clock `startsAt` and `endsAt` in `timeZone` as UTC
+ * instants; a time that does not exist there is a message on the start.
+ */
+export function withUtcTimes<T extends { startsAt: string; endsAt: string; timeZone: string }>(
+  input: T,
+  ctx: z.RefinementCtx,
+): Omit<T, 'startsAt' | 'endsAt'> & { startsAt: Date; endsAt: Date } {
+  const startsAt = zonedTimeToUtc(input.startsAt, input.timeZone);
+  const endsAt = zonedTimeToUtc(input.endsAt, input.timeZone);
+  if (!startsAt || !endsAt) {
+    ctx.addIssue({ code: 'custom', path: ['startsAt'], message: 'Enter valid dates and times.' });
+    return z.NEVER;
+  }
+  return { ...input, startsAt, endsAt };
+}

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import { Conflict, TooManyRequests, ValidationFailed, type FieldErrors } from './errors';
+import { flash } from './flash';
 
 /** Fields never echoed back into a re-rendered form. */
 const SECRET_FIELDS = /password|token|_csrf/i;
@@ -36,6 +37,18 @@ interface FormOptions<S extends z.ZodType> {
   submit: (req: Request, res: Response, input: z.infer<S>) => Promise<void>;
 }
 
+type Refusal = ValidationFailed | Conflict | TooManyRequests;
+
+/**
+ * Rethrows anything but a refusal a person can act on (invalid input, a conflict, too many tries);
+ * for too many tries, tells the client when to try again.
+ */
+function refusedOrRethrow(error: unknown, res: Response): asserts error is Refusal {
+  if (!(error instanceof ValidationFailed || error instanceof Conflict || error instanceof TooManyRequests))
+    throw error;
+  if (error instanceof TooManyRequests) res.set('Retry-After', String(error.retryAfterSeconds));
+}
+
 /** GET handler rendering `view` with its model and empty form state. */
 export function showForm(view: string, model?: ViewModel): RequestHandler {
   return async (req, res) => {
@@ -57,13 +70,7 @@ export function handleForm<S extends z.ZodType>({
     try {
       await submit(req, res, parseForm(schema, req.body));
     } catch (error) {
-      if (!(
-        error instanceof ValidationFailed ||
-        error instanceof Conflict ||
-        error instanceof TooManyRequests
-      ))
-        throw error;
-      if (error instanceof TooManyRequests) res.set('Retry-After', String(error.retryAfterSeconds));
+      refusedOrRethrow(error, res);
       const fieldErrors = error instanceof TooManyRequests ? {} : error.fieldErrors;
       res.status(error.status).render(view, {
         ...(await model?.(req)),
@@ -71,5 +78,31 @@ export function handleForm<S extends z.ZodType>({
         errors: { ...fieldErrors, form: Object.keys(fieldErrors).length ? undefined : error.message },
       });
     }
+  };
+}
+
+/**
+ * POST handler for a small form that lives on another page, post/redirect/get both ways: validate
+ * and submit (which returns the success message), or flash the first field message or the refusal's
+ * message instead; then back to `back(req)`, so the address bar never shows the POST's URL.
+ */
+export function handleFormOnPage<S extends z.ZodType>({
+  schema,
+  submit,
+  back,
+}: {
+  schema: S;
+  submit: (req: Request, input: z.infer<S>) => Promise<string>;
+  back: (req: Request) => string;
+}): RequestHandler {
+  return async (req, res) => {
+    try {
+      flash(req, 'success', await submit(req, parseForm(schema, req.body)));
+    } catch (error) {
+      refusedOrRethrow(error, res);
+      const fieldErrors = error instanceof ValidationFailed ? Object.values(error.fieldErrors) : [];
+      flash(req, 'error', fieldErrors[0] ?? error.message);
+    }
+    res.redirect(303, back(req));
   };
 }

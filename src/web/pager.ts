@@ -34,3 +34,29 @@ export function pagerLinks(
   };
   return links.first || links.next ? links : null;
 }
+
+/**
+ * The `after` parameter of a "later" link: a keyset token (URL-safe base64, at most `max`
+ * characters); anything else is ignored, so the list starts from the first page.
+ */
+export const keysetToken = (max = 200) =>
+  z
+    .string()
+    .regex(new RegExp(`^[A-Za-z0-9_-]{1,${max}}$`))
+    .optional()
+    .catch(undefined);
+
+/**
+ * The view model of a "later" pager: `laterLink` continues the list after `next` with the same
+ * filters (empty ones left out), and `continued` says the page shown is not the first.
+ */
+export function laterPager(
+  path: string,
+  filters: Record<string, string | null | undefined>,
+  next: string | null,
+  after: string | undefined,
+): { laterLink: string | null; continued: boolean } {
+  const kept = Object.entries(filters).filter((entry): entry is [string, string] => Boolean(entry[1]));
+  const params = new URLSearchParams([...kept, ['after', next ?? '']]);
+  return { laterLink: next ? `${path}?${params.toString()}` : null, continued: Boolean(after) };
+}

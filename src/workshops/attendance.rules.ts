@@ -4,6 +4,20 @@ import { Conflict, ValidationFailed } from '../web/errors';
 import { CHECK_IN_OPENS_BEFORE_MS } from './check-in-codes';
 import { WorkshopAttendance, WorkshopRegistration } from './workshop.entities';
 
+const MARK_FIELD = /^status:([0-9a-f-]{36})$/;
+
+/** `status:<userId>=<status>` fields from an attendance sheet; blanks and unknown statuses are skipped. */
+export function marksFrom<S extends string>(
+  body: unknown,
+  statuses: readonly S[],
+): { userId: string; status: S }[] {
+  return Object.entries((body ?? {}) as Record<string, unknown>).flatMap(([key, value]) => {
+    const match = MARK_FIELD.exec(key);
+    const status = statuses.find((s) => s === value);
+    return match && status ? [{ userId: match[1], status }] : [];
+  });
+}
+
 export const NOT_YOURSELF =
   'You cannot mark your own attendance; another facilitator or an admin can mark you present.';
 

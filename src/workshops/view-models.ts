@@ -1,6 +1,7 @@
 import type { Curriculum } from '../curriculum/curriculum.types';
 import type { Workshop } from './workshop.entities';
-import { formatRange, utcToZonedInput } from '../web/time-zones';
+import { formatRange, formatTime, utcToZonedInput } from '../web/time-zones';
+import type { ShownCode } from './check-in-codes';
 
 /**
  * Times are shown in the workshop's own zone (where it is held); when the viewer's chapter is in
@@ -61,3 +62,22 @@ export function workshopMilestoneOptions(curriculum: Curriculum) {
     .filter(({ milestone }) => milestone.kind === 'workshop')
     .map(({ milestone, module }) => ({ id: milestone.id, title: `${milestone.title} (${module.title})` }));
 }
+
+/**
+ * The check-in code page of a workshop or gathering: the code (null outside the window), when it
+ * changes in `timeZone`, and how long until the page reloads itself (a second after the change, so
+ * the new code is current; no script needed).
+ */
+export function checkInCodeModel(shown: ShownCode | null, timeZone: string) {
+  return {
+    code: shown?.code ?? null,
+    changesAt: shown ? formatTime(shown.changesAt, timeZone) : null,
+    refreshSeconds: shown
+      ? Math.max(1, Math.ceil((shown.changesAt.getTime() - Date.now()) / 1000) + 1)
+      : null,
+  };
+}
+
+/** What a person who entered the right code is told. */
+export const checkedInMessage = (result: 'checked-in' | 'already') =>
+  result === 'checked-in' ? 'You are checked in. Welcome!' : 'You were already checked in.';

@@ -6,21 +6,28 @@ import { renderUserMarkdown } from '../coaching/user-markdown';
 import { withTransaction } from '../db/transaction';
 import { flash } from '../web/flash';
 import { fields } from '../web/fields';
-import { handleForm, parseForm, showForm } from '../web/forms';
-import { Conflict, TooManyRequests, ValidationFailed } from '../web/errors';
+import { handleForm, handleFormOnPage, showForm } from '../web/forms';
 import { requireRole, requireSignedIn } from '../web/guards';
 import { csvLine } from '../web/csv';
+import { laterPager } from '../web/pager';
 import { idOf } from '../web/params';
 import { z } from 'zod';
-import { markingIsOpen, type AttendanceMark, type AttendanceService } from './attendance.service';
+import { markingIsOpen, type AttendanceService } from './attendance.service';
 import type { CalendarService } from './calendar.service';
 import { eventsToIcs, workshopsToIcs } from './ics';
-import { formatTime, TIME_ZONES } from '../web/time-zones';
+import { TIME_ZONES } from '../web/time-zones';
 import { checkInIsOpen } from './check-in-codes';
 import { ATTENDANCE_STATUSES, type Workshop } from './workshop.entities';
-import { workshopFilter, workshopForm } from './workshops.schemas';
+import { checkInForm, walkInForm, workshopFilter, workshopForm } from './workshops.schemas';
 import type { WorkshopsService } from './workshops.service';
-import { workshopFormValues, workshopMilestoneOptions, workshopSummary } from './view-models';
+import {
+  checkedInMessage,
+  checkInCodeModel,
+  workshopFormValues,
+  workshopMilestoneOptions,
+  workshopSummary,
+} from './view-models';
+import { marksFrom } from './attendance.rules';
 
 interface WorkshopsRouterDeps {
   dataSource: DataSource;
@@ -32,25 +39,7 @@ interface WorkshopsRouterDeps {
   baseUrl: string;
 }
 
-const MARK_FIELD = /^status:([0-9a-f-]{36})$/;
-const walkInForm = z.object({ email: fields.email() });
 const facilitatorForm = z.object({ email: fields.email() });
-const checkInForm = z.object({
-  code: z
-    .string({ error: 'Enter the six-digit code shown in the room.' })
-    .trim()
-    .regex(/^\d{3}[\s-]?\d{3}$/, 'Enter the six-digit code shown in the room.'),
-});
-
-/** `status:<userId>=present|absent|excused` fields from the attendance sheet; blanks are skipped. */
-function marksFrom(body: unknown): AttendanceMark[] {
-  const entries = Object.entries((body ?? {}) as Record<string, unknown>);
-  return entries.flatMap(([key, value]) => {
-    const match = MARK_FIELD.exec(key);
-    const status = ATTENDANCE_STATUSES.find((s) => s === value);
-    return match && status ? [{ userId: match[1], status }] : [];
-  });
-}
 
 export function workshopsRouter({
   dataSource,
@@ -91,14 +80,12 @@ export function workshopsRouter({
       chapters: await chapters.list(manager),
       milestoneOptions: workshopMilestoneOptions(catalog.current()),
       upcoming: upcoming.map(summary),
-      laterLink: next
-        ? `/workshops?${new URLSearchParams({
-            ...(filter.chapterId && { chapterId: filter.chapterId }),
-            ...(filter.milestoneId && { milestoneId: filter.milestoneId }),
-            after: next,
-          }).toString()}`
-        : null,
-      continued: Boolean(filter.after),
+      ...laterPager(
+        '/workshops',
+        { chapterId: filter.chapterId, milestoneId: filter.milestoneId },
+        next,
+        filter.after,
+      ),
       past: past.map((w) => ({ ...summary(w), present: attended.get(w.id)?.present ?? 0 })),
       mine: mine.map(summary),
       hasFeed: await calendar.hasFeed(manager, req.user!.id),
@@ -195,40 +182,22 @@ export function workshopsRouter({
     res.render('workshops/check-in-code', {
       pageTitle: `Check-in code: ${workshop.title}`,
       workshop: workshopSummary(workshop, catalog.current(), undefined, zone),
-      code: shown?.code ?? null,
       // The room's clock: the workshop's own zone.
-      changesAt: shown ? formatTime(shown.changesAt, workshop.timeZone) : null,
-      // Reloads itself when the code changes (a second after, so the new code is current), no script needed.
-      refreshSeconds: shown
-        ? Math.max(1, Math.ceil((shown.changesAt.getTime() - Date.now()) / 1000) + 1)
-        : null,
+      ...checkInCodeModel(shown, workshop.timeZone),
     });
   });
   // Post/redirect/get both ways: a wrong code comes back as a message on the workshop page, so the
   // address bar never shows the check-in URL (the facilitators' code page) to an organizer.
-  router.post('/workshops/:id/check-in', requireSignedIn, async (req, res) => {
-    const back = `/workshops/${idOf(req)}`;
-    try {
-      const input = parseForm(checkInForm, req.body);
-      const result = await attendance.selfCheckIn(manager, req.user, idOf(req), input.code);
-      flash(
-        req,
-        'success',
-        result === 'checked-in' ? 'You are checked in. Welcome!' : 'You were already checked in.',
-      );
-    } catch (error) {
-      if (!(
-        error instanceof ValidationFailed ||
-        error instanceof Conflict ||
-        error instanceof TooManyRequests
-      ))
-        throw error;
-      if (error instanceof TooManyRequests) res.set('Retry-After', String(error.retryAfterSeconds));
-      const fieldErrors = error instanceof ValidationFailed ? Object.values(error.fieldErrors) : [];
-      flash(req, 'error', fieldErrors[0] ?? error.message);
-    }
-    res.redirect(303, `${back}#check-in-heading`);
-  });
+  router.post(
+    '/workshops/:id/check-in',
+    requireSignedIn,
+    handleFormOnPage({
+      schema: checkInForm,
+      submit: async (req, input) =>
+        checkedInMessage(await attendance.selfCheckIn(manager, req.user, idOf(req), input.code)),
+      back: (req) => `/workshops/${idOf(req)}#check-in-heading`,
+    }),
+  );
 
   router.get('/workshops/:id/edit', requireRole('admin', 'coach'), async (req, res) => {
     await workshops.assertCanManage(manager, req.user, idOf(req));
@@ -357,7 +326,7 @@ export function workshopsRouter({
   });
   router.post('/workshops/:id/attendance', requireRole('admin', 'coach'), async (req, res) => {
     const { changed, keptCertified } = await tx((m) =>
-      attendance.mark(m, req.user, idOf(req), marksFrom(req.body)),
+      attendance.mark(m, req.user, idOf(req), marksFrom(req.body, ATTENDANCE_STATUSES)),
     );
     flash(
       req,

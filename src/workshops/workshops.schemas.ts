@@ -1,11 +1,6 @@
 import { z } from 'zod';
-import { fields } from '../web/fields';
-import { isTimeZone, zonedTimeToUtc } from '../web/time-zones';
-
-const localDateTime = (label: string) =>
-  z
-    .string({ error: `Enter the ${label}.` })
-    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, `Enter the ${label} as a date and time.`);
+import { fields, withUtcTimes } from '../web/fields';
+import { keysetToken } from '../web/pager';
 
 /** The workshop form; times are wall-clock times in the chosen zone and come out as UTC instants. */
 export const workshopForm = z
@@ -16,11 +11,9 @@ export const workshopForm = z
       .union([z.string(), z.array(z.string())])
       .optional()
       .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value])),
-    startsAt: localDateTime('start'),
-    endsAt: localDateTime('end'),
-    timeZone: z
-      .string({ error: 'Choose a time zone.' })
-      .refine(isTimeZone, 'Choose a time zone from the list, like America/New_York.'),
+    startsAt: fields.localDateTime('start'),
+    endsAt: fields.localDateTime('end'),
+    timeZone: fields.timeZone(),
     location: fields.optionalLine('Location', 300),
     onlineUrl: z
       .union([
@@ -42,15 +35,7 @@ export const workshopForm = z
       .optional()
       .transform((value) => value === 'yes'),
   })
-  .transform((input, ctx) => {
-    const startsAt = zonedTimeToUtc(input.startsAt, input.timeZone);
-    const endsAt = zonedTimeToUtc(input.endsAt, input.timeZone);
-    if (!startsAt || !endsAt) {
-      ctx.addIssue({ code: 'custom', path: ['startsAt'], message: 'Enter valid dates and times.' });
-      return z.NEVER;
-    }
-    return { ...input, startsAt, endsAt };
-  });
+  .transform(withUtcTimes);
 
 export const workshopFilter = z.object({
   chapterId: fields.optionalUuid('Chapter').catch(null),
@@ -61,9 +46,16 @@ export const workshopFilter = z.object({
     .catch(undefined)
     .transform((v) => v || null),
   /** Where the upcoming list continues: after the previous page's last workshop (keyset paging). */
-  after: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,200}$/)
-    .optional()
-    .catch(undefined),
+  after: keysetToken(),
+});
+
+/** A person added by email (walk-ins on an attendance sheet), for workshops and gatherings. */
+export const walkInForm = z.object({ email: fields.email() });
+
+/** The six-digit code shown in the room (a space or dash in the middle is fine), for workshops and gatherings. */
+export const checkInForm = z.object({
+  code: z
+    .string({ error: 'Enter the six-digit code shown in the room.' })
+    .trim()
+    .regex(/^\d{3}[\s-]?\d{3}$/, 'Enter the six-digit code shown in the room.'),
 });

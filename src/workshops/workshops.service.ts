@@ -6,6 +6,7 @@ import { assertInScope, assertRole, assertSignedIn, scopeOf } from '../accounts/
 import type { SessionUser } from '../accounts/session-user';
 import { User } from '../accounts/user.entity';
 import { recordAudit } from '../audit/audit';
+import { decodeStartPosition, keysetPage, soonestAfter, startPositionOf } from '../db/keyset';
 import type { Curriculum } from '../curriculum/curriculum.types';
 import { notify } from '../notifications/notify';
 import { mailText } from '../mail/outbox';
@@ -377,32 +378,17 @@ export class WorkshopsService {
     limit = UPCOMING_PAGE_SIZE,
   ): Promise<{ workshops: Workshop[]; next: string | null }> {
     const now = new Date();
-    const after = decodeWorkshopPosition(filter.after);
-    const page = async (when: string) => {
-      const query = this.listed(manager, filter, when).setParameter('now', now);
-      if (after)
-        query.andWhere('(workshop.starts_at, workshop.id) > (:afterStart, :afterId)', {
-          afterStart: after.startsAt,
-          afterId: after.id,
-        });
+    const after = decodeStartPosition(filter.after);
+    const page = (when: string) =>
       // Each workshop joins at most one chapter, so a plain LIMIT is exact (no DISTINCT pass).
-      return query
-        .orderBy('workshop.starts_at', 'ASC')
-        .addOrderBy('workshop.id', 'ASC')
+      soonestAfter(this.listed(manager, filter, when).setParameter('now', now), 'workshop', after)
         .limit(limit + 1)
         .getMany();
-    };
     const running = await page(
       'tstzrange(workshop.starts_at, workshop.ends_at) @> CAST(:now AS timestamptz)',
     );
     const later = running.length > limit ? [] : await page('workshop.starts_at > :now');
-    const rows = [...running, ...later];
-    const shown = rows.slice(0, limit);
-    const last = shown[shown.length - 1];
-    const next =
-      rows.length > limit
-        ? Buffer.from(JSON.stringify([last.startsAt.toISOString(), last.id])).toString('base64url')
-        : null;
+    const { page: shown, next } = keysetPage([...running, ...later], limit, startPositionOf);
     return { workshops: shown, next };
   }
 
@@ -515,18 +501,3 @@ export class WorkshopsService {
 
 /** Upcoming workshops shown per page. */
 export const UPCOMING_PAGE_SIZE = 30;
-
-function decodeWorkshopPosition(token: string | undefined): { startsAt: Date; id: string } | null {
-  if (!token) return null;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && typeof value[0] === 'string' && typeof value[1] === 'string') {
-      const startsAt = new Date(value[0]);
-      if (!Number.isNaN(startsAt.getTime()) && /^[0-9a-f-]{36}$/.test(value[1]))
-        return { startsAt, id: value[1] };
-    }
-  } catch {
-    // An unreadable position starts from the soonest workshop.
-  }
-  return null;
-}

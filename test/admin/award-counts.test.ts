@@ -1,10 +1,10 @@
-import { NO_GROUP } from '../../migrations/1795890000000-ReportAggregates';
 import type { User } from '../../src/accounts/user.entity';
 import { certificatesAwarded } from '../../src/admin/learner-measures';
 import { Certificate } from '../../src/certificates/certificate.entities';
 import { certificateKit } from '../certificates/kit';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { createChapter, createUser } from '../helpers/factories';
+import { countsByChapter, keptByPeriod, recountByPeriod } from '../helpers/kept-counts';
 
 const day = (d: string) => new Date(`${d}T00:00:00Z`);
 const FEBRUARY = { from: day('2025-02-01'), to: day('2025-03-01') };
@@ -21,29 +21,22 @@ describe('certificates awarded kept per month and quarter', () => {
 
   /** Kept counts and a plain recount (current versions by award month and quarter, current chapter). */
   async function expectExact(): Promise<void> {
-    const counts = (sql: string, params: unknown[] = []) =>
-      q<{ key: string; n: number }>(sql, params).then((rows) =>
-        Object.fromEntries(rows.map((r) => [r.key, r.n])),
-      );
-    const kept = await counts(
-      `SELECT span || '|' || start::text || '|' || chapter_key AS key, n FROM award_counts WHERE n <> 0`,
-    );
-    const recounted = await counts(
-      `SELECT s.span || '|' || (CASE s.span WHEN 1 THEN date_trunc('month', c.awarded_at AT TIME ZONE 'UTC')
-                ELSE date_trunc('quarter', c.awarded_at AT TIME ZONE 'UTC') END)::date::text
-              || '|' || coalesce(u.chapter_id, $1::uuid) AS key, count(*)::int AS n
-         FROM certificates c JOIN users u ON u.id = c.user_id CROSS JOIN (VALUES (1), (3)) AS s(span)
-        WHERE c.superseded_at IS NULL GROUP BY 1`,
-      [NO_GROUP],
-    );
+    const kept = await keptByPeriod(m(), 'award_counts');
+    const recounted = await recountByPeriod(m(), {
+      count: 'count(*)::int',
+      from: 'certificates c JOIN users u ON u.id = c.user_id',
+      at: 'c.awarded_at',
+      where: 'c.superseded_at IS NULL',
+    });
     expect(kept).toEqual(recounted);
     for (const range of [FEBRUARY, Q1, { from: day('2025-02-10'), to: day('2025-03-10') }]) {
-      const old = await q<{ chapter_id: string | null; n: number }>(
+      const old = await countsByChapter(
+        m(),
         `SELECT u.chapter_id, count(*)::int AS n FROM certificates ce JOIN users u ON u.id = ce.user_id
           WHERE ce.superseded_at IS NULL AND ce.awarded_at >= $1 AND ce.awarded_at < $2 GROUP BY u.chapter_id`,
         [range.from, range.to],
       );
-      expect(await certificatesAwarded(m(), range)).toEqual(new Map(old.map((r) => [r.chapter_id, r.n])));
+      expect(await certificatesAwarded(m(), range)).toEqual(old);
     }
   }
 

@@ -1,11 +1,10 @@
 import { requirementIndex } from '../../src/curriculum/requirements';
 import { funnelGroups, type FunnelGroupRow } from '../../src/admin/report-funnel';
-import { ReportsService, type ReportFilter } from '../../src/admin/reports.service';
 import { User } from '../../src/accounts/user.entity';
-import { MilestoneCompletion } from '../../src/curriculum/progress.entities';
 import { createUser } from '../helpers/factories';
-import { startTestApp, testCatalog, type TestApp } from '../helpers/app';
-import { ago, seedPeople } from './report-people-seed';
+import { testCatalog } from '../helpers/app';
+import { completionsAtOnce, expectAfterEachChange, expectRebuildKeepsKept } from '../helpers/kept-counts';
+import { ago, groupFilters, seededAcademy } from './report-people-seed';
 
 /** The funnel per chapter and cohort recomputed the straightforward way, from the source rows. */
 const RECOMPUTED_FUNNEL = `
@@ -39,24 +38,11 @@ const byGroup = (a: FunnelGroupRow, b: FunnelGroupRow) =>
   `${a.chapter_id}/${a.cohort_id}`.localeCompare(`${b.chapter_id}/${b.cohort_id}`);
 
 describe('funnel (kept per-group counts)', () => {
-  let t: TestApp;
-  let reports: ReportsService;
-  let seed: Awaited<ReturnType<typeof seedPeople>>;
-  const db = () => t.dataSource.manager;
-  const curriculum = () => testCatalog(t.config.curriculumDir).current();
+  const academy = seededAcademy();
+  const db = () => academy.t.dataSource.manager;
+  const curriculum = () => testCatalog(academy.t.config.curriculumDir).current();
 
-  const filters = (): ReportFilter[] => {
-    const groups = [
-      { chapterId: null, cohortId: null },
-      { chapterId: seed.chapterA, cohortId: null },
-      { chapterId: seed.chapterB, cohortId: null },
-      { chapterId: null, cohortId: seed.cohort.id },
-      { chapterId: seed.chapterA, cohortId: seed.cohort.id },
-    ];
-    return curriculum().tracks.flatMap((track) =>
-      groups.map((g) => ({ ...g, trackId: track.id, from: ago(30), to: ago(0) })),
-    );
-  };
+  const filters = () => groupFilters(academy.seed, curriculum());
 
   const expectFunnelsEqualRecomputation = async () => {
     let counted = 0;
@@ -71,7 +57,7 @@ describe('funnel (kept per-group counts)', () => {
       ]);
       const got = await funnelGroups(db(), f, track.id, milestones);
       expect([...got].sort(byGroup)).toEqual([...expected].sort(byGroup));
-      const funnel = await reports.funnel(db(), { ...f, track });
+      const funnel = await academy.reports.funnel(db(), { ...f, track });
       const sum = (pick: (r: FunnelGroupRow) => number) => expected.reduce((n, r) => n + pick(r), 0);
       expect(funnel.overall).toEqual({
         invited: sum((r) => r.accounts + r.pending),
@@ -83,58 +69,31 @@ describe('funnel (kept per-group counts)', () => {
       counted += funnel.overall.firstMilestone + funnel.overall.active + funnel.overall.certified;
     }
     expect(counted).toBeGreaterThan(10);
-    const kept = await db().query<unknown[]>(KEPT);
-    await db().query('SELECT report_funnel_rebuild()');
-    expect(await db().query<unknown[]>(KEPT)).toEqual(kept);
+    await expectRebuildKeepsKept(db(), KEPT, 'SELECT report_funnel_rebuild()');
   };
-
-  beforeAll(async () => {
-    t = await startTestApp();
-    reports = new ReportsService(curriculum, 30);
-    seed = await seedPeople(t);
-  });
-  afterAll(() => t.close());
 
   it('counts, per group and track, what a recomputation from the source rows counts', async () => {
     await expectFunnelsEqualRecomputation();
-    const host = curriculum().trackById.get(seed.kit.track.id)!;
-    const all = await reports.funnel(db(), { ...filters()[0], trackId: host.id, track: host });
+    const host = curriculum().trackById.get(academy.seed.kit.track.id)!;
+    const all = await academy.reports.funnel(db(), { ...filters()[0], trackId: host.id, track: host });
     // 12 organizers (the deactivated one still counts, as before); two certified; signed in 0–21 days ago: people 0–3.
     expect(all.overall).toMatchObject({ invited: 12, active: 4, certified: 2 });
     expect(all.overall.firstMilestone).toBeGreaterThanOrEqual(all.overall.halfTrack);
   });
 
   it('still matches after each kind of change, one after another', async () => {
-    for (const [what, apply] of seed.changes) {
-      await apply();
-      await expectFunnelsEqualRecomputation().catch((error: Error) => {
-        throw new Error(`after ${what}: ${error.message}`);
-      });
-    }
+    await expectAfterEachChange(academy.seed.changes, expectFunnelsEqualRecomputation);
   });
 
   it('stay exact when one person moves and signs in while their completions are being recorded', async () => {
-    const person = await createUser(db(), { chapterId: seed.chapterA, displayName: 'Busy mover' });
+    const person = await createUser(db(), { chapterId: academy.seed.chapterA, displayName: 'Busy mover' });
     await Promise.all([
-      ...seed.kit.milestoneIds.map((milestoneId, i) =>
-        t.dataSource.transaction(async (m) => {
-          const found = curriculum().milestoneById.get(milestoneId)!;
-          await m.insert(MilestoneCompletion, {
-            userId: person.id,
-            milestoneId,
-            moduleId: found.module.id,
-            trackId: found.module.trackId,
-            source: 'coach',
-            completedAt: ago(i),
-          });
-          await m.query('SELECT pg_sleep(0.02)');
-        }),
-      ),
-      t.dataSource.transaction(async (m) => {
-        await m.update(User, person.id, { chapterId: seed.chapterB, lastLoginAt: ago(3) });
+      ...completionsAtOnce(academy.t.dataSource, curriculum(), person.id, academy.seed.kit.milestoneIds),
+      academy.t.dataSource.transaction(async (m) => {
+        await m.update(User, person.id, { chapterId: academy.seed.chapterB, lastLoginAt: ago(3) });
         await m.query('SELECT pg_sleep(0.02)');
       }),
-      t.dataSource.transaction((m) => m.update(User, person.id, { lastLoginAt: ago(0) })),
+      academy.t.dataSource.transaction((m) => m.update(User, person.id, { lastLoginAt: ago(0) })),
     ]);
     await expectFunnelsEqualRecomputation();
   });

@@ -1,7 +1,7 @@
-import { NO_GROUP } from '../../migrations/1795890000000-ReportAggregates';
 import { activeLearners } from '../../src/admin/learner-measures';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { createChapter, createUser } from '../helpers/factories';
+import { countsByChapter, keptByPeriod, periodStartSql, recountByPeriod } from '../helpers/kept-counts';
 
 const at = (iso: string) => new Date(iso);
 const day = (d: string) => new Date(`${d}T00:00:00Z`);
@@ -13,8 +13,6 @@ const RANGES = {
   q1: { from: day('2025-01-01'), to: day('2025-04-01') },
   q2: { from: day('2025-04-01'), to: day('2025-07-01') },
 };
-
-type Counts = Record<string, number>;
 
 describe('active learners kept per month and quarter', () => {
   let t: TestApp;
@@ -36,44 +34,32 @@ describe('active learners kept per month and quarter', () => {
   }
 
   /** Every kept count, as "span|start|chapter" → n (zero rows left out). */
-  async function kept(): Promise<Counts> {
-    const rows = await q<{ key: string; n: number }>(
-      `SELECT span || '|' || start::text || '|' || chapter_key AS key, n FROM learner_counts WHERE n <> 0`,
-    );
-    return Object.fromEntries(rows.map((r) => [r.key, r.n]));
-  }
+  const kept = () => keptByPeriod(t.dataSource.manager, 'learner_counts');
 
   /** The same, recounted the plain way: distinct people per whole month and quarter, by current chapter. */
-  async function recounted(): Promise<Counts> {
-    const rows = await q<{ key: string; n: number }>(
-      `SELECT s.span || '|' || (CASE s.span WHEN 1 THEN date_trunc('month', c.completed_at AT TIME ZONE 'UTC')
-                ELSE date_trunc('quarter', c.completed_at AT TIME ZONE 'UTC') END)::date::text
-              || '|' || coalesce(u.chapter_id, $1::uuid) AS key, count(DISTINCT c.user_id)::int AS n
-         FROM milestone_completions c JOIN users u ON u.id = c.user_id
-        CROSS JOIN (VALUES (1), (3)) AS s(span) GROUP BY 1`,
-      [NO_GROUP],
-    );
-    return Object.fromEntries(rows.map((r) => [r.key, r.n]));
-  }
+  const recounted = () =>
+    recountByPeriod(t.dataSource.manager, {
+      count: 'count(DISTINCT c.user_id)::int',
+      from: 'milestone_completions c JOIN users u ON u.id = c.user_id',
+      at: 'c.completed_at',
+    });
 
   /** The old report query for one range: count(DISTINCT person) per current chapter. */
-  async function oldQuery(range: { from: Date; to: Date }): Promise<Map<string | null, number>> {
-    const rows = await q<{ chapter_id: string | null; n: number }>(
+  const oldQuery = (range: { from: Date; to: Date }) =>
+    countsByChapter(
+      t.dataSource.manager,
       `SELECT u.chapter_id, count(DISTINCT c.user_id)::int AS n
          FROM milestone_completions c JOIN users u ON u.id = c.user_id
         WHERE c.completed_at >= $1 AND c.completed_at < $2 GROUP BY u.chapter_id`,
       [range.from, range.to],
     );
-    return new Map(rows.map((r) => [r.chapter_id, r.n]));
-  }
 
   /** Kept counts equal the recount, and the measure answers as the old query did, for every range. */
   async function expectExact(): Promise<void> {
     expect(await kept()).toEqual(await recounted());
     const periods = await q<{ n: number }>(
       `SELECT count(*)::int AS n FROM learner_periods p
-         FULL JOIN (SELECT user_id, s.span, (CASE s.span WHEN 1 THEN date_trunc('month', completed_at AT TIME ZONE 'UTC')
-                      ELSE date_trunc('quarter', completed_at AT TIME ZONE 'UTC') END)::date AS start, count(*)::int AS n
+         FULL JOIN (SELECT user_id, s.span, ${periodStartSql('completed_at')} AS start, count(*)::int AS n
                       FROM milestone_completions CROSS JOIN (VALUES (1), (3)) AS s(span) GROUP BY 1, 2, 3) r
            USING (user_id, span, start)
         WHERE p.completions IS DISTINCT FROM r.n`,

@@ -6,6 +6,7 @@ import { MilestoneCompletion, ModuleRead } from '../../src/curriculum/progress.e
 import { certificateKit, TRACK_ID } from '../certificates/kit';
 import { startTestApp, testCatalog, type TestApp } from '../helpers/app';
 import { createChapter, createUser } from '../helpers/factories';
+import { completionsAtOnce, expectKeptEqualsRecomputed, recordCompletion } from '../helpers/kept-counts';
 
 const DAY = 86_400_000;
 const ago = (days: number) => new Date(Date.now() - days * DAY);
@@ -42,23 +43,10 @@ describe('per-person progress summaries', () => {
   const db = () => t.dataSource.manager;
   const curriculum = () => testCatalog(t.config.curriculumDir).current();
 
-  const expectNoDrift = async () => {
-    const kept = await db().query<unknown[]>(KEPT);
-    const recomputed = await db().query<unknown[]>(RECOMPUTED);
-    expect(kept).toEqual(recomputed);
-  };
+  const expectNoDrift = () => expectKeptEqualsRecomputed(db(), KEPT, RECOMPUTED);
 
-  const complete = (user: User, milestoneId: string, at = new Date()) => {
-    const found = curriculum().milestoneById.get(milestoneId)!;
-    return db().insert(MilestoneCompletion, {
-      userId: user.id,
-      milestoneId,
-      moduleId: found.module.id,
-      trackId: found.module.trackId,
-      source: 'coach',
-      completedAt: at,
-    });
-  };
+  const complete = (user: User, milestoneId: string, at = new Date()) =>
+    recordCompletion(db(), curriculum(), user.id, milestoneId, at);
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -131,23 +119,8 @@ describe('per-person progress summaries', () => {
 
   it('stay exact when many transactions change one person at once', async () => {
     const person = await createUser(db(), { chapterId });
-    await Promise.all(
-      kit.milestoneIds.map((milestoneId, i) =>
-        t.dataSource.transaction(async (m) => {
-          const found = curriculum().milestoneById.get(milestoneId)!;
-          await m.insert(MilestoneCompletion, {
-            userId: person.id,
-            milestoneId,
-            moduleId: found.module.id,
-            trackId: found.module.trackId,
-            source: 'coach',
-            completedAt: ago(i),
-          });
-          // Hold the transaction open a moment so the others overlap it.
-          await m.query('SELECT pg_sleep(0.02)');
-        }),
-      ),
-    );
+    // Each transaction stays open a moment so the others overlap it.
+    await Promise.all(completionsAtOnce(t.dataSource, curriculum(), person.id, kit.milestoneIds));
     await expectNoDrift();
   });
 

@@ -6,6 +6,12 @@ import { MilestoneCompletion } from '../../src/curriculum/progress.entities';
 import { certificateKit } from '../certificates/kit';
 import { startTestApp, testCatalog, type TestApp } from '../helpers/app';
 import { createChapter, createUser } from '../helpers/factories';
+import {
+  completionsAtOnce,
+  expectRebuildKeepsKept,
+  recordCompletion,
+  reportGroups,
+} from '../helpers/kept-counts';
 import { expectTurnaroundMatchesRawReviews } from '../helpers/turnaround-check';
 
 const DAY = 86_400_000;
@@ -46,17 +52,8 @@ describe('report aggregates (weekly counts and review turnaround)', () => {
   const db = () => t.dataSource.manager;
   const curriculum = () => testCatalog(t.config.curriculumDir).current();
 
-  const complete = (user: User, milestoneId: string, at: Date) => {
-    const found = curriculum().milestoneById.get(milestoneId)!;
-    return db().insert(MilestoneCompletion, {
-      userId: user.id,
-      milestoneId,
-      moduleId: found.module.id,
-      trackId: found.module.trackId,
-      source: 'coach',
-      completedAt: at,
-    });
-  };
+  const complete = (user: User, milestoneId: string, at: Date) =>
+    recordCompletion(db(), curriculum(), user.id, milestoneId, at);
 
   const review = async (
     organizer: User,
@@ -85,12 +82,7 @@ describe('report aggregates (weekly counts and review turnaround)', () => {
       { from: midnight(ago(3 * 365)), to: midnight(ago(0)) },
       { from: midnight(ago(9)), to: midnight(ago(5)) },
     ];
-    const groups = [
-      { chapterId: null, cohortId: null },
-      { chapterId: chapterA, cohortId: null },
-      { chapterId: chapterB, cohortId: null },
-      { chapterId: null, cohortId: cohort.id },
-    ];
+    const groups = reportGroups(chapterA, chapterB, cohort.id);
     return groups.flatMap((g) => ranges.map((r) => ({ ...g, ...r, trackId: null })));
   };
 
@@ -115,9 +107,7 @@ describe('report aggregates (weekly counts and review turnaround)', () => {
       await expectTurnaroundMatchesRawReviews(db(), reports, f);
     }
     // And the kept tables equal a rebuild from scratch.
-    const kept = await db().query<unknown[]>(KEPT);
-    await db().query('SELECT report_rebuild()');
-    expect(await db().query<unknown[]>(KEPT)).toEqual(kept);
+    await expectRebuildKeepsKept(db(), KEPT, 'SELECT report_rebuild()');
   };
 
   beforeAll(async () => {
@@ -215,20 +205,7 @@ describe('report aggregates (weekly counts and review turnaround)', () => {
   it('stay exact when one person moves while their completions are being recorded', async () => {
     const person = await createUser(db(), { chapterId: chapterA, displayName: 'Busy mover' });
     await Promise.all([
-      ...kit.milestoneIds.map((milestoneId, i) =>
-        t.dataSource.transaction(async (m) => {
-          const found = curriculum().milestoneById.get(milestoneId)!;
-          await m.insert(MilestoneCompletion, {
-            userId: person.id,
-            milestoneId,
-            moduleId: found.module.id,
-            trackId: found.module.trackId,
-            source: 'coach',
-            completedAt: ago(i),
-          });
-          await m.query('SELECT pg_sleep(0.02)');
-        }),
-      ),
+      ...completionsAtOnce(t.dataSource, curriculum(), person.id, kit.milestoneIds),
       t.dataSource.transaction(async (m) => {
         await m.update(User, person.id, { chapterId: chapterB });
         await m.query('SELECT pg_sleep(0.02)');

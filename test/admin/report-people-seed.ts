@@ -1,9 +1,12 @@
 import { Cohort } from '../../src/accounts/cohort.entity';
+import { ReportsService, type ReportFilter } from '../../src/admin/reports.service';
+import type { Curriculum } from '../../src/curriculum/curriculum.types';
 import { User } from '../../src/accounts/user.entity';
 import { MilestoneCompletion } from '../../src/curriculum/progress.entities';
 import { certificateKit } from '../certificates/kit';
-import { testCatalog, type TestApp } from '../helpers/app';
+import { startTestApp, testCatalog, type TestApp } from '../helpers/app';
 import { createChapter, createUser } from '../helpers/factories';
+import { recordCompletion, reportGroups } from '../helpers/kept-counts';
 
 const DAY = 86_400_000;
 export const ago = (days: number, hours = 0) => new Date(Date.now() - days * DAY - hours * 3_600_000);
@@ -33,17 +36,8 @@ export async function seedPeople(t: TestApp) {
   }
   const coach = await createUser(db, { role: 'coach', displayName: 'A Coach', chapterId: chapterA });
 
-  const complete = (user: User, milestoneId: string, at: Date) => {
-    const found = curriculum().milestoneById.get(milestoneId)!;
-    return db.insert(MilestoneCompletion, {
-      userId: user.id,
-      milestoneId,
-      moduleId: found.module.id,
-      trackId: found.module.trackId,
-      source: 'coach',
-      completedAt: at,
-    });
-  };
+  const complete = (user: User, milestoneId: string, at: Date) =>
+    recordCompletion(db, curriculum(), user.id, milestoneId, at);
   /** Certified long ago: completions and the certificate moved back in time. */
   const certifyLongAgo = async (user: User, days: number) => {
     await kit.certify(user.id);
@@ -105,4 +99,43 @@ export async function seedPeople(t: TestApp) {
     ['a newly certified person', () => kit.certify(people[0].id)],
   ];
   return { kit, chapterA, chapterB, cohort, people, coach, other, changes };
+}
+
+/**
+ * The report filters the kept summaries are compared under: for every track, everyone, each
+ * chapter, the cohort, and one chapter's part of the cohort, over the last 30 days.
+ */
+export function groupFilters(
+  seed: { chapterA: string; chapterB: string; cohort: Cohort },
+  curriculum: Curriculum,
+): ReportFilter[] {
+  const groups = [
+    ...reportGroups(seed.chapterA, seed.chapterB, seed.cohort.id),
+    { chapterId: seed.chapterA, cohortId: seed.cohort.id },
+  ];
+  return curriculum.tracks.flatMap((track) =>
+    groups.map((g) => ({ ...g, trackId: track.id, from: ago(30), to: ago(0) })),
+  );
+}
+
+/** The seeded academy of a describe block, with the app, its reports service and its curriculum. */
+export interface SeededAcademy {
+  t: TestApp;
+  reports: ReportsService;
+  seed: Awaited<ReturnType<typeof seedPeople>>;
+}
+
+/**
+ * Call inside a `describe`: starts the app and seeds the academy once (`beforeAll`), closes the
+ * app afterwards. The fields are set once `beforeAll` has run.
+ */
+export function seededAcademy(): SeededAcademy {
+  const academy = {} as SeededAcademy;
+  beforeAll(async () => {
+    academy.t = await startTestApp();
+    academy.reports = new ReportsService(() => testCatalog(academy.t.config.curriculumDir).current(), 30);
+    academy.seed = await seedPeople(academy.t);
+  });
+  afterAll(() => academy.t.close());
+  return academy;
 }

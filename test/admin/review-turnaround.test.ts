@@ -4,6 +4,7 @@ import { ReportsService, type ReportFilter } from '../../src/admin/reports.servi
 import { BUCKET_BOUNDS, medianOf, planRange } from '../../src/admin/turnaround';
 import { startTestApp, testCatalog, type TestApp } from '../helpers/app';
 import { createChapter, createUser } from '../helpers/factories';
+import { expectRebuildKeepsKept, reportGroups } from '../helpers/kept-counts';
 import { expectTurnaroundMatchesRawReviews } from '../helpers/turnaround-check';
 
 const HOUR = 3_600_000;
@@ -118,12 +119,7 @@ describe('review turnaround from the kept histograms', () => {
       range(today - 400 * DAY, today - 394 * DAY),
       range(today - 28 * DAY - 5 * HOUR, today + 7 * HOUR),
     ];
-    const groups = [
-      { chapterId: null, cohortId: null },
-      { chapterId: chapterA, cohortId: null },
-      { chapterId: chapterB, cohortId: null },
-      { chapterId: null, cohortId: cohort.id },
-    ];
+    const groups = reportGroups(chapterA, chapterB, cohort.id);
     return groups.flatMap((g) => ranges.map((r) => ({ ...g, ...r, trackId: null })));
   };
 
@@ -132,12 +128,9 @@ describe('review turnaround from the kept histograms', () => {
   };
 
   /** report_turnaround's non-zero counts, to compare with a rebuild from scratch. */
-  const kept = () =>
-    db().query<unknown[]>(
-      `SELECT span, start::text, chapter_key, cohort_key, reviewer_id, k, n
+  const KEPT = `SELECT span, start::text, chapter_key, cohort_key, reviewer_id, k, n
          FROM report_turnaround, unnest(ARRAY[${BUCKET_BOUNDS.map((_, k) => `h${k}`).join(', ')}]) WITH ORDINALITY AS c(n, k)
-        WHERE n <> 0 ORDER BY 1, 2, 3, 4, 5, 6`,
-    );
+        WHERE n <> 0 ORDER BY 1, 2, 3, 4, 5, 6`;
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -214,9 +207,7 @@ describe('review turnaround from the kept histograms', () => {
     await db().update(User, people[2].id, { role: 'organizer' });
     await db().update(User, people[3].id, { chapterId: null });
     await expectAllMatch();
-    const before = await kept();
-    await db().query('SELECT report_rebuild()');
-    expect(await kept()).toEqual(before);
+    await expectRebuildKeepsKept(db(), KEPT, 'SELECT report_rebuild()');
     // A review written after a rebuild in the same transaction is counted (the rebuild's flag is off).
     await t.dataSource.transaction(async (m) => {
       await m.query('SELECT report_rebuild()');

@@ -1,9 +1,9 @@
-import { ReportsService, type ReportFilter } from '../../src/admin/reports.service';
 import { registerStalledTracks } from '../../src/admin/stalled-tracks';
 import { User } from '../../src/accounts/user.entity';
 import { createUser } from '../helpers/factories';
-import { startTestApp, testCatalog, type TestApp } from '../helpers/app';
-import { ago, seedPeople } from './report-people-seed';
+import { testCatalog } from '../helpers/app';
+import { expectAfterEachChange, expectRebuildKeepsKept } from '../helpers/kept-counts';
+import { ago, groupFilters, seededAcademy } from './report-people-seed';
 
 /** The stalled list recomputed the straightforward way, from the source rows (no summaries). */
 const RECOMPUTED_STALLED = `
@@ -25,24 +25,11 @@ const KEPT = `SELECT track_id, user_id, chapter_key, cohort_key, silent_since, n
                UNION ALL SELECT track_id, NULL, NULL, NULL, NULL, NULL FROM report_stalled_tracks ORDER BY 1, 2`;
 
 describe('stalled list (kept candidates)', () => {
-  let t: TestApp;
-  let reports: ReportsService;
-  let seed: Awaited<ReturnType<typeof seedPeople>>;
-  const db = () => t.dataSource.manager;
-  const curriculum = () => testCatalog(t.config.curriculumDir).current();
+  const academy = seededAcademy();
+  const db = () => academy.t.dataSource.manager;
+  const curriculum = () => testCatalog(academy.t.config.curriculumDir).current();
 
-  const filters = (): ReportFilter[] => {
-    const groups = [
-      { chapterId: null, cohortId: null },
-      { chapterId: seed.chapterA, cohortId: null },
-      { chapterId: seed.chapterB, cohortId: null },
-      { chapterId: null, cohortId: seed.cohort.id },
-      { chapterId: seed.chapterA, cohortId: seed.cohort.id },
-    ];
-    return curriculum().tracks.flatMap((track) =>
-      groups.map((g) => ({ ...g, trackId: track.id, from: ago(30), to: ago(0) })),
-    );
-  };
+  const filters = () => groupFilters(academy.seed, curriculum());
 
   const expectListsEqualRecomputation = async () => {
     let listed = 0;
@@ -60,71 +47,57 @@ describe('stalled list (kept candidates)', () => {
             (a.last_activity?.getTime() ?? -Infinity) - (b.last_activity?.getTime() ?? -Infinity) ||
             (a.name < b.name ? -1 : 1),
         );
-      const got = await reports.stalled(db(), { ...f, track });
+      const got = await academy.reports.stalled(db(), { ...f, track });
       expect(got).toEqual(expected);
       listed += got.length;
     }
     expect(listed).toBeGreaterThan(10);
-    const kept = await db().query<unknown[]>(KEPT);
-    await db().query('SELECT report_stalled_rebuild()');
-    expect(await db().query<unknown[]>(KEPT)).toEqual(kept);
+    await expectRebuildKeepsKept(db(), KEPT, 'SELECT report_stalled_rebuild()');
   };
-
-  beforeAll(async () => {
-    t = await startTestApp();
-    reports = new ReportsService(curriculum, 30);
-    seed = await seedPeople(t);
-  });
-  afterAll(() => t.close());
 
   it('lists, per track and filter, exactly the silent, active, uncertified organizers, longest silent first', async () => {
     await expectListsEqualRecomputation();
-    const host = curriculum().trackById.get(seed.kit.track.id)!;
-    const names = (await reports.stalled(db(), { ...filters()[0], trackId: host.id, track: host })).map(
-      (r) => r.name,
-    );
+    const host = curriculum().trackById.get(academy.seed.kit.track.id)!;
+    const names = (
+      await academy.reports.stalled(db(), { ...filters()[0], trackId: host.id, track: host })
+    ).map((r) => r.name);
     // Never active first; the certified (01, 06), the deactivated (11) and the recent are not listed.
     expect(names.slice(0, 2)).toEqual(['Person 04', 'Person 09']);
     expect(names).not.toEqual(expect.arrayContaining(['Person 01']));
     expect(names).not.toEqual(expect.arrayContaining(['Person 11']));
     expect(names).toContain('Person 05');
     // On another track, the people certified on this one are stalled like anyone.
-    const other = curriculum().trackById.get(seed.other.id)!;
-    const onOther = await reports.stalled(db(), { ...filters()[0], trackId: other.id, track: other });
+    const other = curriculum().trackById.get(academy.seed.other.id)!;
+    const onOther = await academy.reports.stalled(db(), { ...filters()[0], trackId: other.id, track: other });
     expect(onOther.map((r) => r.name)).toContain('Person 06');
   });
 
   it('still matches after each kind of change, one after another', async () => {
-    for (const [what, apply] of seed.changes) {
-      await apply();
-      await expectListsEqualRecomputation().catch((error: Error) => {
-        throw new Error(`after ${what}: ${error.message}`);
-      });
-    }
+    await expectAfterEachChange(academy.seed.changes, expectListsEqualRecomputation);
   });
 
   it('stays exact when one person moves, signs in and is certified in concurrent transactions', async () => {
-    const person = await createUser(db(), { chapterId: seed.chapterA, displayName: 'Busy stalled' });
+    const person = await createUser(db(), { chapterId: academy.seed.chapterA, displayName: 'Busy stalled' });
     await db().update(User, person.id, { lastLoginAt: ago(90) });
-    await seed.kit.completeAllButLast(person.id);
+    await academy.seed.kit.completeAllButLast(person.id);
     await db().query('UPDATE milestone_completions SET completed_at = $2 WHERE user_id = $1', [
       person.id,
       ago(80),
     ]);
     await Promise.all([
-      seed.kit.complete(person.id),
-      t.dataSource.transaction(async (m) => {
-        await m.update(User, person.id, { chapterId: seed.chapterB, displayName: 'Busy moved' });
+      academy.seed.kit.complete(person.id),
+      academy.t.dataSource.transaction(async (m) => {
+        await m.update(User, person.id, { chapterId: academy.seed.chapterB, displayName: 'Busy moved' });
         await m.query('SELECT pg_sleep(0.02)');
       }),
-      t.dataSource.transaction((m) => m.update(User, person.id, { lastLoginAt: ago(40) })),
+      academy.t.dataSource.transaction((m) => m.update(User, person.id, { lastLoginAt: ago(40) })),
     ]);
     await expectListsEqualRecomputation();
   });
   it('lists the same once start-up has registered every track ahead of time, and registers each once', async () => {
     const tracks = curriculum().tracks.map((track) => track.id);
     const before = await db().query<{ track_id: string }[]>('SELECT track_id FROM report_stalled_tracks');
-    const added = await t.dataSource.transaction((m) => registerStalledTracks(m, curriculum()));
+    const added = await academy.t.dataSource.transaction((m) => registerStalledTracks(m, curriculum()));
     expect(added).toBe(tracks.filter((id) => !before.some((r) => r.track_id === id)).length);
     expect(added).toBeGreaterThan(0);
     const registered = await db().query<{ track_id: string }[]>(
@@ -132,6 +105,6 @@ describe('stalled list (kept candidates)', () => {
     );
     expect(registered.map((r) => r.track_id)).toEqual(expect.arrayContaining(tracks));
     await expectListsEqualRecomputation();
-    expect(await t.dataSource.transaction((m) => registerStalledTracks(m, curriculum()))).toBe(0);
+    expect(await academy.t.dataSource.transaction((m) => registerStalledTracks(m, curriculum()))).toBe(0);
   });
 });

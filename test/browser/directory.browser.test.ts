@@ -1,50 +1,13 @@
-import type { Browser, Page } from 'playwright-core';
 import { Circle } from '../../src/circles/circle.entities';
 import { createChapter, createUser } from '../helpers/factories';
-import {
-  checkAccessibility,
-  h1Of,
-  launchBrowser,
-  mainOf,
-  PageFactory,
-  pathOf,
-  resetSuiteArtifacts,
-  signInAs,
-  startBrowserApp,
-  type RunningApp,
-} from './helpers';
-
-const PHONE = { width: 390, height: 844 };
-
-/** axe on the open page at desktop width, then again at phone width (and back). */
-async function axeBoth(page: Page, name: string): Promise<void> {
-  await checkAccessibility(page, `${name}-desktop`);
-  await page.setViewportSize(PHONE);
-  await checkAccessibility(page, `${name}-phone`);
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
+import { h1Of, mainOf, pathOf, signInAs } from './helpers';
+import { axeBoth, browserSuite } from './suite';
 
 describe('chapter directory and published stories in a real browser (axe, desktop and phone)', () => {
-  let running: RunningApp;
-  let browser: Browser;
-  let pages: PageFactory;
-
-  beforeAll(async () => {
-    resetSuiteArtifacts('directory');
-    [running, browser] = await Promise.all([startBrowserApp(), launchBrowser()]);
-    pages = new PageFactory(browser, running.baseUrl);
-  });
-  afterAll(async () => {
-    await pages?.close();
-    await browser?.close();
-    await running?.close();
-  });
-  afterEach(() => {
-    expect(pages.takeErrors()).toEqual([]);
-  });
+  const suite = browserSuite('directory');
 
   it('an admin publishes the chapter page, a story is published, and a stranger finds both on the map and feed', async () => {
-    const manager = running.t.dataSource.manager;
+    const manager = suite.running.t.dataSource.manager;
     const chapter = await createChapter(manager, { name: 'Code for Lowell' });
     const chapterAdmin = await createUser(manager, {
       role: 'admin',
@@ -56,7 +19,7 @@ describe('chapter directory and published stories in a real browser (axe, deskto
     const circle = await manager.findOneByOrFail(Circle, { chapterId: chapter.id });
 
     // The chapter's own admin writes its public page.
-    const admin = await pages.newPage();
+    const admin = await suite.pages.newPage();
     await signInAs(admin, chapterAdmin.email);
     await admin.goto(`/admin/chapters/${chapter.id}/page`);
     await axeBoth(admin, 'chapter-page-editor');
@@ -68,7 +31,7 @@ describe('chapter directory and published stories in a real browser (axe, deskto
     await h1Of(admin, 'Code for Lowell').waitFor();
 
     // The author writes a story in the chapter circle and asks to publish it.
-    const writer = await pages.newPage();
+    const writer = await suite.pages.newPage();
     await signInAs(writer, author.email);
     await writer.goto(`/circles/${circle.id}/new?kind=story`);
     await writer.getByRole('button', { name: 'I accept the code of conduct' }).click();
@@ -87,7 +50,7 @@ describe('chapter directory and published stories in a real browser (axe, deskto
     await mainOf(admin).getByText('Published. The author has been told.').waitFor();
 
     // A stranger finds the chapter on the map and reads the story.
-    const stranger = await pages.newPage();
+    const stranger = await suite.pages.newPage();
     await stranger.goto('/chapters');
     await h1Of(stranger, 'Chapters').waitFor();
     await axeBoth(stranger, 'directory');

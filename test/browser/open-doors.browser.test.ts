@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { Circle } from '../../src/circles/circle.entities';
 import { JoinRequest, PartnerRequest } from '../../src/doors/door.entities';
 import { MIN_FILL_MS } from '../../src/web/form-guard';
@@ -8,49 +8,13 @@ import { createChapter, createUser } from '../helpers/factories';
 import { createGathering } from '../gatherings/helpers';
 import { createProject } from '../projects/helpers';
 import { chapterWithPage } from '../directory/helpers';
-import {
-  checkAccessibility,
-  h1Of,
-  launchBrowser,
-  mainOf,
-  PageFactory,
-  pathOf,
-  resetSuiteArtifacts,
-  signInAs,
-  startBrowserApp,
-  type RunningApp,
-} from './helpers';
-
-const PHONE = { width: 390, height: 844 };
-
-/** axe on the open page at desktop width, then again at phone width (and back). */
-async function axeBoth(page: Page, name: string): Promise<void> {
-  await checkAccessibility(page, `${name}-desktop`);
-  await page.setViewportSize(PHONE);
-  await checkAccessibility(page, `${name}-phone`);
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
+import { h1Of, mainOf, pathOf, signInAs } from './helpers';
+import { axeBoth, browserSuite, PHONE } from './suite';
 
 describe('open doors in a real browser: join, partner requests, introductions, impact (axe, desktop and phone)', () => {
-  let running: RunningApp;
-  let browser: Browser;
-  let pages: PageFactory;
+  const suite = browserSuite('open-doors');
 
-  beforeAll(async () => {
-    resetSuiteArtifacts('open-doors');
-    [running, browser] = await Promise.all([startBrowserApp(), launchBrowser()]);
-    pages = new PageFactory(browser, running.baseUrl);
-  });
-  afterAll(async () => {
-    await pages?.close();
-    await browser?.close();
-    await running?.close();
-  });
-  afterEach(() => {
-    expect(pages.takeErrors()).toEqual([]);
-  });
-
-  const m = () => running.t.dataSource.manager;
+  const m = () => suite.running.t.dataSource.manager;
   /** The path `prefix/<token>` of the newest link of that kind emailed to `to`. */
   async function emailedPath(to: string, prefix: string): Promise<string> {
     const messages = await m().find(OutboxMessage, {
@@ -77,9 +41,9 @@ describe('open doors in a real browser: join, partner requests, introductions, i
     // The chapter page's sections from other features are filled (and so checked by axe).
     const circle = await m().findOneByOrFail(Circle, { chapterId: chapter.id });
     await createGathering(m(), circle, chapterAdmin.id, { title: 'Open hack night', isPublic: true });
-    await createProject(running.t.dataSource, chapter.id, { name: 'Permit finder' });
+    await createProject(suite.running.t.dataSource, chapter.id, { name: 'Permit finder' });
 
-    const stranger = await pages.newPage();
+    const stranger = await suite.pages.newPage();
     await stranger.goto('/chapters');
     await h1Of(stranger, 'Chapters').waitFor();
     await stranger.getByRole('link', { name: 'VT 1 chapter (Vermont)' }).click();
@@ -128,7 +92,7 @@ describe('open doors in a real browser: join, partner requests, introductions, i
     const request = await m().findOneByOrFail(JoinRequest, { email: 'nia.browser@example.org' });
     expect(request.chapterId).toBe(chapter.id);
 
-    const admin = await pages.newPage();
+    const admin = await suite.pages.newPage();
     await signInAs(admin, chapterAdmin.email);
     await admin.goto('/admin/requests');
     await h1Of(admin, 'Join requests').waitFor();
@@ -154,7 +118,7 @@ describe('open doors in a real browser: join, partner requests, introductions, i
     });
     const partnerEmail = 'pat.browser@city.example';
 
-    const partner = await pages.newPage();
+    const partner = await suite.pages.newPage();
     await partner.goto('/partners/request');
     await h1Of(partner, 'Bring us a problem or ask for advice').waitFor();
     await axeBoth(partner, 'partner-request');
@@ -176,7 +140,7 @@ describe('open doors in a real browser: join, partner requests, introductions, i
     await h1Of(partner, "City of Concord's request").waitFor();
     await axeBoth(partner, 'partner-status');
 
-    const admin = await pages.newPage();
+    const admin = await suite.pages.newPage();
     await signInAs(admin, chapterAdmin.email);
     const request = await m().findOneByOrFail(PartnerRequest, { contactEmail: partnerEmail });
     await admin.goto(`/admin/partner-requests/${request.id}`);
@@ -185,7 +149,7 @@ describe('open doors in a real browser: join, partner requests, introductions, i
     await admin.getByRole('button', { name: 'Send the introduction' }).click();
     await mainOf(admin).getByText('Introduction sent.', { exact: false }).waitFor();
 
-    const person = await pages.newPage();
+    const person = await suite.pages.newPage();
     await person.goto(await emailedPath(organizer.email, '/introductions'));
     await h1Of(person, 'An introduction').waitFor();
     expect(await mainOf(person).textContent()).not.toContain(partnerEmail);
@@ -202,9 +166,9 @@ describe('open doors in a real browser: join, partner requests, introductions, i
     const chapter = await createChapter(m(), { name: 'Code for Nashua' });
     const lead = await createUser(m(), { chapterId: chapter.id });
     const academyAdmin = await createUser(m(), { role: 'admin' });
-    const project = await createProject(running.t.dataSource, chapter.id, { leadId: lead.id });
+    const project = await createProject(suite.running.t.dataSource, chapter.id, { leadId: lead.id });
 
-    const leadPage = await pages.newPage();
+    const leadPage = await suite.pages.newPage();
     await signInAs(leadPage, lead.email);
     await leadPage.goto(`/projects/${project.id}`);
     await leadPage.getByLabel('People helped (a whole number)').fill('4321');
@@ -214,7 +178,7 @@ describe('open doors in a real browser: join, partner requests, introductions, i
     await mainOf(leadPage).getByText('4321', { exact: false }).first().waitFor();
     expect(await m().countBy(ProjectImpact, { projectId: project.id, peopleHelped: 4321 })).toBe(1);
 
-    const admin = await pages.newPage();
+    const admin = await suite.pages.newPage();
     await signInAs(admin, academyAdmin.email);
     await admin.goto(`/admin/reports/all-sides?chapterId=${chapter.id}`);
     await h1Of(admin, 'From all sides').waitFor();

@@ -4,6 +4,7 @@ import { WAITING_SHOWN } from '../../src/coaching/reviewers';
 import { startTestApp, testCatalog, type TestApp } from '../helpers/app';
 import { createChapter, createUser } from '../helpers/factories';
 import { signedInAgent } from '../helpers/http';
+import { expectKeptEqualsRecomputed } from '../helpers/kept-counts';
 
 /** The waiting evidence as the triggers keep it, and the same worked out from the source rows. */
 const KEPT = `SELECT submission_id AS id, organizer_id, chapter_id, submitted_at
@@ -30,7 +31,7 @@ describe('evidence waiting for an admin, kept by the database', () => {
       .current()
       .tracks.flatMap((track) => track.modules.flatMap((m) => m.milestones.map((ms) => ms.id)));
   const kept = () => db().query<unknown[]>(KEPT);
-  const recounted = () => db().query<unknown[]>(RECOUNTED);
+  const expectKeptEqualsRecount = () => expectKeptEqualsRecomputed(db(), KEPT, RECOUNTED);
 
   const evidence = (organizerId: string, submittedAt: Date, status: 'pending' | 'approved' = 'pending') =>
     db().insert(EvidenceSubmission, {
@@ -63,7 +64,7 @@ describe('evidence waiting for an admin, kept by the database', () => {
       await evidence(person.id, new Date(Date.UTC(2026, 0, 1 + i)));
     await evidence(coach.id, new Date(Date.UTC(2026, 0, 9)), 'approved');
     const ids = (rows: unknown[]) => (rows as { id: string }[]).map((r) => r.id);
-    expect(await kept()).toEqual(await recounted());
+    await expectKeptEqualsRecount();
     // Only the evidence of people without a coach waits for an admin.
     const [coachedEvidence, aloneEvidence] = await Promise.all(
       [coached, alone].map((p) => db().findOneByOrFail(EvidenceSubmission, { organizerId: p.id })),
@@ -74,7 +75,7 @@ describe('evidence waiting for an admin, kept by the database', () => {
     // The coach is deactivated: their organizer's evidence now waits for an admin.
     await db().update(User, coach.id, { active: false });
     expect(ids(await kept())).toContain(coachedEvidence.id);
-    expect(await kept()).toEqual(await recounted());
+    await expectKeptEqualsRecount();
     await db().update(User, coach.id, { active: true });
     expect(ids(await kept())).not.toContain(coachedEvidence.id);
 
@@ -94,10 +95,10 @@ describe('evidence waiting for an admin, kept by the database', () => {
     const [movingRow] = (await kept()) as { organizer_id: string; chapter_id: string }[];
     expect(movingRow).toMatchObject({ organizer_id: moving.id, chapter_id: chapterB });
     await db().update(User, moving.id, { displayName: 'Renamed, same chapter' });
-    expect(await kept()).toEqual(await recounted());
+    await expectKeptEqualsRecount();
     await db().delete(EvidenceSubmission, { organizerId: moving.id });
     expect(await kept()).toEqual([]);
-    expect(await kept()).toEqual(await recounted());
+    await expectKeptEqualsRecount();
   });
 
   it('recounts many organizers at once under a table lock (bulk statements)', async () => {
@@ -109,12 +110,12 @@ describe('evidence waiting for an admin, kept by the database', () => {
       `SELECT evidence_waiting_refresh(ARRAY(SELECT gen_random_uuid() FROM generate_series(1, 1001)) || $1::uuid[])`,
       [people.map((p) => p.id)],
     );
-    expect(await kept()).toEqual(await recounted());
+    await expectKeptEqualsRecount();
     expect(await kept()).toHaveLength(3);
     // The set-based rebuild (bulk loads with triggers off) gives the same rows.
     await db().query('DELETE FROM evidence_waiting_for_admin');
     await db().query('SELECT evidence_waiting_rebuild()');
-    expect(await kept()).toEqual(await recounted());
+    await expectKeptEqualsRecount();
     expect(await kept()).toHaveLength(3);
     await db().query(`UPDATE evidence_submissions SET status = 'approved' WHERE organizer_id = ANY($1)`, [
       people.map((p) => p.id),
@@ -147,7 +148,7 @@ describe('evidence waiting for an admin, kept by the database', () => {
           await m.query('SELECT pg_sleep(0.05)');
         }),
       ]);
-      expect(await kept()).toEqual(await recounted());
+      await expectKeptEqualsRecount();
     }
     // Every one of them has a coach now: nothing of theirs waits for an admin.
     await db().query(`UPDATE evidence_submissions SET status = 'approved' WHERE status = 'pending'`);
