@@ -25,6 +25,7 @@ export function chapterPageSlots(manager: EntityManager) {
       gatherings: gatherings.map((g) => ({
         title: g.title,
         startsAt: g.startsAt,
+        endsAt: g.endsAt,
         timeZone: g.timeZone,
         url: `/gatherings/${g.id}`,
       })),
