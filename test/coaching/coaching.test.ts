@@ -267,7 +267,7 @@ describe('coaching', () => {
       }
       const tooLong = await submitEvidence(organizerAgent, 'x'.repeat(10_001));
       expect(tooLong.status).toBe(400);
-      expect(tooLong.text).toContain('Your evidence can be at most 10000 characters.');
+      expect(tooLong.text).toContain('Your evidence can be at most 10,000 characters.');
       const huge = await postForm(organizerAgent, `/me/milestones/${MILESTONE}`, {
         body: 'x'.repeat(1_000_000),
       });
