@@ -57,6 +57,7 @@ import { saveSessionBeforeRedirect } from './web/save-before-redirect';
 import { noStoreWhenPrivate, permissionsPolicy, securityHeaders } from './web/security';
 import { createSessionMiddleware, enforceAbsoluteLifetime, sessionCookieName } from './web/session';
 import { ejsEngine } from './web/view-engine';
+import { FORMAT_LOCALS } from './web/format';
 import { viewLocals } from './web/view-locals';
 import { forgetCachesOnWrite } from './web/forget-on-write';
 import { AttemptLimiter } from './web/attempt-limiter';
@@ -157,6 +158,7 @@ export function createApp({
   app.set('views', viewsDir);
   if (config.env === 'production') app.enable('view cache');
   app.engine('ejs', ejsEngine(viewsDir, app.enabled('view cache')));
+  Object.assign(app.locals, FORMAT_LOCALS);
 
   app.use(securityHeaders(config.secureCookies));
   // Verifiers and wallets on any origin read credentials, keys and status lists, without cookies.

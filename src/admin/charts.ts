@@ -1,5 +1,7 @@
 /** Geometry for server-rendered SVG charts; views draw it, and show the same numbers in a table. */
 
+import { formatCount } from '../web/format';
+
 export interface ChartSeries {
   name: string;
   values: number[];
@@ -56,7 +58,7 @@ export function columnChart(input: {
         width: round(barWidth - 1),
         height: round(height),
         series: j,
-        text: `${label}: ${value} ${s.name.toLowerCase()}`,
+        text: `${label}: ${formatCount(value)} ${s.name.toLowerCase()}`,
       };
     }),
   );
@@ -76,7 +78,7 @@ export function columnChart(input: {
       .map(({ x, text }) => ({ x, text })),
     yTicks: [0, 1, 2, 3, 4].map((k) => ({
       y: round(TOP + plotHeight - (k / 4) * plotHeight),
-      text: String((axisMax / 4) * k),
+      text: formatCount((axisMax / 4) * k),
     })),
     legend: input.series.length > 1 ? input.series.map((s, series) => ({ name: s.name, series })) : [],
   };
@@ -114,7 +116,7 @@ export function barList(input: {
       y: 8 + i * 28,
       label: item.label.length > 28 ? `${item.label.slice(0, 27)}…` : item.label,
       width: round(item.value * scale),
-      valueText: item.valueText ?? String(item.value),
+      valueText: item.valueText ?? formatCount(item.value),
       markerX: item.marker === undefined ? null : round(labelWidth + item.marker * scale),
     })),
   };

@@ -1,6 +1,7 @@
 import type { FellowshipFigures } from '../circles/fellowship-report';
 import { columnChart } from './charts';
 import { hours, percent } from './report-view';
+import { formatCount } from '../web/format';
 
 /** The fellowship section of the reports page: figures, a weekly chart of posts, the same numbers in a table. */
 export function fellowshipView(f: FellowshipFigures) {
@@ -21,7 +22,7 @@ export function fellowshipView(f: FellowshipFigures) {
     chart: columnChart({
       id: 'chart-circle-posts',
       title: 'Circle posts per week',
-      description: `${f.postsByKind.story} stories, ${f.postsByKind.ask} asks and ${f.postsByKind.feedback} feedback requests (${total} posts) in ${f.perWeek.length} weeks.`,
+      description: `${formatCount(f.postsByKind.story)} stories, ${formatCount(f.postsByKind.ask)} asks and ${formatCount(f.postsByKind.feedback)} feedback requests (${formatCount(total)} posts) in ${f.perWeek.length} weeks.`,
       labels: f.perWeek.map((w) => w.week.slice(5)),
       series: [
         { name: 'Stories', values: f.perWeek.map((w) => w.story) },

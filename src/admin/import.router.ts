@@ -7,6 +7,7 @@ import { flash } from '../web/flash';
 import { cleanBody, cleanText } from '../web/input-boundary';
 import { requireRole } from '../web/guards';
 import { IMPORT_COLUMNS, type ImportService } from './import.service';
+import { formatCount } from '../web/format';
 
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
 
@@ -52,8 +53,8 @@ export function importRouter({
           flash(
             req,
             'success',
-            `${result.counts.invite} invited; ${result.counts['has-account']} already had an account, ` +
-              `${result.counts['already-invited']} already had an open invite, ${result.counts.error} rows with errors were skipped.`,
+            `${formatCount(result.counts.invite)} invited; ${formatCount(result.counts['has-account'])} already had an account, ` +
+              `${formatCount(result.counts['already-invited'])} already had an open invite, ${formatCount(result.counts.error)} rows with errors were skipped.`,
           );
           res.redirect(303, '/admin/invites');
           return;

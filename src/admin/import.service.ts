@@ -11,6 +11,7 @@ import { User } from '../accounts/user.entity';
 import { recordAudit } from '../audit/audit';
 import { ValidationFailed } from '../web/errors';
 import { readTogether } from '../db/read-together';
+import { formatCount } from '../web/format';
 
 /** The advisory lock serialising imports (any fixed number of our own). */
 const IMPORT_LOCK_KEY = 7_164_927_301_455_002;
@@ -71,7 +72,7 @@ export class ImportService {
       });
     if (body.length > MAX_IMPORT_ROWS)
       throw new ValidationFailed({
-        csv: `At most ${MAX_IMPORT_ROWS} rows at a time; this file has ${body.length}.`,
+        csv: `At most ${formatCount(MAX_IMPORT_ROWS)} rows at a time; this file has ${formatCount(body.length)}.`,
       });
     if (body.length === 0) throw new ValidationFailed({ csv: 'The file has a header but no rows.' });
     return body.map((cells) => Object.fromEntries(columns.map((c, i) => [c, cells[i] ?? ''])));

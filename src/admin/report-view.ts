@@ -1,5 +1,6 @@
 import { barList, columnChart } from './charts';
 import { FUNNEL_STEPS, rate, type Funnel, type FunnelRow, type ReportsService } from './reports.service';
+import { formatCount } from '../web/format';
 
 export const FUNNEL_LABELS: Record<(typeof FUNNEL_STEPS)[number], string> = {
   invited: 'Invited',
@@ -48,13 +49,13 @@ export function reportCharts(data: Data) {
     funnel: barList({
       id: 'chart-funnel',
       title: 'Funnel',
-      description: overall.map((s) => `${s.label}: ${s.count}`).join('; '),
+      description: overall.map((s) => `${s.label}: ${formatCount(s.count)}`).join('; '),
       items: overall.map((s) => ({ label: s.label, value: s.count })),
     }),
     perWeek: columnChart({
       id: 'chart-milestones',
       title: 'Milestones completed per week',
-      description: `${data.perWeek.reduce((sum, w) => sum + w.completed, 0)} milestones completed in ${data.perWeek.length} weeks.`,
+      description: `${formatCount(data.perWeek.reduce((sum, w) => sum + w.completed, 0))} milestones completed in ${data.perWeek.length} weeks.`,
       labels: data.perWeek.map((w) => w.week.slice(5)),
       series: [{ name: 'Milestones', values: data.perWeek.map((w) => w.completed) }],
     }),
@@ -74,12 +75,14 @@ export function reportCharts(data: Data) {
       id: 'chart-load',
       title: 'Coach load against capacity',
       description: data.load.length
-        ? data.load.map((c) => `${c.coach}: ${c.organizers} of ${c.capacity}`).join('; ')
+        ? data.load
+            .map((c) => `${c.coach}: ${formatCount(c.organizers)} of ${formatCount(c.capacity)}`)
+            .join('; ')
         : 'No active coaches.',
       items: data.load.map((c) => ({
         label: c.coach,
         value: c.organizers,
-        valueText: `${c.organizers} / ${c.capacity}`,
+        valueText: `${formatCount(c.organizers)} / ${formatCount(c.capacity)}`,
         marker: c.capacity,
       })),
     }),
@@ -87,7 +90,7 @@ export function reportCharts(data: Data) {
       id: 'chart-certificates',
       title: 'Certificates issued, revoked and verified per week',
       description: (['issued', 'revoked', 'verified'] as const)
-        .map((k) => `${data.certificates.reduce((sum, w) => sum + w[k], 0)} ${k}`)
+        .map((k) => `${formatCount(data.certificates.reduce((sum, w) => sum + w[k], 0))} ${k}`)
         .join(', ')
         .concat(` in ${data.certificates.length} weeks.`),
       labels: data.certificates.map((w) => w.week.slice(5)),

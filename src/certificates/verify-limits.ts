@@ -1,4 +1,5 @@
 import { AppError, ValidationFailed, type FieldErrors } from '../web/errors';
+import { formatCount } from '../web/format';
 
 /**
  * How much work one request to /verify may ask for. Every way in (pasted text, uploaded file,
@@ -49,7 +50,7 @@ export class CouldNotCheckInTime extends AppError {
 }
 
 /** Kilobytes, rounded, for messages. */
-export const kilobytes = (bytes: number) => `${Math.round(bytes / 1024)} KB`;
+export const kilobytes = (bytes: number) => `${formatCount(Math.round(bytes / 1024))} KB`;
 
 /**
  * Parses a credential's JSON text within the limits; throws ValidationFailed (or CredentialTooLarge)

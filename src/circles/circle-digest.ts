@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { NotificationsService } from '../notifications/notifications.service';
 import { notify } from '../notifications/notify';
 import { MEMBER_SQL } from './circles.service';
+import { countOf, formatCount } from '../web/format';
 
 /** One circle digest per person per this period. */
 export const CIRCLE_DIGEST_PERIOD_MS = 7 * 24 * 3_600_000;
@@ -21,8 +22,6 @@ interface DigestItem {
 /** The posts a digest covers: new stories, and asks posted in the period that are still open. */
 const COVERED = `p.hidden_at IS NULL AND p.author_id <> u.id AND p.created_at > $2 AND p.created_at <= $3
   AND (p.kind = 'story' OR (p.kind = 'ask' AND p.answer_reply_id IS NULL))`;
-
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /**
  * The weekly circle digest: for each active person, the new stories and still-open asks posted by
@@ -78,8 +77,8 @@ export class CircleDigests {
       [userId],
     );
     const summary = [
-      counts.stories && plural(counts.stories, 'new story', 'new stories'),
-      counts.asks && plural(counts.asks, 'open ask', 'open asks'),
+      counts.stories && countOf(counts.stories, 'new story', 'new stories'),
+      counts.asks && countOf(counts.asks, 'open ask', 'open asks'),
     ]
       .filter(Boolean)
       .join(' and ');
@@ -100,7 +99,7 @@ export class CircleDigests {
       link: '/circles',
       emailText:
         `Hello ${person.displayName},\n\nNew in your circles since your last digest: ${summary}.\n\n` +
-        `${lines.join('\n\n')}\n${more > 0 ? `\n…and ${more} more on ${this.baseUrl}/circles\n` : ''}` +
+        `${lines.join('\n\n')}\n${more > 0 ? `\n…and ${formatCount(more)} more on ${this.baseUrl}/circles\n` : ''}` +
         `\nStop these weekly emails: ${unsubscribe}\n`,
       emailHeaders: {
         'List-Unsubscribe': `<${unsubscribe}>`,

@@ -12,6 +12,17 @@ import type { CoachingRouterDeps } from './router-shared';
 import { reviewersFor } from './reviewers';
 import { milestoneInfo, threadModel } from './view-models';
 
+/** The newest of each milestone's reviews (the list comes newest first). */
+function latestPerMilestone(reviews: SubmissionReview[]): SubmissionReview[] {
+  const seen = new Set<string>();
+  return reviews.filter((review) => {
+    const milestoneId = review.submission!.milestoneId;
+    if (seen.has(milestoneId)) return false;
+    seen.add(milestoneId);
+    return true;
+  });
+}
+
 /** The organizer's side: their progress, coach requests and evidence. */
 export function organizerRouter({
   dataSource,
@@ -33,7 +44,12 @@ export function organizerRouter({
     const unread = await manager
       .createQueryBuilder(SubmissionReview, 'review')
       .innerJoinAndSelect('review.submission', 'submission')
-      .where('submission.organizer_id = :id AND review.read_by_organizer_at IS NULL', { id: user.id })
+      .where(
+        'submission.organizer_id = :id AND review.read_by_organizer_at IS NULL AND review.withdrawn_at IS NULL',
+        { id: user.id },
+      )
+      .orderBy('review.created_at', 'DESC')
+      .addOrderBy('review.id', 'DESC')
       .getMany();
     const ownTracks = await tracksOpenTo(manager, catalog.current().tracks, user);
     const tracks = await Promise.all(
@@ -48,7 +64,8 @@ export function organizerRouter({
       coach: assignment ? { name: assignment.coach.displayName, email: assignment.coach.email } : null,
       coachRequested: assignment ? false : Boolean(await assignments.openRequest(manager, user.id)),
       isOrganizer: user.role === 'organizer',
-      unread: unread.map((review) => ({
+      // Newest first, one line per milestone: "changes requested" then "signed off" shows only the latter.
+      unread: latestPerMilestone(unread).map((review) => ({
         ...milestoneInfo(catalog.current(), review.submission!.milestoneId)!,
         decision: review.decision,
       })),

@@ -3,6 +3,7 @@ import { upcomingPublicGatherings } from '../gatherings/gatherings.service';
 import { listedTalentOfChapter, publicProjectsOfChapter } from '../projects';
 import { STATUS_LABELS } from '../projects/projects.schemas';
 import type { ChapterPageSlots } from './view-models';
+import { countOf, formatCount } from '../web/format';
 
 /** Public gatherings shown on a chapter page. */
 export const CHAPTER_PAGE_GATHERINGS = 5;
@@ -24,6 +25,7 @@ export function chapterPageSlots(manager: EntityManager) {
       gatherings: gatherings.map((g) => ({
         title: g.title,
         startsAt: g.startsAt,
+        endsAt: g.endsAt,
         timeZone: g.timeZone,
         url: `/gatherings/${g.id}`,
       })),
@@ -31,8 +33,8 @@ export function chapterPageSlots(manager: EntityManager) {
         title: p.name,
         status: [
           STATUS_LABELS[p.status],
-          p.peopleHelped !== null && `${p.peopleHelped} ${p.unit ?? 'people'} helped`,
-          p.openRoles > 0 && `${p.openRoles} open role${p.openRoles === 1 ? '' : 's'}`,
+          p.peopleHelped !== null && `${formatCount(p.peopleHelped)} ${p.unit ?? 'people'} helped`,
+          p.openRoles > 0 && countOf(p.openRoles, 'open role', 'open roles'),
         ]
           .filter(Boolean)
           .join(' · '),

@@ -8,6 +8,7 @@ import type { PublicStory } from './story-lists';
 export interface PageGathering {
   title: string;
   startsAt: Date;
+  endsAt: Date;
   timeZone: string;
   url: string;
 }
@@ -39,8 +40,6 @@ export interface PublicWorkshop {
 }
 
 const day = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' });
-const dateTime = (at: Date, zone: string) =>
-  new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: zone }).format(at);
 
 /** "Boston, MA · Massachusetts" or "Toronto · Canada": where a chapter is, for people. */
 export function placeLabel(chapter: DirectoryChapter): string {
@@ -124,7 +123,8 @@ export function chapterPageView(
     })),
     gatherings: (slots.gatherings ?? []).map((g) => ({
       title: g.title,
-      when: `${dateTime(g.startsAt, g.timeZone)} (${g.timeZone})`,
+      // Written like the workshops above it and the gathering's own page.
+      when: formatRange(g.startsAt, g.endsAt, g.timeZone),
       url: g.url,
     })),
     projects: slots.projects ?? [],

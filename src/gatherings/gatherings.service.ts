@@ -8,6 +8,7 @@ import type { CircleAccess, CirclesService } from '../circles/circles.service';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../web/errors';
 import { GATHERING_KIND_LABELS, Gathering, GatheringRsvp, type GatheringKind } from './gathering.entities';
 import { tellEveryone } from './notices';
+import { countOf } from '../web/format';
 
 export interface GatheringInput {
   circleId: string;
@@ -222,7 +223,7 @@ export class GatheringsService {
     const yes = await manager.count(GatheringRsvp, { where: { gatheringId, answer: 'yes' } });
     if (input.capacity !== null && input.capacity < yes)
       throw new ValidationFailed({
-        capacity: `${yes} people already said yes; capacity cannot go below that.`,
+        capacity: `${countOf(yes, 'person', 'people')} already said yes; capacity cannot go below that.`,
       });
     const moved =
       gathering.startsAt.getTime() !== input.startsAt.getTime() ||

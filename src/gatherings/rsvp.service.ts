@@ -6,6 +6,7 @@ import { recordAudit } from '../audit/audit';
 import { Conflict, Forbidden, NotFound } from '../web/errors';
 import { Gathering, GatheringRsvp, type RsvpAnswer } from './gathering.entities';
 import type { GatheringsService } from './gatherings.service';
+import { countOf } from '../web/format';
 
 /** Members answer yes or no; "yes" answers never exceed the capacity. */
 export class RsvpService {
@@ -42,7 +43,7 @@ export class RsvpService {
       const yes = await manager.count(GatheringRsvp, { where: { gatheringId, answer: 'yes' } });
       if (yes >= gathering.capacity)
         throw new Conflict(
-          `This gathering is full (${gathering.capacity} ${gathering.capacity === 1 ? 'place' : 'places'}). If someone changes their answer, a place opens up.`,
+          `This gathering is full (${countOf(gathering.capacity, 'place', 'places')}). If someone changes their answer, a place opens up.`,
         );
     }
     await manager.upsert(GatheringRsvp, { gatheringId, userId: person.id, answer, updatedAt: new Date() }, [

@@ -5,6 +5,7 @@ import { queueEmail } from '../mail/outbox';
 import { Notification } from './notification.entities';
 import type { NotificationsService } from './notifications.service';
 import { withTransaction } from '../db/transaction';
+import { countOf } from '../web/format';
 
 /** A digest goes out once the oldest notice waiting in it is this old: at most one a week. */
 export const DIGEST_PERIOD_MS = 7 * 24 * 3_600_000;
@@ -50,7 +51,7 @@ export class DigestSender {
     const lines = notices.map((n) => `- ${n.title}\n  ${n.body}\n  ${this.baseUrl}${n.link}`);
     await queueEmail(manager, {
       to: person.email,
-      subject: `Your week in Organizer Academy: ${notices.length} ${notices.length === 1 ? 'notice' : 'notices'}`,
+      subject: `Your week in Organizer Academy: ${countOf(notices.length, 'notice', 'notices')}`,
       text: `Hello ${person.displayName},\n\nWhat happened since your last digest:\n\n${lines.join('\n\n')}\n\nAll your notifications: ${this.baseUrl}/notifications\nChoose how you hear about each kind: ${this.baseUrl}/account/notifications\nStop these digests: ${unsubscribe}\n`,
       headers: {
         'List-Unsubscribe': `<${unsubscribe}>`,

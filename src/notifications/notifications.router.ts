@@ -8,6 +8,7 @@ import { requireSignedIn } from '../web/guards';
 import { DELIVERIES, DELIVERY_LABELS, KIND_LABELS, NOTIFICATION_KINDS } from './kinds';
 import { notificationId, preferencesForm } from './notifications.schemas';
 import type { NotificationsService } from './notifications.service';
+import { formatCount } from '../web/format';
 
 export interface NotificationsRouterDeps {
   dataSource: DataSource;
@@ -58,7 +59,7 @@ export function notificationsRouter({ dataSource, notifications }: Notifications
     flash(
       req,
       'success',
-      count === 1 ? '1 notification marked read.' : `${count} notifications marked read.`,
+      count === 1 ? '1 notification marked read.' : `${formatCount(count)} notifications marked read.`,
     );
     res.redirect(303, '/notifications');
   });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { nestingWithinLimit, TOO_DEEPLY_NESTED } from './markdown-nesting';
 import { isTimeZone, zonedTimeToUtc } from './time-zones';
+import { formatCount } from './format';
 
 /** Reusable form fields with messages a person can act on. Form values always arrive as strings. */
 export const fields = {
@@ -8,8 +9,13 @@ export const fields = {
     z
       .string({ error: `${label} must be plain text.` })
       .trim()
-      .min(min, min === 1 ? `Enter ${label.toLowerCase()}.` : `${label} needs at least ${min} characters.`)
-      .max(max, `${label} can be at most ${max} characters.`),
+      .min(
+        min,
+        min === 1
+          ? `Enter ${label.toLowerCase()}.`
+          : `${label} needs at least ${formatCount(min)} characters.`,
+      )
+      .max(max, `${label} can be at most ${formatCount(max)} characters.`),
 
   /** One line of text (names, titles, places): line breaks are refused, they would leak into mail and calendars. */
   line: (label: string, options: { min?: number; max?: number } = {}) =>
@@ -29,7 +35,7 @@ export const fields = {
     z
       .string({ error: `${label} must be plain text.` })
       .trim()
-      .max(max, `${label} can be at most ${max} characters.`)
+      .max(max, `${label} can be at most ${formatCount(max)} characters.`)
       .default(''),
 
   email: () =>

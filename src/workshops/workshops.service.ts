@@ -18,6 +18,7 @@ import {
   WorkshopRegistration,
   type RegistrationStatus,
 } from './workshop.entities';
+import { formatCount } from '../web/format';
 
 export interface WorkshopInput {
   title: string;
@@ -155,7 +156,7 @@ export class WorkshopsService {
     });
     if (input.capacity < registered) {
       throw new ValidationFailed({
-        capacity: `${registered} people already have a seat; capacity cannot go below that.`,
+        capacity: `${registered === 1 ? '1 person already has' : `${formatCount(registered)} people already have`} a seat; capacity cannot go below that.`,
       });
     }
     const moved =

@@ -175,7 +175,8 @@ describe('open doors in a real browser: join, partner requests, introductions, i
     await leadPage.getByLabel('Unit', { exact: true }).fill('residents');
     await leadPage.getByLabel('How it was counted').fill('Sign-ups in the app on 1 March.');
     await leadPage.getByRole('button', { name: 'Record' }).click();
-    await mainOf(leadPage).getByText('4321', { exact: false }).first().waitFor();
+    // Pages write counts for people: 4,321 (the CSV keeps 4321).
+    await mainOf(leadPage).getByText('4,321 residents', { exact: false }).first().waitFor();
     expect(await m().countBy(ProjectImpact, { projectId: project.id, peopleHelped: 4321 })).toBe(1);
 
     const admin = await suite.pages.newPage();
@@ -183,7 +184,7 @@ describe('open doors in a real browser: join, partner requests, introductions, i
     await admin.goto(`/admin/reports/all-sides?chapterId=${chapter.id}`);
     await h1Of(admin, 'From all sides').waitFor();
     const table = mainOf(admin).getByRole('region', { name: 'Code for Nashua from all sides' });
-    expect(await table.getByRole('cell', { name: '4321', exact: true }).count()).toBeGreaterThan(0);
+    expect(await table.getByRole('cell', { name: '4,321', exact: true }).count()).toBeGreaterThan(0);
     await axeBoth(admin, 'all-sides-with-impact');
   });
 });

@@ -186,6 +186,38 @@ function overflowOf(page: Page, width: number): Promise<{ scrollWidth: number; o
   return page.evaluate(measureOverflow(width));
 }
 
+/**
+ * Visible table captions that are not wholly inside the window, before and after each sideways
+ * scrolling table region is scrolled to its end (a caption must not scroll away with its table).
+ * Returns the scroll regions that really scroll, too, so a test can tell it measured something.
+ */
+const measureCaptions = (width: number) => `(() => {
+  const width = ${width};
+  const regions = [...document.querySelectorAll('.table-scroll')];
+  const problems = [];
+  const check = (when) => {
+    for (const caption of document.querySelectorAll('.table-scroll caption')) {
+      if (caption.classList.contains('visually-hidden')) continue;
+      const range = document.createRange();
+      range.selectNodeContents(caption);
+      const box = range.getBoundingClientRect();
+      if (box.width === 0) continue;
+      if (box.left < -0.5 || box.right > width + 0.5)
+        problems.push('caption "' + caption.textContent.trim().slice(0, 40) + '" ' + when + ': ' + Math.round(box.left) + '..' + Math.round(box.right) + ' px');
+    }
+  };
+  check('as the page opens');
+  for (const region of regions) region.scrollLeft = region.scrollWidth;
+  check('with its table scrolled to the end');
+  for (const region of regions) region.scrollLeft = 0;
+  const scrolling = regions.filter((region) => region.scrollWidth > region.clientWidth + 1 && region.querySelector('caption:not(.visually-hidden)'));
+  return { problems, scrolling: scrolling.map((region) => region.getAttribute('aria-label')) };
+})()`;
+
+function captionsOf(page: Page, width: number): Promise<{ problems: string[]; scrolling: string[] }> {
+  return page.evaluate(measureCaptions(width));
+}
+
 describe('every page on a phone (390×844, and 360 wide): fits the width, passes axe', () => {
   let running: RunningApp;
   let browser: Browser;
@@ -240,6 +272,9 @@ describe('every page on a phone (390×844, and 360 wide): fits the width, passes
         problems.push(
           `${path} as ${who} at ${size.width} px: ${scrollWidth} px wide\n    ${offenders.join('\n    ')}`,
         );
+      const captions = await captionsOf(page, size.width);
+      if (captions.problems.length)
+        problems.push(`${path} as ${who} at ${size.width} px:\n    ${captions.problems.join('\n    ')}`);
     }
     await page.setViewportSize(PHONE);
     return problems;
@@ -259,6 +294,16 @@ describe('every page on a phone (390×844, and 360 wide): fits the width, passes
     for (const route of unlisted) problems.push(await problemsOf('admin', route.split(' ')[1]));
     expect(problems.flat()).toEqual([]);
   }, 120_000);
+
+  it('keeps a wide table’s caption in view while the table scrolls sideways (from all sides, reports)', async () => {
+    const page = await pageFor('admin');
+    for (const path of ['/admin/reports/all-sides', '/admin/reports']) {
+      await page.goto(path);
+      const { problems, scrolling } = await captionsOf(page, PHONE.width);
+      expect({ path, problems }).toEqual({ path, problems: [] });
+      if (path === '/admin/reports/all-sides') expect(scrolling.length).toBeGreaterThan(0);
+    }
+  });
 
   it('folds the menu behind a "Menu" button that opens without JavaScript, in a short header', async () => {
     const context = await browser.newContext({

@@ -35,7 +35,12 @@ describe('earning a certificate', () => {
     expect(first.text).toContain(`href="/c/${certificate.code}/certificate.pdf"`);
     expect(first.text).toContain('src="/static/badge.svg"');
     expect((await db().findOneByOrFail(Certificate, { id: certificate.id })).celebratedAt).not.toBeNull();
-    expect((await agent.get('/me')).text).not.toContain('Congratulations');
+    const later = await agent.get('/me');
+    expect(later.text).not.toContain('Congratulations');
+    // The finished track's card still says where the certificate is.
+    expect(later.text).toContain(
+      'Every milestone is done. See <a href="/me/certificates">your certificates</a>.',
+    );
   });
 
   it('does not congratulate again after a re-issue', async () => {

@@ -112,7 +112,7 @@ describe('what /verify accepts, and how it refuses the rest', () => {
     }
     const image = await upload(Buffer.concat([plainPng, Buffer.alloc(1100 * 1024)]), 'big.png');
     expect(image.status).toBe(413);
-    expect(image.text).toContain('The file is larger than 1024 KB');
+    expect(image.text).toContain('The file is larger than 1,024 KB');
   });
 
   it('refuses too many parts, extra files and a broken multipart body with a 400', async () => {

@@ -246,6 +246,33 @@ describe('coaching', () => {
       expect((await organizerAgent.get('/me')).text).not.toContain('Feedback waiting for you');
     });
 
+    it('"Feedback waiting for you" shows each milestone once, with its newest decision', async () => {
+      expect((await submitEvidence(organizerAgent)).status).toBe(303);
+      const first = await latestSubmission(organizer);
+      expect((await review(coachAgent, first, 'changes_requested', 'Add the volunteers.')).status).toBe(303);
+      expect((await submitEvidence(organizerAgent, 'Now with the volunteers.')).status).toBe(303);
+      const second = await latestSubmission(organizer);
+      expect((await review(coachAgent, second, 'approved', 'Great work.')).status).toBe(303);
+      // Both reviews are still unread: the organizer has not opened the milestone's thread.
+      expect(
+        await db()
+          .createQueryBuilder(SubmissionReview, 'r')
+          .innerJoin('r.submission', 's')
+          .where('s.organizer_id = :id AND r.read_by_organizer_at IS NULL', { id: organizer.id })
+          .getCount(),
+      ).toBe(2);
+
+      const me = await organizerAgent.get('/me');
+      const waiting = me.text.slice(
+        me.text.indexOf('Feedback waiting for you'),
+        me.text.indexOf('Your tracks'),
+      );
+      expect(waiting).toContain(`/me/milestones/${MILESTONE}`);
+      expect(waiting.split(`/me/milestones/${MILESTONE}`)).toHaveLength(2);
+      expect(waiting).toContain('signed off');
+      expect(waiting).not.toContain('changes requested');
+    });
+
     it('renders hostile evidence and feedback inert, and refuses overlong or huge bodies', async () => {
       const hostile =
         '<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n[click](javascript:alert(3))\n\n**bold**';
@@ -267,7 +294,7 @@ describe('coaching', () => {
       }
       const tooLong = await submitEvidence(organizerAgent, 'x'.repeat(10_001));
       expect(tooLong.status).toBe(400);
-      expect(tooLong.text).toContain('Your evidence can be at most 10000 characters.');
+      expect(tooLong.text).toContain('Your evidence can be at most 10,000 characters.');
       const huge = await postForm(organizerAgent, `/me/milestones/${MILESTONE}`, {
         body: 'x'.repeat(1_000_000),
       });

@@ -87,6 +87,16 @@ describe('the public chapter page’s gatherings, projects and listed organizers
     }
   });
 
+  it('writes a "people helped" figure over 999 with a thousands separator, as people read it', async () => {
+    const { chapter, page } = await chapterWithPage(m(), { name: 'Code for Bigtown' });
+    const project = await createProject(t.dataSource, chapter.id, { name: 'Rent relief finder' });
+    await recordImpactAt(t.dataSource, project.id, 1240, new Date());
+    const response = await anonymousAgent(t.app).get(`/chapters/${page.slug}`);
+    expect(response.status).toBe(200);
+    expect(response.text).toContain('Active · 1,240 residents helped');
+    expect(response.text).not.toContain('1240 residents');
+  });
+
   it('an opt-out through the form disappears from the page', async () => {
     const { chapter, page } = await chapterWithPage(m(), { name: 'Code for Optout' });
     const organizer = await createUser(m(), { chapterId: chapter.id, displayName: 'Ola Optout' });

@@ -147,6 +147,7 @@ describe('chapter directory and chapter pages', () => {
         {
           title: 'Hack night',
           startsAt: new Date('2030-01-07T23:30:00Z'),
+          endsAt: new Date('2030-01-08T01:30:00Z'),
           timeZone: 'America/New_York',
           url: '/g/1',
         },
@@ -156,7 +157,7 @@ describe('chapter directory and chapter pages', () => {
     });
     expect(full.gatherings[0]).toEqual({
       title: 'Hack night',
-      when: 'Jan 7, 2030, 6:30 PM (America/New_York)',
+      when: 'Mon, 7 Jan 2030, 18:30–20:30 (America/New_York)',
       url: '/g/1',
     });
     expect(full.projects).toHaveLength(1);

@@ -199,6 +199,29 @@ describe('projects', () => {
     );
   });
 
+  it('shows a "people helped" figure over 999 with a thousands separator on the project and the list', async () => {
+    const { chapter, lead } = await chapterTeam(t.dataSource);
+    const project = await createProject(t.dataSource, chapter.id, {
+      leadId: lead.id,
+      name: 'Tenant hotline',
+    });
+    const leadAgent = await signedInAgent(t.app, lead.email);
+    const recorded = await postForm(leadAgent, `/projects/${project.id}/impact`, {
+      peopleHelped: '1240',
+      unit: 'households',
+      method: 'Calls logged in 2026',
+    });
+    expect(recorded.status).toBe(303);
+    expect(await db().findOneByOrFail(ProjectImpact, { projectId: project.id })).toMatchObject({
+      peopleHelped: 1240,
+    });
+    const page = await leadAgent.get(`/projects/${project.id}`);
+    expect(page.text).toContain('1,240 households');
+    expect(page.text).not.toContain('1240 households');
+    const list = await leadAgent.get('/projects');
+    expect(list.text).toMatch(/Tenant hotline[\s\S]*1,240 households helped/);
+  });
+
   it('volunteers are chapter members, added once, told, and can be taken off (audited)', async () => {
     const { chapter, admin, member } = await chapterTeam(t.dataSource);
     const outsider = await createUser(db());
