@@ -89,7 +89,9 @@ export function projectsPublicRouter(deps: PublicRouterDeps): Router {
       model: contactModel,
       submit: async (req, res, input) => {
         const person = await talent.listed(manager, idOf(req));
-        await tx((m) => contact.send(m, person.id, req.ip ?? 'unknown', input));
+        // The limits are consumed before the transaction opens (see TalentContactService.admit).
+        if (await contact.admit(person.id, req.ip ?? 'unknown', input))
+          await tx((m) => contact.deliver(m, person.id, input));
         res.render('projects/contact-sent', { pageTitle: 'Message sent', person });
       },
     }),
