@@ -11,6 +11,7 @@ import { User } from '../accounts/user.entity';
 import { countActiveAcademyAdmins, lockAdminSet } from '../accounts/users';
 import { recordAudit } from '../audit/audit';
 import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldErrors } from '../web/errors';
+import { positionId, positionParts, positionText } from '../web/pager';
 
 export const PEOPLE_PAGE_SIZE = 50;
 /** Matches are counted up to this many ("more than 1,000 people found"). */
@@ -22,20 +23,10 @@ export function encodePosition(name: string, id: string): string {
 }
 
 function decodePosition(token: string | undefined): { name: string; id: string } | null {
-  if (!token) return null;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(value) &&
-      typeof value[0] === 'string' &&
-      typeof value[1] === 'string' &&
-      /^[0-9a-f-]{36}$/.test(value[1])
-    )
-      return { name: value[0], id: value[1] };
-  } catch {
-    // An unreadable position starts from the first page.
-  }
-  return null;
+  // An unreadable or forged position starts from the first page.
+  const [name, id] = positionParts(token) ?? [];
+  const position = { name: positionText(name), id: positionId(id) };
+  return position.name !== null && position.id !== null ? { name: position.name, id: position.id } : null;
 }
 
 export interface PersonView {

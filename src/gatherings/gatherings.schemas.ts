@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { fields } from '../web/fields';
+import { positionId, positionParts, positionTime } from '../web/pager';
 import { isTimeZone, zonedTimeToUtc } from '../web/time-zones';
 import { GATHERING_KINDS, RSVP_ANSWERS } from './gathering.entities';
 
@@ -86,16 +87,7 @@ export const gatheringListQuery = z.object({
 
 /** A list position from the "Later gatherings" link; anything unreadable starts from the soonest. */
 export function decodePosition(token: string | undefined): { startsAt: Date; id: string } | null {
-  if (!token) return null;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && typeof value[0] === 'string' && typeof value[1] === 'string') {
-      const startsAt = new Date(value[0]);
-      if (!Number.isNaN(startsAt.getTime()) && /^[0-9a-f-]{36}$/.test(value[1]))
-        return { startsAt, id: value[1] };
-    }
-  } catch {
-    // An unreadable position starts from the soonest gathering.
-  }
-  return null;
+  const [time, id] = positionParts(token) ?? [];
+  const position = { startsAt: positionTime(time), id: positionId(id) };
+  return position.startsAt && position.id ? { startsAt: position.startsAt, id: position.id } : null;
 }

@@ -10,6 +10,7 @@ import type { Curriculum } from '../curriculum/curriculum.types';
 import { notify } from '../notifications/notify';
 import { mailText } from '../mail/outbox';
 import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldErrors } from '../web/errors';
+import { positionId, positionParts, positionTime } from '../web/pager';
 import {
   Workshop,
   WorkshopAttendance,
@@ -517,16 +518,8 @@ export class WorkshopsService {
 export const UPCOMING_PAGE_SIZE = 30;
 
 function decodeWorkshopPosition(token: string | undefined): { startsAt: Date; id: string } | null {
-  if (!token) return null;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && typeof value[0] === 'string' && typeof value[1] === 'string') {
-      const startsAt = new Date(value[0]);
-      if (!Number.isNaN(startsAt.getTime()) && /^[0-9a-f-]{36}$/.test(value[1]))
-        return { startsAt, id: value[1] };
-    }
-  } catch {
-    // An unreadable position starts from the soonest workshop.
-  }
-  return null;
+  // An unreadable or forged position starts from the soonest workshop.
+  const [time, id] = positionParts(token) ?? [];
+  const position = { startsAt: positionTime(time), id: positionId(id) };
+  return position.startsAt && position.id ? { startsAt: position.startsAt, id: position.id } : null;
 }
