@@ -58,6 +58,15 @@ describe('public pages limit per address', () => {
     // Another address has its own budget.
     expect((await get('/chapters', '198.51.100.41')).status).toBe(200);
   });
+
+  it('counts every address of one IPv6 /64 as one address, and IPv4-mapped addresses as their IPv4', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 9; i += 1) statuses.push((await get('/chapters', `2001:db8:40:1::${i + 1}`)).status);
+    expect(statuses).toEqual([...Array<number>(8).fill(200), 429]);
+    expect((await get('/chapters', '2001:db8:40:2::1')).status).toBe(200);
+    for (let i = 0; i < 8; i += 1) await get('/chapters', '198.51.100.42');
+    expect((await get('/chapters', '::ffff:198.51.100.42')).status).toBe(429);
+  });
 });
 
 /**

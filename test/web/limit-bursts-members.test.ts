@@ -179,6 +179,20 @@ describe('member and account limits under a burst of 50 across two processes', (
       },
     ],
     [
+      'sign-in attempts per IPv6 network, each from another address of one /64',
+      () =>
+        Promise.resolve({
+          allowed: limits.perIp,
+          message: 'Too many failed sign-in attempts',
+          prepare: (i) =>
+            anonymousForm(apps.app(i), '/login', `2001:db8:78:1:${i.toString(16)}::1`, {
+              email: `nobody-v6-${i}@example.org`,
+              password: 'wrong guess here',
+            }),
+          done: refusedWith429(400),
+        }),
+    ],
+    [
       'password reset requests per address',
       async () => {
         const user = await createUser(db());
