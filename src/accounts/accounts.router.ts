@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { auditSignIn, auditSignInRefused } from '../audit/security-events';
 import { withTransaction } from '../db/transaction';
+import { addressKey } from '../web/address-key';
 import { flash } from '../web/flash';
 import { handleForm, showForm } from '../web/forms';
 import { requireSignedIn } from '../web/guards';
@@ -150,7 +151,7 @@ export function accountsRouter({
       schema: forgotPasswordForm,
       model: forgotModel,
       submit: async (req, res, input) => {
-        await accounts.countResetRequest(req.ip ?? 'unknown');
+        await accounts.countResetRequest(addressKey(req.ip));
         // The answer goes out first, the same for every address; the lookup and email come after,
         // so neither the answer nor its timing tells whether an account exists.
         res.once('close', () => {

@@ -1,4 +1,5 @@
 import { asError } from '../web/errors';
+import { addressKey } from '../web/address-key';
 import passport, { type PassportStatic } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { Request, RequestHandler, Response } from 'express';
@@ -12,7 +13,7 @@ export function createPassport(dataSource: DataSource, accounts: AccountsService
   const instance = new passport.Passport() as unknown as PassportStatic;
   instance.use(
     new LocalStrategy({ usernameField: 'email', passReqToCallback: true }, (req, email, password, done) => {
-      const ip = req.ip ?? 'unknown';
+      const ip = addressKey(req.ip);
       const clientGone = new AbortController();
       // 'close' before the response is written means the person hung up (or timed out) while this
       // sign-in waited for a password-hashing slot.

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { positionId, positionInt, positionParts, positionText } from '../db/keyset';
 
 /** Coaches shown per page of the ranking. */
 export const COACH_PAGE_SIZE = 20;
@@ -38,24 +39,17 @@ export function encodeKey(key: Key): string {
 
 /** A position from a link, or null when it is missing or unreadable (the first page then). */
 export function decodeKey(token: string | undefined): Key | null {
-  if (!token || token.length > 1000) return null;
-  try {
-    const v: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(v) &&
-      v.length === 5 &&
-      typeof v[0] === 'boolean' &&
-      Number.isInteger(v[1]) &&
-      Number.isInteger(v[2]) &&
-      typeof v[3] === 'string' &&
-      typeof v[4] === 'string' &&
-      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(v[4])
-    )
-      return v as Key;
-  } catch {
-    // fall through: an unreadable position starts from the first page
-  }
-  return null;
+  const v = positionParts(token);
+  if (!v || v.length !== 5 || typeof v[0] !== 'boolean') return null;
+  const [load, waiting, name, id] = [
+    positionInt(v[1]),
+    positionInt(v[2]),
+    positionText(v[3]),
+    positionId(v[4]),
+  ];
+  return load !== null && waiting !== null && name !== null && id !== null
+    ? [v[0], load, waiting, name, id]
+    : null;
 }
 
 interface Row {

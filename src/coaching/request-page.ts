@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { PagePosition } from './coach-ranking';
+import { positionId, positionParts, positionTime } from '../db/keyset';
 
 /** Open coach requests shown per page. */
 export const REQUESTS_PAGE_SIZE = 50;
@@ -17,20 +18,14 @@ export interface RequestPage {
   previous: string | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
 /** [asked at to the microsecond, request id], or null when missing or unreadable (first page). */
 function decode(token: string | undefined): [string, string] | null {
-  if (!token || token.length > 200) return null;
-  try {
-    const v: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === 2 && AT.test(String(v[0])) && UUID.test(String(v[1])))
-      return [String(v[0]), String(v[1])];
-  } catch {
-    // fall through
-  }
-  return null;
+  const [at, rawId] = positionParts(token, 200) ?? [];
+  const id = positionId(rawId);
+  // The time goes to PostgreSQL as written (to the microsecond), so it must also be a real instant.
+  return typeof at === 'string' && AT.test(at) && positionTime(at) && id ? [at, id] : null;
 }
 
 const encode = (at: string, id: string) => Buffer.from(JSON.stringify([at, id])).toString('base64url');

@@ -2,6 +2,7 @@ import { Router, type Request, type RequestHandler } from 'express';
 import type { DataSource } from 'typeorm';
 import { Chapter } from '../accounts/chapter.entity';
 import { withTransaction } from '../db/transaction';
+import { addressKey } from '../web/address-key';
 import { flash } from '../web/flash';
 import { handleForm, parseForm } from '../web/forms';
 import { requireSignedIn } from '../web/guards';
@@ -64,7 +65,7 @@ export function publicDoorsRouter(deps: PublicDoorsDeps): Router {
     model: joinModel,
     submit: async (req, res, input) => {
       stamps.check((req.body as Record<string, unknown>).formStarted);
-      await deps.joinLimits.consume(req.ip ?? 'unknown', input.email);
+      await deps.joinLimits.consume(addressKey(req.ip), input.email);
       await tx((m) => join.submit(m, input));
       res.render('doors/sent', sent);
     },
@@ -106,7 +107,7 @@ export function publicDoorsRouter(deps: PublicDoorsDeps): Router {
     model: partnerModel,
     submit: async (req, res, input) => {
       stamps.check((req.body as Record<string, unknown>).formStarted);
-      await deps.partnerLimits.consume(req.ip ?? 'unknown', input.contactEmail);
+      await deps.partnerLimits.consume(addressKey(req.ip), input.contactEmail);
       await tx((m) => partners.submit(m, input));
       res.render('doors/sent', sent);
     },

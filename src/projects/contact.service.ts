@@ -49,21 +49,26 @@ export class TalentContactService {
   }
 
   /**
-   * Sends a partner's message to a listed person. Returns 'sent', or 'dropped' when the honeypot was
-   * filled (the sender is shown the same thank-you, so a script learns nothing). Throws
-   * ValidationFailed (stamp), TooManyRequests (limits) or NotFound (not listed any more).
+   * Lets a partner's message through, or not: false when the honeypot was filled (the sender is shown
+   * the same thank-you, so a script learns nothing). Checks the signed stamp, then consumes the
+   * per-address and per-recipient limits atomically in PostgreSQL. The limiter takes its own pooled
+   * connections, so call this BEFORE opening the transaction that delivers: called inside one, a burst
+   * of sends would hold every pooled connection while each waits for another. Throws
+   * ValidationFailed (stamp) or TooManyRequests (limits).
    */
-  async send(
-    manager: EntityManager,
-    recipientId: string,
-    ip: string,
-    input: ContactInput,
-    now = Date.now(),
-  ): Promise<'sent' | 'dropped'> {
-    if (input.website) return 'dropped';
+  async admit(recipientId: string, ip: string, input: ContactInput, now = Date.now()): Promise<boolean> {
+    if (input.website) return false;
     this.guard.check(input.started, now);
     await this.limiters.perAddress.consume(ip);
     await this.limiters.perRecipient.consume(recipientId);
+    return true;
+  }
+
+  /**
+   * Queues an admitted message to the listed person, with the partner's address as Reply-To. Throws
+   * NotFound when they are not listed any more.
+   */
+  async deliver(manager: EntityManager, recipientId: string, input: ContactInput): Promise<void> {
     const to = await this.talent.addressOf(manager, recipientId);
     await queueEmail(manager, {
       to: to.email,
@@ -75,7 +80,6 @@ export class TalentContactService {
         `Their message:\n\n${quote(input.message)}\n\n` +
         `To leave the listing, open ${this.baseUrl}/account/listing\n`,
     });
-    return 'sent';
   }
 }
 

@@ -2,6 +2,7 @@ import { Router, type Request, type RequestHandler } from 'express';
 import type { DataSource } from 'typeorm';
 import type { ChaptersService } from '../admin/chapters.service';
 import { withTransaction } from '../db/transaction';
+import { addressKey } from '../web/address-key';
 import { flash } from '../web/flash';
 import { handleForm } from '../web/forms';
 import { requireSignedIn } from '../web/guards';
@@ -89,7 +90,9 @@ export function projectsPublicRouter(deps: PublicRouterDeps): Router {
       model: contactModel,
       submit: async (req, res, input) => {
         const person = await talent.listed(manager, idOf(req));
-        await tx((m) => contact.send(m, person.id, req.ip ?? 'unknown', input));
+        // The limits are consumed before the transaction opens (see TalentContactService.admit).
+        if (await contact.admit(person.id, addressKey(req.ip), input))
+          await tx((m) => contact.deliver(m, person.id, input));
         res.render('projects/contact-sent', { pageTitle: 'Message sent', person });
       },
     }),

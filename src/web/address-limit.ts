@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { TooManyRequests } from './errors';
+import { addressKey } from './address-key';
 
 export interface AddressLimits {
   /** Tells this limit's counters apart from others. */
@@ -22,7 +23,7 @@ export function addressLimit(limits: AddressLimits): RequestHandler {
   const limiter = new RateLimiterMemory({ keyPrefix: limits.name, points: limits.perMinute, duration: 60 });
   const running = new Map<string, number>();
   return async (req, res, next) => {
-    const key = req.ip ?? 'unknown';
+    const key = addressKey(req.ip);
     try {
       await limiter.consume(key);
     } catch (error) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import { TooManyRequests } from './errors';
@@ -15,6 +16,18 @@ export interface AttemptLimits {
    * once, before any work. Unset: no cap beyond `attempts`.
    */
   inFlight?: number;
+}
+
+/**
+ * Longest key stored as it is. login_throttle.key is varchar(255) and holds "<prefix>_in_flight:<key>":
+ * a longer key (a 254-character email address with an IPv6 address, or a forged forwarded address)
+ * is stored as its SHA-256 instead, so it counts the same and never overflows the column (a 500).
+ */
+const MAX_PLAIN_KEY = 200;
+
+/** The key as stored: itself when short, else its SHA-256 (same key, same count). */
+function storedKey(key: string): string {
+  return key.length <= MAX_PLAIN_KEY ? key : `sha256:${createHash('sha256').update(key).digest('base64url')}`;
 }
 
 /** How long an in-flight slot lives if its process dies before giving it back. */
@@ -87,7 +100,8 @@ export class AttemptLimiter {
    * TooManyRequests when the key is over its limit or another attempt for it is still running (that
    * refused attempt still counts).
    */
-  async take(key: string): Promise<Attempt> {
+  async take(rawKey: string): Promise<Attempt> {
+    const key = storedKey(rawKey);
     try {
       await this.limiter.consume(key);
     } catch (error) {
@@ -145,6 +159,6 @@ export class AttemptLimiter {
 
   /** Forgets a key's count (e.g. after a successful attempt through another path). */
   async reset(key: string): Promise<void> {
-    await this.limiter.delete(key);
+    await this.limiter.delete(storedKey(key));
   }
 }

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 
 /** The server's own time limits (config: HTTP_*_TIMEOUT_MS). */
 export interface HttpTimeouts {
@@ -102,6 +103,41 @@ export function connectionsOf(server: http.Server): ConnectionTracker {
   return tracker;
 }
 
+/** What a person reads when Node's HTTP parser refuses a request before the app sees it. */
+const PARSER_REFUSALS: Record<string, [status: string, text: string]> = {
+  HPE_HEADER_OVERFLOW: [
+    '431 Request Header Fields Too Large',
+    "The address or the headers of this request are too long (over 16 KB). Go back and follow a link on the page instead of a changed address; if it happens again, clear this site's cookies.",
+  ],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: [
+    '413 Payload Too Large',
+    'What you sent is too large. Shorten it and try again.',
+  ],
+  ERR_HTTP_REQUEST_TIMEOUT: ['408 Request Timeout', 'The request took too long to arrive. Please try again.'],
+};
+const MALFORMED: [string, string] = [
+  '400 Bad Request',
+  'The request could not be understood. Please try again.',
+];
+
+/**
+ * Node's own answer to a request its parser refuses (an address over 16 KB, a malformed request, a
+ * request too slow to arrive), with a line of text instead of an empty body. As Node does: nothing
+ * is written once a response on the connection has begun, and the connection is closed.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (socket.writable && !inFlight?.headersSent) {
+    const [status, text] = PARSER_REFUSALS[error.code ?? ''] ?? MALFORMED;
+    const body = `${text}\n`;
+    socket.write(
+      `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}
+
 /** The HTTP server for the app, with its time limits and connection tracking. */
 export function createHttpServer(handler: http.RequestListener, timeouts: HttpTimeouts): http.Server {
   const server = http.createServer({
@@ -113,5 +149,6 @@ export function createHttpServer(handler: http.RequestListener, timeouts: HttpTi
   server.setTimeout(timeouts.idleTimeoutMs, (socket) => socket.destroy());
   connectionsOf(server); // before the app's listener, so it sees each request first
   server.on('request', handler);
+  server.on('clientError', answerClientError);
   return server;
 }

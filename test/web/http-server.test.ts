@@ -49,3 +49,42 @@ describe('draining the HTTP server', () => {
     await expect(shutdown).resolves.toBe(true);
   });
 });
+
+describe('requests refused by the HTTP parser', () => {
+  it('answers an address over 16 KB with 431 and a line to act on, and a malformed request with 400, closing the connection', async () => {
+    const reached: string[] = [];
+    const server = createHttpServer((req, res) => {
+      reached.push(req.url ?? '');
+      res.end('ok');
+    }, TIMEOUTS);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const long = rawConnection(port);
+      await long.connected;
+      long.socket.write(`GET /workshops?after=${'a'.repeat(100_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+      await long.closed;
+      expect(long.received()).toMatch(/^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
+      expect(long.received()).toContain('Connection: close');
+      expect(long.received()).toContain('too long (over 16 KB). Go back and follow a link');
+
+      const garbage = rawConnection(port);
+      await garbage.connected;
+      garbage.socket.write('NOT HTTP AT ALL\r\n\r\n');
+      await garbage.closed;
+      expect(garbage.received()).toMatch(
+        /^HTTP\/1\.1 400 Bad Request\r\n[\s\S]*\r\n\r\nThe request could not be understood/,
+      );
+      expect(reached).toEqual([]);
+
+      const fine = rawConnection(port);
+      await fine.connected;
+      fine.socket.write('GET /still-answered HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+      await fine.closed;
+      expect(fine.received()).toMatch(/^HTTP\/1\.1 200 OK/);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
