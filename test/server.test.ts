@@ -23,7 +23,9 @@ function startServer(env: Record<string, string>): Running {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'development' };
   delete childEnv.DATABASE_URL;
   Object.assign(childEnv, env);
-  const child = spawn(path.join(projectRoot, 'node_modules', '.bin', 'tsx'), ['src/server.ts'], {
+  // Node itself with tsx as a loader, not the tsx command: that one relays a signal to its child and
+  // kills it (exit 143) when the child has not confirmed within 30 ms, which a busy machine can miss.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: projectRoot,
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
