@@ -4,7 +4,7 @@ import { CoachAssignment, EvidenceSubmission } from '../../src/coaching/coaching
 import { currentCheckInCode } from '../../src/workshops/check-in-codes';
 import { Workshop, WorkshopRegistration } from '../../src/workshops/workshop.entities';
 import { startTestApp, testCatalog, type TestApp } from '../helpers/app';
-import { createUser } from '../helpers/factories';
+import { createUser, createWorkshop } from '../helpers/factories';
 import { postForm, signedInAgent, type Agent } from '../helpers/http';
 import { TRACK_ID } from './kit';
 
@@ -34,22 +34,14 @@ describe('certificate evidence texts', () => {
   /** A workshop for the workshop milestone starting `startsInMinutes` from now, with `people` registered. */
   async function workshopWith(startsInMinutes: number, people: User[]): Promise<Workshop> {
     const startsAt = new Date(Date.now() + startsInMinutes * 60_000);
-    const workshop = await db().save(
-      db().create(Workshop, {
-        title: 'Incident response practice',
-        description: '',
-        milestoneIds: [WORKSHOP_MILESTONE],
-        startsAt,
-        endsAt: new Date(startsAt.getTime() + 3_600_000),
-        timeZone: 'UTC',
-        location: 'Library',
-        onlineUrl: null,
-        capacity: 10,
-        chapterId: null,
-        createdById: facilitator.id,
-        checkInSecret: `secret-${startsInMinutes}`,
-      }),
-    );
+    const workshop = await createWorkshop(db(), {
+      title: 'Incident response practice',
+      milestoneIds: [WORKSHOP_MILESTONE],
+      startsAt,
+      capacity: 10,
+      createdById: facilitator.id,
+      checkInSecret: `secret-${startsInMinutes}`,
+    });
     await db().query('INSERT INTO workshop_facilitators (workshop_id, user_id) VALUES ($1, $2)', [
       workshop.id,
       facilitator.id,

@@ -13,7 +13,7 @@ import { OutboxMessage } from '../../src/mail/outbox-message.entity';
 import { currentCheckInCode } from '../../src/workshops/check-in-codes';
 import { Workshop, WorkshopAttendance, WorkshopRegistration } from '../../src/workshops/workshop.entities';
 import { startTestApp, type TestApp } from '../helpers/app';
-import { createChapter, createUser } from '../helpers/factories';
+import { createChapter, createUser, createWorkshop } from '../helpers/factories';
 import { postForm, signedInAgent, type Agent } from '../helpers/http';
 
 const MILESTONE = 'people-first-listening-tour';
@@ -44,22 +44,15 @@ describe('separation of duties', () => {
     registered: User[] = [],
   ): Promise<Workshop> {
     const startsAt = new Date(Date.now() + startsInMinutes * 60_000);
-    const workshop = await db().save(
-      db().create(Workshop, {
-        title: 'Practice',
-        description: '',
-        milestoneIds: [WORKSHOP_MILESTONE],
-        startsAt,
-        endsAt: new Date(startsAt.getTime() + 3_600_000),
-        timeZone: 'UTC',
-        location: 'Library',
-        onlineUrl: null,
-        capacity: 10,
-        chapterId,
-        createdById: facilitator.id,
-        checkInSecret: `secret-${facilitator.id}-${startsInMinutes}`,
-      }),
-    );
+    const workshop = await createWorkshop(db(), {
+      title: 'Practice',
+      milestoneIds: [WORKSHOP_MILESTONE],
+      startsAt,
+      capacity: 10,
+      chapterId,
+      createdById: facilitator.id,
+      checkInSecret: `secret-${facilitator.id}-${startsInMinutes}`,
+    });
     await db().query('INSERT INTO workshop_facilitators (workshop_id, user_id) VALUES ($1, $2)', [
       workshop.id,
       facilitator.id,

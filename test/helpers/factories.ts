@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { Chapter } from '../../src/accounts/chapter.entity';
 import { hashPassword } from '../../src/accounts/passwords';
 import { User } from '../../src/accounts/user.entity';
+import { Workshop } from '../../src/workshops/workshop.entities';
 
 /** The password every factory-made user has, unless a test gives another. */
 export const TEST_PASSWORD = 'plenty of rivers to cross 42';
@@ -40,5 +41,30 @@ export async function createChapter(
 ): Promise<Chapter> {
   return manager.save(
     manager.create(Chapter, { name: unique('Chapter'), region: 'Boston, MA', ...overrides }),
+  );
+}
+
+/**
+ * A workshop with sensible defaults (an hour long, starting `startsAt`, in UTC, five seats, no
+ * chapter, no milestones); pass only what the test is about.
+ */
+export async function createWorkshop(
+  manager: EntityManager,
+  fields: Partial<Workshop> & Pick<Workshop, 'startsAt' | 'createdById'>,
+): Promise<Workshop> {
+  return manager.save(
+    manager.create(Workshop, {
+      title: 'Workshop',
+      description: '',
+      milestoneIds: [],
+      endsAt: new Date(fields.startsAt.getTime() + 3_600_000),
+      timeZone: 'UTC',
+      location: 'Library',
+      onlineUrl: null,
+      capacity: 5,
+      chapterId: null,
+      checkInSecret: unique('secret'),
+      ...fields,
+    }),
   );
 }

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Response } from 'supertest';
 import { startTestApp, type TestApp } from '../helpers/app';
-import { createChapter, createUser } from '../helpers/factories';
+import { createChapter, createUser, createWorkshop } from '../helpers/factories';
 import { User } from '../../src/accounts/user.entity';
 import { Circle } from '../../src/circles/circle.entities';
 import { GatheringRsvp } from '../../src/gatherings/gathering.entities';
@@ -15,7 +15,7 @@ import { AuditEvent } from '../../src/audit/audit-event.entity';
 
 import { EvidenceSubmission } from '../../src/coaching/coaching.entities';
 import { currentCheckInCode } from '../../src/workshops/check-in-codes';
-import { Workshop, WorkshopFacilitator, WorkshopRegistration } from '../../src/workshops/workshop.entities';
+import { WorkshopFacilitator, WorkshopRegistration } from '../../src/workshops/workshop.entities';
 import { certificateKit, TRACK_ID } from '../certificates/kit';
 
 /** Audit rows of changes: refused requests are recorded as security events, which change nothing. */
@@ -442,22 +442,13 @@ describe('access matrix: subject = actor', () => {
       const pending = await submission('people-first-listening-tour', 'pending');
       const approved = await submission('people-first-personal-ask', 'approved');
       const startsAt = new Date(Date.now() - 5 * 60_000);
-      const workshop = await db.save(
-        db.create(Workshop, {
-          title: 'Mine',
-          description: '',
-          milestoneIds: [],
-          startsAt,
-          endsAt: new Date(startsAt.getTime() + 3_600_000),
-          timeZone: 'UTC',
-          location: 'Here',
-          onlineUrl: null,
-          capacity: 5,
-          chapterId: null,
-          createdById: me.id,
-          checkInSecret: `own-${role}`,
-        }),
-      );
+      const workshop = await createWorkshop(db, {
+        title: 'Mine',
+        startsAt,
+        location: 'Here',
+        createdById: me.id,
+        checkInSecret: `own-${role}`,
+      });
       await db.insert(WorkshopFacilitator, { workshopId: workshop.id, userId: me.id });
       await db.insert(WorkshopRegistration, { workshopId: workshop.id, userId: me.id, status: 'registered' });
       const certificate = role === 'admin' ? await kit.certify(me.id) : undefined;

@@ -5,9 +5,9 @@ import { User } from '../../src/accounts/user.entity';
 import { OutboxMessage } from '../../src/mail/outbox-message.entity';
 import * as passwords from '../../src/accounts/passwords';
 import { currentCheckInCode } from '../../src/workshops/check-in-codes';
-import { Workshop, WorkshopAttendance } from '../../src/workshops/workshop.entities';
+import { WorkshopAttendance } from '../../src/workshops/workshop.entities';
 import { startTestApp, type TestApp } from '../helpers/app';
-import { createUser, TEST_PASSWORD } from '../helpers/factories';
+import { createUser, TEST_PASSWORD, createWorkshop } from '../helpers/factories';
 import { csrfFrom, signedInAgent } from '../helpers/http';
 
 const BURST = 50;
@@ -89,22 +89,12 @@ describe('attempt limits under a burst across two processes', () => {
     const manager = first.dataSource.manager;
     const coach = await createUser(manager, { role: 'coach' });
     const startsAt = new Date(Date.now() - 5 * 60_000);
-    const workshop = await manager.save(
-      manager.create(Workshop, {
-        title: 'Burst lab',
-        description: '',
-        milestoneIds: [],
-        startsAt,
-        endsAt: new Date(startsAt.getTime() + 3_600_000),
-        timeZone: 'UTC',
-        location: 'Library',
-        onlineUrl: null,
-        capacity: 5,
-        chapterId: null,
-        createdById: coach.id,
-        checkInSecret: 'burst-secret',
-      }),
-    );
+    const workshop = await createWorkshop(manager, {
+      title: 'Burst lab',
+      startsAt,
+      createdById: coach.id,
+      checkInSecret: 'burst-secret',
+    });
     const organizer = await createUser(manager);
     const agents = [
       await signedInAgent(first.app, organizer.email),

@@ -2,10 +2,10 @@ import { CirclePost, CircleReply } from '../../src/circles/post.entities';
 import { POSTING_LIMIT } from '../../src/circles';
 import { GatheringAttendance } from '../../src/gatherings/gathering.entities';
 import { CHECK_IN_ATTEMPTS, currentCheckInCode } from '../../src/workshops/check-in-codes';
-import { Workshop, WorkshopAttendance } from '../../src/workshops/workshop.entities';
+import { WorkshopAttendance } from '../../src/workshops/workshop.entities';
 import { acceptConduct, chapterWithCohort, createPost } from '../circles/helpers';
 import { createGathering } from '../gatherings/helpers';
-import { createUser } from '../helpers/factories';
+import { createUser, createWorkshop } from '../helpers/factories';
 import {
   anonymousForm,
   expectBurstHolds,
@@ -124,22 +124,12 @@ describe('member and account limits under a burst of 50 across two processes', (
       async () => {
         const coach = await createUser(db(), { role: 'coach' });
         const startsAt = new Date(Date.now() - 5 * 60_000);
-        const workshop = await db().save(
-          db().create(Workshop, {
-            title: 'Burst lab',
-            description: '',
-            milestoneIds: [],
-            startsAt,
-            endsAt: new Date(startsAt.getTime() + 3_600_000),
-            timeZone: 'UTC',
-            location: 'Library',
-            onlineUrl: null,
-            capacity: 5,
-            chapterId: null,
-            createdById: coach.id,
-            checkInSecret: 'limit-burst-secret',
-          }),
-        );
+        const workshop = await createWorkshop(db(), {
+          title: 'Burst lab',
+          startsAt,
+          createdById: coach.id,
+          checkInSecret: 'limit-burst-secret',
+        });
         const organizer = await createUser(db());
         const { code } = currentCheckInCode('limit-burst-secret', workshop.id);
         return checkIn(`/workshops/${workshop.id}/check-in`, code, organizer.email, () =>

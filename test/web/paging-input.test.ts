@@ -1,10 +1,9 @@
 import request from 'supertest';
 import { CoachRequest } from '../../src/coaching/coaching.entities';
-import { Workshop } from '../../src/workshops/workshop.entities';
 import { acceptConduct, chapterWithCohort, createPost } from '../circles/helpers';
 import { createGathering } from '../gatherings/helpers';
 import { startTestApp, type TestApp } from '../helpers/app';
-import { createUser } from '../helpers/factories';
+import { createUser, createWorkshop } from '../helpers/factories';
 import { capturingLogger } from '../helpers/log-capture';
 import { signedInAgent, type Agent } from '../helpers/http';
 import { createProject, createRole } from '../projects/helpers';
@@ -194,22 +193,12 @@ describe('hostile paging and search parameters', () => {
       title: 'Soonest potluck',
     });
     const startsAt = new Date(Date.now() + 86_400_000);
-    await m.save(
-      m.create(Workshop, {
-        title: 'Soonest workshop',
-        description: '',
-        milestoneIds: [],
-        startsAt,
-        endsAt: new Date(startsAt.getTime() + 3_600_000),
-        timeZone: 'UTC',
-        location: 'Library',
-        onlineUrl: null,
-        capacity: 5,
-        chapterId: null,
-        createdById: boss.id,
-        checkInSecret: 'paging-secret',
-      }),
-    );
+    await createWorkshop(m, {
+      title: 'Soonest workshop',
+      startsAt,
+      createdById: boss.id,
+      checkInSecret: 'paging-secret',
+    });
     const project = await createProject(t.dataSource, chapter.id, { name: 'Pantry map' });
     await createRole(t.dataSource, project.id, { title: 'Map maker' });
     agents = {

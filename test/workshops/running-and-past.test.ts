@@ -1,7 +1,7 @@
 import { Workshop } from '../../src/workshops/workshop.entities';
 import { WorkshopsService } from '../../src/workshops/workshops.service';
 import { startTestApp, testCatalog, type TestApp } from '../helpers/app';
-import { createChapter, createUser } from '../helpers/factories';
+import { createChapter, createUser, createWorkshop } from '../helpers/factories';
 import { signedInAgent } from '../helpers/http';
 
 const HOUR = 3_600_000;
@@ -15,23 +15,16 @@ describe('upcoming and past workshops, read as index ranges', () => {
   /** A workshop from `startHours` to `endHours` from now (negative: in the past). */
   const workshop = async (title: string, startHours: number, endHours: number, cancelled = false) => {
     const creator = await createUser(db(), { role: 'coach' });
-    return db().save(
-      db().create(Workshop, {
-        title,
-        description: '',
-        milestoneIds: [],
-        startsAt: new Date(Date.now() + startHours * HOUR),
-        endsAt: new Date(Date.now() + endHours * HOUR),
-        timeZone: 'UTC',
-        location: 'Library',
-        onlineUrl: null,
-        capacity: 10,
-        chapterId,
-        createdById: creator.id,
-        cancelledAt: cancelled ? new Date() : null,
-        checkInSecret: `secret-${title}`,
-      }),
-    );
+    return createWorkshop(db(), {
+      title,
+      startsAt: new Date(Date.now() + startHours * HOUR),
+      endsAt: new Date(Date.now() + endHours * HOUR),
+      capacity: 10,
+      chapterId,
+      createdById: creator.id,
+      cancelledAt: cancelled ? new Date() : null,
+      checkInSecret: `secret-${title}`,
+    });
   };
 
   beforeAll(async () => {
