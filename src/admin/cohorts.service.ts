@@ -34,6 +34,38 @@ export class CohortsService {
     );
   }
 
+  /**
+   * The cohorts a report filter offers. With a chapter chosen: that chapter's cohorts and those of
+   * no chapter. Without: every cohort, up to `limit`; beyond that (an academy of many chapters) only
+   * those of no chapter and the chosen one, and `narrowed` says so, so the page can say "choose a
+   * chapter first" instead of offering thousands of options.
+   */
+  async forFilter(
+    manager: EntityManager,
+    actor: SessionUser | undefined,
+    chosen: { chapterId: string | null; cohortId: string | null },
+    limit = 200,
+  ): Promise<{ cohorts: Omit<CohortView, 'memberCount'>[]; narrowed: boolean }> {
+    const scope = scopeOf(assertAdmin(actor));
+    const select = `SELECT c.id, c.name, c.chapter_id AS "chapterId", ch.name AS "chapterName"
+         FROM cohorts c LEFT JOIN chapters ch ON ch.id = c.chapter_id
+        WHERE ($1::uuid IS NULL OR c.chapter_id = $1)`;
+    const order = 'ORDER BY c.created_at DESC, c.name';
+    const chapterId = scope ?? chosen.chapterId;
+    const cohorts = await manager.query<Omit<CohortView, 'memberCount'>[]>(
+      `${select} AND ($2::uuid IS NULL OR c.chapter_id = $2 OR c.chapter_id IS NULL) ${order} LIMIT $3`,
+      [scope, chapterId, limit + 1],
+    );
+    if (chapterId || cohorts.length <= limit) return { cohorts, narrowed: false };
+    return {
+      cohorts: await manager.query<Omit<CohortView, 'memberCount'>[]>(
+        `${select} AND (c.chapter_id IS NULL OR c.id = $2) ${order} LIMIT $3`,
+        [scope, chosen.cohortId, limit],
+      ),
+      narrowed: true,
+    };
+  }
+
   /** The cohorts page: every cohort in the admin's scope with its member count. */
   async listWithCounts(manager: EntityManager, actor: SessionUser | undefined): Promise<CohortView[]> {
     const admin = assertAdmin(actor);

@@ -28,8 +28,25 @@ export function funnelSteps(funnel: Funnel) {
   }));
 }
 
-export function funnelTable(rows: FunnelRow[]) {
-  return rows.map((row) => ({ name: row.name, steps: funnelSteps(row.funnel) }));
+/** Groups a funnel table shows at most: an academy of 1,000 chapters and 6,000 cohorts is read by chapter. */
+export const FUNNEL_GROUPS_SHOWN = 25;
+
+/**
+ * A funnel table by chapter or cohort: every group when there are at most `limit`, else the `limit`
+ * with the most people invited; in name order either way, with how many groups there are in all.
+ */
+export function funnelTable(rows: FunnelRow[], limit = FUNNEL_GROUPS_SHOWN) {
+  const shown =
+    rows.length <= limit
+      ? rows
+      : [...rows]
+          .sort((a, b) => b.funnel.invited - a.funnel.invited || a.name.localeCompare(b.name))
+          .slice(0, limit)
+          .sort((a, b) => a.name.localeCompare(b.name));
+  return {
+    total: rows.length,
+    rows: shown.map((row) => ({ name: row.name, steps: funnelSteps(row.funnel) })),
+  };
 }
 
 type Awaited2<T> = T extends Promise<infer U> ? U : T;

@@ -66,7 +66,9 @@ export function reportsRouter({
       cacheSeconds: req.app.enabled('view cache') ? Math.round(cacheMs / 1000) : 0,
       shareQuery,
       chapters: await chapters.forAdmin(manager, req.user),
-      cohorts: await cohorts.list(manager, req.user),
+      ...(await cohorts
+        .forFilter(manager, req.user, { chapterId: filter.chapterId, cohortId: filter.cohortId })
+        .then(({ cohorts: offered, narrowed }) => ({ cohorts: offered, cohortsNarrowed: narrowed }))),
       tracks: catalog.current().tracks.map((t) => ({ id: t.id, title: t.title })),
       funnel: funnelSteps(funnel.overall),
       funnelByChapter: funnelTable(funnel.byChapter),
