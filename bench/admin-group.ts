@@ -108,12 +108,21 @@ async function oneScale(options: AdminGroupOptions, scale: number): Promise<Admi
     const threeYears = new Date(Date.now() - 3 * 365 * 86_400_000).toISOString().slice(0, 10);
     // A chapter and a cohort from the report's own filter (a chapter-scoped admin's report is the
     // chapter-filtered one: the filter is pinned to their chapter).
-    const filterPage = (await get(`${origin}/admin/reports`, { cookie: admin })).body;
-    const firstOption = (name: string) =>
+    // The cohort comes from the chapter-filtered page: with many cohorts, the filter lists only the
+    // chosen chapter's.
+    const firstOption = (page: string, name: string) =>
       new RegExp(
         `name="${name}"[^>]*>\\s*(?:<option value=""[^>]*>[^<]*</option>\\s*)?<option value="([0-9a-f-]{36})"`,
-      ).exec(filterPage)?.[1];
-    const [chapterId, cohortId] = [firstOption('chapterId'), firstOption('cohortId')];
+      ).exec(page)?.[1];
+    const chapterId = firstOption(
+      (await get(`${origin}/admin/reports`, { cookie: admin })).body,
+      'chapterId',
+    );
+    const cohortId = firstOption(
+      (await get(`${origin}/admin/reports${chapterId ? `?chapterId=${chapterId}` : ''}`, { cookie: admin }))
+        .body,
+      'cohortId',
+    );
     const ranking = personId ? `/admin/people/${personId}/coach` : null;
     const rankingNext = ranking
       ? /<a href="([^"]+)" rel="next">/.exec((await get(`${origin}${ranking}`, { cookie: admin })).body)?.[1]

@@ -58,7 +58,10 @@ export function adminRouter({
       query,
       roles: ROLES,
       chapters: await chapters.forAdmin(manager, req.user),
-      cohorts: await cohorts.list(manager, req.user),
+      ...(await cohorts.forFilter(manager, req.user, {
+        chapterId: query.chapterId ?? null,
+        cohortId: query.cohortId ?? null,
+      })),
       pageLink: (after: string | null) =>
         `?${new URLSearchParams({
           q: query.q,

@@ -37,7 +37,7 @@ export class CohortsService {
   /**
    * The cohorts a report filter offers. With a chapter chosen: that chapter's cohorts and those of
    * no chapter. Without: every cohort, up to `limit`; beyond that (an academy of many chapters) only
-   * those of no chapter and the chosen one, and `narrowed` says so, so the page can say "choose a
+   * those of no chapter and the chosen one, and `cohortsNarrowed` says so, so the page can say "choose a
    * chapter first" instead of offering thousands of options.
    */
   async forFilter(
@@ -45,7 +45,7 @@ export class CohortsService {
     actor: SessionUser | undefined,
     chosen: { chapterId: string | null; cohortId: string | null },
     limit = 200,
-  ): Promise<{ cohorts: Omit<CohortView, 'memberCount'>[]; narrowed: boolean }> {
+  ): Promise<{ cohorts: Omit<CohortView, 'memberCount'>[]; cohortsNarrowed: boolean }> {
     const scope = scopeOf(assertAdmin(actor));
     const select = `SELECT c.id, c.name, c.chapter_id AS "chapterId", ch.name AS "chapterName"
          FROM cohorts c LEFT JOIN chapters ch ON ch.id = c.chapter_id
@@ -56,13 +56,13 @@ export class CohortsService {
       `${select} AND ($2::uuid IS NULL OR c.chapter_id = $2 OR c.chapter_id IS NULL) ${order} LIMIT $3`,
       [scope, chapterId, limit + 1],
     );
-    if (chapterId || cohorts.length <= limit) return { cohorts, narrowed: false };
+    if (chapterId || cohorts.length <= limit) return { cohorts, cohortsNarrowed: false };
     return {
       cohorts: await manager.query<Omit<CohortView, 'memberCount'>[]>(
         `${select} AND (c.chapter_id IS NULL OR c.id = $2) ${order} LIMIT $3`,
         [scope, chosen.cohortId, limit],
       ),
-      narrowed: true,
+      cohortsNarrowed: true,
     };
   }
 

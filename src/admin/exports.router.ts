@@ -50,7 +50,10 @@ export function exportsRouter({
       pageTitle: 'Exports',
       query,
       chapters: await chapters.forAdmin(manager, req.user),
-      cohorts: await cohorts.list(manager, req.user),
+      ...(await cohorts.forFilter(manager, req.user, {
+        chapterId: query.chapterId ?? null,
+        cohortId: query.cohortId ?? null,
+      })),
       tracks: catalog.current().tracks.map((t) => ({ id: t.id, title: t.title })),
       links: EXPORTS.map((name) => ({
         title: EXPORT_TITLES[name],

@@ -66,9 +66,7 @@ export function reportsRouter({
       cacheSeconds: req.app.enabled('view cache') ? Math.round(cacheMs / 1000) : 0,
       shareQuery,
       chapters: await chapters.forAdmin(manager, req.user),
-      ...(await cohorts
-        .forFilter(manager, req.user, { chapterId: filter.chapterId, cohortId: filter.cohortId })
-        .then(({ cohorts: offered, narrowed }) => ({ cohorts: offered, cohortsNarrowed: narrowed }))),
+      ...(await cohorts.forFilter(manager, req.user, filter)),
       tracks: catalog.current().tracks.map((t) => ({ id: t.id, title: t.title })),
       funnel: funnelSteps(funnel.overall),
       funnelByChapter: funnelTable(funnel.byChapter),

@@ -57,7 +57,10 @@ export function adminCertificatesRouter({
       tracks: catalog.current().tracks.map((t) => ({ value: t.id, label: t.title })),
       statuses: Object.entries(STATE_LABELS).map(([value, label]) => ({ value, label })),
       chapters: await chapters.forAdmin(manager, req.user),
-      cohorts: await cohorts.list(manager, req.user),
+      ...(await cohorts.forFilter(manager, req.user, {
+        chapterId: query.chapterId ?? null,
+        cohortId: query.cohortId ?? null,
+      })),
     });
   });
 

@@ -7,7 +7,7 @@ const rowOf = (name: string) => `<th scope="row">${name}</th>`;
 /** A filter's option for `name`. */
 const optionOf = (name: string) => new RegExp(`<option value="[^"]+"( selected)?>${name}</option>`);
 
-describe('reports of an academy with many chapters and cohorts', () => {
+describe('reports and filters of an academy with many chapters and cohorts', () => {
   let t: TestApp;
   let admin: Agent;
   /** Chapter i (1–30) has i organizers, in a cohort of its own. */
@@ -73,6 +73,21 @@ describe('reports of an academy with many chapters and cohorts', () => {
     expect(ofChapter.text).not.toContain('choose a chapter to list its cohorts');
     expect(ofChapter.text).toMatch(optionOf('Extra cohort 200'));
     expect(ofChapter.text).toMatch(optionOf('Cohort of chapter 01'));
+    expect(ofChapter.text).not.toMatch(optionOf('Cohort of chapter 02'));
+  });
+
+  it.each([
+    ['/admin/people', 'Any cohort'],
+    ['/admin/exports', 'All cohorts'],
+    ['/admin/certificates', 'All cohorts'],
+  ])("%s offers the chosen chapter's cohorts in its filter, as the report does", async (path, all) => {
+    const page = await admin.get(path);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`${all} (choose a chapter to list its cohorts)`);
+    expect(page.text).not.toMatch(optionOf('Extra cohort 1'));
+    const ofChapter = await admin.get(`${path}?chapterId=${chapters[0].id}`);
+    expect(ofChapter.status).toBe(200);
+    expect(ofChapter.text).toMatch(optionOf('Extra cohort 200'));
     expect(ofChapter.text).not.toMatch(optionOf('Cohort of chapter 02'));
   });
 });
