@@ -112,3 +112,14 @@ export async function expectBurstHolds(name: string, limit: LimitCase): Promise<
   expect(Number(last!.headers['retry-after'])).toBeGreaterThan(0);
   if (limit.rows) expect([name, await limit.rows()]).toEqual([name, total * (limit.rowsEach ?? 1)]);
 }
+
+/** Low attempt limits for burst tests of sign-in, password resets and password checks. */
+export const BURST_TEST_LIMITS = {
+  perAccountAndIp: 5,
+  perIp: 10,
+  windowSeconds: 600,
+  blockSeconds: 600,
+  resetsPerIp: 10,
+  resetsPerAccount: 3,
+  passwordChecks: 5,
+};

@@ -9,17 +9,10 @@ import { WorkshopAttendance } from '../../src/workshops/workshop.entities';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { createUser, TEST_PASSWORD, createWorkshop } from '../helpers/factories';
 import { csrfFrom, signedInAgent } from '../helpers/http';
+import { BURST_TEST_LIMITS } from '../helpers/limit-burst';
 
 const BURST = 50;
-const limits = {
-  perAccountAndIp: 5,
-  perIp: 10,
-  windowSeconds: 600,
-  blockSeconds: 600,
-  resetsPerIp: 10,
-  resetsPerAccount: 3,
-  passwordChecks: 5,
-};
+const limits = BURST_TEST_LIMITS;
 
 /**
  * Bursts of concurrent attempts split over two app processes on one database: every limit consumes

@@ -11,19 +11,12 @@ import {
   expectBurstHolds,
   refusedWith429,
   sessionsOf,
+  BURST_TEST_LIMITS,
   twoProcesses,
   type LimitCase,
 } from '../helpers/limit-burst';
 
-const limits = {
-  perAccountAndIp: 5,
-  perIp: 10,
-  windowSeconds: 600,
-  blockSeconds: 600,
-  resetsPerIp: 10,
-  resetsPerAccount: 3,
-  passwordChecks: 5,
-};
+const limits = BURST_TEST_LIMITS;
 
 /**
  * The limits on what people do (posting, check-in codes) and on reaching an account (sign-in,
