@@ -15,6 +15,11 @@ export interface CohortView {
   memberCount: number;
 }
 
+/** Cohorts to choose from, within an admin's chapter scope ($1; null: every chapter). */
+const CHOICE_SELECT = `SELECT c.id, c.name, c.chapter_id AS "chapterId", ch.name AS "chapterName"
+         FROM cohorts c LEFT JOIN chapters ch ON ch.id = c.chapter_id
+        WHERE ($1::uuid IS NULL OR c.chapter_id = $1)`;
+
 const NAME_TAKEN = 'Another cohort already has this name.';
 
 /** Named groups of organizers (e.g. "Spring 2027"); chapter-scoped admins see their chapter's only. */
@@ -26,10 +31,7 @@ export class CohortsService {
   ): Promise<Omit<CohortView, 'memberCount'>[]> {
     const scope = scopeOf(assertAdmin(actor));
     return manager.query<Omit<CohortView, 'memberCount'>[]>(
-      `SELECT c.id, c.name, c.chapter_id AS "chapterId", ch.name AS "chapterName"
-         FROM cohorts c LEFT JOIN chapters ch ON ch.id = c.chapter_id
-        WHERE $1::uuid IS NULL OR c.chapter_id = $1
-        ORDER BY c.created_at DESC, c.name`,
+      `${CHOICE_SELECT} ORDER BY c.created_at DESC, c.name`,
       [scope],
     );
   }
@@ -47,19 +49,16 @@ export class CohortsService {
     limit = 200,
   ): Promise<{ cohorts: Omit<CohortView, 'memberCount'>[]; cohortsNarrowed: boolean }> {
     const scope = scopeOf(assertAdmin(actor));
-    const select = `SELECT c.id, c.name, c.chapter_id AS "chapterId", ch.name AS "chapterName"
-         FROM cohorts c LEFT JOIN chapters ch ON ch.id = c.chapter_id
-        WHERE ($1::uuid IS NULL OR c.chapter_id = $1)`;
     const order = 'ORDER BY c.created_at DESC, c.name';
     const chapterId = scope ?? chosen.chapterId;
     const cohorts = await manager.query<Omit<CohortView, 'memberCount'>[]>(
-      `${select} AND ($2::uuid IS NULL OR c.chapter_id = $2 OR c.chapter_id IS NULL) ${order} LIMIT $3`,
+      `${CHOICE_SELECT} AND ($2::uuid IS NULL OR c.chapter_id = $2 OR c.chapter_id IS NULL) ${order} LIMIT $3`,
       [scope, chapterId, limit + 1],
     );
     if (chapterId || cohorts.length <= limit) return { cohorts, cohortsNarrowed: false };
     return {
       cohorts: await manager.query<Omit<CohortView, 'memberCount'>[]>(
-        `${select} AND (c.chapter_id IS NULL OR c.id = $2) ${order} LIMIT $3`,
+        `${CHOICE_SELECT} AND (c.chapter_id IS NULL OR c.id = $2) ${order} LIMIT $3`,
         [scope, chosen.cohortId, limit],
       ),
       cohortsNarrowed: true,
